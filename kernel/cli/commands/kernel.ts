@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+
+/**
+ * `llmspell kernel ...` and `llmspell repl`.
+ * Owned by the Jupyter kernel work (issue 3); `--lsp` dispatches to the language server (issue 4).
+ */
+export interface KernelStartFlags {
+  connectionFile?: string;
+  port?: string;
+  dapPort: string;
+  dap: boolean;
+  daemon?: boolean;
+  pidFile?: string;
+  logFile?: string;
+  idleTimeout?: string;
+  maxClients?: string;
+  trace?: string;
+  config?: string;
+  dryRun?: boolean;
+  lsp?: boolean;
+  stdio?: boolean;
+}
+
+export function registerKernelCommands(program: Command): void {
+  const kernel = program.command('kernel').description('run and manage llmspell kernels');
+  kernel
+    .command('start')
+    .description('start a Jupyter kernel (ZeroMQ) with HTTP control port and DAP server; --lsp serves LSP on stdio')
+    .option('--connection-file <file>', 'Jupyter connection file (bound if it exists, written otherwise)')
+    .option('--port <n>', 'HTTP control port (/health, /metrics; default 9555); with --lsp an extra LSP TCP port')
+    .option('--dap-port <n>', 'Debug Adapter TCP port (0 = free port)', '9556')
+    .option('--no-dap', 'do not start the Debug Adapter server')
+    .option('--daemon', 'detach and run in the background')
+    .option('--pid-file <file>', 'write the process id to this file')
+    .option('--log-file <file>', 'log to this file')
+    .option('--idle-timeout <seconds>', 'stop after this many idle seconds (0 = never)')
+    .option('--max-clients <n>', 'maximum concurrent clients')
+    .option('--trace <level>', 'log level')
+    .option('--config <file>', 'config file (TOML)')
+    .option('--dry-run', 'validate config and flags, print the effective settings, exit')
+    .option('--lsp', 'serve the Language Server Protocol on stdin/stdout')
+    .option('--stdio', 'with --lsp: use stdio (the default)')
+    .action(async (flags: KernelStartFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<KernelStartFlags & { profile?: string }>();
+      if (flags.lsp) {
+        const { startLanguageServerFromCli } = await import('../../../server/main');
+        await startLanguageServerFromCli({ port: flags.port, trace: globals.trace });
+        return;
+      }
+      const { startKernelFromCli } = await import('../../jupyter/start');
+      await startKernelFromCli(flags, globals);
+    });
+}

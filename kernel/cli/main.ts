@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { registerRunCommands } from './commands/run';
+import { registerKernelCommands } from './commands/kernel';
+import { VERSION } from './version';
+
+/** Global options every command sees (`-p`, `-c`, `--trace`). */
+export interface GlobalOptions {
+  profile?: string;
+  config?: string;
+  trace?: string;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('llmspell')
+    .description('Lua scripting toolkit: Jupyter kernel, Language Server and Debug Adapter on one Lua 5.4 runtime')
+    .version(VERSION, '-V, --version')
+    .option('-p, --profile <name>', 'builtin profile (see `llmspell profiles list`)')
+    .option('-c, --config <file>', 'config file (TOML); also LLMSPELL_CONFIG')
+    .option('--trace <level>', 'log level: trace, debug, info, warn, error')
+    .enablePositionalOptions()
+    .showHelpAfterError();
+  registerRunCommands(program);
+  registerKernelCommands(program);
+  return program;
+}
+
+export function main(argv: string[]): void {
+  const program = buildProgram();
+  program.exitOverride();
+  program.parseAsync(argv, { from: 'user' }).catch((err: unknown) => {
+    if (err instanceof CommanderError) {
+      process.exit(err.exitCode);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`llmspell: ${message}\n`);
+    process.exit(1);
+  });
+}
