@@ -45,7 +45,7 @@ export async function readConnectionFile(file: string): Promise<ConnectionInfo |
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`connection file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`connection file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const parsed = connectionInfoSchema.safeParse(json);
   if (!parsed.success) {

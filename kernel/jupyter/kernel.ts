@@ -123,8 +123,6 @@ export interface KernelHandle {
   readonly stopped: Promise<{ reason: StopReason; restart: boolean }>;
 }
 
-type RouterChannel = 'shell' | 'control' | 'stdin' | 'hb';
-
 interface CurrentExecution {
   msg: JupyterMessage;
   silent: boolean;
@@ -183,6 +181,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   private current: CurrentExecution | undefined;
   private pendingInput: PendingInput | undefined;
   private inputDenied = false;
+  private aborting = false;
   private readonly cellSources = new Map<string, { code: string; count: number }>();
   private readonly writtenCells = new Set<string>();
   private readonly cellScheme: CellPathScheme;
@@ -418,6 +417,10 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     }
     if (!this.admitClient(msg)) return;
     this.shellQueue.push(msg);
+    if (this.aborting) {
+      this.abortQueued();
+      return;
+    }
     void this.pumpShell();
   }
 
@@ -665,7 +668,22 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     return this.inputDenied;
   }
 
+  /**
+   * stop_on_error: abort the queued execute_requests, and those already on their way (read from the
+   * socket within the next event-loop turns), as ipykernel's abort window does.
+   */
   abortQueuedExecutes(): void {
+    this.aborting = true;
+    this.abortQueued();
+    setImmediate(() =>
+      setImmediate(() => {
+        this.abortQueued();
+        this.aborting = false;
+      }),
+    );
+  }
+
+  private abortQueued(): void {
     const keep: JupyterMessage[] = [];
     for (const msg of this.shellQueue.splice(0)) {
       if (msg.header.msg_type !== 'execute_request') {

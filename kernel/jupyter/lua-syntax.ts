@@ -31,6 +31,9 @@ function isEofError(err: Error): boolean {
   return /near '<eof>'/.test(msg) && !/unexpected/.test(msg);
 }
 
+/** luaparse token type codes (luaparse.tokenTypes; not in @types/luaparse). */
+const TOKEN = { EOF: 1, Keyword: 4, Punctuator: 32 } as const;
+
 /** Nesting depth at the end of `code` (block openers minus closers), for the continuation indent. */
 export function nestingDepth(code: string): number {
   let depth = 0;
@@ -38,12 +41,12 @@ export function nestingDepth(code: string): number {
     const parser = luaparse.parse(code, { wait: true, luaVersion: '5.3' });
     for (;;) {
       const tok = parser.lex() as { type: number; value: unknown };
-      if (tok.type === luaparse.tokenTypes.EOF) break;
+      if (tok.type === TOKEN.EOF) break;
       const v = tok.value;
-      if (tok.type === luaparse.tokenTypes.Keyword) {
+      if (tok.type === TOKEN.Keyword) {
         if (v === 'function' || v === 'do' || v === 'if' || v === 'repeat') depth++;
         else if (v === 'end' || v === 'until') depth--;
-      } else if (tok.type === luaparse.tokenTypes.Punctuator) {
+      } else if (tok.type === TOKEN.Punctuator) {
         if (v === '{' || v === '(' || v === '[') depth++;
         else if (v === '}' || v === ')' || v === ']') depth--;
       }
