@@ -40,7 +40,13 @@ export interface LuaErrorInfo {
 }
 
 export type ExecResult =
-  | { ok: true; /** readable renderings of the returned values (empty when nothing was returned) */ values: string[] }
+  | {
+      ok: true;
+      /** readable renderings of the returned values (empty when nothing was returned) */
+      values: string[];
+      /** set when the script called os.exit(code) */
+      exitCode?: number;
+    }
   | { ok: false; error: LuaErrorInfo };
 
 export interface ExecOptions {

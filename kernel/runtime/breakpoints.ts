@@ -1,0 +1,250 @@
+/**
+ * Breakpoint bookkeeping inside the VM worker: which sources are loaded, where breakpoints resolve
+ * (validated against the AST), which lines got probes when a chunk was loaded, and the commands
+ * that update the Lua agent's tables.
+ */
+import * as fs from 'fs';
+import { LuaMultiReturn } from 'wasmoon';
+import type { BreakpointResult, BreakpointSpec } from './types';
+import type { LuaCommand } from './protocol';
+import { instrument, parseChunk, LuaSyntaxErrorException, resolveBreakpointLine } from './syntax';
+import type { ParsedChunk, LuaSyntaxError } from './syntax';
+
+interface SourceRecord {
+  parsed?: ParsedChunk;
+  error?: LuaSyntaxError;
+  /** Lines that had a probe in every load of this source so far (undefined: never loaded). */
+  probedAll?: Set<number>;
+}
+
+interface StoredBreakpoint {
+  spec: BreakpointSpec;
+  result: BreakpointResult;
+  hitop?: string;
+  hitn?: number;
+}
+
+export function parseHitCondition(text: string | undefined): { op?: string; n?: number; error?: string } {
+  if (text === undefined || text.trim() === '') return {};
+  const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m) return { error: `invalid hit condition '${text}' (use e.g. '>= 3', '% 2', '== 5' or a number)` };
+  return { op: m[1] ?? '>=', n: Number(m[2]) };
+}
+
+export class BreakpointBook {
+  private readonly sources = new Map<string, SourceRecord>();
+  private readonly lineBps = new Map<string, Map<string, StoredBreakpoint[]>>();
+  private funcBps = new Map<string, Array<{ name: string; result: BreakpointResult }>>();
+  private readonly ids = new Map<string, number>();
+  private nextId = 1;
+  private readonly syntaxColumns = new Map<string, number>();
+
+  beginRun(): void {
+    // Nothing yet: hook point for per-run state.
+  }
+
+  lastSyntaxColumn(path: string): number | undefined {
+    return this.syntaxColumns.get(path);
+  }
+
+  private idFor(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  private parsedFor(path: string): SourceRecord {
+    const rec = this.sources.get(path);
+    if (rec?.parsed || rec?.error) return rec;
+    const fresh: SourceRecord = rec ?? {};
+    try {
+      const text = fs.readFileSync(path, 'utf8');
+      fresh.parsed = parseChunk(text);
+    } catch (err) {
+      if (err instanceof LuaSyntaxErrorException) fresh.error = err.info;
+    }
+    this.sources.set(path, fresh);
+    return fresh;
+  }
+
+  /** Union of every owner's breakpoints for a path, one per resolved line. */
+  private union(path: string): Map<number, StoredBreakpoint> {
+    const byLine = new Map<number, StoredBreakpoint>();
+    for (const list of this.lineBps.get(path)?.values() ?? []) {
+      for (const bp of list) {
+        if (bp.result.verified && !byLine.has(bp.result.line)) byLine.set(bp.result.line, bp);
+      }
+    }
+    return byLine;
+  }
+
+  private functionLines(path: string, parsed: ParsedChunk | undefined): Map<number, number> {
+    const lines = new Map<number, number>();
+    if (!parsed) return lines;
+    for (const list of this.funcBps.values()) {
+      for (const fb of list) {
+        for (const [name, line] of parsed.functions) {
+          if (name === fb.name || name.endsWith('.' + fb.name) || name.endsWith(':' + fb.name)) {
+            lines.set(line, fb.result.id);
+            fb.result.verified = true;
+            fb.result.line = line;
+            fb.result.path = path;
+            fb.result.message = undefined;
+          }
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** Called by Lua (H.prepare) for every chunk it loads: returns the text to load (instrumented). */
+  prepare(code: string, chunkname: string): LuaMultiReturn | string {
+    if (!chunkname.startsWith('@')) return code;
+    const path = chunkname.slice(1);
+    let parsed: ParsedChunk;
+    try {
+      parsed = parseChunk(code);
+      this.syntaxColumns.delete(path);
+    } catch (err) {
+      if (err instanceof LuaSyntaxErrorException) this.syntaxColumns.set(path, err.info.column);
+      return code;
+    }
+    const rec: SourceRecord = { parsed, probedAll: this.sources.get(path)?.probedAll };
+    // Re-resolve this path's breakpoints against the code actually loaded.
+    const owners = this.lineBps.get(path);
+    if (owners) {
+      for (const list of owners.values()) for (const bp of list) this.resolveInto(bp, parsed, path);
+    }
+    const lines = new Set<number>(this.union(path).keys());
+    const fl = this.functionLines(path, parsed);
+    for (const l of fl.keys()) lines.add(l);
+    rec.probedAll = rec.probedAll ? new Set([...rec.probedAll].filter((l) => lines.has(l))) : new Set(lines);
+    this.sources.set(path, rec);
+    const text = instrument(code, parsed, lines);
+    if (fl.size === 0) return text;
+    const fmap: Record<string, number> = {};
+    for (const [line, id] of fl) fmap[String(line)] = id;
+    return LuaMultiReturn.from([text, fmap]);
+  }
+
+  private resolveInto(bp: StoredBreakpoint, parsed: ParsedChunk | undefined, path: string): void {
+    const requested = bp.spec.line;
+    bp.result.path = path;
+    if (!parsed) {
+      bp.result.verified = true;
+      bp.result.line = requested;
+      bp.result.message = undefined;
+      return;
+    }
+    const line = resolveBreakpointLine(parsed, requested);
+    if (line === undefined) {
+      bp.result.verified = false;
+      bp.result.line = requested;
+      bp.result.message = `no statement at or after line ${requested}`;
+      return;
+    }
+    bp.result.verified = true;
+    bp.result.line = line;
+    bp.result.message = line !== requested ? `moved from line ${requested} to the next statement` : undefined;
+  }
+
+  setBreakpoints(
+    path: string,
+    specs: BreakpointSpec[],
+    owner: string,
+  ): { results: BreakpointResult[]; commands: LuaCommand[] } {
+    const rec = this.parsedFor(path);
+    const list: StoredBreakpoint[] = [];
+    for (const spec of specs) {
+      const id = this.idFor(`${owner}|${path}|${spec.line}`);
+      const result: BreakpointResult = { id, verified: false, line: spec.line, path };
+      const bp: StoredBreakpoint = { spec, result };
+      if (rec.error && !rec.parsed) {
+        result.message = `cannot parse ${path}:${rec.error.line}:${rec.error.column}: ${rec.error.message}`;
+      } else {
+        this.resolveInto(bp, rec.parsed, path);
+        const hit = parseHitCondition(spec.hitCondition);
+        if (hit.error) {
+          result.verified = false;
+          result.message = hit.error;
+        } else {
+          bp.hitop = hit.op;
+          bp.hitn = hit.n;
+        }
+        if (spec.condition && spec.condition.trim() !== '') {
+          try {
+            parseChunk(`return ${spec.condition}`);
+          } catch (err) {
+            if (err instanceof LuaSyntaxErrorException) {
+              result.verified = false;
+              result.message = `invalid condition: ${err.info.message}`;
+            }
+          }
+        }
+      }
+      list.push(bp);
+    }
+    let owners = this.lineBps.get(path);
+    if (!owners) {
+      owners = new Map();
+      this.lineBps.set(path, owners);
+    }
+    owners.set(owner, list);
+    return { results: list.map((b) => ({ ...b.result })), commands: this.commandsFor(path) };
+  }
+
+  private commandsFor(path: string): LuaCommand[] {
+    const src = '@' + path;
+    const cmds: LuaCommand[] = [{ cmd: 'clearbps', a: src, b: 'line' }];
+    const probed = this.sources.get(path)?.probedAll;
+    for (const [line, bp] of this.union(path)) {
+      cmds.push({
+        cmd: 'bp',
+        a: src,
+        b: line,
+        c: {
+          id: bp.result.id,
+          cond: bp.spec.condition && bp.spec.condition.trim() !== '' ? bp.spec.condition : undefined,
+          hitop: bp.hitop,
+          hitn: bp.hitn,
+          log: bp.spec.logMessage && bp.spec.logMessage !== '' ? bp.spec.logMessage : undefined,
+          late: probed !== undefined && !probed.has(line),
+        },
+      });
+    }
+    return cmds;
+  }
+
+  setFunctionBreakpoints(names: string[], owner: string): { results: BreakpointResult[]; commands: LuaCommand[] } {
+    const list = names.map((name) => ({
+      name,
+      result: {
+        id: this.idFor(`${owner}|fn|${name}`),
+        verified: false,
+        line: 0,
+        path: '',
+        message: `function '${name}' is not loaded yet`,
+      } as BreakpointResult,
+    }));
+    this.funcBps.set(owner, list);
+    const cmds: LuaCommand[] = [{ cmd: 'clearbps', b: 'function' }];
+    for (const [path, rec] of this.sources) {
+      if (rec.probedAll === undefined) continue;
+      for (const [line, id] of this.functionLines(path, rec.parsed)) {
+        cmds.push({ cmd: 'fbp', a: '@' + path, b: line, c: id });
+        if (!rec.probedAll.has(line)) cmds.push({ cmd: 'late', a: '@' + path, b: line });
+      }
+    }
+    return { results: list.map((f) => ({ ...f.result })), commands: cmds };
+  }
+
+  locations(path: string, line: number, endLine?: number): number[] {
+    const rec = this.parsedFor(path);
+    if (!rec.parsed) return [];
+    const last = endLine ?? line;
+    return rec.parsed.statementLines.filter((l) => l >= line && l <= last);
+  }
+}

@@ -1,0 +1,240 @@
+---@meta llmspell
+-- Host API of llmspell scripts (Lua 5.4). This file is declarations only: the runtime provides
+-- the implementations. LuaLS users can add this folder to `workspace.library`; the llmspell
+-- language server reads it for completion, hover and signature help.
+
+---Token counts reported by the model provider.
+---@class AgentUsage
+---@field input_tokens integer Tokens in the prompt.
+---@field output_tokens integer Tokens in the completion.
+
+---The result of an agent call.
+---@class AgentResponse
+---@field content string The generated text.
+---@field model string The model that answered, e.g. "openai/gpt-4o-mini".
+---@field usage AgentUsage Token usage.
+---@field finish_reason string Why generation stopped: "stop", "length", "tool_calls", ...
+
+---Options of `Agent.query`.
+---@class AgentQueryOptions
+---@field model? string Model id, "provider/model".
+---@field temperature? number Sampling temperature, 0..2.
+---@field max_tokens? integer Maximum tokens to generate.
+---@field system_prompt? string System prompt.
+
+---Input of `agent:execute`.
+---@class AgentInput
+---@field prompt? string The user prompt.
+---@field text? string Alias of `prompt` (plain text input).
+
+---A configured agent.
+---@class AgentInstance
+local AgentInstance = {}
+
+---Run the agent once and wait for the answer.
+---@param input AgentInput A table with `prompt` (or `text`).
+---@return AgentResponse response The model's answer.
+function AgentInstance:execute(input) end
+
+---Run the agent and stream the answer: `on_chunk(text)` is called for every piece.
+---@param input AgentInput A table with `prompt` (or `text`).
+---@param on_chunk fun(chunk: string) Called with each chunk of text.
+---@return AgentResponse response The complete answer.
+function AgentInstance:invokeStream(input, on_chunk) end
+
+---Builds an agent step by step: `Agent.builder():model("openai/gpt-4o-mini"):build()`.
+---@class AgentBuilder
+local AgentBuilder = {}
+
+---Set the agent's name (used by `Agent.get`).
+---@param name string
+---@return AgentBuilder
+function AgentBuilder:name(name) end
+
+---Set the model, as "provider/model" (e.g. "openai/gpt-4o-mini", "ollama/llama3").
+---@param model string
+---@return AgentBuilder
+function AgentBuilder:model(model) end
+
+---Set the sampling temperature (0..2).
+---@param temperature number
+---@return AgentBuilder
+function AgentBuilder:temperature(temperature) end
+
+---Set the maximum number of tokens to generate.
+---@param max_tokens integer
+---@return AgentBuilder
+function AgentBuilder:max_tokens(max_tokens) end
+
+---Set the system prompt.
+---@param prompt string
+---@return AgentBuilder
+function AgentBuilder:system_prompt(prompt) end
+
+---Give the agent a registered tool by name.
+---@param tool_name string
+---@return AgentBuilder
+function AgentBuilder:tool(tool_name) end
+
+---Create the agent.
+---@return AgentInstance agent
+function AgentBuilder:build() end
+
+---Agents: language model calls from scripts.
+---@class Agent
+Agent = {}
+
+---Ask a model once, without building an agent.
+---@param prompt string The prompt text.
+---@param opts? AgentQueryOptions Model, temperature, max_tokens, system_prompt.
+---@return AgentResponse response
+function Agent.query(prompt, opts) end
+
+---Start building an agent.
+---@return AgentBuilder builder
+function Agent.builder() end
+
+---Names of the registered agents.
+---@return string[] names
+function Agent.list() end
+
+---A registered agent by name, or nil.
+---@param name string
+---@return AgentInstance? agent
+function Agent.get(name) end
+
+---Description of a tool.
+---@class ToolInfo
+---@field name string
+---@field description string
+---@field parameters table JSON schema of the input.
+
+---Tools: named functions agents and scripts can call.
+---@class Tool
+Tool = {}
+
+---Names of all registered tools.
+---@return string[] names
+function Tool.list() end
+
+---Run a tool with the given input table and return its result.
+---@param name string Tool name.
+---@param input? table Tool input.
+---@return any result
+function Tool.execute(name, input) end
+
+---Information about a tool, or nil when it does not exist.
+---@param name string
+---@return ToolInfo? info
+function Tool.get_info(name) end
+
+---Whether a tool with this name is registered.
+---@param name string
+---@return boolean exists
+function Tool.exists(name) end
+
+---Register a Lua function as a tool.
+---@param name string Tool name.
+---@param handler fun(input: table): any The implementation.
+---@param description? string What the tool does.
+---@return boolean ok
+function Tool.register(name, handler, description) end
+
+---State: a key/value store shared by scripts of the same kernel.
+---@class State
+State = {}
+
+---Read a value, or nil.
+---@param key string
+---@return any value
+function State.get(key) end
+
+---Store a value (tables, strings, numbers, booleans).
+---@param key string
+---@param value any
+function State.set(key, value) end
+
+---Remove a key.
+---@param key string
+function State.delete(key) end
+
+---All keys.
+---@return string[] keys
+function State.list() end
+
+---Options of `JSON.stringify`.
+---@class JsonStringifyOptions
+---@field pretty? boolean Indent the output.
+
+---JSON encoding and decoding.
+---@class JSON
+JSON = {}
+
+---Decode a JSON text into Lua values (objects become tables, null becomes nil).
+---@param text string
+---@return any value
+function JSON.parse(text) end
+
+---Encode a Lua value as JSON.
+---@param value any
+---@param opts? JsonStringifyOptions `{pretty = true}` for indented output.
+---@return string json
+function JSON.stringify(value, opts) end
+
+---Command line arguments of `llmspell run FILE ARGS...`: positional ones at 1..n, `--key value` pairs by name.
+---@type table<string|integer, string>
+ARGS = {}
+
+---Logging to the kernel's log and the debug console.
+---@class Debug
+Debug = {}
+
+---Log at debug level.
+---@param ... any
+function Debug.log(...) end
+
+---Log at info level.
+---@param ... any
+function Debug.info(...) end
+
+---Log at warning level.
+---@param ... any
+function Debug.warn(...) end
+
+---Log at error level.
+---@param ... any
+function Debug.error(...) end
+
+---Rich output for Jupyter front ends (display_data / update_display_data).
+---@class display
+display = {}
+
+---Show HTML.
+---@param html string
+---@return string display_id
+function display.html(html) end
+
+---Show Markdown.
+---@param markdown string
+---@return string display_id
+function display.markdown(markdown) end
+
+---Show a PNG image.
+---@param base64 string Base64-encoded PNG data.
+---@return string display_id
+function display.png(base64) end
+
+---Show a table as JSON.
+---@param value table
+---@return string display_id
+function display.json(value) end
+
+---Replace an earlier output, by the id a display function returned.
+---@param id string
+---@param kind string "html", "markdown", "png" or "json".
+---@param content any
+function display.update(id, kind, content) end
+
+---Clear the cell's output; with `wait`, clear when the next output arrives.
+---@param wait? boolean
+function display.clear(wait) end

@@ -1,0 +1,183 @@
+/**
+ * luaparse-based source analysis for the runtime: Lua 5.4 syntax (attributes blanked for the
+ * parser), syntax errors with line and column, the lines that hold statements (where breakpoints
+ * can be), and probe insertion that never changes line numbers.
+ */
+import * as luaparse from 'luaparse';
+
+export interface LuaSyntaxError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface ParsedChunk {
+  /** Lines on which a statement starts, ascending. */
+  statementLines: number[];
+  /** For each statement line, the offset (UTF-16) of the first statement starting on it. */
+  statementOffsets: Map<number, number>;
+  /** Named functions: name -> line of the first statement of the body (or the header line when empty). */
+  functions: Map<string, number>;
+}
+
+const ATTRIB_DECL =
+  /\blocal\s+[A-Za-z_][A-Za-z0-9_]*\s*<\s*(?:const|close)\s*>(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*\s*(?:<\s*(?:const|close)\s*>)?)*/g;
+const ATTRIB = /<\s*(?:const|close)\s*>/g;
+
+/**
+ * luaparse knows Lua 5.3; Lua 5.4 adds `<const>`/`<close>` attributes on locals. Replace them with
+ * spaces (same length) so positions stay exact. A leading shebang line is blanked the same way.
+ */
+export function blankLua54(source: string): string {
+  let out = source.replace(ATTRIB_DECL, (decl) => decl.replace(ATTRIB, (a) => ' '.repeat(a.length)));
+  if (out.startsWith('#')) {
+    const nl = out.indexOf('\n');
+    out = ' '.repeat(nl < 0 ? out.length : nl) + (nl < 0 ? '' : out.slice(nl));
+  }
+  return out;
+}
+
+interface AnyNode {
+  type: string;
+  loc?: { start: { line: number; column: number } };
+  range?: [number, number];
+  [key: string]: unknown;
+}
+
+const BLOCK_KEYS = ['body'];
+
+function visitStatements(
+  body: AnyNode[],
+  onStatement: (stmt: AnyNode) => void,
+  onFunction: (fn: AnyNode, name: string | undefined) => void,
+): void {
+  for (const stmt of body) {
+    onStatement(stmt);
+    visitNode(stmt, onStatement, onFunction);
+  }
+}
+
+function functionName(node: AnyNode): string | undefined {
+  const id = node.identifier as AnyNode | null | undefined;
+  if (!id) return undefined;
+  if (id.type === 'Identifier') return id.name as string;
+  if (id.type === 'MemberExpression') {
+    const base = id.base as AnyNode;
+    const ident = id.identifier as AnyNode;
+    const baseName = base.type === 'Identifier' ? (base.name as string) : functionName({ type: 'x', identifier: base });
+    return baseName ? `${baseName}${id.indexer as string}${ident.name as string}` : undefined;
+  }
+  return undefined;
+}
+
+function visitNode(
+  node: unknown,
+  onStatement: (stmt: AnyNode) => void,
+  onFunction: (fn: AnyNode, name: string | undefined) => void,
+): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const n of node) visitNode(n, onStatement, onFunction);
+    return;
+  }
+  const n = node as AnyNode;
+  if (n.type === 'FunctionDeclaration') {
+    onFunction(n, functionName(n));
+  }
+  if (n.type === 'IfStatement') {
+    for (const clause of n.clauses as AnyNode[]) {
+      visitNode(clause.condition, onStatement, onFunction);
+      visitStatements(clause.body as AnyNode[], onStatement, onFunction);
+    }
+    return;
+  }
+  for (const key of Object.keys(n)) {
+    if (key === 'loc' || key === 'range') continue;
+    const child = n[key];
+    if (BLOCK_KEYS.includes(key) && Array.isArray(child) && n.type !== 'Chunk') {
+      visitStatements(child as AnyNode[], onStatement, onFunction);
+    } else if (child && typeof child === 'object') {
+      visitNode(child, onStatement, onFunction);
+    }
+  }
+}
+
+/** Parse a chunk. Throws LuaSyntaxErrorException on a syntax error. */
+export function parseChunk(source: string): ParsedChunk {
+  let ast: AnyNode;
+  try {
+    ast = luaparse.parse(blankLua54(source), {
+      luaVersion: '5.3',
+      locations: true,
+      ranges: true,
+      comments: false,
+      scope: false,
+    }) as unknown as AnyNode;
+  } catch (err) {
+    const e = err as { message?: string; line?: number; column?: number };
+    if (typeof e.line === 'number') {
+      throw new LuaSyntaxErrorException({
+        message: (e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, ''),
+        line: e.line,
+        column: (e.column ?? 0) + 1,
+      });
+    }
+    throw err;
+  }
+  const statementOffsets = new Map<number, number>();
+  const functions = new Map<string, number>();
+  const onStatement = (stmt: AnyNode): void => {
+    if (!stmt.loc || !stmt.range) return;
+    const line = stmt.loc.start.line;
+    const prev = statementOffsets.get(line);
+    if (prev === undefined || stmt.range[0] < prev) statementOffsets.set(line, stmt.range[0]);
+  };
+  const onFunction = (fn: AnyNode, name: string | undefined): void => {
+    if (!name || !fn.loc) return;
+    const body = fn.body as AnyNode[];
+    const first = body.find((s) => s.loc);
+    functions.set(name, first?.loc ? first.loc.start.line : fn.loc.start.line);
+  };
+  visitStatements(ast.body as AnyNode[], onStatement, onFunction);
+  const statementLines = [...statementOffsets.keys()].sort((a, b) => a - b);
+  return { statementLines, statementOffsets, functions };
+}
+
+export class LuaSyntaxErrorException extends Error {
+  constructor(readonly info: LuaSyntaxError) {
+    super(`${info.line}:${info.column}: ${info.message}`);
+  }
+}
+
+/** The name of the probe the prelude defines (a chunk-local alias is added when probes exist). */
+export const PROBE_GLOBAL = '__llmspell_probe';
+const PROBE_LOCAL = '__llmspell_P';
+
+/**
+ * Insert a breakpoint probe before the first statement of each given line, on that same line, so
+ * every line Lua reports stays the user's line. Lines without a statement are ignored (callers
+ * resolve breakpoints to statement lines first).
+ */
+export function instrument(source: string, chunk: ParsedChunk, lines: Iterable<number>): string {
+  const inserts: Array<[number, string]> = [];
+  for (const line of lines) {
+    const off = chunk.statementOffsets.get(line);
+    if (off !== undefined) inserts.push([off, `;${PROBE_LOCAL}(${line});`]);
+  }
+  let text = source;
+  if (text.startsWith('#')) text = '--' + text.slice(1);
+  const shift = source.startsWith('#') ? 1 : 0;
+  if (inserts.length === 0) return text;
+  inserts.sort((a, b) => b[0] - a[0]);
+  for (const [off, probe] of inserts) {
+    const at = off + shift;
+    text = text.slice(0, at) + probe + text.slice(at);
+  }
+  return `local ${PROBE_LOCAL}=${PROBE_GLOBAL};` + text;
+}
+
+/** The statement line a breakpoint on `line` resolves to: the line itself or the next one with a statement. */
+export function resolveBreakpointLine(chunk: ParsedChunk, line: number): number | undefined {
+  for (const l of chunk.statementLines) if (l >= line) return l;
+  return undefined;
+}

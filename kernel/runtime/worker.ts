@@ -1,0 +1,435 @@
+/**
+ * The VM thread. Runs wasmoon (Lua 5.4 in WebAssembly) and the Lua agent (lua/prelude.lua).
+ * Lua -> JS calls are synchronous; when Lua must stop (breakpoint, step, pause, io.read) this
+ * thread blocks in Atomics.wait and reads commands with receiveMessageOnPort, so it uses no CPU.
+ */
+import { parentPort, receiveMessageOnPort, workerData, MessagePort } from 'worker_threads';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LuaFactory, LuaMultiReturn, LUA_REGISTRYINDEX } from 'wasmoon';
+import type { LuaEngine } from 'wasmoon';
+import { BreakpointBook } from './breakpoints';
+import type { ToWorker, FromWorker, WorkerInit, LuaCommand, RawRunResult } from './protocol';
+import { normalizeLuaValue } from './protocol';
+
+const init = workerData as WorkerInit;
+const port = init.port as MessagePort;
+const signal = new Int32Array(init.signal);
+const REG_CO = 987654321n;
+const REG_ATTN = 987654322;
+
+type LuaFn = (...args: unknown[]) => unknown;
+interface Agent {
+  run: LuaFn;
+  command: LuaFn;
+  complete: LuaFn;
+  inspect: LuaFn;
+  user_globals: LuaFn;
+}
+
+let engine: LuaEngine;
+let agent: Agent;
+let running = false;
+let stopped = false;
+const pendingLua: LuaCommand[] = [];
+const book = new BreakpointBook();
+const cwd = init.options.cwd ?? process.cwd();
+
+// ---- output buffering ------------------------------------------------------------------------------
+const outBuf: Record<1 | 2, string> = { 1: '', 2: '' };
+let lastFlush = Date.now();
+function post(msg: FromWorker): void {
+  parentPort!.postMessage(msg);
+}
+function flush(): void {
+  for (const s of [1, 2] as const) {
+    if (outBuf[s]) {
+      post({ t: 'event', event: { type: 'output', stream: s === 1 ? 'stdout' : 'stderr', text: outBuf[s] } });
+      outBuf[s] = '';
+    }
+  }
+  lastFlush = Date.now();
+}
+function out(stream: number, text: string): void {
+  const s = stream === 2 ? 2 : 1;
+  if (s === 2 && outBuf[1]) flush();
+  if (s === 1 && outBuf[2]) flush();
+  outBuf[s] += text;
+  if (outBuf[s].length > 8192 || Date.now() - lastFlush > 20) flush();
+}
+
+// ---- blocking receive --------------------------------------------------------------------------------
+/** Handle a message that needs JS-side work; returns true when it was consumed here. */
+function handleHostMessage(msg: ToWorker): boolean {
+  switch (msg.t) {
+    case 'setbps': {
+      const { results, commands } = book.setBreakpoints(msg.path, msg.specs, msg.owner);
+      pendingLua.push(...commands);
+      post({ t: 'reply', id: msg.id, result: results });
+      return true;
+    }
+    case 'setfbps': {
+      const { results, commands } = book.setFunctionBreakpoints(msg.names, msg.owner);
+      pendingLua.push(...commands);
+      post({ t: 'reply', id: msg.id, result: results });
+      return true;
+    }
+    case 'bplocations': {
+      post({ t: 'reply', id: msg.id, result: book.locations(msg.path, msg.line, msg.endLine) });
+      return true;
+    }
+    case 'cmd':
+      pendingLua.push(msg.cmd);
+      return true;
+    case 'input':
+      return false;
+    default:
+      return false;
+  }
+}
+
+function drainPort(): ToWorker | undefined {
+  for (;;) {
+    const m = receiveMessageOnPort(port);
+    if (!m) return undefined;
+    const msg = m.message as ToWorker;
+    if (!handleHostMessage(msg)) return msg;
+  }
+}
+
+function nextLuaCommand(block: boolean): LuaCommand | undefined {
+  for (;;) {
+    if (pendingLua.length) return pendingLua.shift();
+    const other = drainPort();
+    if (other) {
+      // Only input answers are not handled by handleHostMessage; outside of input waits they are stale.
+      continue;
+    }
+    if (pendingLua.length) return pendingLua.shift();
+    if (!block) return undefined;
+    Atomics.wait(signal, 0, 0);
+    Atomics.store(signal, 0, 0);
+  }
+}
+
+function asMulti(cmd: LuaCommand | undefined): LuaMultiReturn {
+  if (!cmd) return LuaMultiReturn.from([]);
+  return LuaMultiReturn.from([cmd.cmd, cmd.id ?? undefined, cmd.a ?? undefined, cmd.b ?? undefined, cmd.c ?? undefined]);
+}
+
+function waitInput(prompt: string, password: boolean): string | undefined {
+  flush();
+  post({ t: 'event', event: { type: 'input', prompt, password } });
+  for (;;) {
+    const m = receiveMessageOnPort(port);
+    if (m) {
+      const msg = m.message as ToWorker;
+      if (msg.t === 'input') return msg.text === null ? undefined : msg.text;
+      if (msg.t === 'cmd' && msg.cmd.cmd === 'interrupt') {
+        pendingLua.push(msg.cmd);
+        armAttention();
+        return undefined;
+      }
+      handleHostMessage(msg);
+      continue;
+    }
+    Atomics.wait(signal, 0, 0);
+    Atomics.store(signal, 0, 0);
+  }
+}
+
+// ---- files ---------------------------------------------------------------------------------------------
+interface OpenFile {
+  fd: number;
+  pos: number;
+  append: boolean;
+}
+const files = new Map<number, OpenFile>();
+let nextFile = 3;
+function resolvePath(p: string): string {
+  return path.resolve(cwd, p);
+}
+function errnoResult(err: unknown, p: string): LuaMultiReturn {
+  const e = err as NodeJS.ErrnoException;
+  const reason =
+    e.code === 'ENOENT'
+      ? 'No such file or directory'
+      : e.code === 'EACCES'
+        ? 'Permission denied'
+        : e.code === 'EISDIR'
+          ? 'Is a directory'
+          : (e.message ?? String(err));
+  return LuaMultiReturn.from([undefined, `${p}: ${reason}`, typeof e.errno === 'number' ? -e.errno : 1]);
+}
+
+const host = {
+  out: (stream: number, text: string) => out(stream, text),
+  log: (text: string, p: string, line: number) => {
+    flush();
+    post({ t: 'event', event: { type: 'output', stream: 'stdout', text, source: { path: p, line } } });
+  },
+  input: (prompt: string, password: boolean) => waitInput(prompt ?? '', !!password),
+  prepare: (code: string, chunkname: string) => book.prepare(code, chunkname),
+  stopped: (reason: string, threadId: number, text: string | undefined, hit: number | undefined, src?: string, line?: number) => {
+    flush();
+    stopped = true;
+    post({
+      t: 'event',
+      event: {
+        type: 'stopped',
+        reason: reason as 'breakpoint',
+        threadId,
+        text: text ?? undefined,
+        hitBreakpointIds: typeof hit === 'number' ? [hit] : [],
+        location: src && src.startsWith('@') && typeof line === 'number' ? { path: src.slice(1), line } : undefined,
+      },
+    });
+  },
+  next: () => {
+    const cmd = nextLuaCommand(true);
+    if (cmd && (cmd.cmd === 'continue' || cmd.cmd === 'step' || cmd.cmd === 'terminate')) {
+      stopped = false;
+      post({ t: 'event', event: { type: 'continued', threadId: 1 } });
+    }
+    return asMulti(cmd);
+  },
+  poll: () => asMulti(nextLuaCommand(false)),
+  reply: (id: number, result: unknown, error?: string) => {
+    post({ t: 'reply', id, result: normalizeLuaValue(result), error: error ?? undefined });
+  },
+  fopen: (p: string, mode: string) => {
+    const flags = mode.replace('b', '');
+    try {
+      const fd = fs.openSync(resolvePath(p), flags);
+      const id = nextFile++;
+      files.set(id, { fd, pos: 0, append: flags.startsWith('a') });
+      return id;
+    } catch (err) {
+      return errnoResult(err, p);
+    }
+  },
+  fread: (id: number, n: number) => {
+    const f = files.get(id);
+    if (!f) return undefined;
+    const buf = Buffer.alloc(n);
+    const got = fs.readSync(f.fd, buf, 0, n, f.pos);
+    f.pos += got;
+    return got === 0 ? undefined : buf.subarray(0, got).toString('utf8');
+  },
+  fwrite: (id: number, s: string) => {
+    const f = files.get(id);
+    if (!f) return LuaMultiReturn.from([undefined, 'file is closed']);
+    const b = Buffer.from(s, 'utf8');
+    if (f.append) {
+      fs.writeSync(f.fd, b);
+    } else {
+      fs.writeSync(f.fd, b, 0, b.length, f.pos);
+      f.pos += b.length;
+    }
+    return true;
+  },
+  fseek: (id: number, whence: string, offset: number) => {
+    const f = files.get(id);
+    if (!f) return LuaMultiReturn.from([undefined, 'file is closed']);
+    if (whence === 'set') f.pos = offset;
+    else if (whence === 'cur') f.pos += offset;
+    else if (whence === 'end') f.pos = fs.fstatSync(f.fd).size + offset;
+    else return LuaMultiReturn.from([undefined, "bad argument #1 to 'seek' (invalid option '" + whence + "')"]);
+    if (f.pos < 0) f.pos = 0;
+    return f.pos;
+  },
+  fclose: (id: number) => {
+    const f = files.get(id);
+    if (f) {
+      fs.closeSync(f.fd);
+      files.delete(id);
+    }
+  },
+  readfile: (p: string) => {
+    try {
+      return fs.readFileSync(resolvePath(p), 'utf8');
+    } catch (err) {
+      return errnoResult(err, `cannot open ${p}`);
+    }
+  },
+  abspath: (p: string) => resolvePath(p),
+  searchpath: (name: string, template: string, sep?: string, rep?: string) => {
+    const s = sep ?? '.';
+    const r = rep ?? '/';
+    const n = s === '' ? name : name.split(s).join(r);
+    const tried: string[] = [];
+    for (const t of template.split(';')) {
+      if (!t) continue;
+      const candidate = t.split('?').join(n);
+      const abs = resolvePath(candidate);
+      try {
+        if (fs.statSync(abs).isFile()) return abs;
+      } catch {
+        // not there
+      }
+      tried.push(`no file '${candidate}'`);
+    }
+    return LuaMultiReturn.from([undefined, tried.join('\n\t')]);
+  },
+  getenv: (k: string) => (init.options.env ?? process.env)[k] ?? undefined,
+  tmpname: () => path.join(os.tmpdir(), `lua_${process.pid}_${Math.random().toString(36).slice(2)}`),
+  remove: (p: string) => {
+    try {
+      const abs = resolvePath(p);
+      if (fs.statSync(abs).isDirectory()) fs.rmdirSync(abs);
+      else fs.unlinkSync(abs);
+      return true;
+    } catch (err) {
+      return errnoResult(err, p);
+    }
+  },
+  rename: (a: string, b: string) => {
+    try {
+      fs.renameSync(resolvePath(a), resolvePath(b));
+      return true;
+    } catch (err) {
+      return errnoResult(err, a);
+    }
+  },
+};
+
+// ---- attention: async stop of running Lua ----------------------------------------------------------------
+let hookPtr = 0;
+let helperThread = 0;
+let mainL = 0;
+
+function armAttention(): void {
+  const lua = engine.global.lua;
+  const HL = helperThread;
+  lua.lua_rawgeti(HL, LUA_REGISTRYINDEX, REG_CO);
+  lua.lua_rawgeti(HL, -1, 1n);
+  const depth = Number(lua.lua_tointegerx(HL, -1, null));
+  let co = 0;
+  if (depth > 0 && depth <= 257) {
+    lua.lua_rawgeti(HL, -2, BigInt(depth + 1));
+    co = lua.lua_tothread(HL, -1);
+  }
+  lua.lua_settop(HL, 0);
+  lua.lua_sethook(mainL, hookPtr, 8 /* count */, 1);
+  if (co) lua.lua_sethook(co, hookPtr, 8, 1);
+}
+
+/** Called by the main thread through the inspector while this thread runs Lua. */
+(globalThis as Record<string, unknown>).__llmspellAttention = (): number => {
+  if (!running || stopped) return 0;
+  armAttention();
+  return 1;
+};
+
+function installHook(): void {
+  const lua = engine.global.lua;
+  hookPtr = lua.module.addFunction((L: number) => {
+    lua.lua_sethook(L, null, 0, 0);
+    lua.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(REG_ATTN));
+    lua.lua_callk(L, 0, 0, 0, null);
+  }, 'vii');
+}
+
+// ---- setup ------------------------------------------------------------------------------------------------
+async function setup(): Promise<void> {
+  const factory = new LuaFactory(undefined, init.options.env as Record<string, string> | undefined);
+  engine = await factory.createEngine({
+    openStandardLibs: true,
+    injectObjects: false,
+    enableProxy: false,
+    traceAllocations: init.options.memoryLimitBytes !== undefined,
+  });
+  if (init.options.memoryLimitBytes !== undefined) engine.global.setMemoryMax(init.options.memoryLimitBytes);
+  mainL = engine.global.address;
+  const lua = engine.global.lua;
+  helperThread = lua.lua_newthread(mainL);
+  lua.luaL_ref(mainL, LUA_REGISTRYINDEX);
+  const prelude = fs.readFileSync(init.preludePath, 'utf8');
+  engine.global.set('__llmspell_host', host);
+  engine.global.set('__llmspell_prelude_src', prelude);
+  const a = engine.doStringSync(
+    `local src = __llmspell_prelude_src; __llmspell_prelude_src = nil
+     local H = __llmspell_host; __llmspell_host = nil
+     local A = assert(load(src, '=[llmspell]'))(H)
+     local reg = debug.getregistry()
+     reg[${REG_CO}] = A.CO
+     reg[${REG_ATTN}] = A.attention
+     return A`,
+  ) as Agent;
+  agent = a;
+  const extra = init.options.packagePath ?? [];
+  if (extra.length) {
+    engine.global.set('__llmspell_pp', extra.map((d) => `${d}/?.lua;${d}/?/init.lua`).join(';'));
+    engine.doStringSync(`package.path = __llmspell_pp .. ';' .. package.path; __llmspell_pp = nil`);
+  }
+  engine.doStringSync(`package.path = './?.lua;./?/init.lua;' .. package.path`);
+  if (init.options.instructionLimit) {
+    pendingLua.push({ cmd: 'budget', a: Math.max(1, Math.ceil(init.options.instructionLimit / 100000)) });
+  }
+  installHook();
+}
+
+function runLua(msg: Extract<ToWorker, { t: 'exec' }>): RawRunResult {
+  // Apply queued commands (breakpoints set while idle) before running.
+  for (let c = nextLuaCommand(false); c; c = nextLuaCommand(false)) agent.command(c.cmd, c.id, c.a, c.b, c.c);
+  running = true;
+  book.beginRun();
+  try {
+    const args = msg.args ?? [];
+    const r = agent.run(msg.code, '@' + msg.chunkName, msg.mode, args, args.length, msg.mode === 'file' ? (msg.scriptName ?? msg.chunkName) : undefined);
+    return normalizeLuaValue(r) as RawRunResult;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, message, traceback: [] };
+  } finally {
+    running = false;
+    stopped = false;
+    flush();
+  }
+}
+
+function onMessage(msg: ToWorker): void {
+  switch (msg.t) {
+    case 'exec': {
+      const result = runLua(msg);
+      post({ t: 'reply', id: msg.id, result, syntaxColumn: book.lastSyntaxColumn(msg.chunkName) });
+      return;
+    }
+    case 'complete': {
+      let result: unknown = [];
+      if (!running) result = normalizeLuaValue(agent.complete(msg.text));
+      post({ t: 'reply', id: msg.id, result });
+      return;
+    }
+    case 'inspect': {
+      const result = running ? null : normalizeLuaValue(agent.inspect(msg.expr));
+      post({ t: 'reply', id: msg.id, result });
+      return;
+    }
+    case 'globals': {
+      const result = running ? [] : normalizeLuaValue(agent.user_globals());
+      post({ t: 'reply', id: msg.id, result });
+      return;
+    }
+    case 'input':
+      return;
+    default:
+      if (handleHostMessage(msg)) {
+        // Idle: apply Lua commands now (replies go out synchronously).
+        for (let c = nextLuaCommand(false); c; c = nextLuaCommand(false)) {
+          if (c.cmd === 'pause' || c.cmd === 'interrupt') continue;
+          agent.command(c.cmd, c.id, c.a, c.b, c.c);
+        }
+      }
+  }
+}
+
+setup()
+  .then(() => {
+    port.on('message', (m: ToWorker) => onMessage(m));
+    post({ t: 'ready' });
+  })
+  .catch((err: unknown) => {
+    post({ t: 'fatal', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  });
