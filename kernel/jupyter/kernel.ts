@@ -3,6 +3,7 @@ import { EventEmitter } from 'events';
 import { mkdirSync, promises as fs, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as zmq from 'zeromq';
+import { LuaRuntime } from '../runtime/runtime';
 import type { RuntimeEvent, RuntimeHandle } from '../runtime/types';
 import { VERSION } from '../cli/version';
 import { cellPath, type CellPathScheme, defaultCellScheme } from './cell-path';
@@ -133,13 +134,8 @@ interface PendingInput {
   requestId: string;
 }
 
-/** Load the Lua runtime lazily so this module compiles and tests run with injected runtimes. */
 async function createDefaultRuntime(): Promise<RuntimeHandle> {
-  const modulePath = '../runtime/runtime';
-  const mod = (await import(modulePath)) as {
-    LuaRuntime: { create(opts?: { name?: string }): Promise<RuntimeHandle> };
-  };
-  return mod.LuaRuntime.create({ name: 'jupyter' });
+  return LuaRuntime.create({ name: 'jupyter' });
 }
 
 function bindError(err: unknown, channel: string, ep: string): Error {
@@ -581,8 +577,9 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     const cur = this.current;
     if (!cur || !cur.allowStdin) {
       this.logger.info('input requested but the front end does not allow stdin');
+      // io.read must fail at once: interrupt the wait, and execute turns the error into InputError.
       this.inputDenied = true;
-      this.runtime.provideInput(null);
+      this.runtime.interrupt();
       return;
     }
     const header = this.sendReply('stdin', cur.msg, 'input_request', { prompt, password });
@@ -711,11 +708,9 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   interrupt(): void {
     if (!this.runtime) return;
     this.logger.info({ busy: this.runtime.isBusy() }, 'interrupt');
+    // The runtime also ends a pending io.read (it watches for interrupts while waiting for input).
     this.runtime.interrupt();
-    if (this.pendingInput) {
-      this.pendingInput = undefined;
-      this.runtime.provideInput(null);
-    }
+    this.pendingInput = undefined;
   }
 
   requestShutdown(restart: boolean): void {

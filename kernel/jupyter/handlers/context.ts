@@ -23,6 +23,8 @@ export interface KernelServices {
   /** Begin routing runtime output/input events to this request. */
   beginExecution(req: JupyterMessage, opts: { silent: boolean; allowStdin: boolean }): void;
   endExecution(): void;
+  /** True when the last execution asked for input although the request had allow_stdin false. */
+  readonly lastInputDenied: boolean;
   /** Answer queued execute_requests with status "aborted" (stop_on_error). */
   abortQueuedExecutes(): void;
   /** Interrupt running code (and a pending input request). */

@@ -91,8 +91,16 @@ export const execute: MessageHandler = async (ctx) => {
     return;
   }
 
+  const luaError =
+    k.lastInputDenied && result.error.ename === 'Interrupted'
+      ? {
+          ...result.error,
+          ename: 'InputError',
+          message: 'io.read: no input available: this front end does not accept input (allow_stdin is false)',
+        }
+      : result.error;
   const err = formatLuaError(
-    result.error,
+    luaError,
     (p) => k.chunkSource(p),
     (p) => k.chunkLabel(p),
   );
