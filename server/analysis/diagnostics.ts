@@ -1,0 +1,145 @@
+import type { Project } from './project';
+import { occurrenceAt, type FileAnalysis } from './resolve';
+import type { AnalysisDiagnostic, ApiMember, CallSite } from './types';
+
+/** Damerau-free Levenshtein distance, bounded. */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The nearest known name to `name` (for "did you mean"), if close enough. */
+export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = editDistance(name.toLowerCase(), c.toLowerCase(), bestD);
+    if (d < bestD || (d === bestD && !best)) {
+      if (d <= bestD) {
+        best = c;
+        bestD = d;
+      }
+    }
+  }
+  return best;
+}
+
+function paramCheck(project: Project, fa: FileAnalysis, call: CallSite): AnalysisDiagnostic | undefined {
+  const last = call.chain[call.chain.length - 1];
+  const calleeChain = [...call.chain.slice(0, -1), { ...last, called: false }];
+  const v = project.evalChain(fa, calleeChain, call.span.start, 0, call.span.start);
+  const info: ApiMember | undefined = v.info;
+  if (!info?.params || (info.kind !== 'function' && info.kind !== 'method')) return undefined;
+  let params = info.params;
+  const sep = last.sep;
+  if (sep === ':' && info.kind === 'function') params = params.slice(1);
+  if (sep !== ':' && info.kind === 'method' && calleeChain.length > 1) params = [{ name: 'self' }, ...params];
+  const vararg = info.isVararg || params.some((p) => p.name === '...');
+  const fixed = params.filter((p) => p.name !== '...');
+  let required = 0;
+  fixed.forEach((p, i) => {
+    if (!p.optional && !(p.type ?? '').endsWith('?') && p.type !== 'any' && p.type !== 'nil')
+      required = i + 1;
+    else if (!p.optional && p.type === undefined) required = i + 1;
+  });
+  const n = call.args.length;
+  if (n < required && !call.argIsMulti) {
+    return {
+      code: 'missing-parameter',
+      message: `Missing argument \`${fixed[n].name}\`: \`${info.name}\` expects ${required}${required < fixed.length ? ' or more' : ''} argument(s), got ${n}.`,
+      span: call.nameSpan,
+      severity: 'warning',
+    };
+  }
+  if (!vararg && n > fixed.length) {
+    const first = call.args[fixed.length];
+    return {
+      code: 'redundant-parameter',
+      message: `\`${info.name}\` takes ${fixed.length} argument(s), got ${n}.`,
+      span: { start: first.start, end: call.args[n - 1].end },
+      severity: 'warning',
+      unnecessary: true,
+    };
+  }
+  return undefined;
+}
+
+/** All diagnostics of a file, filtered by settings and `---@diagnostic` directives. */
+export function computeDiagnostics(project: Project, fa: FileAnalysis): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  for (const e of fa.syntaxErrors)
+    out.push({ code: 'syntax-error', message: e.message, span: e.span, severity: 'error' });
+  out.push(...fa.localDiagnostics);
+  if (!fa.isMeta) {
+    const reported = new Map<string, number>();
+    for (const o of fa.occurrences) {
+      if (!o.global || o.defId !== undefined || o.isDeclaration) continue;
+      if (project.isKnownGlobal(o.global, fa)) continue;
+      const n = reported.get(o.global) ?? 0;
+      reported.set(o.global, n + 1);
+      if (n >= 50) continue;
+      const suggestion = nearestName(o.global, [
+        ...project.allGlobalNames(),
+        ...visibleNames(fa, o.span.start),
+      ]);
+      out.push({
+        code: 'undefined-global',
+        message: `Undefined global \`${o.global}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+        span: o.span,
+        severity: 'warning',
+        data: { name: o.global, suggestion },
+      });
+    }
+    for (const c of fa.calls) {
+      const d = paramCheck(project, fa, c);
+      if (d) out.push(d);
+    }
+  }
+  return filterDiagnostics(project, fa, out);
+}
+
+function visibleNames(fa: FileAnalysis, offset: number): string[] {
+  const out: string[] = [];
+  for (const d of fa.defs)
+    if (d.visible && d.visible.start <= offset && offset <= d.visible.end) out.push(d.name);
+  return out;
+}
+
+export function filterDiagnostics(
+  project: Project,
+  fa: FileAnalysis,
+  diags: AnalysisDiagnostic[],
+): AnalysisDiagnostic[] {
+  const disabled = new Set(project.config.disabled);
+  const dirs = fa.directives;
+  return diags.filter((d) => {
+    if (disabled.has(d.code)) return false;
+    if (!dirs.length) return true;
+    const line = fa.lines.lineOf(d.span.start);
+    let off = false;
+    for (const dir of dirs) {
+      const match = dir.codes === 'all' || dir.codes.includes(d.code);
+      if (!match) continue;
+      if (dir.action === 'disable-next-line' && dir.line + 1 === line) return false;
+      if (dir.action === 'disable-line' && dir.line === line) return false;
+      if (dir.action === 'disable' && dir.line <= line) off = true;
+      if (dir.action === 'enable' && dir.line <= line) off = false;
+    }
+    return !off;
+  });
+}
+
+// keep the helper reachable for quick fixes
+export { occurrenceAt };

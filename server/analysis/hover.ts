@@ -1,0 +1,162 @@
+import { callContext } from './context';
+import { memberDoc, signatureText } from './completion';
+import type { Project, Value } from './project';
+import { occurrenceAt, type FileAnalysis } from './resolve';
+import type { Occurrence, ParamInfo, Span } from './types';
+
+/** The value an occurrence refers to (definition, global or member). */
+export function valueAtOccurrence(
+  project: Project,
+  fa: FileAnalysis,
+  occ: Occurrence,
+): { value: Value; name: string } | undefined {
+  if (occ.member) {
+    const base = project.evalChain(fa, occ.member.chain, occ.span.start, 0, findChainHead(fa, occ));
+    const m = project.members(base).get(occ.member.name);
+    const qual =
+      occ.member.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('') +
+      occ.member.sep +
+      occ.member.name;
+    if (!m) return undefined;
+    return { value: { ...project.memberValue(m), location: m.location }, name: qual };
+  }
+  if (occ.defId !== undefined) {
+    const def = fa.defs[occ.defId];
+    if (def.kind === 'global' || def.kind === 'globalFunction') {
+      const v = project.valueOfDef(fa, def);
+      return { value: v, name: def.name };
+    }
+    return { value: project.valueOfDef(fa, def), name: def.name };
+  }
+  if (occ.global) {
+    const v = project.globalValue(occ.global, fa);
+    if (!v.info && !v.classes.length) return undefined;
+    return { value: v, name: occ.global };
+  }
+  return undefined;
+}
+
+/** Offset of the chain head identifier of a member occurrence (walks back over `a.b.`). */
+function findChainHead(fa: FileAnalysis, occ: Occurrence): number | undefined {
+  if (occ.baseDefId !== undefined) return fa.defs[occ.baseDefId] ? undefined : undefined;
+  return undefined;
+}
+
+export interface HoverResult {
+  markdown: string;
+  span: Span;
+}
+
+export function hover(project: Project, fa: FileAnalysis, offset: number): HoverResult | undefined {
+  const occ = occurrenceAt(fa, offset);
+  if (!occ) return undefined;
+  if (occ.member && occ.baseDefId !== undefined) {
+    // a field of a table seen in this file
+    const base = fa.defs[occ.baseDefId];
+    const v = project.valueOfDef(fa, base);
+    const m = project.members(v).get(occ.member.name);
+    if (m) return { markdown: memberDoc(m, `${base.name}${occ.member.sep}${m.name}`), span: occ.span };
+  }
+  const r = valueAtOccurrence(project, fa, occ);
+  if (!r) {
+    if (occ.global)
+      return { markdown: '```lua\nglobal ' + occ.global + '\n```\n\nUndefined global.', span: occ.span };
+    return undefined;
+  }
+  const { value, name } = r;
+  const info = value.info;
+  if (occ.defId !== undefined && info) {
+    const def = fa.defs[occ.defId];
+    const isFn = info.kind === 'function';
+    const prefix =
+      def.kind === 'parameter'
+        ? '(parameter) '
+        : def.kind === 'global' || def.kind === 'globalFunction'
+          ? '(global) '
+          : def.kind === 'forVariable'
+            ? '(loop variable) '
+            : 'local ';
+    const type = def.doc?.type ?? def.doc?.className ?? (value.classes[0] || inferName(def.init?.kind));
+    const head = isFn
+      ? `${def.kind === 'localFunction' ? 'local ' : ''}${signatureText(name, info)}`
+      : `${prefix}${name}${type ? ': ' + type : ''}${def.attribute ? ` <${def.attribute}>` : ''}`;
+    const parts = ['```lua\n' + head + '\n```'];
+    if (info.doc) parts.push(info.doc);
+    const cls = value.classes[0] ? project.classes().get(value.classes[0]) : undefined;
+    if (cls?.doc && !info.doc) parts.push(cls.doc);
+    const pd = (info.params ?? []).filter((p) => p.doc).map((p) => `- \`${p.name}\`: ${p.doc}`);
+    if (pd.length) parts.push(pd.join('\n'));
+    if (info.origin === 'host') parts.push('*llmspell host API*');
+    return { markdown: parts.join('\n\n'), span: occ.span };
+  }
+  if (info) {
+    const cls =
+      info.kind === 'table' || info.kind === 'value'
+        ? project.classes().get(value.classes[0] ?? '')
+        : undefined;
+    if (cls && info.origin !== 'stdlib') {
+      const fields = [...project.members(value).values()]
+        .slice(0, 20)
+        .map((f) => `${f.name}${f.kind === 'function' || f.kind === 'method' ? '()' : ''}`);
+      return {
+        markdown:
+          '```lua\n' +
+          `${info.origin === 'host' ? '(host API) ' : ''}${name}: ${cls.name}` +
+          '\n```\n\n' +
+          (cls.doc ?? '') +
+          (fields.length ? `\n\nMembers: ${fields.join(', ')}` : ''),
+        span: occ.span,
+      };
+    }
+    return { markdown: memberDoc(info, name), span: occ.span };
+  }
+  if (value.classes.length)
+    return { markdown: '```lua\n' + `${name}: ${value.classes[0]}` + '\n```', span: occ.span };
+  return undefined;
+}
+
+function inferName(k: string | undefined): string | undefined {
+  if (k === 'string' || k === 'number' || k === 'boolean' || k === 'table' || k === 'function') return k;
+  return undefined;
+}
+
+export interface SignatureResult {
+  label: string;
+  doc?: string;
+  params: { label: string; doc?: string }[];
+  activeParameter: number;
+}
+
+export function signatureHelp(
+  project: Project,
+  fa: FileAnalysis,
+  text: string,
+  offset: number,
+  staleOffset: number,
+): SignatureResult | undefined {
+  const ctx = callContext(text, offset);
+  if (!ctx) return undefined;
+  const v = project.evalChain(fa, ctx.chain, staleOffset);
+  const info = v.info;
+  if (!info || (info.kind !== 'function' && info.kind !== 'method')) return undefined;
+  const last = ctx.chain[ctx.chain.length - 1];
+  let params: ParamInfo[] = info.params ?? [];
+  if (last.sep === ':' && info.kind === 'function') params = params.slice(1);
+  const name = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
+  const label = signatureText(name, { ...info, params });
+  let active = ctx.activeParameter;
+  const varIdx = params.findIndex((p) => p.name === '...');
+  if (varIdx >= 0 && active > varIdx) active = varIdx;
+  return {
+    label,
+    doc: info.doc,
+    params: params.map((p) => ({
+      label:
+        p.type && p.type !== 'any' && p.name !== '...'
+          ? `${p.name}${p.optional ? '?' : ''}: ${p.type}`
+          : p.name,
+      doc: p.doc,
+    })),
+    activeParameter: active,
+  };
+}

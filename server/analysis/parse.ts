@@ -1,0 +1,139 @@
+import * as luaparse from 'luaparse';
+import type { Span, SyntaxErrorInfo } from './types';
+
+export type Chunk = luaparse.Chunk;
+export type Node = luaparse.Node;
+
+/** The `[start, end)` range luaparse stores on every node with `ranges: true`. */
+export function spanOf(node: { type: string }): Span {
+  const r = (node as { range?: [number, number] }).range;
+  return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
+}
+
+const ATTRIB_RE = /<\s*(const|close)\s*>/g;
+
+export interface Attribute {
+  name: 'const' | 'close';
+  span: Span;
+}
+
+/**
+ * luaparse only knows Lua 5.3: blank Lua 5.4 attributes (`<const>`, `<close>`) with spaces of the
+ * same length so every offset stays valid. Only attributes after a `local NAME` are blanked.
+ */
+export function blankAttributes(text: string): { text: string; attributes: Attribute[] } {
+  if (text.indexOf('<') < 0) return { text, attributes: [] };
+  const attributes: Attribute[] = [];
+  const out = text.replace(ATTRIB_RE, (m: string, name: string, offset: number) => {
+    const before = text.slice(Math.max(0, offset - 200), offset);
+    if (
+      !/\blocal\s+[A-Za-z_][\w]*(\s*<\s*(const|close)\s*>)?(\s*,\s*[A-Za-z_][\w]*(\s*<\s*(const|close)\s*>)?)*\s*$/.test(
+        before,
+      )
+    ) {
+      return m;
+    }
+    attributes.push({ name: name as 'const' | 'close', span: { start: offset, end: offset + m.length } });
+    return ' '.repeat(m.length);
+  });
+  return { text: out, attributes };
+}
+
+export interface ParseResult {
+  chunk: Chunk;
+  /** the first syntax error, if any (the chunk is then a recovered best effort) */
+  errors: SyntaxErrorInfo[];
+  attributes: Attribute[];
+  comments: luaparse.Comment[];
+}
+
+interface LuaparseError {
+  message: string;
+  index: number;
+  line: number;
+  column: number;
+}
+
+function isLuaparseError(e: unknown): e is LuaparseError {
+  return typeof e === 'object' && e !== null && typeof (e as LuaparseError).index === 'number';
+}
+
+function tryParse(text: string): Chunk {
+  return luaparse.parse(text, { ranges: true, comments: true, luaVersion: '5.3', encodingMode: 'none' });
+}
+
+/** Replace [start, end) with spaces, keeping newlines (so offsets and lines stay). */
+function blank(text: string, start: number, end: number): string {
+  return text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end);
+}
+
+const MAX_RECOVERIES = 6;
+const RECOVERY_LIMIT_BYTES = 1_000_000;
+
+/**
+ * Parse with recovery: luaparse stops at the first error, so the offending line is blanked and the
+ * parse retried (bounded), giving scopes and symbols for the rest of the file while a line is being
+ * typed (`Agent.`). Only the first error is reported (later ones are often consequences).
+ */
+export function parseLua(source: string): ParseResult {
+  const { text, attributes } = blankAttributes(source);
+  const errors: SyntaxErrorInfo[] = [];
+  let work = text;
+  let comments: luaparse.Comment[] = [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const chunk = tryParse(work);
+      comments = chunk.comments ?? [];
+      return { chunk, errors, attributes, comments };
+    } catch (e) {
+      if (!isLuaparseError(e)) {
+        // RangeError (deep nesting) or anything unexpected: report and give up on structure.
+        const msg = e instanceof Error ? e.message : String(e);
+        errors.push({ message: `cannot parse: ${msg}`, span: { start: 0, end: Math.min(1, source.length) } });
+        return { chunk: { type: 'Chunk', body: [], comments: [] }, errors, attributes, comments };
+      }
+      const idx = Math.max(0, Math.min(e.index, work.length));
+      if (attempt === 0) {
+        const msg = e.message.replace(/^\[\d+:\d+\]\s*/, '');
+        if (/<eof>/.test(e.message)) {
+          // point at the last token instead of the end of the file
+          let j = Math.min(idx, work.length) - 1;
+          while (j > 0 && /\s/.test(work[j])) j--;
+          const tokEnd = j + 1;
+          while (j > 0 && /[\w.:]/.test(work[j - 1])) j--;
+          errors.push({ message: msg, span: { start: Math.max(0, j), end: Math.max(tokEnd, j) } });
+        } else {
+          let end = idx;
+          while (end < work.length && /[\w]/.test(work[end])) end++;
+          if (end === idx && idx < work.length && work[idx] !== '\n' && work[idx] !== '\r') end = idx + 1;
+          errors.push({ message: msg, span: { start: idx, end: Math.max(end, idx) } });
+        }
+      }
+      if (attempt >= MAX_RECOVERIES || source.length > RECOVERY_LIMIT_BYTES) {
+        return { chunk: { type: 'Chunk', body: [], comments: [] }, errors, attributes, comments };
+      }
+      if (
+        /'(end|\)|\})' expected/.test(e.message) &&
+        /<eof>/.test(e.message) &&
+        idx >= work.trimEnd().length
+      ) {
+        // an unfinished block at the end of the file: close it (offsets of the text are unchanged)
+        work =
+          work + (/'\)' expected/.test(e.message) ? ')' : /'}' expected/.test(e.message) ? '}' : '\nend');
+        continue;
+      }
+      // blank the line of the error (and, when at a line start, the previous line: the culprit
+      // of "unexpected symbol near <eof>"-style errors is usually the unfinished line before)
+      let ls = work.lastIndexOf('\n', idx - 1) + 1;
+      let le = work.indexOf('\n', idx);
+      if (le < 0) le = work.length;
+      if (work.slice(ls, idx).trim() === '' && ls > 0) ls = work.lastIndexOf('\n', ls - 2) + 1;
+      if (ls === le) le = Math.min(work.length, le + 1);
+      const next = blank(work, ls, le);
+      if (next === work) {
+        return { chunk: { type: 'Chunk', body: [], comments: [] }, errors, attributes, comments };
+      }
+      work = next;
+    }
+  }
+}

@@ -1,0 +1,334 @@
+import { pathToFileURL, fileURLToPath } from 'url';
+import { analyzeFile, occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
+import { stdlib } from './stdlib';
+import type { ApiClass, ApiMember, ChainItem, Definition, FieldDef, Location, ReturnInfo } from './types';
+
+/** Settings that change analysis (from client settings and `.luarc.json`). */
+export interface AnalysisConfig {
+  /** extra known globals (`diagnostics.globals`) */
+  globals: string[];
+  /** disabled diagnostic codes (`diagnostics.disable`) */
+  disabled: string[];
+  /** `runtime.version`; only Lua 5.4 semantics are implemented, others are accepted */
+  runtimeVersion: string;
+  /** `workspace.library`: extra folders whose files define globals and modules */
+  library: string[];
+  enableSnippets: boolean;
+}
+
+export const DEFAULT_CONFIG: AnalysisConfig = {
+  globals: [],
+  disabled: [],
+  runtimeVersion: 'Lua 5.4',
+  library: [],
+  enableSnippets: true,
+};
+
+/** What an expression evaluates to, as far as static analysis knows. */
+export interface Value {
+  /** classes whose fields are members (`string`, `Agent`, ...) */
+  classes: string[];
+  /** a table definition whose seen fields are members */
+  table?: { fa: FileAnalysis; def: Definition };
+  /** documentation/signature of the thing itself */
+  info?: ApiMember;
+  /** where it is defined */
+  location?: Location;
+}
+
+const EMPTY: Value = { classes: [] };
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(p: string): string {
+  return pathToFileURL(p).href;
+}
+
+/** All files of a workspace plus the host API and std lib: the semantic model. */
+export class Project {
+  readonly files = new Map<string, FileAnalysis>();
+  readonly hostFiles: FileAnalysis[] = [];
+  roots: string[] = [];
+  config: AnalysisConfig = { ...DEFAULT_CONFIG };
+  private globalIndex: Map<string, { fa: FileAnalysis; def: Definition }[]> | undefined;
+  private classIndex: Map<string, ApiClass> | undefined;
+
+  /** Load a `---@meta` definition file (host API). */
+  addHostFile(uri: string, text: string): FileAnalysis {
+    const fa = analyzeFile(uri, text);
+    this.hostFiles.push(fa);
+    this.invalidate();
+    return fa;
+  }
+
+  setFile(fa: FileAnalysis): void {
+    this.files.set(fa.uri, fa);
+    this.invalidate();
+  }
+
+  removeFile(uri: string): void {
+    if (this.files.delete(uri)) this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.globalIndex = undefined;
+    this.classIndex = undefined;
+  }
+
+  /** Workspace globals by name (files first, then host files). */
+  globals(): Map<string, { fa: FileAnalysis; def: Definition }[]> {
+    if (this.globalIndex) return this.globalIndex;
+    const idx = new Map<string, { fa: FileAnalysis; def: Definition }[]>();
+    for (const fa of [...this.files.values(), ...this.hostFiles]) {
+      for (const [name, def] of fa.globals) {
+        let l = idx.get(name);
+        if (!l) idx.set(name, (l = []));
+        l.push({ fa, def });
+      }
+    }
+    this.globalIndex = idx;
+    return idx;
+  }
+
+  classes(): Map<string, ApiClass> {
+    if (this.classIndex) return this.classIndex;
+    const idx = new Map<string, ApiClass>(stdlib().classes);
+    for (const fa of [...this.hostFiles, ...this.files.values()]) {
+      for (const [name, cls] of fa.classes) {
+        const prev = idx.get(name);
+        if (!prev) idx.set(name, cls);
+        else for (const [k, v] of cls.fields) if (!prev.fields.has(k)) prev.fields.set(k, v);
+      }
+    }
+    this.classIndex = idx;
+    return idx;
+  }
+
+  isHostUri(uri: string): boolean {
+    return this.hostFiles.some((f) => f.uri === uri);
+  }
+
+  /** Is `name` a known global anywhere (std lib, host API, workspace, settings)? */
+  isKnownGlobal(name: string, fa?: FileAnalysis): boolean {
+    if (fa?.globals.has(name)) return true;
+    if (stdlib().globals.has(name)) return true;
+    if (this.config.globals.includes(name)) return true;
+    return this.globals().has(name);
+  }
+
+  /** Every global name known, for completion and typo fixes. */
+  allGlobalNames(): string[] {
+    return [...new Set([...stdlib().globals.keys(), ...this.globals().keys(), ...this.config.globals])];
+  }
+
+  // ---- modules --------------------------------------------------------------------------------
+
+  moduleUri(module: string, from?: string): string | undefined {
+    const rel = module.replace(/\./g, '/');
+    const bases = [...this.roots, ...this.config.library];
+    const fromPath = from ? uriToPath(from) : undefined;
+    if (fromPath) bases.push(fromPath.replace(/[\\/][^\\/]*$/, ''));
+    for (const b of bases) {
+      for (const cand of [`${b}/${rel}.lua`, `${b}/${rel}/init.lua`, `${b}/lua/${rel}.lua`]) {
+        const uri = pathToUri(cand);
+        if (this.files.has(uri)) return uri;
+      }
+    }
+    return undefined;
+  }
+
+  /** Module names of workspace files (for `require("` completion). */
+  moduleNames(): string[] {
+    const out = new Set<string>();
+    for (const uri of this.files.keys()) {
+      const p = uriToPath(uri);
+      if (!p) continue;
+      for (const root of [...this.roots, ...this.config.library]) {
+        if (!p.startsWith(root + '/')) continue;
+        let rel = p.slice(root.length + 1).replace(/\.lua$/, '');
+        rel = rel.replace(/\/init$/, '');
+        out.add(rel.replace(/\//g, '.'));
+      }
+    }
+    return [...out].sort();
+  }
+
+  // ---- values ---------------------------------------------------------------------------------
+
+  typeToClasses(type: string | undefined, depth = 0): string[] {
+    if (!type || depth > 4) return [];
+    const out: string[] = [];
+    for (let t of type.split('|')) {
+      t = t.trim().replace(/\?$/, '');
+      if (t === 'string') out.push('string');
+      else if (this.classes().has(t)) out.push(t);
+      else {
+        for (const fa of [...this.hostFiles, ...this.files.values()]) {
+          const a = fa.aliases.get(t);
+          if (a) out.push(...this.typeToClasses(a, depth + 1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Signature/doc of a definition, as an ApiMember. */
+  defInfo(fa: FileAnalysis, def: Definition): ApiMember {
+    const isFn = def.kind === 'localFunction' || def.kind === 'globalFunction' || !!def.params;
+    return {
+      name: def.name,
+      kind: isFn ? 'function' : def.init?.kind === 'table' ? 'table' : 'value',
+      doc: def.doc?.description || undefined,
+      params: def.params,
+      isVararg: def.isVararg,
+      returns: def.doc?.returns,
+      type: def.doc?.type ?? def.doc?.className,
+      location: { uri: fa.uri, span: def.span },
+      origin: this.isHostUri(fa.uri) ? 'host' : 'workspace',
+    };
+  }
+
+  valueOfDef(fa: FileAnalysis, def: Definition, depth = 0): Value {
+    const v: Value = { classes: [], info: this.defInfo(fa, def), location: { uri: fa.uri, span: def.span } };
+    if (depth > 8) return v;
+    if (def.doc?.className) v.classes.push(def.doc.className);
+    if (def.doc?.type) v.classes.push(...this.typeToClasses(def.doc.type));
+    const init = def.init;
+    if (init?.kind === 'table' || def.fields.size) v.table = { fa, def };
+    if (init?.kind === 'string') v.classes.push('string');
+    if (init?.kind === 'require') {
+      const uri = this.moduleUri(init.module, fa.uri);
+      const mod = uri ? this.files.get(uri) : undefined;
+      if (mod?.moduleReturn?.defId !== undefined) {
+        const m = this.valueOfDef(mod, mod.defs[mod.moduleReturn.defId], depth + 1);
+        return { ...m, info: v.info, location: m.location };
+      }
+    }
+    if (init?.kind === 'chain') {
+      const inner = this.evalChain(
+        fa,
+        init.chain,
+        def.span.start,
+        depth + 1,
+        def.kind === 'self' ? undefined : def.fullSpan.start,
+      );
+      v.classes.push(...inner.classes);
+      if (!v.table && inner.table) v.table = inner.table;
+    }
+    if (def.kind === 'global' || def.kind === 'globalFunction') {
+      // merge the same global from other files and the host API
+      for (const g of this.globals().get(def.name) ?? []) {
+        if (g.def === def) continue;
+        if (g.def.doc?.className) v.classes.push(g.def.doc.className);
+        if (!v.table && g.def.fields.size) v.table = g;
+      }
+    }
+    return v;
+  }
+
+  globalValue(name: string, fa?: FileAnalysis): Value {
+    const own = fa?.globals.get(name);
+    if (own) return this.valueOfDef(fa as FileAnalysis, own);
+    const ws = this.globals().get(name);
+    if (ws?.length) {
+      const pick = ws.find((g) => !this.isHostUri(g.fa.uri)) ?? ws[0];
+      return this.valueOfDef(pick.fa, pick.def);
+    }
+    const std = stdlib().globals.get(name);
+    if (std) return this.memberValue(std);
+    return EMPTY;
+  }
+
+  memberValue(m: ApiMember): Value {
+    const classes = m.kind === 'function' || m.kind === 'method' ? [] : this.typeToClasses(m.type);
+    return { classes, info: m, location: m.location };
+  }
+
+  fieldMember(fa: FileAnalysis, f: FieldDef): ApiMember {
+    const isMethod = f.params?.[0]?.name === 'self';
+    return {
+      name: f.name,
+      kind: f.isFunction ? (isMethod ? 'method' : 'function') : 'field',
+      doc: f.doc?.description || undefined,
+      params: isMethod ? f.params?.slice(1) : f.params,
+      returns: f.doc?.returns,
+      type: f.doc?.type,
+      isVararg: f.isVararg,
+      location: { uri: fa.uri, span: f.span },
+      origin: this.isHostUri(fa.uri) ? 'host' : 'workspace',
+    };
+  }
+
+  /** Members of a value: its classes' fields (with parents) and its table's seen fields. */
+  members(v: Value): Map<string, ApiMember> {
+    const out = new Map<string, ApiMember>();
+    const seen = new Set<string>();
+    const addClass = (name: string, depth: number) => {
+      if (seen.has(name) || depth > 6) return;
+      seen.add(name);
+      const cls = this.classes().get(name);
+      if (!cls) return;
+      for (const [k, m] of cls.fields) if (!out.has(k)) out.set(k, m);
+      for (const p of cls.parents) addClass(p, depth + 1);
+    };
+    for (const c of v.classes) addClass(c, 0);
+    if (v.table) {
+      const { fa, def } = v.table;
+      for (const f of def.fields.values()) if (!out.has(f.name)) out.set(f.name, this.fieldMember(fa, f));
+      if (def.doc?.className) addClass(def.doc.className, 0);
+    }
+    return out;
+  }
+
+  returnValue(v: Value): Value {
+    const r: ReturnInfo | undefined = v.info?.returns?.[0];
+    if (!r) return EMPTY;
+    return { classes: this.typeToClasses(r.type) };
+  }
+
+  /**
+   * Evaluate `a.b:c()` in file `fa` at `offset`. The head is a local visible there (found through
+   * the identifier occurrence at `headOffset` when given, else by scope), or a global.
+   */
+  evalChain(fa: FileAnalysis, chain: ChainItem[], offset: number, depth = 0, headOffset?: number): Value {
+    if (!chain.length || depth > 8) return EMPTY;
+    const head = chain[0];
+    let v: Value | undefined;
+    if (headOffset !== undefined) {
+      const occ = occurrenceAt(fa, headOffset);
+      if (occ && occ.defId !== undefined && !occ.member && fa.defs[occ.defId].name === head.name)
+        v = this.valueOfDef(fa, fa.defs[occ.defId], depth + 1);
+    }
+    if (!v) {
+      const local = visibleLocals(fa, offset).find((d) => d.name === head.name);
+      v = local ? this.valueOfDef(fa, local, depth + 1) : this.globalValue(head.name, fa);
+    }
+    if (head.called) v = this.returnValue(v);
+    for (let i = 1; i < chain.length; i++) {
+      const item = chain[i];
+      const m = this.members(v).get(item.name);
+      if (!m) return EMPTY;
+      let next = this.memberValue(m);
+      if (v.table && !m.type) {
+        const f = v.table.def.fields.get(item.name);
+        if (f) {
+          // a field assigned a table in the same file: follow it through assignments we saw
+          next = { ...next, location: { uri: v.table.fa.uri, span: f.span } };
+        }
+      }
+      v = item.called ? this.returnValue(next) : next;
+    }
+    return v;
+  }
+
+  /** Reanalyse text as a file of this project (not stored). */
+  analyze(uri: string, text: string, keepNodeSpans = false): FileAnalysis {
+    return analyzeFile(uri, text, { keepNodeSpans });
+  }
+}

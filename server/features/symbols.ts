@@ -1,0 +1,59 @@
+import {
+  SymbolKind,
+  type DocumentSymbol,
+  type DocumentSymbolParams,
+  type SymbolInformation,
+  type WorkspaceSymbolParams,
+} from 'vscode-languageserver';
+import { workspaceSymbols } from '../analysis/structure';
+import type { DocSymbol, SymbolKindName } from '../analysis/types';
+import type { LineIndex } from '../analysis/lineIndex';
+import type { FeatureContext } from './context';
+import { toRange } from './convert';
+
+const KIND: Record<SymbolKindName, SymbolKind> = {
+  function: SymbolKind.Function,
+  method: SymbolKind.Method,
+  variable: SymbolKind.Variable,
+  constant: SymbolKind.Constant,
+  field: SymbolKind.Field,
+  module: SymbolKind.Module,
+  class: SymbolKind.Class,
+  property: SymbolKind.Property,
+};
+
+function convert(lines: LineIndex, s: DocSymbol): DocumentSymbol {
+  const range = toRange(lines, s.span);
+  let sel = toRange(lines, s.selectionSpan);
+  if (sel.start.line < range.start.line || sel.end.line > range.end.line) sel = range;
+  return {
+    name: s.name || '?',
+    detail: s.detail,
+    kind: KIND[s.kind],
+    range,
+    selectionRange: sel,
+    children: s.children.map((c) => convert(lines, c)),
+  };
+}
+
+export function documentSymbols(ctx: FeatureContext, params: DocumentSymbolParams): DocumentSymbol[] {
+  const fa = ctx.analysis(params.textDocument.uri);
+  return fa ? fa.symbols.map((s) => convert(fa.lines, s)) : [];
+}
+
+export function workspaceSymbol(ctx: FeatureContext, params: WorkspaceSymbolParams): SymbolInformation[] {
+  return workspaceSymbols(ctx.project, params.query).map((w) => {
+    const lines = ctx.project.files.get(w.uri)?.lines;
+    return {
+      name: w.symbol.name,
+      kind: KIND[w.symbol.kind],
+      containerName: w.container,
+      location: {
+        uri: w.uri,
+        range: lines
+          ? toRange(lines, w.symbol.selectionSpan)
+          : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      },
+    };
+  });
+}

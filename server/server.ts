@@ -1,0 +1,315 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_CONFIG, Project, pathToUri, uriToPath } from './analysis/project';
+import type { FileAnalysis } from './analysis/resolve';
+import { capabilities } from './capabilities';
+import { parseLuarc, parseSettings, type Settings } from './config';
+import { DEFINE_GLOBAL_COMMAND } from './features/codeActions';
+import type { FeatureContext } from './features/context';
+import { diagnosticsFor } from './features/diagnostics';
+import type { Logger } from './logger';
+import { IGNORED_METHOD } from './transport';
+import { wireFeatures } from './wiring';
+
+/** The `---@meta` host API file shipped with the runtime. */
+export function hostMetaPath(): string {
+  // dist/server/server.js and server/server.ts are both two levels below the package root
+  const root = path.resolve(__dirname, '..', '..');
+  const candidates = [
+    path.join(root, 'kernel', 'runtime', 'meta', 'llmspell.lua'),
+    path.join(path.resolve(__dirname, '..'), 'kernel', 'runtime', 'meta', 'llmspell.lua'),
+  ];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.hg', '.svn', 'target']);
+const MAX_WORKSPACE_FILES = 5000;
+const MAX_FILE_BYTES = 2_000_000;
+
+/** Debounce for diagnostics: short for small files, a bit longer for huge ones. */
+function debounceMs(length: number): number {
+  return length > 1_000_000 ? 300 : 15;
+}
+
+/** One LSP session: documents, settings and the project model. */
+export class LanguageServer implements FeatureContext {
+  readonly project = new Project();
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly analyses = new Map<string, { version: number; fa: FileAnalysis }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private clientSettings: Settings = {};
+  private pullMode = false;
+  private configurationSupport = false;
+  private roots: string[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly connection: Connection,
+    readonly log: Logger,
+  ) {
+    connection.onInitialize((p) => this.initialize(p));
+    connection.onInitialized(() => void this.initialized());
+    connection.onDidChangeConfiguration((p) => void this.configurationChanged(p.settings));
+    connection.onExecuteCommand((p) => this.executeCommand(p.command, p.arguments ?? []));
+    connection.onNotification(IGNORED_METHOD, () => undefined);
+    connection.onShutdown(() => this.dispose());
+    this.documents.onDidChangeContent((e) => this.schedule(e.document));
+    this.documents.onDidClose((e) => this.closed(e.document.uri));
+    this.documents.listen(connection);
+    wireFeatures(connection, this);
+  }
+
+  // ---- FeatureContext -------------------------------------------------------------------------
+
+  document(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  settings(): { enableSnippets: boolean; enableDebug: boolean } {
+    return {
+      enableSnippets: this.clientSettings.enableSnippets ?? true,
+      enableDebug: this.clientSettings.enableDebug ?? false,
+    };
+  }
+
+  private isLua(doc: TextDocument): boolean {
+    return doc.languageId === 'lua' || doc.uri.endsWith('.lua');
+  }
+
+  analysis(uri: string): FileAnalysis | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return this.project.files.get(uri);
+    if (!this.isLua(doc)) return undefined;
+    const cached = this.analyses.get(uri);
+    if (cached && cached.version === doc.version) return cached.fa;
+    return this.analyzeNow(doc);
+  }
+
+  staleAnalysis(uri: string): FileAnalysis | undefined {
+    const doc = this.documents.get(uri);
+    if (doc && !this.isLua(doc)) return undefined;
+    return this.analyses.get(uri)?.fa ?? this.analysis(uri);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const folders =
+      params.workspaceFolders?.map((f) => f.uri) ??
+      (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToUri(params.rootPath)] : []);
+    this.roots = folders.map((u) => uriToPath(u)).filter((p): p is string => !!p);
+    this.project.roots = this.roots;
+    this.pullMode = !!params.capabilities.textDocument?.diagnostic;
+    this.configurationSupport = !!params.capabilities.workspace?.configuration;
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    if (init?.settings) this.applySettings(init.settings);
+    this.loadHostApi();
+    this.loadLuarc();
+    this.log.info(`initialize: roots=${JSON.stringify(this.roots)} pullDiagnostics=${this.pullMode}`);
+    return {
+      capabilities: capabilities({ pullDiagnostics: this.pullMode }),
+      serverInfo: { name: 'llmspell-lsp', version: '0.1.0' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.configurationSupport) {
+      try {
+        const s: unknown = await this.connection.workspace.getConfiguration('llmspell');
+        if (s) this.applySettings(s);
+      } catch (e) {
+        this.log.debug(`workspace/configuration failed: ${(e as Error).message}`);
+      }
+    }
+    await this.indexWorkspace();
+  }
+
+  private loadHostApi(): void {
+    const p = hostMetaPath();
+    try {
+      this.project.addHostFile(pathToUri(p), fs.readFileSync(p, 'utf8'));
+    } catch (e) {
+      this.log.warn(`cannot read the host API definitions ${p}: ${(e as Error).message}`);
+    }
+  }
+
+  private loadLuarc(): void {
+    const base = { ...DEFAULT_CONFIG, enableSnippets: this.settings().enableSnippets };
+    const globals = [...(this.clientSettings.diagnostics?.globals ?? [])];
+    const disabled = [...(this.clientSettings.diagnostics?.disable ?? [])];
+    let library: string[] = [];
+    let runtimeVersion = base.runtimeVersion;
+    for (const root of this.roots) {
+      const f = path.join(root, '.luarc.json');
+      if (!fs.existsSync(f)) continue;
+      const { config, error } = parseLuarc(fs.readFileSync(f, 'utf8'), root);
+      if (error) this.log.warn(error);
+      globals.push(...(config.globals ?? []));
+      disabled.push(...(config.disabled ?? []));
+      library = [...library, ...(config.library ?? [])];
+      runtimeVersion = config.runtimeVersion ?? runtimeVersion;
+    }
+    this.project.config = { ...base, globals, disabled, library, runtimeVersion };
+  }
+
+  private applySettings(raw: unknown): void {
+    const obj =
+      raw && typeof raw === 'object' && 'llmspell' in raw ? (raw as { llmspell: unknown }).llmspell : raw;
+    const { settings, error } = parseSettings(obj);
+    if (error) this.log.warn(`invalid llmspell settings: ${error}`);
+    this.clientSettings = settings;
+    this.loadLuarc();
+  }
+
+  private async configurationChanged(settings: unknown): Promise<void> {
+    if (settings) this.applySettings(settings);
+    else if (this.configurationSupport) {
+      try {
+        this.applySettings(await this.connection.workspace.getConfiguration('llmspell'));
+      } catch {
+        /* keep the old settings */
+      }
+    }
+    this.republishAll();
+  }
+
+  private dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  // ---- documents ------------------------------------------------------------------------------
+
+  private analyzeNow(doc: TextDocument): FileAnalysis {
+    const fa = this.project.analyze(doc.uri, doc.getText(), true);
+    this.analyses.set(doc.uri, { version: doc.version, fa });
+    this.project.setFile(fa);
+    return fa;
+  }
+
+  private schedule(doc: TextDocument): void {
+    if (!this.isLua(doc) || this.disposed) return;
+    const prev = this.timers.get(doc.uri);
+    if (prev) clearTimeout(prev);
+    const first = !this.analyses.has(doc.uri);
+    const run = () => {
+      this.timers.delete(doc.uri);
+      const cur = this.documents.get(doc.uri);
+      if (!cur || this.disposed) return;
+      try {
+        const fa = this.analysis(cur.uri);
+        if (fa && !this.pullMode)
+          void this.connection.sendDiagnostics({
+            uri: cur.uri,
+            version: cur.version,
+            diagnostics: diagnosticsFor(this.project, fa),
+          });
+      } catch (e) {
+        this.log.error(`analysis of ${cur.uri} failed: ${(e as Error).stack ?? String(e)}`);
+      }
+    };
+    if (first) run();
+    else this.timers.set(doc.uri, setTimeout(run, debounceMs(doc.getText().length)));
+  }
+
+  private closed(uri: string): void {
+    this.analyses.delete(uri);
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+    const p = uriToPath(uri);
+    if (p && fs.existsSync(p) && this.roots.some((r) => p.startsWith(r + path.sep))) {
+      try {
+        this.project.setFile(this.project.analyze(uri, fs.readFileSync(p, 'utf8')));
+      } catch {
+        this.project.removeFile(uri);
+      }
+    } else this.project.removeFile(uri);
+    if (!this.pullMode) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private republishAll(): void {
+    for (const doc of this.documents.all()) {
+      this.analyses.delete(doc.uri);
+      this.schedule(doc);
+    }
+    if (this.pullMode) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
+  }
+
+  // ---- workspace ------------------------------------------------------------------------------
+
+  private listLuaFiles(): string[] {
+    const out: string[] = [];
+    const walk = (dir: string, depth: number) => {
+      if (out.length >= MAX_WORKSPACE_FILES || depth > 12) return;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (out.length >= MAX_WORKSPACE_FILES) return;
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
+        } else if (e.isFile() && e.name.endsWith('.lua')) out.push(p);
+      }
+    };
+    for (const r of [...this.roots, ...this.project.config.library]) walk(r, 0);
+    return out;
+  }
+
+  /** Analyse the workspace in slices so requests keep being answered meanwhile. */
+  private async indexWorkspace(): Promise<void> {
+    const files = this.listLuaFiles();
+    const started = Date.now();
+    for (let i = 0; i < files.length && !this.disposed; i++) {
+      const uri = pathToUri(files[i]);
+      if (this.documents.get(uri)) continue;
+      try {
+        const st = fs.statSync(files[i]);
+        if (st.size > MAX_FILE_BYTES) continue;
+        this.project.setFile(this.project.analyze(uri, fs.readFileSync(files[i], 'utf8')));
+      } catch (e) {
+        this.log.debug(`skipping ${files[i]}: ${(e as Error).message}`);
+      }
+      if (i % 25 === 24) await new Promise((r) => setImmediate(r));
+    }
+    this.log.info(`indexed ${files.length} workspace file(s) in ${Date.now() - started} ms`);
+    if (files.length) this.republishAll();
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  private executeCommand(command: string, args: unknown[]): unknown {
+    if (command === DEFINE_GLOBAL_COMMAND) {
+      const [uri, name] = args as [string, string];
+      const root = this.roots.find((r) => (uriToPath(uri) ?? '').startsWith(r)) ?? this.roots[0];
+      if (!root || typeof name !== 'string') return { ok: false };
+      const f = path.join(root, '.luarc.json');
+      let obj: Record<string, unknown> = {};
+      try {
+        obj = fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>) : {};
+      } catch {
+        obj = {};
+      }
+      const list = Array.isArray(obj['diagnostics.globals']) ? (obj['diagnostics.globals'] as string[]) : [];
+      if (!list.includes(name)) list.push(name);
+      obj['diagnostics.globals'] = list;
+      fs.writeFileSync(f, JSON.stringify(obj, null, 2) + '\n');
+      this.loadLuarc();
+      this.republishAll();
+      return { ok: true, file: f };
+    }
+    return undefined;
+  }
+}
