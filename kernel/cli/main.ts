@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRunCommands } from './commands/run';
 import { registerKernelCommands } from './commands/kernel';
+import { registerReplCommand } from './commands/repl';
 import { VERSION } from './version';
 
 /** Global options every command sees (`-p`, `-c`, `--trace`). */
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRunCommands(program);
   registerKernelCommands(program);
+  registerReplCommand(program);
   return program;
 }
 

@@ -25,9 +25,14 @@ export function registerKernelCommands(program: Command): void {
   const kernel = program.command('kernel').description('run and manage llmspell kernels');
   kernel
     .command('start')
-    .description('start a Jupyter kernel (ZeroMQ) with HTTP control port and DAP server; --lsp serves LSP on stdio')
+    .description(
+      'start a Jupyter kernel (ZeroMQ) with HTTP control port and DAP server; --lsp serves LSP on stdio',
+    )
     .option('--connection-file <file>', 'Jupyter connection file (bound if it exists, written otherwise)')
-    .option('--port <n>', 'HTTP control port (/health, /metrics; default 9555); with --lsp an extra LSP TCP port')
+    .option(
+      '--port <n>',
+      'HTTP control port (/health, /metrics; default 9555); with --lsp an extra LSP TCP port',
+    )
     .option('--dap-port <n>', 'Debug Adapter TCP port (0 = free port)', '9556')
     .option('--no-dap', 'do not start the Debug Adapter server')
     .option('--daemon', 'detach and run in the background')
@@ -43,11 +48,36 @@ export function registerKernelCommands(program: Command): void {
     .action(async (flags: KernelStartFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<KernelStartFlags & { profile?: string }>();
       if (flags.lsp) {
-        const { startLanguageServerFromCli } = await import('../../../server/main');
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { startLanguageServerFromCli } =
+          require('../../../server/main') as typeof import('../../../server/main');
         await startLanguageServerFromCli({ port: flags.port, trace: globals.trace });
         return;
       }
-      const { startKernelFromCli } = await import('../../jupyter/start');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startKernelFromCli } = require('../../jupyter/start') as typeof import('../../jupyter/start');
       await startKernelFromCli(flags, globals);
+    });
+  kernel
+    .command('connect')
+    .description('open a terminal REPL to a running kernel')
+    .requiredOption('--connection-file <file>', "the kernel's Jupyter connection file")
+    .action(async (flags: { connectionFile: string }) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runRepl } = require('../../repl/repl') as typeof import('../../repl/repl');
+      process.exitCode = await runRepl({ connectionFile: flags.connectionFile });
+    });
+  kernel
+    .command('install-kernelspec')
+    .description('install the Jupyter kernelspec (JupyterLab, jupyter console --kernel llmspell)')
+    .option('--user', 'install for the current user (default)')
+    .option('--prefix <dir>', 'install under DIR/share/jupyter/kernels')
+    .option('--name <name>', 'kernel name', 'llmspell')
+    .action(async (flags: { user?: boolean; prefix?: string; name: string }) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { installKernelspec } =
+        require('../../jupyter/kernelspec') as typeof import('../../jupyter/kernelspec');
+      const dir = await installKernelspec({ user: flags.user, prefix: flags.prefix, name: flags.name });
+      process.stdout.write(`Installed kernelspec ${flags.name} in ${dir}\n`);
     });
 }
