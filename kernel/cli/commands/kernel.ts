@@ -21,6 +21,10 @@ export interface KernelStartFlags {
   stdio?: boolean;
 }
 
+type StartModule = typeof import('../../jupyter/start');
+type ReplModule = typeof import('../../repl/repl');
+type KernelspecModule = typeof import('../../jupyter/kernelspec');
+
 export function registerKernelCommands(program: Command): void {
   const kernel = program.command('kernel').description('run and manage llmspell kernels');
   kernel
@@ -55,7 +59,7 @@ export function registerKernelCommands(program: Command): void {
         return;
       }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { startKernelFromCli } = require('../../jupyter/start') as typeof import('../../jupyter/start');
+      const { startKernelFromCli } = require('../../jupyter/start') as StartModule;
       await startKernelFromCli(flags, globals);
     });
   kernel
@@ -64,7 +68,7 @@ export function registerKernelCommands(program: Command): void {
     .requiredOption('--connection-file <file>', "the kernel's Jupyter connection file")
     .action(async (flags: { connectionFile: string }) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runRepl } = require('../../repl/repl') as typeof import('../../repl/repl');
+      const { runRepl } = require('../../repl/repl') as ReplModule;
       process.exitCode = await runRepl({ connectionFile: flags.connectionFile });
     });
   kernel
@@ -75,8 +79,7 @@ export function registerKernelCommands(program: Command): void {
     .option('--name <name>', 'kernel name', 'llmspell')
     .action(async (flags: { user?: boolean; prefix?: string; name: string }) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { installKernelspec } =
-        require('../../jupyter/kernelspec') as typeof import('../../jupyter/kernelspec');
+      const { installKernelspec } = require('../../jupyter/kernelspec') as KernelspecModule;
       const dir = await installKernelspec({ user: flags.user, prefix: flags.prefix, name: flags.name });
       process.stdout.write(`Installed kernelspec ${flags.name} in ${dir}\n`);
     });
