@@ -21,6 +21,7 @@ export interface KernelStartFlags {
   stdio?: boolean;
 }
 
+type LspModule = typeof import('../../../server/main');
 type StartModule = typeof import('../../jupyter/start');
 type ReplModule = typeof import('../../repl/repl');
 type KernelspecModule = typeof import('../../jupyter/kernelspec');
@@ -53,8 +54,7 @@ export function registerKernelCommands(program: Command): void {
       const globals = cmd.optsWithGlobals<KernelStartFlags & { profile?: string }>();
       if (flags.lsp) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { startLanguageServerFromCli } =
-          require('../../../server/main') as typeof import('../../../server/main');
+        const { startLanguageServerFromCli } = require('../../../server/main') as LspModule;
         await startLanguageServerFromCli({ port: flags.port, trace: globals.trace });
         return;
       }
