@@ -22,7 +22,7 @@ export function editDistance(a: string, b: string, max = 3): number {
 /** The nearest known name to `name` (for "did you mean"), if close enough. */
 export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
-  let bestD = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  let bestD = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
   for (const c of candidates) {
     if (c === name) continue;
     const d = editDistance(name.toLowerCase(), c.toLowerCase(), bestD);

@@ -205,7 +205,13 @@ export function analyzeFile(uri: string, text: string, opts: AnalyzeOptions = {}
       (o) => o.isDeclaration && o.span.end <= a.span.start && a.span.start - o.span.end < 8,
     );
     const def = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
-    if (def) def.attribute = a.name;
+    if (def) {
+      def.attribute = a.name;
+      if (a.name === 'close')
+        fa.localDiagnostics = fa.localDiagnostics.filter(
+          (d) => !(d.code === 'unused-local' && d.span.start === def.span.start),
+        );
+    }
   }
   return fa;
 }

@@ -38,12 +38,10 @@ export function references(ctx: FeatureContext, params: ReferenceParams): Locati
 export function documentHighlight(ctx: FeatureContext, params: DocumentHighlightParams): DocumentHighlight[] {
   const a = at(ctx, params.textDocument.uri, params.position);
   if (!a) return [];
-  return nav
-    .documentHighlights(ctx.project, a.fa, a.offset)
-    .map((h) => ({
-      range: toRange(a.fa.lines, h.span),
-      kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
-    }));
+  return nav.documentHighlights(ctx.project, a.fa, a.offset).map((h) => ({
+    range: toRange(a.fa.lines, h.span),
+    kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+  }));
 }
 
 export function prepareRename(
