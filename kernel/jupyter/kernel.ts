@@ -395,8 +395,11 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       else this.drop(channel, 'bad-json', String(err));
       return;
     }
-    if (!this.replay.admit(`${msg.header.session}/${msg.header.msg_id}`)) {
-      this.drop(channel, 'duplicate', `msg_id ${msg.header.msg_id} seen before`);
+    // Replays: an identical signed message (same header, date included, and content) seen before.
+    // Clients may reuse msg_ids across Session objects (jupyter_client's KernelManager does), so the
+    // signature, not the msg_id, identifies a message.
+    if (msg.signature && !this.replay.admit(msg.signature)) {
+      this.drop(channel, 'duplicate', `replayed message ${msg.header.msg_type} ${msg.header.msg_id}`);
       return;
     }
     if (this.stopping) return;

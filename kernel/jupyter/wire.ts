@@ -29,6 +29,8 @@ export interface JupyterMessage<C extends object = JsonObject> {
   metadata: JsonObject;
   content: C;
   buffers: Buffer[];
+  /** The HMAC signature the message arrived with (hex; '' for outgoing or unsigned messages). */
+  signature?: string;
 }
 
 /** Why an incoming message was rejected. Never thrown out of a socket loop. */
@@ -134,6 +136,7 @@ export function decodeMessage(frames: readonly Buffer[], signer: Signer, limits:
     metadata,
     content,
     buffers: frames.slice(idx + 6).map((b) => Buffer.from(b)),
+    signature: signature.toString('ascii'),
   };
 }
 
