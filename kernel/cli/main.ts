@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRunCommands } from './commands/run';
 import { registerKernelCommands } from './commands/kernel';
+import { registerDapCommand } from './commands/dap';
 import { registerReplCommand } from './commands/repl';
 import { VERSION } from './version';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRunCommands(program);
   registerKernelCommands(program);
+  registerDapCommand(program);
   registerReplCommand(program);
   return program;
 }

@@ -1,0 +1,5 @@
+/** Public surface of the debug adapter (what the kernel and the CLI import). */
+export { startDapServer, type DapServer, type DapServerOptions } from './server';
+export { runStdioAdapter } from './stdio';
+export { LlmspellDebugSession, type SessionOptions, type DapLog } from './session';
+export { capabilities } from './capabilities';
