@@ -3,6 +3,7 @@ import { registerRunCommands } from './commands/run';
 import { registerKernelCommands } from './commands/kernel';
 import { registerDapCommand } from './commands/dap';
 import { registerReplCommand } from './commands/repl';
+import { registerServiceCommands } from './commands/service';
 import { VERSION } from './version';
 
 /** Global options every command sees (`-p`, `-c`, `--trace`). */
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRunCommands(program);
   registerKernelCommands(program);
+  registerServiceCommands(program);
   registerDapCommand(program);
   registerReplCommand(program);
   return program;

@@ -58,6 +58,12 @@ export async function startKernelFromCli(
   flags: KernelStartFlags,
   globals: { profile?: string; config?: string; trace?: string },
 ): Promise<void> {
+  if (process.env.LLMSPELL_PLAIN_KERNEL !== '1') {
+    // config, daemon, logging, pid file, HTTP control port and signals: the service layer (kernel/service)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const service = require('../cli/commands/service') as typeof import('../cli/commands/service');
+    return service.runKernelStart(flags, globals);
+  }
   const level = flags.trace ?? globals.trace ?? (flags.logFile ? 'info' : 'warn');
   const logger = createKernelLogger(level, flags.logFile);
   const kernel = await startKernel(kernelOptionsFromFlags(flags, logger));

@@ -1,0 +1,231 @@
+import { timingSafeEqual, createHash } from 'crypto';
+import { readFileSync } from 'fs';
+import * as http from 'http';
+import * as https from 'https';
+import type { AddressInfo } from 'net';
+import type pino from 'pino';
+import type { ServiceMetrics } from './metrics';
+import type { ServiceConfig } from './schema';
+
+/**
+ * The HTTP control port: GET /health (JSON) and GET /metrics (Prometheus text).
+ * Every request passes, in order: rate limit (429), allowed origins (403), bearer token (401),
+ * body size (413), then routing (404/405). Security settings can be replaced at runtime (SIGHUP).
+ */
+
+export interface HealthInfo {
+  status: 'starting' | 'ok' | 'stopping';
+  version: string;
+  pid: number;
+  uptime_seconds: number;
+  kernel_id: string | null;
+  state: 'busy' | 'idle' | 'starting';
+  clients: number;
+  executions: number;
+  execution_errors: number;
+}
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    what: string,
+  ) {
+    super(`port ${port} is already in use (${what}); choose another with --port or stop the other process`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export interface ControlServerOptions {
+  host?: string;
+  port: number;
+  security: ServiceConfig['security'];
+  health: () => HealthInfo;
+  metrics: ServiceMetrics;
+  logger: pino.Logger;
+}
+
+function sha(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Does the Origin header's host (or the whole origin) appear in allowed_origins? */
+export function originAllowed(origin: string, allowed: readonly string[]): boolean {
+  if (allowed.includes('*')) return true;
+  let host: string;
+  try {
+    host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return allowed.some((a) => a === origin || a === host);
+}
+
+export class ControlServer {
+  private server?: http.Server | https.Server;
+  private security: ServiceConfig['security'];
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  private boundPort = 0;
+
+  constructor(private readonly opts: ControlServerOptions) {
+    this.security = opts.security;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get scheme(): 'http' | 'https' {
+    return this.security.tls_enabled ? 'https' : 'http';
+  }
+
+  /** Bind; rejects with PortInUseError when the port is taken. */
+  async start(): Promise<number> {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
+    const sec = this.security;
+    const server =
+      sec.tls_enabled && sec.tls_cert && sec.tls_key
+        ? https.createServer({ cert: readFileSync(sec.tls_cert), key: readFileSync(sec.tls_key) }, handler)
+        : http.createServer(handler);
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        server.off('listening', onListening);
+        reject(err.code === 'EADDRINUSE' ? new PortInUseError(this.opts.port, 'HTTP control port') : err);
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        resolve();
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(this.opts.port, this.opts.host ?? '127.0.0.1');
+    });
+    server.on('error', (err) => this.opts.logger.error({ err: err.message }, 'HTTP control server error'));
+    this.server = server;
+    this.boundPort = (server.address() as AddressInfo).port;
+    return this.boundPort;
+  }
+
+  /** Replace the security settings (SIGHUP). TLS certificates are reloaded; switching TLS on/off needs a restart. */
+  updateSecurity(security: ServiceConfig['security']): void {
+    const wasTls = this.security.tls_enabled;
+    this.security = security;
+    if (wasTls !== security.tls_enabled) {
+      this.opts.logger.warn('tls_enabled changed; restart the kernel to switch the control port between HTTP and HTTPS');
+      this.security = { ...security, tls_enabled: wasTls };
+    } else if (wasTls && security.tls_cert && security.tls_key && this.server instanceof https.Server) {
+      this.server.setSecureContext({ cert: readFileSync(security.tls_cert), key: readFileSync(security.tls_key) });
+    }
+    this.windows.clear();
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private rateLimited(addr: string): number | undefined {
+    const limit = this.security.rate_limit_per_minute ?? 0;
+    if (limit <= 0) return undefined;
+    const now = Date.now();
+    if (this.windows.size > 10_000) {
+      for (const [k, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(k);
+    }
+    let w = this.windows.get(addr);
+    if (!w || now - w.start >= 60_000) {
+      w = { start: now, count: 0 };
+      this.windows.set(addr, w);
+    }
+    w.count++;
+    return w.count > limit ? Math.ceil((w.start + 60_000 - now) / 1000) : undefined;
+  }
+
+  private authorized(req: http.IncomingMessage): boolean {
+    const token = this.security.auth_token;
+    if (!token) return true;
+    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    return !!m && timingSafeEqual(sha(m[1].trim()), sha(token));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = ['/health', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+    const send = (code: number, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
+      this.opts.metrics.recordHttp(route, code);
+      if (!res.headersSent) {
+        res.writeHead(code, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers });
+      }
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    const error = (code: number, message: string, headers: Record<string, string> = {}) => {
+      this.opts.logger.debug({ code, path: url.pathname, addr: req.socket.remoteAddress }, message);
+      send(code, JSON.stringify({ error: message }) + '\n', 'application/json', headers);
+    };
+
+    const retry = this.rateLimited(req.socket.remoteAddress ?? '?');
+    if (retry !== undefined) return error(429, 'rate limit exceeded', { 'Retry-After': String(retry) });
+
+    const origin = req.headers.origin;
+    const cors: Record<string, string> = {};
+    if (origin !== undefined) {
+      if (!originAllowed(origin, this.security.allowed_origins ?? [])) return error(403, `origin ${origin} is not allowed`);
+      cors['Access-Control-Allow-Origin'] = origin;
+      cors.Vary = 'Origin';
+    }
+    if (!this.authorized(req)) {
+      return error(401, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer realm="llmspell"', ...cors });
+    }
+
+    const maxBytes = Math.round((this.security.max_message_size_mb ?? 10) * 1024 * 1024);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes) {
+      res.setHeader('Connection', 'close');
+      return error(413, `request body over ${maxBytes} bytes`, cors);
+    }
+    let received = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes && !tooLarge) {
+        tooLarge = true;
+        res.setHeader('Connection', 'close');
+        error(413, `request body over ${maxBytes} bytes`, cors);
+        req.destroy();
+      }
+    });
+    req.on('end', () => {
+      if (tooLarge) return;
+      void this.route(req, url, route, send, error, cors);
+    });
+  }
+
+  private async route(
+    req: http.IncomingMessage,
+    url: URL,
+    route: string,
+    send: (code: number, body: string, type?: string, headers?: Record<string, string>) => void,
+    error: (code: number, message: string, headers?: Record<string, string>) => void,
+    cors: Record<string, string>,
+  ): Promise<void> {
+    if (route === 'other') return error(404, `no such endpoint: ${url.pathname} (try /health or /metrics)`, cors);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return error(405, `${req.method} not allowed on ${url.pathname}`, { Allow: 'GET, HEAD', ...cors });
+    }
+    if (route === '/health') {
+      const health = this.opts.health();
+      return send(health.status === 'stopping' ? 503 : 200, JSON.stringify(health) + '\n', 'application/json', cors);
+    }
+    try {
+      send(200, await this.opts.metrics.text(), this.opts.metrics.contentType, cors);
+    } catch (err) {
+      error(500, `metrics failed: ${(err as Error).message}`, cors);
+    }
+  }
+}

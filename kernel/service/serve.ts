@@ -1,0 +1,274 @@
+import { randomUUID } from 'crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import type { KernelStartFlags } from '../cli/commands/kernel';
+import { VERSION } from '../cli/version';
+import { type KernelHandle, type KernelOptions, startKernel } from '../jupyter/kernel';
+import { defaultConnectionFile } from '../jupyter/registry';
+import { type LoadedConfig, loadServiceConfig } from './config';
+import { DAEMON_CWD_ENV, defaultDaemonLogFile, isDaemonChild, notifyParent, spawnDaemon } from './daemon';
+import { flagLayer } from './flags';
+import { ControlServer, type HealthInfo, PortInUseError } from './http';
+import { createServiceLogging, type ServiceLogging } from './logging';
+import { ServiceMetrics } from './metrics';
+import { removePidFile, checkPidFile, writePidFile } from './pidfile';
+import type { ServiceConfig } from './schema';
+import { installServiceSignals } from './signals';
+
+/**
+ * `llmspell kernel start` as a service: config -> (daemon) -> logging -> pid file -> HTTP control
+ * port -> startKernel() -> signals -> wait for the stop -> clean up. The Jupyter kernel itself is
+ * kernel/jupyter's; this file only wraps it.
+ */
+
+export interface GlobalFlags {
+  profile?: string;
+  config?: string;
+  trace?: string;
+}
+
+export function loadForFlags(flags: KernelStartFlags, globals: GlobalFlags, env = process.env): LoadedConfig {
+  return loadServiceConfig({
+    flags: flagLayer(flags, globals),
+    configFile: flags.config ?? globals.config,
+    profile: globals.profile,
+    env,
+    cwd: env[DAEMON_CWD_ENV] || process.cwd(),
+  });
+}
+
+/** What `kernel start` should do before serving. */
+export type StartPlan =
+  | { kind: 'dry-run'; loaded: LoadedConfig }
+  | { kind: 'daemonize'; loaded: LoadedConfig; logFile: string }
+  | { kind: 'serve'; loaded: LoadedConfig };
+
+export function planStart(flags: KernelStartFlags, globals: GlobalFlags, env = process.env): StartPlan {
+  const loaded = loadForFlags(flags, globals, env);
+  if (flags.dryRun) return { kind: 'dry-run', loaded };
+  if (loaded.config.daemon.daemonize && !isDaemonChild(env)) {
+    return { kind: 'daemonize', loaded, logFile: loaded.config.logging.log_file ?? defaultDaemonLogFile() };
+  }
+  return { kind: 'serve', loaded };
+}
+
+/** Parent side of --daemon: fail early on a live pid file, spawn, wait for readiness. */
+export async function daemonize(plan: Extract<StartPlan, { kind: 'daemonize' }>, argv: string[]) {
+  const { daemon } = plan.loaded.config;
+  if (daemon.pid_file) checkPidFile(daemon.pid_file);
+  if (daemon.working_dir && !existsSync(daemon.working_dir)) {
+    throw new Error(`[daemon] working_dir ${daemon.working_dir} does not exist`);
+  }
+  return spawnDaemon({
+    args: argv.filter((a) => a !== '--daemon'),
+    logFile: plan.logFile,
+    workingDir: daemon.working_dir,
+  });
+}
+
+function kernelOptions(config: ServiceConfig, loaded: LoadedConfig, logging: ServiceLogging, httpPort?: number) {
+  const k = config.kernel;
+  const id = randomUUID();
+  const connectionFile = k.connection_file ?? defaultConnectionFile(id);
+  const hmacKey = config.security.hmac_key;
+  if (hmacKey && !existsSync(connectionFile)) {
+    // kernel/jupyter keeps the key of a connection file that has no ports yet
+    mkdirSync(path.dirname(connectionFile), { recursive: true });
+    const seed = {
+      transport: 'tcp',
+      ip: '127.0.0.1',
+      shell_port: 0,
+      iopub_port: 0,
+      stdin_port: 0,
+      control_port: 0,
+      hb_port: 0,
+      key: hmacKey,
+      signature_scheme: 'hmac-sha256',
+      kernel_name: 'llmspell',
+    };
+    writeFileSync(connectionFile, JSON.stringify(seed, null, 2), { mode: 0o600 });
+  }
+  const options: KernelOptions = {
+    id,
+    connectionFile,
+    idleTimeoutSec: k.idle_timeout,
+    maxClients: k.max_clients,
+    dapPort: k.dap_port === false ? null : (k.dap_port ?? 9556),
+    logger: logging.logger,
+    registryExtras: { http: httpPort, pidFile: config.daemon.pid_file, logFile: config.logging.log_file },
+  };
+  if (loaded.sources['security.max_message_size_mb'] !== 'default' && config.security.max_message_size_mb) {
+    options.maxMessageBytes = Math.round(config.security.max_message_size_mb * 1024 * 1024);
+  }
+  return options;
+}
+
+const RESTART_KEYS = ['kernel.port', 'kernel.connection_file', 'kernel.dap_port', 'daemon.pid_file', 'logging.log_file'];
+
+function diffKeys(a: ServiceConfig, b: ServiceConfig): string[] {
+  const out: string[] = [];
+  for (const section of Object.keys(a) as (keyof ServiceConfig)[]) {
+    const x = a[section] as Record<string, unknown>;
+    const y = b[section] as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(x), ...Object.keys(y)])) {
+      if (JSON.stringify(x[key]) !== JSON.stringify(y[key])) out.push(`${section}.${key}`);
+    }
+  }
+  return out;
+}
+
+export interface ServeResult {
+  kernel: KernelHandle;
+  http?: ControlServer;
+  logging: ServiceLogging;
+  /** Resolves after the kernel stopped and everything was cleaned up. */
+  done: Promise<void>;
+}
+
+/** Run the kernel service in this process (foreground, or the daemon child). */
+export async function serveKernel(
+  flags: KernelStartFlags,
+  globals: GlobalFlags,
+  loaded: LoadedConfig = loadForFlags(flags, globals),
+): Promise<ServeResult> {
+  const config = loaded.config;
+  const daemonChild = isDaemonChild();
+  if (daemonChild && !config.logging.log_file) config.logging.log_file = defaultDaemonLogFile();
+  if (config.daemon.umask !== undefined) process.umask(config.daemon.umask);
+  const logging = createServiceLogging(config.logging);
+  const log = logging.logger;
+  const fail = async (err: unknown): Promise<never> => {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error({ err: message }, 'kernel start failed');
+    await notifyParent({ type: 'error', message });
+    logging.close();
+    throw err;
+  };
+
+  const pidFile = config.daemon.pid_file;
+  if (pidFile) {
+    try {
+      const { stalePid } = writePidFile(pidFile);
+      if (stalePid) log.warn({ pidFile, stalePid }, 'replaced a stale pid file');
+    } catch (err) {
+      return fail(err);
+    }
+  }
+
+  const metrics = new ServiceMetrics();
+  let kernel: KernelHandle | undefined;
+  let state: HealthInfo['status'] = 'starting';
+  const started = Date.now();
+  const health = (): HealthInfo => {
+    const s = kernel?.stats();
+    return {
+      status: state,
+      version: VERSION,
+      pid: process.pid,
+      uptime_seconds: (Date.now() - started) / 1000,
+      kernel_id: kernel?.id ?? null,
+      state: s ? (s.busy ? 'busy' : 'idle') : 'starting',
+      clients: s?.clients ?? 0,
+      executions: s?.executions ?? 0,
+      execution_errors: s?.executionErrors ?? 0,
+    };
+  };
+
+  let http: ControlServer | undefined = new ControlServer({
+    port: config.kernel.port ?? 9555,
+    security: config.security,
+    health,
+    metrics,
+    logger: log,
+  });
+  try {
+    await http.start();
+  } catch (err) {
+    if (err instanceof PortInUseError && loaded.sources['kernel.port'] === 'default') {
+      // several Jupyter-launched kernels share the default port: only the first gets it
+      log.warn({ port: err.port }, 'default HTTP control port in use; running without /health and /metrics');
+      http = undefined;
+    } else {
+      if (pidFile) removePidFile(pidFile);
+      return fail(err);
+    }
+  }
+
+  try {
+    kernel = await startKernel(kernelOptions(config, loaded, logging, http?.port));
+  } catch (err) {
+    await http?.close();
+    if (pidFile) removePidFile(pidFile);
+    return fail(err);
+  }
+  const k = kernel;
+  state = 'ok';
+  metrics.attachKernel(k);
+  log.info(
+    {
+      id: k.id,
+      pid: process.pid,
+      http: http ? `${http.scheme}://127.0.0.1:${http.port}` : null,
+      connectionFile: k.connectionFile,
+      config: loaded.file ?? null,
+      profile: loaded.profile ?? null,
+      daemon: daemonChild,
+    },
+    'kernel service ready',
+  );
+
+  let current = config;
+  const uninstall = installServiceSignals({
+    logger: log,
+    reload: () => {
+      const next = loadForFlags(flags, globals);
+      if (daemonChild && !next.config.logging.log_file) next.config.logging.log_file = current.logging.log_file;
+      const changed = diffKeys(current, next.config);
+      logging.apply(next.config.logging);
+      http?.updateSecurity(next.config.security);
+      metrics.recordReload(true);
+      current = next.config;
+      return {
+        changed: changed.filter((c) => !RESTART_KEYS.includes(c)),
+        needsRestart: changed.filter((c) => RESTART_KEYS.includes(c)),
+      };
+    },
+    stats: () => ({
+      ...k.stats(),
+      httpPort: http?.port ?? null,
+      memory: process.memoryUsage(),
+      cpu: process.cpuUsage(),
+      logLevel: log.level,
+    }),
+    reopenLog: () => logging.reopen(),
+    toggleDebug: () => logging.toggleDebug(),
+    isBusy: () => k.stats().busy,
+    interrupt: () => {
+      metrics.recordInterrupt('signal');
+      k.interrupt();
+    },
+    stop: () => {
+      state = 'stopping';
+      void k.stop('signal');
+    },
+  });
+
+  await notifyParent({
+    type: 'ready',
+    pid: process.pid,
+    id: k.id,
+    httpPort: http?.port ?? null,
+    connectionFile: k.connectionFile,
+    logFile: config.logging.log_file ?? '',
+  });
+
+  const done = k.stopped.then(async ({ reason }) => {
+    state = 'stopping';
+    uninstall();
+    await http?.close();
+    if (pidFile) removePidFile(pidFile);
+    log.info({ reason }, 'kernel service exited');
+    logging.close();
+  });
+  return { kernel: k, http, logging, done };
+}
