@@ -25,7 +25,6 @@ export function kernelOptionsFromFlags(
     idleTimeoutSec: intFlag(flags.idleTimeout, 'idle-timeout', 0) ?? 0,
     maxClients: intFlag(flags.maxClients, 'max-clients', 1) ?? 50,
     dapPort: flags.dap === false ? null : (intFlag(flags.dapPort, 'dap-port', 0) ?? 9556),
-    maxMessageBytes: intFlag(process.env.LLMSPELL_MAX_MESSAGE_BYTES, 'LLMSPELL_MAX_MESSAGE_BYTES', 1024),
     logger,
     registryExtras: { pidFile: flags.pidFile, logFile: flags.logFile },
   };

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { jupyterEnv, type JupyterEnv, scenario } from './helpers';
 
@@ -6,7 +8,11 @@ import { jupyterEnv, type JupyterEnv, scenario } from './helpers';
 describe('llmspell kernel with jupyter_client', () => {
   let env: JupyterEnv;
   before(async () => {
-    env = await jupyterEnv({ LLMSPELL_MAX_MESSAGE_BYTES: String(1024 * 1024) });
+    env = await jupyterEnv();
+    // the kernel's message size limit comes from the config file ([security] max_message_size_mb)
+    const config = path.join(env.dir, 'kernel.toml');
+    writeFileSync(config, '[security]\nmax_message_size_mb = 1\n');
+    env.env.LLMSPELL_CONFIG = config;
   });
   after(() => env.cleanup());
 

@@ -180,7 +180,7 @@ def scenario_malformed():
         parts = [b"[1, 2]", b"{}", b"{}", b"{}"]
         sock.send_multipart([b"<IDS|MSG>", good.sign(parts)] + parts)
         sent += 2
-        # oversize: over the kernel's message limit (LLMSPELL_MAX_MESSAGE_BYTES set by the test)
+        # oversize: over the kernel's message limit ([security] max_message_size_mb = 1 in the config the test sets)
         big = good.msg("execute_request", {"code": "x = '" + "a" * (2 * 1024 * 1024) + "'", "silent": False})
         sock.send_multipart(good.serialize(big))
         sent += 1
