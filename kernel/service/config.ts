@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { findProfile } from './profiles';
 // smol-toml ships a CommonJS build (dist/index.cjs) but its types are declared as ESM
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse: parseToml, TomlError } = require('smol-toml') as typeof import('smol-toml', { with: { 'resolution-mode': 'import' } });
+const { parse: parseToml, TomlError } = require('smol-toml') as typeof import('smol-toml', {
+  with: { 'resolution-mode': 'import' },
+});
 import {
   DEFAULTS,
   type PartialServiceConfig,
@@ -94,7 +96,9 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv, where: string, p
     const value = env[name];
     if (value !== undefined && value !== '') return value;
     if (dflt !== undefined) return dflt;
-    problems.push(`${where}: environment variable ${name} is not set (use \${${name}:-default} for a default)`);
+    problems.push(
+      `${where}: environment variable ${name} is not set (use \${${name}:-default} for a default)`,
+    );
     return '';
   });
 }
@@ -143,7 +147,9 @@ export function validateLayer(
         continue;
       }
       const before = problems.length;
-      const expanded = opts.env ? expandDeep(value, opts.env, `${origin}: ${keyName(dotted)}`, problems) : value;
+      const expanded = opts.env
+        ? expandDeep(value, opts.env, `${origin}: ${keyName(dotted)}`, problems)
+        : value;
       if (problems.length > before) continue;
       const parsed = schema.safeParse(expanded);
       if (!parsed.success) {
@@ -153,7 +159,8 @@ export function validateLayer(
         continue;
       }
       let out = parsed.data;
-      if (PATH_KEYS.has(dotted) && typeof out === 'string' && opts.baseDir) out = path.resolve(opts.baseDir, out);
+      if (PATH_KEYS.has(dotted) && typeof out === 'string' && opts.baseDir)
+        out = path.resolve(opts.baseDir, out);
       (layer[section] ??= {})[key] = out;
     }
   }
@@ -168,7 +175,10 @@ function coerceEnv(dotted: string, text: string): unknown {
   return text;
 }
 
-export function envLayer(env: NodeJS.ProcessEnv, cwd: string): { layer: PartialServiceConfig; problems: string[] } {
+export function envLayer(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): { layer: PartialServiceConfig; problems: string[] } {
   const raw: Record<string, Record<string, unknown>> = {};
   const names: Record<string, string> = {};
   for (const [name, dotted] of Object.entries(ENV_KEYS)) {
@@ -178,10 +188,16 @@ export function envLayer(env: NodeJS.ProcessEnv, cwd: string): { layer: PartialS
     (raw[section] ??= {})[key] = coerceEnv(dotted, text);
     names[dotted] = name;
   }
-  return validateLayer(raw, 'environment', { baseDir: cwd, keyName: (d) => `${names[d]} ([${d.replace('.', '] ')})` });
+  return validateLayer(raw, 'environment', {
+    baseDir: cwd,
+    keyName: (d) => `${names[d]} ([${d.replace('.', '] ')})`,
+  });
 }
 
-export function readConfigFile(file: string, env: NodeJS.ProcessEnv): { layer: PartialServiceConfig; problems: string[] } {
+export function readConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv,
+): { layer: PartialServiceConfig; problems: string[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -285,7 +301,8 @@ export function loadServiceConfig(opts: LoadOptions = {}): LoadedConfig {
 
 function tomlValue(value: unknown, dotted: string): string {
   if (SECRET_KEYS.has(dotted)) return '"***"';
-  if (dotted === 'daemon.umask' && typeof value === 'number') return `0o${value.toString(8).padStart(3, '0')}`;
+  if (dotted === 'daemon.umask' && typeof value === 'number')
+    return `0o${value.toString(8).padStart(3, '0')}`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => tomlValue(v, '')).join(', ')}]`;
   return String(value);

@@ -104,7 +104,10 @@ export function formatStatusTable(list: KernelStatus[]): string {
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+  return (
+    rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') +
+    '\n'
+  );
 }
 
 export interface StopTarget {
@@ -117,7 +120,11 @@ export interface StopTarget {
 export class NothingToStopError extends Error {}
 
 /** Resolve `kernel stop ID | --pid-file F | --all` to processes. */
-export async function resolveStopTargets(opts: { id?: string; pidFile?: string; all?: boolean }): Promise<StopTarget[]> {
+export async function resolveStopTargets(opts: {
+  id?: string;
+  pidFile?: string;
+  all?: boolean;
+}): Promise<StopTarget[]> {
   const kernels = await listKernels();
   if (opts.all) {
     if (!kernels.length) throw new NothingToStopError('no running kernels');
@@ -125,10 +132,13 @@ export async function resolveStopTargets(opts: { id?: string; pidFile?: string; 
   }
   if (opts.pidFile) {
     const pid = readPidFile(opts.pidFile);
-    if (pid === undefined) throw new NothingToStopError(`no kernel to stop: pid file ${opts.pidFile} is missing or empty`);
+    if (pid === undefined)
+      throw new NothingToStopError(`no kernel to stop: pid file ${opts.pidFile} is missing or empty`);
     if (!processAlive(pid)) {
       rmSync(opts.pidFile, { force: true });
-      throw new NothingToStopError(`no kernel to stop: pid file ${opts.pidFile} names pid ${pid}, which is not running (stale file removed)`);
+      throw new NothingToStopError(
+        `no kernel to stop: pid file ${opts.pidFile} names pid ${pid}, which is not running (stale file removed)`,
+      );
     }
     const entry = kernels.find((e) => e.pid === pid);
     return [{ pid, id: entry?.id, entry, pidFile: opts.pidFile }];
@@ -150,7 +160,7 @@ export async function stopProcess(target: StopTarget, timeoutMs = 10_000): Promi
     process.kill(target.pid, 'SIGTERM');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return 'terminated';
-    throw new Error(`cannot signal pid ${target.pid}: ${(err as Error).message}`);
+    throw new Error(`cannot signal pid ${target.pid}: ${(err as Error).message}`, { cause: err });
   }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -15,7 +15,14 @@ export const DAEMON_ENV = 'LLMSPELL_DAEMON_CHILD';
 export const DAEMON_CWD_ENV = 'LLMSPELL_DAEMON_CWD';
 
 export type DaemonMessage =
-  | { type: 'ready'; pid: number; id: string; httpPort: number | null; connectionFile: string; logFile: string }
+  | {
+      type: 'ready';
+      pid: number;
+      id: string;
+      httpPort: number | null;
+      connectionFile: string;
+      logFile: string;
+    }
   | { type: 'error'; message: string };
 
 export function isDaemonChild(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -50,7 +57,11 @@ export function spawnDaemon(opts: SpawnDaemonOptions): Promise<Extract<DaemonMes
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       finish();
-      reject(new Error(`the daemon (pid ${child.pid}) did not report ready within ${opts.readyTimeoutMs ?? 30000} ms; see ${opts.logFile}`));
+      reject(
+        new Error(
+          `the daemon (pid ${child.pid}) did not report ready within ${opts.readyTimeoutMs ?? 30000} ms; see ${opts.logFile}`,
+        ),
+      );
     }, opts.readyTimeoutMs ?? 30_000);
     const finish = () => {
       clearTimeout(timer);
@@ -65,7 +76,9 @@ export function spawnDaemon(opts: SpawnDaemonOptions): Promise<Extract<DaemonMes
     });
     child.on('exit', (code, signal) => {
       finish();
-      reject(new Error(`the daemon exited during startup (${signal ?? `code ${code}`}); see ${opts.logFile}`));
+      reject(
+        new Error(`the daemon exited during startup (${signal ?? `code ${code}`}); see ${opts.logFile}`),
+      );
     });
     child.on('error', (err) => {
       finish();

@@ -113,10 +113,15 @@ export class ControlServer {
     const wasTls = this.security.tls_enabled;
     this.security = security;
     if (wasTls !== security.tls_enabled) {
-      this.opts.logger.warn('tls_enabled changed; restart the kernel to switch the control port between HTTP and HTTPS');
+      this.opts.logger.warn(
+        'tls_enabled changed; restart the kernel to switch the control port between HTTP and HTTPS',
+      );
       this.security = { ...security, tls_enabled: wasTls };
     } else if (wasTls && security.tls_cert && security.tls_key && this.server instanceof https.Server) {
-      this.server.setSecureContext({ cert: readFileSync(security.tls_cert), key: readFileSync(security.tls_key) });
+      this.server.setSecureContext({
+        cert: readFileSync(security.tls_cert),
+        key: readFileSync(security.tls_key),
+      });
     }
     this.windows.clear();
   }
@@ -157,7 +162,12 @@ export class ControlServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = ['/health', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
-    const send = (code: number, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
+    const send = (
+      code: number,
+      body: string,
+      type = 'application/json',
+      headers: Record<string, string> = {},
+    ) => {
       this.opts.metrics.recordHttp(route, code);
       if (!res.headersSent) {
         res.writeHead(code, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers });
@@ -175,12 +185,16 @@ export class ControlServer {
     const origin = req.headers.origin;
     const cors: Record<string, string> = {};
     if (origin !== undefined) {
-      if (!originAllowed(origin, this.security.allowed_origins ?? [])) return error(403, `origin ${origin} is not allowed`);
+      if (!originAllowed(origin, this.security.allowed_origins ?? []))
+        return error(403, `origin ${origin} is not allowed`);
       cors['Access-Control-Allow-Origin'] = origin;
       cors.Vary = 'Origin';
     }
     if (!this.authorized(req)) {
-      return error(401, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer realm="llmspell"', ...cors });
+      return error(401, 'missing or wrong bearer token', {
+        'WWW-Authenticate': 'Bearer realm="llmspell"',
+        ...cors,
+      });
     }
 
     const maxBytes = Math.round((this.security.max_message_size_mb ?? 10) * 1024 * 1024);
@@ -214,13 +228,19 @@ export class ControlServer {
     error: (code: number, message: string, headers?: Record<string, string>) => void,
     cors: Record<string, string>,
   ): Promise<void> {
-    if (route === 'other') return error(404, `no such endpoint: ${url.pathname} (try /health or /metrics)`, cors);
+    if (route === 'other')
+      return error(404, `no such endpoint: ${url.pathname} (try /health or /metrics)`, cors);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return error(405, `${req.method} not allowed on ${url.pathname}`, { Allow: 'GET, HEAD', ...cors });
     }
     if (route === '/health') {
       const health = this.opts.health();
-      return send(health.status === 'stopping' ? 503 : 200, JSON.stringify(health) + '\n', 'application/json', cors);
+      return send(
+        health.status === 'stopping' ? 503 : 200,
+        JSON.stringify(health) + '\n',
+        'application/json',
+        cors,
+      );
     }
     try {
       send(200, await this.opts.metrics.text(), this.opts.metrics.contentType, cors);

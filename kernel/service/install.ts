@@ -87,11 +87,13 @@ export function planService(opts: InstallOptions): ServicePlan {
       ? path.join('/etc/systemd/system', `${name}.service`)
       : path.join(home, '.config', 'systemd', 'user', `${name}.service`);
     const logFile = path.resolve(
-      opts.logFile ?? (system ? `/var/log/llmspell/${name}.log` : path.join(home, '.llmspell', 'logs', `${name}.log`)),
+      opts.logFile ??
+        (system ? `/var/log/llmspell/${name}.log` : path.join(home, '.llmspell', 'logs', `${name}.log`)),
     );
     const daemon = !opts.foreground;
     const pidFile = path.resolve(
-      opts.pidFile ?? (system ? `/run/llmspell/${name}.pid` : path.join(home, '.llmspell', 'run', `${name}.pid`)),
+      opts.pidFile ??
+        (system ? `/run/llmspell/${name}.pid` : path.join(home, '.llmspell', 'run', `${name}.pid`)),
     );
     const stateDir = system ? '/var/lib/llmspell' : path.join(home, '.llmspell');
     const writableDirs = [...new Set([path.dirname(logFile), path.dirname(pidFile), stateDir])];
@@ -130,7 +132,16 @@ export function planService(opts: InstallOptions): ServicePlan {
       `WantedBy=${system ? 'multi-user.target' : 'default.target'}`,
       '',
     ];
-    return { type, system, name, file, content: lines.join('\n'), logFile, pidFile: daemon ? pidFile : undefined, writableDirs };
+    return {
+      type,
+      system,
+      name,
+      file,
+      content: lines.join('\n'),
+      logFile,
+      pidFile: daemon ? pidFile : undefined,
+      writableDirs,
+    };
   }
   const name = opts.name ?? 'com.llmspell.kernel';
   const file = system
@@ -158,7 +169,10 @@ export function planService(opts: InstallOptions): ServicePlan {
       ? [
           '    <key>EnvironmentVariables</key>',
           '    <dict>',
-          ...Object.entries(env).flatMap(([k, v]) => [`        <key>${xml(k)}</key>`, `        <string>${xml(v)}</string>`]),
+          ...Object.entries(env).flatMap(([k, v]) => [
+            `        <key>${xml(k)}</key>`,
+            `        <string>${xml(v)}</string>`,
+          ]),
           '    </dict>',
         ]
       : []),
@@ -174,7 +188,16 @@ export function planService(opts: InstallOptions): ServicePlan {
     '</plist>',
     '',
   ].join('\n');
-  return { type: 'launchd', system, name, file, content, logFile, pidFile: opts.pidFile, writableDirs: [outDir] };
+  return {
+    type: 'launchd',
+    system,
+    name,
+    file,
+    content,
+    logFile,
+    pidFile: opts.pidFile,
+    writableDirs: [outDir],
+  };
 }
 
 export interface CommandRunner {
@@ -183,7 +206,11 @@ export interface CommandRunner {
 
 export const runCommand: CommandRunner = (command, args) => {
   const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stderr: (r.stderr ?? '') + (r.stdout && r.status ? r.stdout : ''), error: r.error as NodeJS.ErrnoException };
+  return {
+    status: r.status,
+    stderr: (r.stderr ?? '') + (r.stdout && r.status ? r.stdout : ''),
+    error: r.error as NodeJS.ErrnoException,
+  };
 };
 
 export class ServiceInstallError extends Error {}
@@ -194,7 +221,9 @@ function runStep(run: CommandRunner, command: string, args: string[], purpose: s
   if (r.error?.code === 'ENOENT') throw new ServiceInstallError(`${command} not found: cannot ${purpose}`);
   if (r.error) throw new ServiceInstallError(`\`${shown}\` failed: ${r.error.message}`);
   if (r.status !== 0) {
-    throw new ServiceInstallError(`\`${shown}\` failed (exit ${r.status}): ${r.stderr.trim() || 'no output'}`);
+    throw new ServiceInstallError(
+      `\`${shown}\` failed (exit ${r.status}): ${r.stderr.trim() || 'no output'}`,
+    );
   }
 }
 
@@ -220,7 +249,9 @@ export function installService(opts: InstallOptions, run: CommandRunner = runCom
     const existing = readFileSync(plan.file, 'utf8');
     if (existing === plan.content) action = 'unchanged';
     else if (!opts.force) {
-      throw new ServiceInstallError(`${plan.file} already exists with different content; use --force to overwrite it`);
+      throw new ServiceInstallError(
+        `${plan.file} already exists with different content; use --force to overwrite it`,
+      );
     } else action = 'overwritten';
   }
   if (action !== 'unchanged') {
@@ -228,7 +259,9 @@ export function installService(opts: InstallOptions, run: CommandRunner = runCom
       mkdirSync(path.dirname(plan.file), { recursive: true });
       writeFileSync(plan.file, plan.content, { mode: 0o644 });
     } catch (err) {
-      throw new ServiceInstallError(`cannot write ${plan.file}: ${(err as Error).message}${plan.system ? ' (system services need root)' : ''}`);
+      throw new ServiceInstallError(
+        `cannot write ${plan.file}: ${(err as Error).message}${plan.system ? ' (system services need root)' : ''}`,
+      );
     }
   }
   const ran: string[] = [];
@@ -262,7 +295,10 @@ export function uninstallService(opts: InstallOptions, run: CommandRunner = runC
   const tryStep = (command: string, args: string[]) => {
     const r = run(command, args);
     if (r.error || r.status !== 0) {
-      const why = r.error?.code === 'ENOENT' ? `${command} not found` : (r.stderr.trim() || r.error?.message || `exit ${r.status}`);
+      const why =
+        r.error?.code === 'ENOENT'
+          ? `${command} not found`
+          : r.stderr.trim() || r.error?.message || `exit ${r.status}`;
       warnings.push(`\`${[command, ...args].join(' ')}\`: ${why}`);
     }
   };

@@ -26,7 +26,11 @@ export function effectiveLevel(logging: ServiceConfig['logging']): LogLevel {
   return logging.log_level ?? (logging.log_file ? 'info' : 'warn');
 }
 
-function limits(logging: ServiceConfig['logging']): { maxBytes: number; maxBackups: number; compress: boolean } {
+function limits(logging: ServiceConfig['logging']): {
+  maxBytes: number;
+  maxBackups: number;
+  compress: boolean;
+} {
   return {
     maxBytes: Math.max(1, Math.round((logging.max_size_mb ?? 100) * 1024 * 1024)),
     maxBackups: logging.max_backups ?? 5,
@@ -34,9 +38,17 @@ function limits(logging: ServiceConfig['logging']): { maxBytes: number; maxBacku
   };
 }
 
-export function createServiceLogging(logging: ServiceConfig['logging'], name = 'llmspell-kernel'): ServiceLogging {
-  const stream = logging.log_file ? new RotatingFileStream({ file: logging.log_file, ...limits(logging) }) : undefined;
-  const logger = pino({ name, level: effectiveLevel(logging) }, stream ?? pino.destination({ dest: 2, sync: true }));
+export function createServiceLogging(
+  logging: ServiceConfig['logging'],
+  name = 'llmspell-kernel',
+): ServiceLogging {
+  const stream = logging.log_file
+    ? new RotatingFileStream({ file: logging.log_file, ...limits(logging) })
+    : undefined;
+  const logger = pino(
+    { name, level: effectiveLevel(logging) },
+    stream ?? pino.destination({ dest: 2, sync: true }),
+  );
   if (stream) stream.onRotate = (backup) => logger.info({ backup }, 'log file rotated');
   let baseLevel: string = effectiveLevel(logging);
   let debugOn = false;

@@ -38,7 +38,11 @@ export class ServiceMetrics {
       labelNames: ['status'],
       registers,
     });
-    this.errors = new Counter({ name: 'llmspell_execution_errors_total', help: 'Executions that raised an error', registers });
+    this.errors = new Counter({
+      name: 'llmspell_execution_errors_total',
+      help: 'Executions that raised an error',
+      registers,
+    });
     this.interrupts = new Counter({
       name: 'llmspell_interrupts_total',
       help: 'Interrupts, by source (interrupt_request, signal)',

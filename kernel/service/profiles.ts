@@ -27,7 +27,8 @@ export const PROFILES: readonly Profile[] = [
   {
     name: 'development',
     summary: 'debug logging, foreground, no limits beyond the defaults',
-    details: 'Quick iteration: debug-level logs to stderr (or --log-file), the kernel stays in the foreground.',
+    details:
+      'Quick iteration: debug-level logs to stderr (or --log-file), the kernel stays in the foreground.',
     settings: developmentLogging,
   },
   {

@@ -38,7 +38,10 @@ export class RotatingFileStream {
 
   /** Change the limits (SIGHUP reload). */
   configure(limits: { maxBytes?: number; maxBackups?: number; compress?: boolean }): void {
-    this.opts = { ...this.opts, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) };
+    this.opts = {
+      ...this.opts,
+      ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
+    };
   }
 
   private open(): number {

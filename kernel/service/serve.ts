@@ -66,7 +66,12 @@ export async function daemonize(plan: Extract<StartPlan, { kind: 'daemonize' }>,
   });
 }
 
-function kernelOptions(config: ServiceConfig, loaded: LoadedConfig, logging: ServiceLogging, httpPort?: number) {
+function kernelOptions(
+  config: ServiceConfig,
+  loaded: LoadedConfig,
+  logging: ServiceLogging,
+  httpPort?: number,
+) {
   const k = config.kernel;
   const id = randomUUID();
   const connectionFile = k.connection_file ?? defaultConnectionFile(id);
@@ -103,7 +108,13 @@ function kernelOptions(config: ServiceConfig, loaded: LoadedConfig, logging: Ser
   return options;
 }
 
-const RESTART_KEYS = ['kernel.port', 'kernel.connection_file', 'kernel.dap_port', 'daemon.pid_file', 'logging.log_file'];
+const RESTART_KEYS = [
+  'kernel.port',
+  'kernel.connection_file',
+  'kernel.dap_port',
+  'daemon.pid_file',
+  'logging.log_file',
+];
 
 function diffKeys(a: ServiceConfig, b: ServiceConfig): string[] {
   const out: string[] = [];
@@ -222,7 +233,8 @@ export async function serveKernel(
     logger: log,
     reload: () => {
       const next = loadForFlags(flags, globals);
-      if (daemonChild && !next.config.logging.log_file) next.config.logging.log_file = current.logging.log_file;
+      if (daemonChild && !next.config.logging.log_file)
+        next.config.logging.log_file = current.logging.log_file;
       const changed = diffKeys(current, next.config);
       logging.apply(next.config.logging);
       http?.updateSecurity(next.config.security);

@@ -42,7 +42,8 @@ export function installServiceSignals(target: SignalTarget, opts: { graceMs?: nu
       const waited = Date.now() - started;
       if (!target.isBusy() || waited >= graceMs) {
         clearInterval(poll);
-        if (target.isBusy()) logger.warn({ waitedMs: waited }, 'running cell did not finish in time; interrupting');
+        if (target.isBusy())
+          logger.warn({ waitedMs: waited }, 'running cell did not finish in time; interrupting');
         target.stop();
       }
     }, 20);
@@ -52,9 +53,13 @@ export function installServiceSignals(target: SignalTarget, opts: { graceMs?: nu
       try {
         const { changed, needsRestart } = target.reload();
         logger.info({ signal: 'SIGHUP', changed, needsRestart }, 'configuration reloaded');
-        if (needsRestart.length) logger.warn({ keys: needsRestart }, 'these settings take effect after a restart');
+        if (needsRestart.length)
+          logger.warn({ keys: needsRestart }, 'these settings take effect after a restart');
       } catch (err) {
-        logger.error({ signal: 'SIGHUP', err: (err as Error).message }, 'configuration reload failed; keeping the old settings');
+        logger.error(
+          { signal: 'SIGHUP', err: (err as Error).message },
+          'configuration reload failed; keeping the old settings',
+        );
       }
     },
     SIGUSR1: () => {
@@ -63,7 +68,10 @@ export function installServiceSignals(target: SignalTarget, opts: { graceMs?: nu
     },
     SIGUSR2: () => {
       const level = target.toggleDebug();
-      logger.warn({ signal: 'SIGUSR2', logLevel: level }, level === 'debug' ? 'debug logging enabled' : 'debug logging disabled');
+      logger.warn(
+        { signal: 'SIGUSR2', logLevel: level },
+        level === 'debug' ? 'debug logging enabled' : 'debug logging disabled',
+      );
     },
     SIGTERM: () => gracefulStop('SIGTERM'),
     SIGINT: () => {

@@ -1,8 +1,20 @@
 import { Command, Option } from 'commander';
 import type { KernelStartFlags } from './kernel';
 import { ConfigError, formatConfig } from '../../service/config';
-import { kernelStatuses, formatStatusTable, NothingToStopError, resolveStopTargets, stopProcess } from '../../service/control';
-import { installService, type InstallOptions, ServiceInstallError, type ServiceType, uninstallService } from '../../service/install';
+import {
+  kernelStatuses,
+  formatStatusTable,
+  NothingToStopError,
+  resolveStopTargets,
+  stopProcess,
+} from '../../service/control';
+import {
+  installService,
+  type InstallOptions,
+  ServiceInstallError,
+  type ServiceType,
+  uninstallService,
+} from '../../service/install';
 import { findProfile, PROFILES } from '../../service/profiles';
 import { daemonize, planStart, serveKernel, type GlobalFlags } from '../../service/serve';
 import { validateLayer } from '../../service/config';
@@ -89,7 +101,11 @@ function registerKernelServiceCommands(kernel: Command): void {
       for (const t of targets) {
         const how = await stopProcess(t, timeoutMs);
         const name = t.id ? `kernel ${t.id}` : 'process';
-        out(how === 'terminated' ? `stopped ${name} (pid ${t.pid})\n` : `killed ${name} (pid ${t.pid}) after ${timeoutMs / 1000} s\n`);
+        out(
+          how === 'terminated'
+            ? `stopped ${name} (pid ${t.pid})\n`
+            : `killed ${name} (pid ${t.pid}) after ${timeoutMs / 1000} s\n`,
+        );
       }
     });
 
@@ -97,7 +113,12 @@ function registerKernelServiceCommands(kernel: Command): void {
     .command('install-service')
     .description('install a systemd unit (Linux) or launchd agent (macOS) running the kernel')
     .option('--system', 'system service (/etc/systemd/system, /Library/LaunchDaemons) instead of a user one')
-    .addOption(new Option('--service-type <type>', 'service manager (default: auto-detect)').choices(['systemd', 'launchd']))
+    .addOption(
+      new Option('--service-type <type>', 'service manager (default: auto-detect)').choices([
+        'systemd',
+        'launchd',
+      ]),
+    )
     .option('--name <name>', 'service name (default llmspell-kernel, launchd: com.llmspell.kernel)')
     .option('--port <n>', 'HTTP control port', '9555')
     .option('--log-file <file>', 'kernel log file')
@@ -108,32 +129,41 @@ function registerKernelServiceCommands(kernel: Command): void {
     .option('--start', 'start the service now')
     .option('--force', 'overwrite an existing, different service file')
     .option('--dry-run', 'print the service file instead of writing it')
-    .action((opts: Omit<InstallOptions, 'port' | 'serviceType'> & { port: string; serviceType?: ServiceType }) => {
-      let result;
-      try {
-        result = installService({ ...opts, port: parsePort(opts.port) });
-      } catch (err) {
-        if (err instanceof ServiceInstallError) fail(err.message);
-        throw err;
-      }
-      const { plan } = result;
-      if (result.action === 'printed') return out(plan.content);
-      out(`${plan.type} ${plan.system ? 'system' : 'user'} service ${plan.name}: ${plan.file} (${result.action})\n`);
-      for (const r of result.ran) out(`ran: ${r}\n`);
-      if (!opts.enable && !opts.start) {
-        const hint =
-          plan.type === 'systemd'
-            ? `systemctl ${plan.system ? '' : '--user '}enable --now ${plan.name}`
-            : `launchctl load -w ${plan.file}`;
-        out(`next: ${hint}\n`);
-      }
-    });
+    .action(
+      (opts: Omit<InstallOptions, 'port' | 'serviceType'> & { port: string; serviceType?: ServiceType }) => {
+        let result;
+        try {
+          result = installService({ ...opts, port: parsePort(opts.port) });
+        } catch (err) {
+          if (err instanceof ServiceInstallError) fail(err.message);
+          throw err;
+        }
+        const { plan } = result;
+        if (result.action === 'printed') return out(plan.content);
+        out(
+          `${plan.type} ${plan.system ? 'system' : 'user'} service ${plan.name}: ${plan.file} (${result.action})\n`,
+        );
+        for (const r of result.ran) out(`ran: ${r}\n`);
+        if (!opts.enable && !opts.start) {
+          const hint =
+            plan.type === 'systemd'
+              ? `systemctl ${plan.system ? '' : '--user '}enable --now ${plan.name}`
+              : `launchctl load -w ${plan.file}`;
+          out(`next: ${hint}\n`);
+        }
+      },
+    );
 
   kernel
     .command('uninstall-service')
     .description('stop, disable and remove the service file written by install-service')
     .option('--system', 'the system service')
-    .addOption(new Option('--service-type <type>', 'service manager (default: auto-detect)').choices(['systemd', 'launchd']))
+    .addOption(
+      new Option('--service-type <type>', 'service manager (default: auto-detect)').choices([
+        'systemd',
+        'launchd',
+      ]),
+    )
     .option('--name <name>', 'service name')
     .action((opts: { system?: boolean; serviceType?: ServiceType; name?: string }) => {
       try {
@@ -154,7 +184,10 @@ function profileToml(name: string): string {
   for (const [section, values] of Object.entries(layer)) {
     lines.push('', `[${section}]`);
     for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
-      const shown = key === 'umask' && typeof value === 'number' ? `0o${value.toString(8).padStart(3, '0')}` : JSON.stringify(value);
+      const shown =
+        key === 'umask' && typeof value === 'number'
+          ? `0o${value.toString(8).padStart(3, '0')}`
+          : JSON.stringify(value);
       lines.push(`${key} = ${shown}`);
     }
   }
