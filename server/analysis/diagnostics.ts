@@ -81,7 +81,7 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
   const out: AnalysisDiagnostic[] = [];
   for (const e of fa.syntaxErrors)
     out.push({ code: 'syntax-error', message: e.message, span: e.span, severity: 'error' });
-  out.push(...fa.localDiagnostics);
+  for (const d of fa.localDiagnostics) out.push(d);
   if (!fa.isMeta) {
     const reported = new Map<string, number>();
     for (const o of fa.occurrences) {
@@ -107,8 +107,12 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
       if (d) out.push(d);
     }
   }
-  return filterDiagnostics(project, fa, out);
+  const filtered = filterDiagnostics(project, fa, out);
+  return filtered.length > MAX_DIAGNOSTICS ? filtered.slice(0, MAX_DIAGNOSTICS) : filtered;
 }
+
+/** Clients choke on huge lists; the first ones are the useful ones. */
+export const MAX_DIAGNOSTICS = 1000;
 
 function visibleNames(fa: FileAnalysis, offset: number): string[] {
   const out: string[] = [];

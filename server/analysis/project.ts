@@ -302,8 +302,13 @@ export class Project {
     let v: Value | undefined;
     if (headOffset !== undefined) {
       const occ = occurrenceAt(fa, headOffset);
-      if (occ && occ.defId !== undefined && !occ.member && fa.defs[occ.defId].name === head.name)
-        v = this.valueOfDef(fa, fa.defs[occ.defId], depth + 1);
+      if (occ && !occ.member && fa.text.slice(occ.span.start, occ.span.end) === head.name) {
+        // the head identifier itself: resolved by scope analysis already (no defId = global)
+        v =
+          occ.defId !== undefined
+            ? this.valueOfDef(fa, fa.defs[occ.defId], depth + 1)
+            : this.globalValue(head.name, fa);
+      }
     }
     if (!v) {
       const local = visibleLocals(fa, offset).find((d) => d.name === head.name);
