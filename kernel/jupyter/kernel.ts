@@ -138,6 +138,9 @@ async function createDefaultRuntime(): Promise<RuntimeHandle> {
   return LuaRuntime.create({ name: 'jupyter' });
 }
 
+/** How long after an error execute_requests sent before it are still aborted (stop_on_error). */
+const ABORT_WINDOW_MS = 100;
+
 function bindError(err: unknown, channel: string, ep: string): Error {
   const e = err as NodeJS.ErrnoException;
   const port = ep.split(':').pop();
@@ -177,7 +180,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   private current: CurrentExecution | undefined;
   private pendingInput: PendingInput | undefined;
   private inputDenied = false;
-  private aborting = false;
+  private abortBefore = 0;
+  private abortUntil = 0;
   private readonly cellSources = new Map<string, { code: string; count: number }>();
   private readonly writtenCells = new Set<string>();
   private readonly cellScheme: CellPathScheme;
@@ -415,11 +419,11 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       return;
     }
     if (!this.admitClient(msg)) return;
-    this.shellQueue.push(msg);
-    if (this.aborting) {
-      this.abortQueued();
+    if (this.shouldAbortLate(msg)) {
+      this.abortOne(msg);
       return;
     }
+    this.shellQueue.push(msg);
     void this.pumpShell();
   }
 
@@ -669,43 +673,38 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   }
 
   /**
-   * stop_on_error: abort the queued execute_requests, and those already on their way (read from the
-   * socket within the next event-loop turns), as ipykernel's abort window does.
+   * stop_on_error: abort the queued execute_requests and, for a short window, those still on their way
+   * that were sent before the error (header.date earlier than the error), as ipykernel's abort
+   * window does. A cell the client sends after it saw the error is never aborted.
    */
   abortQueuedExecutes(): void {
-    this.aborting = true;
+    this.abortBefore = Date.now();
+    this.abortUntil = this.abortBefore + ABORT_WINDOW_MS;
     this.abortQueued();
-    setImmediate(() =>
-      setImmediate(() => {
-        this.abortQueued();
-        this.aborting = false;
-      }),
-    );
+  }
+
+  private shouldAbortLate(msg: JupyterMessage): boolean {
+    if (msg.header.msg_type !== 'execute_request' || Date.now() > this.abortUntil) return false;
+    const sent = Date.parse(String(msg.header.date ?? ''));
+    return Number.isFinite(sent) && sent < this.abortBefore;
   }
 
   private abortQueued(): void {
     const keep: JupyterMessage[] = [];
     for (const msg of this.shellQueue.splice(0)) {
-      if (msg.header.msg_type !== 'execute_request') {
-        keep.push(msg);
-        continue;
-      }
-      this.counters.aborted++;
-      this.publishStatus('busy', msg.header);
-      this.sendReply(
-        'shell',
-        msg,
-        'execute_reply',
-        { status: 'aborted', execution_count: this.executionCount },
-        {
-          status: 'aborted',
-          engine: 'llmspell',
-        },
-      );
-      this.publishStatus('idle', msg.header);
-      this.emit('aborted', { msgId: msg.header.msg_id });
+      if (msg.header.msg_type === 'execute_request') this.abortOne(msg);
+      else keep.push(msg);
     }
     this.shellQueue.push(...keep);
+  }
+
+  private abortOne(msg: JupyterMessage): void {
+    this.counters.aborted++;
+    this.publishStatus('busy', msg.header);
+    const content = { status: 'aborted', execution_count: this.executionCount };
+    this.sendReply('shell', msg, 'execute_reply', content, { status: 'aborted', engine: 'llmspell' });
+    this.publishStatus('idle', msg.header);
+    this.emit('aborted', { msgId: msg.header.msg_id });
   }
 
   interrupt(): void {
