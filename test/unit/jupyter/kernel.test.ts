@@ -107,6 +107,13 @@ describe('kernel over ZeroMQ (fake runtime)', () => {
     assert.match(runtime.executed.at(-1)?.opts.chunkName ?? '', /llmspell-cells/);
   });
 
+  it('display events become display_data with the MIME bundle', async () => {
+    const d = await run(client, 'display:text/html:<b>x</b>');
+    const msg = d.iopub.find((m) => m.header.msg_type === 'display_data');
+    assert.deepEqual(msg?.content.data, { 'text/html': '<b>x</b>' });
+    assert.deepEqual(msg?.content.transient, {});
+  });
+
   it('silent: no execute_input, no outputs, no count increment', async () => {
     const before = (await run(client, 'value:1')).reply.content.execution_count as number;
     const s = await run(client, 'print:quiet', { silent: true });
