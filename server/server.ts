@@ -296,7 +296,7 @@ export class LanguageServer implements FeatureContext {
       const root = this.roots.find((r) => (uriToPath(uri) ?? '').startsWith(r)) ?? this.roots[0];
       if (!root || typeof name !== 'string') return { ok: false };
       const f = path.join(root, '.luarc.json');
-      let obj: Record<string, unknown> = {};
+      let obj: Record<string, unknown>;
       try {
         obj = fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>) : {};
       } catch {

@@ -211,13 +211,7 @@ export class Project {
       }
     }
     if (init?.kind === 'chain') {
-      const inner = this.evalChain(
-        fa,
-        init.chain,
-        def.span.start,
-        depth + 1,
-        def.kind === 'self' ? undefined : def.fullSpan.start,
-      );
+      const inner = this.evalChain(fa, init.chain, def.span.start, depth + 1, init.at);
       v.classes.push(...inner.classes);
       if (!v.table && inner.table) v.table = inner.table;
     }

@@ -66,11 +66,8 @@ class Scope {
     readonly end: number,
   ) {}
   lookup(name: string): Definition | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const d = s.names.get(name);
-      if (d) return d;
-    }
-    return undefined;
+    const d = this.names.get(name);
+    return d ?? this.parent?.lookup(name);
   }
 }
 
@@ -141,7 +138,7 @@ function initOf(e: Expr | undefined): InitInfo | undefined {
       const req = requireModule(e);
       if (req) return { kind: 'require', module: req.module };
       const chain = exprChain(e);
-      return chain ? { kind: 'chain', chain } : { kind: 'other' };
+      return chain ? { kind: 'chain', chain, at: spanOf(e).start } : { kind: 'other' };
     }
   }
 }
@@ -514,7 +511,6 @@ class Walker {
           severity: 'hint',
           unnecessary: true,
         });
-        terminated = undefined;
         // still analyse it
         for (const r of body.slice(body.indexOf(s))) this.statement(r);
         break;

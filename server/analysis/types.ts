@@ -76,7 +76,7 @@ export type InitInfo =
   | { kind: 'number' }
   | { kind: 'boolean' }
   | { kind: 'require'; module: string }
-  | { kind: 'chain'; chain: ChainItem[] }
+  | { kind: 'chain'; chain: ChainItem[]; at?: number }
   | { kind: 'other' };
 
 /** `a.b:c()` as items: name a, field b, method c called. */

@@ -12,6 +12,7 @@ type StyluaModule = typeof import('@johnnymorganz/stylua', { with: { 'resolution
 let stylua: StyluaModule | undefined;
 function loadStylua(): StyluaModule {
   // The package's "require" export is a CommonJS wrapper around the wasm module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   stylua ??= require('@johnnymorganz/stylua') as StyluaModule;
   return stylua;
 }
