@@ -9,11 +9,12 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_CONFIG, Project, pathToUri, uriToPath } from './analysis/project';
 import type { FileAnalysis } from './analysis/resolve';
+import { summarize } from './analysis/summary';
 import { capabilities } from './capabilities';
 import { parseLuarc, parseSettings, type Settings } from './config';
 import { DEFINE_GLOBAL_COMMAND } from './features/codeActions';
 import type { FeatureContext } from './features/context';
-import { diagnosticsFor } from './features/diagnostics';
+import { diagnosticsFor, syntaxDiagnosticsFor } from './features/diagnostics';
 import type { Logger } from './logger';
 import { IGNORED_METHOD } from './transport';
 import { wireFeatures } from './wiring';
@@ -37,6 +38,13 @@ const MAX_FILE_BYTES = 2_000_000;
 function debounceMs(length: number): number {
   return length > 1_000_000 ? 300 : 15;
 }
+
+/** Documents at least this long get their syntax errors published before the full analysis. */
+const QUICK_SYNTAX_CHARS = 100_000;
+/** Workspace indexing starts this long after `initialized`, so opened documents go first. */
+const INDEX_DELAY_MS = 50;
+/** Indexing yields to pending messages after this much work. */
+const INDEX_SLICE_MS = 10;
 
 /** One LSP session: documents, settings and the project model. */
 export class LanguageServer implements FeatureContext {
@@ -85,7 +93,7 @@ export class LanguageServer implements FeatureContext {
 
   analysis(uri: string): FileAnalysis | undefined {
     const doc = this.documents.get(uri);
-    if (!doc) return this.project.files.get(uri);
+    if (!doc) return this.project.fullFile(uri);
     if (!this.isLua(doc)) return undefined;
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.fa;
@@ -120,6 +128,9 @@ export class LanguageServer implements FeatureContext {
   }
 
   private async initialized(): Promise<void> {
+    // until the background index is complete, `require` reads the modules it needs itself
+    const missing = new Set<string>();
+    this.project.loadFile = (uri) => this.readWorkspaceFile(uri, missing);
     if (this.configurationSupport) {
       try {
         const s: unknown = await this.connection.workspace.getConfiguration('llmspell');
@@ -128,7 +139,8 @@ export class LanguageServer implements FeatureContext {
         this.log.debug(`workspace/configuration failed: ${(e as Error).message}`);
       }
     }
-    await this.indexWorkspace();
+    // in the background, after the documents the client opens right away
+    setTimeout(() => void this.indexWorkspace(), INDEX_DELAY_MS);
   }
 
   private loadHostApi(): void {
@@ -216,7 +228,19 @@ export class LanguageServer implements FeatureContext {
         this.log.error(`analysis of ${cur.uri} failed: ${(e as Error).stack ?? String(e)}`);
       }
     };
-    if (first) run();
+    if (first && !this.pullMode && doc.getText().length >= QUICK_SYNTAX_CHARS) {
+      // a big file: its syntax errors now, everything else once the analysis is done
+      try {
+        void this.connection.sendDiagnostics({
+          uri: doc.uri,
+          version: doc.version,
+          diagnostics: syntaxDiagnosticsFor(this.project, doc.getText()),
+        });
+      } catch (e) {
+        this.log.error(`syntax check of ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
+      }
+      this.timers.set(doc.uri, setTimeout(run, 0));
+    } else if (first) run();
     else this.timers.set(doc.uri, setTimeout(run, debounceMs(doc.getText().length)));
   }
 
@@ -228,7 +252,7 @@ export class LanguageServer implements FeatureContext {
     const p = uriToPath(uri);
     if (p && fs.existsSync(p) && this.roots.some((r) => p.startsWith(r + path.sep))) {
       try {
-        this.project.setFile(this.project.analyze(uri, fs.readFileSync(p, 'utf8')));
+        this.project.setFile(summarize(this.project.analyze(uri, fs.readFileSync(p, 'utf8'))));
       } catch {
         this.project.removeFile(uri);
       }
@@ -237,10 +261,8 @@ export class LanguageServer implements FeatureContext {
   }
 
   private republishAll(): void {
-    for (const doc of this.documents.all()) {
-      this.analyses.delete(doc.uri);
-      this.schedule(doc);
-    }
+    // analyses do not depend on settings or other files; diagnostics do
+    for (const doc of this.documents.all()) this.schedule(doc);
     if (this.pullMode) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
@@ -268,24 +290,49 @@ export class LanguageServer implements FeatureContext {
     return out;
   }
 
-  /** Analyse the workspace in slices so requests keep being answered meanwhile. */
+  /**
+   * Index the workspace in slices (requests keep being answered meanwhile), keeping a compact
+   * summary per closed file (see analysis/summary.ts).
+   */
   private async indexWorkspace(): Promise<void> {
+    if (this.disposed) return;
     const files = this.listLuaFiles();
     const started = Date.now();
+    let slice = Date.now();
+    let indexed = 0;
     for (let i = 0; i < files.length && !this.disposed; i++) {
       const uri = pathToUri(files[i]);
       if (this.documents.get(uri)) continue;
       try {
         const st = fs.statSync(files[i]);
         if (st.size > MAX_FILE_BYTES) continue;
-        this.project.setFile(this.project.analyze(uri, fs.readFileSync(files[i], 'utf8')));
+        const fa = this.project.analyze(uri, fs.readFileSync(files[i], 'utf8'));
+        // opened while we were busy: the open document wins
+        if (!this.documents.get(uri)) this.project.setFile(summarize(fa));
+        indexed++;
       } catch (e) {
         this.log.debug(`skipping ${files[i]}: ${(e as Error).message}`);
       }
-      if (i % 25 === 24) await new Promise((r) => setImmediate(r));
+      if (Date.now() - slice >= INDEX_SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        slice = Date.now();
+      }
     }
-    this.log.info(`indexed ${files.length} workspace file(s) in ${Date.now() - started} ms`);
-    if (files.length) this.republishAll();
+    this.project.loadFile = undefined;
+    this.log.info(`indexed ${indexed} workspace file(s) in ${Date.now() - started} ms`);
+    if (indexed) this.republishAll();
+  }
+
+  private readWorkspaceFile(uri: string, missing: Set<string>): string | undefined {
+    const p = uriToPath(uri);
+    if (!p || missing.has(uri) || this.documents.get(uri)) return undefined;
+    try {
+      if (fs.statSync(p).size <= MAX_FILE_BYTES) return fs.readFileSync(p, 'utf8');
+    } catch {
+      /* not there */
+    }
+    missing.add(uri);
+    return undefined;
   }
 
   // ---- commands -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { Project } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import type { AnalysisDiagnostic, ApiMember, CallSite } from './types';
+import type { AnalysisDiagnostic, ApiMember, CallSite, SyntaxErrorInfo } from './types';
 
 /** Damerau-free Levenshtein distance, bounded. */
 export function editDistance(a: string, b: string, max = 3): number {
@@ -74,6 +74,12 @@ function paramCheck(project: Project, fa: FileAnalysis, call: CallSite): Analysi
     };
   }
   return undefined;
+}
+
+/** Syntax errors alone (the quick first publication for a big file), filtered by settings. */
+export function syntaxOnlyDiagnostics(project: Project, errors: SyntaxErrorInfo[]): AnalysisDiagnostic[] {
+  if (project.config.disabled.includes('syntax-error')) return [];
+  return errors.map((e) => ({ code: 'syntax-error', message: e.message, span: e.span, severity: 'error' }));
 }
 
 /** All diagnostics of a file, filtered by settings and `---@diagnostic` directives. */

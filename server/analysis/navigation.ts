@@ -2,6 +2,7 @@ import { valueAtOccurrence } from './hover';
 import type { Project } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { LUA_KEYWORDS } from './stdlib';
+import { expand } from './summary';
 import type { Location, Occurrence, Span } from './types';
 
 /** Where the thing at `offset` is defined. */
@@ -80,10 +81,8 @@ function targetAt(
   return undefined;
 }
 
-function allFiles(project: Project, fa: FileAnalysis): FileAnalysis[] {
-  const files = [...project.files.values()];
-  if (!project.files.has(fa.uri)) files.push(fa);
-  return files.map((f) => (f.uri === fa.uri ? fa : f));
+function allFiles(project: Project, fa: FileAnalysis, name: string): FileAnalysis[] {
+  return project.fullFiles(fa, name);
 }
 
 function refsOf(project: Project, fa: FileAnalysis, target: Target): Location[] {
@@ -92,7 +91,7 @@ function refsOf(project: Project, fa: FileAnalysis, target: Target): Location[] 
     const def = target.fa.defs[target.defId];
     for (const s of def.refs) out.push({ uri: target.fa.uri, span: s });
   } else if (target.kind === 'global') {
-    for (const f of allFiles(project, fa)) {
+    for (const f of allFiles(project, fa, target.name)) {
       for (const o of f.occurrences) {
         if (o.member || o.global !== target.name) continue;
         if (o.defId !== undefined && f.defs[o.defId].visible) continue;
@@ -100,7 +99,7 @@ function refsOf(project: Project, fa: FileAnalysis, target: Target): Location[] 
       }
     }
   } else {
-    const modFa = target.fa;
+    const modFa = target.fa.uri === fa.uri ? fa : expand(target.fa);
     const def = modFa.defs[target.defId];
     const sameFile = (f: FileAnalysis, baseId: number) => {
       for (const o of f.occurrences)
@@ -108,7 +107,7 @@ function refsOf(project: Project, fa: FileAnalysis, target: Target): Location[] 
     };
     sameFile(modFa, target.defId);
     const isGlobal = def.kind === 'global' || def.kind === 'globalFunction';
-    for (const f of allFiles(project, fa)) {
+    for (const f of allFiles(project, fa, target.name)) {
       if (f.uri === modFa.uri) continue;
       for (const r of f.requires) {
         if (r.defId === undefined) continue;

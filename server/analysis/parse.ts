@@ -67,6 +67,41 @@ function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end);
 }
 
+/** The reported error: luaparse's message at the offending token (the last one before <eof>). */
+function errorInfo(e: LuaparseError, work: string): SyntaxErrorInfo {
+  const idx = Math.max(0, Math.min(e.index, work.length));
+  const message = e.message.replace(/^\[\d+:\d+\]\s*/, '');
+  if (/<eof>/.test(e.message)) {
+    // point at the last token instead of the end of the file
+    let j = Math.min(idx, work.length) - 1;
+    while (j > 0 && /\s/.test(work[j])) j--;
+    const tokEnd = j + 1;
+    while (j > 0 && /[\w.:]/.test(work[j - 1])) j--;
+    return { message, span: { start: Math.max(0, j), end: Math.max(tokEnd, j) } };
+  }
+  let end = idx;
+  while (end < work.length && /[\w]/.test(work[end])) end++;
+  if (end === idx && idx < work.length && work[idx] !== '\n' && work[idx] !== '\r') end = idx + 1;
+  return { message, span: { start: idx, end: Math.max(end, idx) } };
+}
+
+/**
+ * Syntax errors only, about twice as fast as parseLua on a cold start (no ranges, no comments,
+ * no recovery): what the server publishes first for a big file while the full analysis runs.
+ * Reports the same first error as parseLua.
+ */
+export function syntaxErrors(source: string): SyntaxErrorInfo[] {
+  const { text } = blankAttributes(source);
+  try {
+    luaparse.parse(text, { luaVersion: '5.3', encodingMode: 'none' });
+    return [];
+  } catch (e) {
+    if (isLuaparseError(e)) return [errorInfo(e, text)];
+    const msg = e instanceof Error ? e.message : String(e);
+    return [{ message: `cannot parse: ${msg}`, span: { start: 0, end: Math.min(1, source.length) } }];
+  }
+}
+
 const MAX_RECOVERIES = 6;
 const RECOVERY_LIMIT_BYTES = 1_000_000;
 
@@ -93,22 +128,7 @@ export function parseLua(source: string): ParseResult {
         return { chunk: { type: 'Chunk', body: [], comments: [] }, errors, attributes, comments };
       }
       const idx = Math.max(0, Math.min(e.index, work.length));
-      if (attempt === 0) {
-        const msg = e.message.replace(/^\[\d+:\d+\]\s*/, '');
-        if (/<eof>/.test(e.message)) {
-          // point at the last token instead of the end of the file
-          let j = Math.min(idx, work.length) - 1;
-          while (j > 0 && /\s/.test(work[j])) j--;
-          const tokEnd = j + 1;
-          while (j > 0 && /[\w.:]/.test(work[j - 1])) j--;
-          errors.push({ message: msg, span: { start: Math.max(0, j), end: Math.max(tokEnd, j) } });
-        } else {
-          let end = idx;
-          while (end < work.length && /[\w]/.test(work[end])) end++;
-          if (end === idx && idx < work.length && work[idx] !== '\n' && work[idx] !== '\r') end = idx + 1;
-          errors.push({ message: msg, span: { start: idx, end: Math.max(end, idx) } });
-        }
-      }
+      if (attempt === 0) errors.push(errorInfo(e, work));
       if (attempt >= MAX_RECOVERIES || source.length > RECOVERY_LIMIT_BYTES) {
         return { chunk: { type: 'Chunk', body: [], comments: [] }, errors, attributes, comments };
       }

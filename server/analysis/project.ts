@@ -1,6 +1,7 @@
 import { pathToFileURL, fileURLToPath } from 'url';
 import { analyzeFile, occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
 import { stdlib } from './stdlib';
+import { expand, summarize } from './summary';
 import type { ApiClass, ApiMember, ChainItem, Definition, FieldDef, Location, ReturnInfo } from './types';
 
 /** Settings that change analysis (from client settings and `.luarc.json`). */
@@ -56,6 +57,11 @@ export class Project {
   readonly hostFiles: FileAnalysis[] = [];
   roots: string[] = [];
   config: AnalysisConfig = { ...DEFAULT_CONFIG };
+  /**
+   * Reads a workspace file the index does not hold yet (set by the server while the workspace is
+   * being indexed in the background, so `require` resolves before indexing is done).
+   */
+  loadFile: ((uri: string) => string | undefined) | undefined;
   private globalIndex: Map<string, { fa: FileAnalysis; def: Definition }[]> | undefined;
   private classIndex: Map<string, ApiClass> | undefined;
 
@@ -110,6 +116,26 @@ export class Project {
     return idx;
   }
 
+  /** The full analysis of a workspace file (closed files are stored as summaries). */
+  fullFile(uri: string): FileAnalysis | undefined {
+    const fa = this.files.get(uri);
+    return fa ? expand(fa) : undefined;
+  }
+
+  /**
+   * Full analyses of the workspace files whose text mentions `name` (all when undefined), with
+   * `current` standing in for its own uri. Summaries are expanded on demand.
+   */
+  fullFiles(current: FileAnalysis, name?: string): FileAnalysis[] {
+    const out: FileAnalysis[] = [current];
+    for (const f of this.files.values()) {
+      if (f.uri === current.uri) continue;
+      if (name !== undefined && !f.text.includes(name)) continue;
+      out.push(expand(f));
+    }
+    return out;
+  }
+
   isHostUri(uri: string): boolean {
     return this.hostFiles.some((f) => f.uri === uri);
   }
@@ -134,10 +160,19 @@ export class Project {
     const bases = [...this.roots, ...this.config.library];
     const fromPath = from ? uriToPath(from) : undefined;
     if (fromPath) bases.push(fromPath.replace(/[\\/][^\\/]*$/, ''));
-    for (const b of bases) {
+    const cands: string[] = [];
+    for (const b of bases)
       for (const cand of [`${b}/${rel}.lua`, `${b}/${rel}/init.lua`, `${b}/lua/${rel}.lua`]) {
         const uri = pathToUri(cand);
         if (this.files.has(uri)) return uri;
+        cands.push(uri);
+      }
+    if (this.loadFile) {
+      for (const uri of cands) {
+        const text = this.loadFile(uri);
+        if (text === undefined) continue;
+        this.setFile(summarize(analyzeFile(uri, text)));
+        return uri;
       }
     }
     return undefined;

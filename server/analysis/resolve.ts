@@ -57,6 +57,8 @@ export interface FileAnalysis {
   attributes: Attribute[];
   /** statement/expression spans for selection ranges (open files only) */
   nodeSpans?: Span[];
+  /** a compact summary of a closed file (see summary.ts): no occurrences, calls, functions */
+  summary?: boolean;
 }
 
 class Scope {

@@ -151,7 +151,7 @@ function calleeFunction(
   );
   const loc = v.info?.location;
   if (!loc) return undefined;
-  const target = loc.uri === fa.uri ? fa : project.files.get(loc.uri);
+  const target = loc.uri === fa.uri ? fa : project.fullFile(loc.uri);
   const fn = target?.functions.find((x) => x.nameSpan.start === loc.span.start);
   return target && fn ? { fa: target, fn } : undefined;
 }
@@ -179,10 +179,7 @@ export function outgoingCalls(project: Project, fa: FileAnalysis, fn: FunctionIn
 
 export function incomingCalls(project: Project, fa: FileAnalysis, fn: FunctionInfo): CallEdge[] {
   const edges = new Map<string, CallEdge>();
-  const files = project.files.has(fa.uri)
-    ? [...project.files.values()].map((f) => (f.uri === fa.uri ? fa : f))
-    : [fa, ...project.files.values()];
-  for (const f of files) {
+  for (const f of project.fullFiles(fa, fn.name.replace(/^.*[.:]/, ''))) {
     for (const c of f.calls) {
       const last = c.chain[c.chain.length - 1];
       if (last.name !== fn.name.replace(/^.*[.:]/, '')) continue;

@@ -39,7 +39,7 @@ function resolveItem(
   ctx: FeatureContext,
   it: CallHierarchyItem,
 ): { fa: FileAnalysis; fn: FunctionInfo } | undefined {
-  const fa = ctx.document(it.uri) ? ctx.analysis(it.uri) : ctx.project.files.get(it.uri);
+  const fa = ctx.analysis(it.uri);
   if (!fa) return undefined;
   const fn = functionAt(fa, fa.lines.offset(it.selectionRange.start.line, it.selectionRange.start.character));
   return fn ? { fa, fn } : undefined;

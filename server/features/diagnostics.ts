@@ -1,9 +1,17 @@
 import type { Diagnostic, DocumentDiagnosticParams, DocumentDiagnosticReport } from 'vscode-languageserver';
-import { computeDiagnostics } from '../analysis/diagnostics';
+import { computeDiagnostics, syntaxOnlyDiagnostics } from '../analysis/diagnostics';
+import { LineIndex } from '../analysis/lineIndex';
+import { syntaxErrors } from '../analysis/parse';
 import type { FileAnalysis } from '../analysis/resolve';
 import type { Project } from '../analysis/project';
 import type { FeatureContext } from './context';
 import { toDiagnostic } from './convert';
+
+/** The quick first publication for a big file: syntax errors only, before the full analysis. */
+export function syntaxDiagnosticsFor(project: Project, text: string): Diagnostic[] {
+  const lines = new LineIndex(text);
+  return syntaxOnlyDiagnostics(project, syntaxErrors(text)).map((d) => toDiagnostic(lines, d));
+}
 
 export function diagnosticsFor(project: Project, fa: FileAnalysis): Diagnostic[] {
   return computeDiagnostics(project, fa).map((d) => toDiagnostic(fa.lines, d));

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Project } from '../../../server/analysis/project';
 import type { FileAnalysis } from '../../../server/analysis/resolve';
+import { summarize } from '../../../server/analysis/summary';
 import type { Span } from '../../../server/analysis/types';
 
 /**
@@ -36,12 +37,13 @@ export function hostMeta(): string {
   );
 }
 
-/** A project with the host API loaded and the given files (uri -> source). */
+/** A project with the host API loaded and the given files (uri -> source), stored as the server
+ * stores closed workspace files: compact summaries. */
 export function project(files: Record<string, string> = {}, root = '/ws'): Project {
   const p = new Project();
   p.roots = [root];
   p.addHostFile('file:///host/llmspell.lua', hostMeta());
-  for (const [uri, text] of Object.entries(files)) p.setFile(p.analyze(uri, text, true));
+  for (const [uri, text] of Object.entries(files)) p.setFile(summarize(p.analyze(uri, text)));
   return p;
 }
 
