@@ -584,9 +584,9 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     const cur = this.current;
     if (!cur || !cur.allowStdin) {
       this.logger.info('input requested but the front end does not allow stdin');
-      // io.read must fail at once: interrupt the wait, and execute turns the error into InputError.
+      // io.read must fail at once with a Lua error at its line; execute names it InputError.
       this.inputDenied = true;
-      this.runtime.interrupt();
+      this.runtime.rejectInput('io.read: no input available: this front end does not accept input (allow_stdin is false)');
       return;
     }
     const header = this.sendReply('stdin', cur.msg, 'input_request', { prompt, password });

@@ -25,7 +25,7 @@ export type ToWorker =
   | { t: 'setbps'; id: number; path: string; specs: BreakpointSpec[]; owner: string }
   | { t: 'setfbps'; id: number; names: string[]; owner: string }
   | { t: 'bplocations'; id: number; path: string; line: number; endLine?: number }
-  | { t: 'input'; text: string | null }
+  | { t: 'input'; text: string | null; error?: string }
   | { t: 'complete'; id: number; text: string }
   | { t: 'inspect'; id: number; expr: string }
   | { t: 'globals'; id: number };

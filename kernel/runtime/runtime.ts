@@ -210,6 +210,11 @@ export class LuaRuntime implements RuntimeHandle {
     this.wake();
   }
 
+  rejectInput(message: string): void {
+    this.port.postMessage({ t: 'input', text: null, error: message } satisfies ToWorker);
+    this.wake();
+  }
+
   async complete(prefix: string): Promise<CompletionResult> {
     const r = await this.request({ t: 'complete', text: prefix });
     return { matches: asArray<string>(r.result) };

@@ -21,7 +21,7 @@ export interface ParsedChunk {
 }
 
 const ATTRIB_DECL =
-  /\blocal\s+[A-Za-z_][A-Za-z0-9_]*\s*<\s*(?:const|close)\s*>(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*\s*(?:<\s*(?:const|close)\s*>)?)*/g;
+  /\blocal\s+[A-Za-z_][A-Za-z0-9_]*\s*(?:<\s*(?:const|close)\s*>)?(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*\s*(?:<\s*(?:const|close)\s*>)?)*/g;
 const ATTRIB = /<\s*(?:const|close)\s*>/g;
 
 /**

@@ -253,6 +253,8 @@ export interface RuntimeHandle {
   interrupt(): void;
   /** Answer the pending input request; null means "no input" (EOF). */
   provideInput(text: string | null): void;
+  /** Refuse the pending input request: io.read raises a Lua error with this message at the caller's line. */
+  rejectInput(message: string): void;
   /** Subscribe to events; returns an unsubscribe function. */
   onEvent(listener: (event: RuntimeEvent) => void): () => void;
   /** True while an execute() is in progress. */

@@ -35,6 +35,7 @@ let stopped = false;
 const pendingLua: LuaCommand[] = [];
 const book = new BreakpointBook();
 const cwd = init.options.cwd ?? process.cwd();
+const sessionId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 // ---- output buffering ------------------------------------------------------------------------------
 const outBuf: Record<1 | 2, string> = { 1: '', 2: '' };
@@ -89,23 +90,23 @@ function handleHostMessage(msg: ToWorker): boolean {
   }
 }
 
-function drainPort(): ToWorker | undefined {
+/** Messages taken off the port while Lua ran that only the idle loop can serve (exec, complete, ...). */
+const deferred: ToWorker[] = [];
+
+/** Take every waiting message: host messages are handled now, the rest wait in `deferred`. */
+function drainPort(): void {
   for (;;) {
     const m = receiveMessageOnPort(port);
-    if (!m) return undefined;
+    if (!m) return;
     const msg = m.message as ToWorker;
-    if (!handleHostMessage(msg)) return msg;
+    if (!handleHostMessage(msg) && msg.t !== 'input') deferred.push(msg);
   }
 }
 
 function nextLuaCommand(block: boolean): LuaCommand | undefined {
   for (;;) {
     if (pendingLua.length) return pendingLua.shift();
-    const other = drainPort();
-    if (other) {
-      // Only input answers are not handled by handleHostMessage; outside of input waits they are stale.
-      continue;
-    }
+    drainPort();
     if (pendingLua.length) return pendingLua.shift();
     if (!block) return undefined;
     Atomics.wait(signal, 0, 0);
@@ -118,20 +119,23 @@ function asMulti(cmd: LuaCommand | undefined): LuaMultiReturn {
   return LuaMultiReturn.from([cmd.cmd, cmd.id ?? undefined, cmd.a ?? undefined, cmd.b ?? undefined, cmd.c ?? undefined]);
 }
 
-function waitInput(prompt: string, password: boolean): string | undefined {
+function waitInput(prompt: string, password: boolean): string | undefined | LuaMultiReturn {
   flush();
   post({ t: 'event', event: { type: 'input', prompt, password } });
   for (;;) {
     const m = receiveMessageOnPort(port);
     if (m) {
       const msg = m.message as ToWorker;
-      if (msg.t === 'input') return msg.text === null ? undefined : msg.text;
+      if (msg.t === 'input') {
+        if (msg.error !== undefined) return LuaMultiReturn.from([undefined, msg.error]);
+        return msg.text === null ? undefined : msg.text;
+      }
       if (msg.t === 'cmd' && msg.cmd.cmd === 'interrupt') {
         pendingLua.push(msg.cmd);
         armAttention();
         return undefined;
       }
-      handleHostMessage(msg);
+      if (!handleHostMessage(msg)) deferred.push(msg);
       continue;
     }
     Atomics.wait(signal, 0, 0);
@@ -171,6 +175,25 @@ const host = {
   },
   input: (prompt: string, password: boolean) => waitInput(prompt ?? '', !!password),
   prepare: (code: string, chunkname: string) => book.prepare(code, chunkname),
+  display: (mime: string, data: string, plain: string, displayId: string, update: boolean) => {
+    flush();
+    let value: unknown = data;
+    if (mime === 'application/json') {
+      try {
+        value = JSON.parse(data);
+      } catch {
+        value = data;
+      }
+    }
+    const bundle: Record<string, unknown> = { 'text/plain': plain };
+    bundle[mime] = value;
+    post({ t: 'event', event: { type: 'display', data: bundle, metadata: {}, displayId, update: !!update } });
+  },
+  clear: (wait: boolean) => {
+    flush();
+    post({ t: 'event', event: { type: 'clear', wait: !!wait } });
+  },
+  sessionid: () => sessionId,
   stopped: (reason: string, threadId: number, text: string | undefined, hit: number | undefined, src?: string, line?: number) => {
     flush();
     stopped = true;
@@ -425,9 +448,14 @@ function onMessage(msg: ToWorker): void {
   }
 }
 
+function onIdleMessage(m: ToWorker): void {
+  onMessage(m);
+  while (deferred.length) onMessage(deferred.shift()!);
+}
+
 setup()
   .then(() => {
-    port.on('message', (m: ToWorker) => onMessage(m));
+    port.on('message', (m: ToWorker) => onIdleMessage(m));
     post({ t: 'ready' });
   })
   .catch((err: unknown) => {

@@ -92,12 +92,8 @@ export const execute: MessageHandler = async (ctx) => {
   }
 
   const luaError =
-    k.lastInputDenied && result.error.ename === 'Interrupted'
-      ? {
-          ...result.error,
-          ename: 'InputError',
-          message: 'io.read: no input available: this front end does not accept input (allow_stdin is false)',
-        }
+    k.lastInputDenied && /allow_stdin is false/.test(result.error.message)
+      ? { ...result.error, ename: 'InputError' }
       : result.error;
   const err = formatLuaError(
     luaError,

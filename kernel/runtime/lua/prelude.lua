@@ -195,6 +195,85 @@ G.print = function(...)
   H.out(1, tconcat(parts, '\t') .. '\n')
 end
 
+-- JSON encoding (for display.json and the host API) ------------------------------------------------------
+local function json_string(v)
+  return '"' .. sgsub(v, '[%c"\\\128-\255]', function(c)
+    local b = c:byte()
+    if c == '"' then return '\\"' elseif c == '\\' then return '\\\\'
+    elseif c == '\n' then return '\\n' elseif c == '\r' then return '\\r' elseif c == '\t' then return '\\t'
+    elseif b < 32 then return sformat('\\u%04x', b) end
+    return c
+  end) .. '"'
+end
+local function json_encode(v, seen)
+  local t = type(v)
+  if t == 'nil' then return 'null'
+  elseif t == 'boolean' then return tostring(v)
+  elseif t == 'number' then
+    if v ~= v or v == math.huge or v == -math.huge then return 'null' end
+    if math.type(v) == 'integer' then return tostring(v) end
+    return sformat('%.17g', v)
+  elseif t == 'string' then return json_string(v)
+  elseif t == 'table' then
+    seen = seen or {}
+    if seen[v] then error('cannot encode a table with cycles as JSON', 0) end
+    seen[v] = true
+    local n = #v
+    local count = 0
+    for _ in next, v do count = count + 1 end
+    local parts = {}
+    if n > 0 and count == n then
+      for i = 1, n do parts[i] = json_encode(v[i], seen) end
+      seen[v] = nil
+      return '[' .. tconcat(parts, ',') .. ']'
+    end
+    local keys = sorted_keys(v, math.huge)
+    for _, k in ipairs(keys) do parts[#parts + 1] = json_string(tostring(k)) .. ':' .. json_encode(v[k], seen) end
+    seen[v] = nil
+    if #parts == 0 then return (getmetatable(v) == A.ARRAY) and '[]' or '{}' end
+    return '{' .. tconcat(parts, ',') .. '}'
+  end
+  return json_string(tostring(v))
+end
+A.json_encode = json_encode
+A.ARRAY = {}
+
+-- Rich display (Jupyter display_data / update_display_data / clear_output) ----------------------------------
+local display_n = 0
+local function display_send(kind, content, id, update)
+  local ck = type(content)
+  if kind == 'json' then
+    H.display('application/json', json_encode(content), json_encode(content), id, update)
+  elseif kind == 'html' then
+    local s = tostring(content)
+    H.display('text/html', s, (sgsub(s, '<[^>]*>', '')), id, update)
+  elseif kind == 'markdown' then
+    H.display('text/markdown', tostring(content), tostring(content), id, update)
+  elseif kind == 'png' then
+    if ck ~= 'string' then error("display.png expects base64 text", 3) end
+    H.display('image/png', content, '<image/png>', id, update)
+  else
+    error("unknown display kind '" .. tostring(kind) .. "' (html, markdown, png or json)", 3)
+  end
+end
+local display = {}
+for _, kind in ipairs({ 'html', 'markdown', 'png', 'json' }) do
+  display[kind] = function(content)
+    display_n = display_n + 1
+    local id = sformat('llmspell-%s-%d', H.sessionid(), display_n)
+    display_send(kind, content, id, false)
+    return id
+  end
+end
+function display.update(id, kind, content)
+  if type(id) ~= 'string' then error('display.update expects the id a display function returned', 2) end
+  display_send(kind, content, id, true)
+end
+function display.clear(wait)
+  H.clear(wait and true or false)
+end
+G.display = display
+
 -- Files on the host file system (wasmoon's own io sees only an in-memory file system).
 local FILE = {}
 FILE.__index = FILE
@@ -213,9 +292,24 @@ local function checkfile(f)
   if f.closed then error('attempt to use a closed file', 3) end
   return f
 end
+local function user_level()
+  local l = 3
+  while true do
+    local info = getinfo(l, 'S')
+    if not info then return 1 end
+    if info.source ~= AGENT and info.what ~= 'C' then return l - 1 end
+    l = l + 1
+  end
+end
+local function ask_input(prompt, password)
+  local line, err = H.input(prompt, password)
+  if err then error(err, user_level()) end
+  return line
+end
+A.ask_input = ask_input
 local function fill(f)
   if f.std == 'stdin' then
-    local line = H.input('', false)
+    local line = ask_input('', false)
     if line == nil then return false end
     f.buf = f.buf .. line .. '\n'
     return true
@@ -259,7 +353,7 @@ local function read_one(f, fmt)
       local parts = { f.buf }
       f.buf = ''
       while true do
-        local line = H.input('', false)
+        local line = ask_input('', false)
         if line == nil then break end
         parts[#parts + 1] = line .. '\n'
       end

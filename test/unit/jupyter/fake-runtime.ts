@@ -81,6 +81,12 @@ export class FakeRuntime implements RuntimeHandle {
     f?.();
   }
 
+  rejectInput(_message: string): void {
+    const f = this.inputFn;
+    this.inputFn = undefined;
+    f?.(null);
+  }
+
   provideInput(text: string | null): void {
     const f = this.inputFn;
     this.inputFn = undefined;

@@ -1,0 +1,121 @@
+import { test, beforeEach, afterEach } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Harness, fixture } from './helpers';
+import { LuaRuntime } from '../../../kernel/runtime/runtime';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await Harness.create();
+});
+afterEach(async () => {
+  await h.dispose();
+});
+
+test('pause stops `while true do end` within 50 ms; interrupt raises an error within 50 ms', async () => {
+  const run = h.rt.execute('local i = 0\nwhile true do i = i + 1 end', { chunkName: '/cells/spin.lua', mode: 'cell' });
+  await new Promise((r) => setTimeout(r, 100));
+  let t0 = Date.now();
+  h.rt.debugger.pause();
+  const stop = await h.nextStop();
+  const pauseMs = Date.now() - t0;
+  assert.equal(stop.reason, 'pause');
+  assert.equal(stop.location?.line, 2);
+  assert.ok(pauseMs < 50, `pause took ${pauseMs} ms`);
+  // 0 % CPU while stopped: the worker blocks in Atomics.wait.
+  const cpu0 = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, 300));
+  const cpu = process.cpuUsage(cpu0);
+  assert.ok(cpu.user + cpu.system < 60_000, `used ${(cpu.user + cpu.system) / 1000} ms CPU in 300 ms stopped`);
+  h.rt.debugger.resume();
+  await new Promise((r) => setTimeout(r, 50));
+  t0 = Date.now();
+  h.rt.interrupt();
+  const r = await run;
+  const intMs = Date.now() - t0;
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.equal(r.error.ename, 'Interrupted');
+  assert.ok(intMs < 50, `interrupt took ${intMs} ms`);
+  assert.deepEqual(await h.rt.execute('i == nil', { chunkName: '/cells/after.lua', mode: 'cell' }), {
+    ok: true,
+    values: ['true'],
+  });
+});
+
+test('interrupt stops deep recursion without loops and survives pcall catching it', async () => {
+  const code = `
+    local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+    while true do pcall(fib, 30) end`;
+  const run = h.rt.execute(code, { chunkName: '/cells/rec.lua', mode: 'cell' });
+  await new Promise((r) => setTimeout(r, 150));
+  h.rt.interrupt();
+  const r = await run;
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.equal(r.error.ename, 'Interrupted');
+});
+
+test('pause inside a table.sort comparator and inside a coroutine', async () => {
+  const code = `
+    local t = {}
+    for i = 1, 3000 do t[i] = (i * 7919) % 1000 end
+    local co = coroutine.create(function()
+      while true do
+        table.sort(t, function(a, b)
+          return a > b
+        end)
+        table.sort(t, function(a, b) return a < b end)
+      end
+    end)
+    coroutine.resume(co)`;
+  const run = h.rt.execute(code, { chunkName: '/cells/sort.lua', mode: 'cell' });
+  await new Promise((r) => setTimeout(r, 150));
+  h.rt.debugger.pause();
+  const stop = await h.nextStop();
+  assert.equal(stop.reason, 'pause');
+  assert.ok(stop.threadId > 1, 'stopped in the coroutine thread');
+  const st = await h.rt.debugger.stackTrace(stop.threadId);
+  assert.ok(st.frames.some((f) => f.name === 'sort' || f.name === '[C function]'), JSON.stringify(st.frames));
+  assert.ok([7, 9].includes(st.frames[0].line), `top frame line ${st.frames[0].line}`);
+  const vars = await h.locals(st.frames[0].id);
+  assert.ok('a' in vars && 'b' in vars, JSON.stringify(vars));
+  h.rt.debugger.step('over');
+  await h.nextStop();
+  h.rt.interrupt();
+  const r = await run;
+  assert.equal(r.ok, false);
+});
+
+test('memory cap and instruction budget end the script with a clear Lua error', async () => {
+  const small = await LuaRuntime.create({ memoryLimitBytes: 8 * 1024 * 1024, instructionLimit: 5_000_000 });
+  try {
+    const mem = await small.execute('local t = {} for i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end', {
+      chunkName: '/cells/mem.lua',
+      mode: 'cell',
+    });
+    assert.equal(mem.ok, false);
+    if (!mem.ok) assert.equal(mem.error.ename, 'MemoryError');
+    const cpu = await small.execute('while true do end', { chunkName: '/cells/cpu.lua', mode: 'cell' });
+    assert.equal(cpu.ok, false);
+    if (!cpu.ok) {
+      assert.equal(cpu.error.ename, 'InstructionLimit');
+      assert.match(cpu.error.message, /instruction limit exceeded/);
+    }
+    assert.deepEqual(await small.execute('1 + 1', { chunkName: '/cells/ok.lua', mode: 'cell' }), {
+      ok: true,
+      values: ['2'],
+    });
+  } finally {
+    await small.dispose();
+  }
+});
+
+test('the loop fixture can be paused and shows its frames', async () => {
+  const run = h.runFile(fixture('loop.lua'));
+  await new Promise((r) => setTimeout(r, 100));
+  h.rt.debugger.pause();
+  await h.nextStop();
+  const st = await h.rt.debugger.stackTrace(1);
+  assert.ok(st.frames.length >= 1);
+  assert.ok(st.frames.every((f) => f.path === fixture('loop.lua')));
+  h.rt.interrupt();
+  assert.equal((await run).ok, false);
+});

@@ -1,0 +1,80 @@
+import * as path from 'path';
+import * as fs from 'fs';
+import { LuaRuntime } from '../../../kernel/runtime/runtime';
+import type { ExecResult, RuntimeEvent, StoppedEvent } from '../../../kernel/runtime/types';
+
+export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'runtime');
+
+export function fixture(name: string): string {
+  return path.join(FIXTURES, name);
+}
+
+/** Line number of the first line of `file` containing `text` (tests find positions by text). */
+export function lineOf(file: string, text: string, nth = 1): number {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].includes(text) && ++seen === nth) return i + 1;
+  }
+  throw new Error(`'${text}' not found in ${file}`);
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    }),
+  ]);
+}
+
+/** A runtime plus helpers to run a fixture and await stops and output. */
+export class Harness {
+  readonly events: RuntimeEvent[] = [];
+  private stopWaiters: Array<(e: StoppedEvent) => void> = [];
+  private stops: StoppedEvent[] = [];
+  output = '';
+
+  private constructor(readonly rt: LuaRuntime) {
+    rt.onEvent((e) => {
+      this.events.push(e);
+      if (e.type === 'output') this.output += e.text;
+      if (e.type === 'stopped') {
+        const w = this.stopWaiters.shift();
+        if (w) w(e);
+        else this.stops.push(e);
+      }
+    });
+  }
+
+  static async create(): Promise<Harness> {
+    return new Harness(await LuaRuntime.create({ name: 'test' }));
+  }
+
+  nextStop(ms = 5000): Promise<StoppedEvent> {
+    const queued = this.stops.shift();
+    if (queued) return Promise.resolve(queued);
+    return withTimeout(new Promise<StoppedEvent>((r) => this.stopWaiters.push(r)), ms, 'a stopped event');
+  }
+
+  runFile(file: string, args: string[] = []): Promise<ExecResult> {
+    return this.rt.execute(fs.readFileSync(file, 'utf8'), { chunkName: file, mode: 'file', args });
+  }
+
+  async topFrame(): Promise<{ id: number; name: string; line: number; path?: string }> {
+    const st = await this.rt.debugger.stackTrace(1);
+    return st.frames[0];
+  }
+
+  async locals(frameId?: number): Promise<Record<string, string>> {
+    const id = frameId ?? (await this.topFrame()).id;
+    const scopes = await this.rt.debugger.scopes(id);
+    const vars = await this.rt.debugger.variables(scopes[0].ref);
+    return Object.fromEntries(vars.map((v) => [v.name, v.value]));
+  }
+
+  dispose(): Promise<void> {
+    return this.rt.dispose();
+  }
+}
