@@ -36,7 +36,7 @@ const MAX_FILE_BYTES = 2_000_000;
 
 /** Debounce for diagnostics: short for small files, a bit longer for huge ones. */
 function debounceMs(length: number): number {
-  return length > 1_000_000 ? 300 : 15;
+  return length > 1_000_000 ? 300 : 5;
 }
 
 /** Documents at least this long get their syntax errors published before the full analysis. */
@@ -201,7 +201,7 @@ export class LanguageServer implements FeatureContext {
   // ---- documents ------------------------------------------------------------------------------
 
   private analyzeNow(doc: TextDocument): FileAnalysis {
-    const fa = this.project.analyze(doc.uri, doc.getText(), true);
+    const fa = this.project.analyze(doc.uri, doc.getText(), true, this.analyses.get(doc.uri)?.fa);
     this.analyses.set(doc.uri, { version: doc.version, fa });
     this.project.setFile(fa);
     return fa;

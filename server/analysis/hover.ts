@@ -12,7 +12,7 @@ export function valueAtOccurrence(
 ): { value: Value; name: string } | undefined {
   if (occ.member) {
     const base = project.evalChain(fa, occ.member.chain, occ.span.start, 0, findChainHead(fa, occ));
-    const m = project.members(base).get(occ.member.name);
+    const m = project.member(base, occ.member.name);
     const qual =
       occ.member.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('') +
       occ.member.sep +
@@ -54,7 +54,7 @@ export function hover(project: Project, fa: FileAnalysis, offset: number): Hover
     // a field of a table seen in this file
     const base = fa.defs[occ.baseDefId];
     const v = project.valueOfDef(fa, base);
-    const m = project.members(v).get(occ.member.name);
+    const m = project.member(v, occ.member.name);
     if (m) return { markdown: memberDoc(m, `${base.name}${occ.member.sep}${m.name}`), span: occ.span };
   }
   const r = valueAtOccurrence(project, fa, occ);

@@ -45,6 +45,8 @@ export interface ParseResult {
   errors: SyntaxErrorInfo[];
   attributes: Attribute[];
   comments: luaparse.Comment[];
+  /** set when the whole text parsed without errors: what `reparse` needs next time */
+  state?: ParseState;
 }
 
 interface LuaparseError {
@@ -119,7 +121,8 @@ export function parseLua(source: string): ParseResult {
     try {
       const chunk = tryParse(work);
       comments = chunk.comments ?? [];
-      return { chunk, errors, attributes, comments };
+      const state = attempt === 0 ? { work, chunk, comments } : undefined;
+      return { chunk, errors, attributes, comments, state };
     } catch (e) {
       if (!isLuaparseError(e)) {
         // RangeError (deep nesting) or anything unexpected: report and give up on structure.
@@ -156,4 +159,105 @@ export function parseLua(source: string): ParseResult {
       work = next;
     }
   }
+}
+
+/** What an incremental re-parse needs from the previous parse of the same document. */
+export interface ParseState {
+  /** the text that was parsed (attributes blanked) */
+  work: string;
+  chunk: Chunk;
+  comments: luaparse.Comment[];
+  /** a state is used once: reparse moves its nodes */
+  consumed?: boolean;
+}
+
+type Ranged = { range?: [number, number] };
+
+/**
+ * Move every node range (and comment range) in `node` by `delta` (in place). luaparse never shares
+ * a node between two parents (checked on every Lua file of this repository), so each range is
+ * moved once.
+ */
+function shiftRanges(node: unknown, delta: number): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) shiftRanges(x, delta);
+    return;
+  }
+  const r = (node as Ranged).range;
+  if (r) {
+    r[0] += delta;
+    r[1] += delta;
+  }
+  for (const k in node) {
+    if (k === 'range' || k === 'loc') continue;
+    const v = (node as Record<string, unknown>)[k];
+    if (v && typeof v === 'object') shiftRanges(v, delta);
+  }
+}
+
+function rangeOf(n: { type: string }): [number, number] {
+  return (n as Ranged).range ?? [0, 0];
+}
+
+/**
+ * Re-parse only the top-level statements an edit touches: the text between the unchanged
+ * top-level statements before and after the change is parsed alone and spliced in (the later
+ * statements' ranges move by the length difference). Returns undefined when that is not safe
+ * (the previous parse had errors, the slice does not parse on its own, a `return` would no longer
+ * be last, or the slice could merge with a neighbour); the caller then parses the whole text.
+ * `prev` is consumed: its nodes are reused and moved.
+ */
+export function reparse(source: string, prev: ParseState): ParseResult | undefined {
+  if (prev.consumed) return undefined;
+  const { text, attributes } = blankAttributes(source);
+  const old = prev.work;
+  const min = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < min && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  if (p === old.length && p === text.length) {
+    return { chunk: prev.chunk, errors: [], attributes, comments: prev.comments, state: prev };
+  }
+  let s = 0;
+  while (s < min - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const oldEnd = old.length - s;
+  const delta = text.length - old.length;
+  const body = prev.chunk.body;
+  // statements touching [p, oldEnd] are re-parsed, with the gaps around them
+  let i0 = 0;
+  while (i0 < body.length && rangeOf(body[i0])[1] < p) i0++;
+  let i1 = i0;
+  while (i1 < body.length && rangeOf(body[i1])[0] <= oldEnd) i1++;
+  const regionStart = i0 > 0 ? rangeOf(body[i0 - 1])[1] : 0;
+  const regionEndOld = i1 < body.length ? rangeOf(body[i1])[0] : old.length;
+  if (regionEndOld < oldEnd || regionStart > p) return undefined;
+  const regionEndNew = regionEndOld + delta;
+  const slice = text.slice(regionStart, regionEndNew);
+  if (/^\s*\(/.test(slice) || (i1 < body.length && old[regionEndOld] === '(')) return undefined;
+  let mid: Chunk;
+  try {
+    mid = tryParse(slice);
+  } catch {
+    return undefined;
+  }
+  // `return` must stay the last statement of the chunk
+  if (i1 < body.length && mid.body.some((st) => st.type === 'ReturnStatement')) return undefined;
+  if (i0 > 0 && body[i0 - 1].type === 'ReturnStatement' && (mid.body.length || i1 < body.length))
+    return undefined;
+  prev.consumed = true;
+  if (regionStart) {
+    shiftRanges(mid.body, regionStart);
+    shiftRanges(mid.comments, regionStart);
+  }
+  const after = body.slice(i1);
+  const commentsBefore = prev.comments.filter((c) => rangeOf(c)[1] <= regionStart);
+  const commentsAfter = prev.comments.filter((c) => rangeOf(c)[0] >= regionEndOld);
+  if (delta) {
+    shiftRanges(after, delta);
+    shiftRanges(commentsAfter, delta);
+  }
+  const comments = [...commentsBefore, ...(mid.comments ?? []), ...commentsAfter];
+  const chunk: Chunk = { type: 'Chunk', body: [...body.slice(0, i0), ...mid.body, ...after], comments };
+  (chunk as Ranged).range = [0, text.length];
+  return { chunk, errors: [], attributes, comments, state: { work: text, chunk, comments } };
 }

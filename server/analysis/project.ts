@@ -315,6 +315,35 @@ export class Project {
     return out;
   }
 
+  /** One member of a value, as `members(v).get(name)` but without building the whole map. */
+  member(v: Value, name: string): ApiMember | undefined {
+    const seen = new Set<string>();
+    const inClass = (cn: string, depth: number): ApiMember | undefined => {
+      if (seen.has(cn) || depth > 6) return undefined;
+      seen.add(cn);
+      const cls = this.classes().get(cn);
+      if (!cls) return undefined;
+      const m = cls.fields.get(name);
+      if (m) return m;
+      for (const p of cls.parents) {
+        const r = inClass(p, depth + 1);
+        if (r) return r;
+      }
+      return undefined;
+    };
+    for (const c of v.classes) {
+      const m = inClass(c, 0);
+      if (m) return m;
+    }
+    if (v.table) {
+      const { fa, def } = v.table;
+      const f = def.fields.get(name);
+      if (f) return this.fieldMember(fa, f);
+      if (def.doc?.className) return inClass(def.doc.className, 0);
+    }
+    return undefined;
+  }
+
   returnValue(v: Value): Value {
     const r: ReturnInfo | undefined = v.info?.returns?.[0];
     if (!r) return EMPTY;
@@ -346,7 +375,7 @@ export class Project {
     if (head.called) v = this.returnValue(v);
     for (let i = 1; i < chain.length; i++) {
       const item = chain[i];
-      const m = this.members(v).get(item.name);
+      const m = this.member(v, item.name);
       if (!m) return EMPTY;
       let next = this.memberValue(m);
       if (v.table && !m.type) {
@@ -361,8 +390,16 @@ export class Project {
     return v;
   }
 
-  /** Reanalyse text as a file of this project (not stored). */
-  analyze(uri: string, text: string, keepNodeSpans = false): FileAnalysis {
-    return analyzeFile(uri, text, { keepNodeSpans });
+  /**
+   * Reanalyse text as a file of this project (not stored). For an open document pass `open`
+   * (node spans and the syntax tree are kept) and its previous analysis, whose syntax tree is
+   * then re-parsed incrementally (and consumed).
+   */
+  analyze(uri: string, text: string, open = false, previous?: FileAnalysis): FileAnalysis {
+    return analyzeFile(uri, text, {
+      keepNodeSpans: open,
+      keepParseState: open,
+      previous: previous?.parseState,
+    });
   }
 }

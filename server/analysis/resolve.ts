@@ -6,7 +6,7 @@ import {
   type DocLine,
 } from './annotations';
 import { LineIndex } from './lineIndex';
-import { parseLua, spanOf, type Attribute } from './parse';
+import { parseLua, reparse, spanOf, type Attribute, type ParseState } from './parse';
 import type {
   AnalysisDiagnostic,
   ApiClass,
@@ -59,6 +59,8 @@ export interface FileAnalysis {
   nodeSpans?: Span[];
   /** a compact summary of a closed file (see summary.ts): no occurrences, calls, functions */
   summary?: boolean;
+  /** the syntax tree, kept for open documents so the next version re-parses only what changed */
+  parseState?: ParseState;
 }
 
 class Scope {
@@ -191,14 +193,19 @@ const SPAN_NODE_TYPES = new Set([
 export interface AnalyzeOptions {
   /** keep statement/expression spans (selection ranges); on for open documents */
   keepNodeSpans?: boolean;
+  /** keep the syntax tree (`parseState`) for an incremental re-parse of the next version */
+  keepParseState?: boolean;
+  /** the previous version's `parseState` (consumed) */
+  previous?: ParseState;
 }
 
 /** Parse and resolve one file. Pure and synchronous; never throws on any input. */
 export function analyzeFile(uri: string, text: string, opts: AnalyzeOptions = {}): FileAnalysis {
-  const parsed = parseLua(text);
+  const parsed = (opts.previous && reparse(text, opts.previous)) || parseLua(text);
   const w = new Walker(uri, text, parsed.comments, opts);
   w.run(parsed.chunk);
   const fa = w.result(parsed.errors, parsed.attributes);
+  if (opts.keepParseState) fa.parseState = parsed.state;
   for (const a of parsed.attributes) {
     const occ = fa.occurrences.find(
       (o) => o.isDeclaration && o.span.end <= a.span.start && a.span.start - o.span.end < 8,

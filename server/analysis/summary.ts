@@ -48,6 +48,7 @@ export function summarize(fa: FileAnalysis): FileAnalysis {
     calls: [],
     functions: [],
     nodeSpans: undefined,
+    parseState: undefined,
   };
 }
 
