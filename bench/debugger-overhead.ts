@@ -31,7 +31,10 @@ const { LuaFactory } = require(workerData.wasmoon);
   parentPort.postMessage('ready');
 })();`;
 
-function rawRunner(): Promise<{ run: (code: string, hook: boolean) => Promise<number>; close: () => Promise<number> }> {
+function rawRunner(): Promise<{
+  run: (code: string, hook: boolean) => Promise<number>;
+  close: () => Promise<number>;
+}> {
   const w = new Worker(RAW_WORKER, { eval: true, workerData: { wasmoon: require.resolve('wasmoon') } });
   return new Promise((resolve) => {
     w.once('message', () =>
@@ -59,7 +62,12 @@ async function main(): Promise<void> {
   const rtBp = await LuaRuntime.create({ name: 'bench-bp' });
   const bps = await rtBp.debugger.setBreakpoints(FIXTURE, [{ line: 3 }]);
   if (!bps[0]?.verified) throw new Error('breakpoint not verified');
-  const times: Record<string, number[]> = { plain: [], llmspell: [], 'llmspell+bp elsewhere': [], 'sethook line hook': [] };
+  const times: Record<string, number[]> = {
+    plain: [],
+    llmspell: [],
+    'llmspell+bp elsewhere': [],
+    'sethook line hook': [],
+  };
   const timed = async (f: () => Promise<unknown>): Promise<number> => {
     const t = process.hrtime.bigint();
     await f();
@@ -80,7 +88,9 @@ async function main(): Promise<void> {
   await rtPlain.dispose();
   await rtBp.dispose();
   const base = median(times.plain);
-  process.stdout.write(`debugger-overhead (${new Date().toISOString().slice(0, 10)}, ${rounds} rounds, median ms, ratio to plain wasmoon)\n`);
+  process.stdout.write(
+    `debugger-overhead (${new Date().toISOString().slice(0, 10)}, ${rounds} rounds, median ms, ratio to plain wasmoon)\n`,
+  );
   for (const [k, v] of Object.entries(times)) {
     const m = median(v);
     process.stdout.write(`  ${k.padEnd(24)} ${m.toFixed(1).padStart(8)} ms  ${(m / base).toFixed(2)}x\n`);

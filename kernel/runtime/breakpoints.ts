@@ -218,7 +218,10 @@ export class BreakpointBook {
     return cmds;
   }
 
-  setFunctionBreakpoints(names: string[], owner: string): { results: BreakpointResult[]; commands: LuaCommand[] } {
+  setFunctionBreakpoints(
+    names: string[],
+    owner: string,
+  ): { results: BreakpointResult[]; commands: LuaCommand[] } {
     const list = names.map((name) => ({
       name,
       result: {

@@ -20,7 +20,15 @@ export interface LuaCommand {
 }
 
 export type ToWorker =
-  | { t: 'exec'; id: number; code: string; chunkName: string; mode: 'cell' | 'file'; args?: string[]; scriptName?: string }
+  | {
+      t: 'exec';
+      id: number;
+      code: string;
+      chunkName: string;
+      mode: 'cell' | 'file';
+      args?: string[];
+      scriptName?: string;
+    }
   | { t: 'cmd'; cmd: LuaCommand }
   | { t: 'setbps'; id: number; path: string; specs: BreakpointSpec[]; owner: string }
   | { t: 'setfbps'; id: number; names: string[]; owner: string }

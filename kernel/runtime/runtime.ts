@@ -66,7 +66,9 @@ export class LuaRuntime implements RuntimeHandle {
     this.debugger = new RuntimeDebugger(this);
   }
 
-  static async create(options: RuntimeOptions & { env?: Record<string, string | undefined> } = {}): Promise<LuaRuntime> {
+  static async create(
+    options: RuntimeOptions & { env?: Record<string, string | undefined> } = {},
+  ): Promise<LuaRuntime> {
     const { port1, port2 } = new MessageChannel();
     const sab = new SharedArrayBuffer(4);
     interrupter.prepare();
@@ -157,7 +159,8 @@ export class LuaRuntime implements RuntimeHandle {
 
   /** Send an agent command; with `reply` the promise resolves with the agent's answer. */
   command(cmd: LuaCommand, reply = false): Promise<FromWorker & { t: 'reply' }> | undefined {
-    if (this.exitError) return reply ? Promise.resolve({ t: 'reply', id: -1, error: this.exitError }) : undefined;
+    if (this.exitError)
+      return reply ? Promise.resolve({ t: 'reply', id: -1, error: this.exitError }) : undefined;
     let p: Promise<FromWorker & { t: 'reply' }> | undefined;
     if (reply) {
       const id = this.nextId++;

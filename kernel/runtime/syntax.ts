@@ -64,7 +64,8 @@ function functionName(node: AnyNode): string | undefined {
   if (id.type === 'MemberExpression') {
     const base = id.base as AnyNode;
     const ident = id.identifier as AnyNode;
-    const baseName = base.type === 'Identifier' ? (base.name as string) : functionName({ type: 'x', identifier: base });
+    const baseName =
+      base.type === 'Identifier' ? (base.name as string) : functionName({ type: 'x', identifier: base });
     return baseName ? `${baseName}${id.indexer as string}${ident.name as string}` : undefined;
   }
   return undefined;

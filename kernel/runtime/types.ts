@@ -235,7 +235,11 @@ export interface DebuggerApi {
   step(kind: StepKind, threadId?: number): void;
   isStopped(): boolean;
   threads(): Promise<ThreadInfo[]>;
-  stackTrace(threadId: number, startFrame?: number, levels?: number): Promise<{ frames: FrameInfo[]; total: number }>;
+  stackTrace(
+    threadId: number,
+    startFrame?: number,
+    levels?: number,
+  ): Promise<{ frames: FrameInfo[]; total: number }>;
   scopes(frameId: number): Promise<ScopeInfo[]>;
   variables(ref: number, start?: number, count?: number): Promise<VariableInfo[]>;
   setVariable(ref: number, name: string, value: string): Promise<EvalResult>;

@@ -116,7 +116,13 @@ function nextLuaCommand(block: boolean): LuaCommand | undefined {
 
 function asMulti(cmd: LuaCommand | undefined): LuaMultiReturn {
   if (!cmd) return LuaMultiReturn.from([]);
-  return LuaMultiReturn.from([cmd.cmd, cmd.id ?? undefined, cmd.a ?? undefined, cmd.b ?? undefined, cmd.c ?? undefined]);
+  return LuaMultiReturn.from([
+    cmd.cmd,
+    cmd.id ?? undefined,
+    cmd.a ?? undefined,
+    cmd.b ?? undefined,
+    cmd.c ?? undefined,
+  ]);
 }
 
 function waitInput(prompt: string, password: boolean): string | undefined | LuaMultiReturn {
@@ -194,7 +200,14 @@ const host = {
     post({ t: 'event', event: { type: 'clear', wait: !!wait } });
   },
   sessionid: () => sessionId,
-  stopped: (reason: string, threadId: number, text: string | undefined, hit: number | undefined, src?: string, line?: number) => {
+  stopped: (
+    reason: string,
+    threadId: number,
+    text: string | undefined,
+    hit: number | undefined,
+    src?: string,
+    line?: number,
+  ) => {
     flush();
     stopped = true;
     post({
@@ -205,7 +218,8 @@ const host = {
         threadId,
         text: text ?? undefined,
         hitBreakpointIds: typeof hit === 'number' ? [hit] : [],
-        location: src && src.startsWith('@') && typeof line === 'number' ? { path: src.slice(1), line } : undefined,
+        location:
+          src && src.startsWith('@') && typeof line === 'number' ? { path: src.slice(1), line } : undefined,
       },
     });
   },
@@ -258,7 +272,8 @@ const host = {
     if (whence === 'set') f.pos = offset;
     else if (whence === 'cur') f.pos += offset;
     else if (whence === 'end') f.pos = fs.fstatSync(f.fd).size + offset;
-    else return LuaMultiReturn.from([undefined, "bad argument #1 to 'seek' (invalid option '" + whence + "')"]);
+    else
+      return LuaMultiReturn.from([undefined, "bad argument #1 to 'seek' (invalid option '" + whence + "')"]);
     if (f.pos < 0) f.pos = 0;
     return f.pos;
   },
@@ -400,7 +415,14 @@ function runLua(msg: Extract<ToWorker, { t: 'exec' }>): RawRunResult {
   book.beginRun();
   try {
     const args = msg.args ?? [];
-    const r = agent.run(msg.code, '@' + msg.chunkName, msg.mode, args, args.length, msg.mode === 'file' ? (msg.scriptName ?? msg.chunkName) : undefined);
+    const r = agent.run(
+      msg.code,
+      '@' + msg.chunkName,
+      msg.mode,
+      args,
+      args.length,
+      msg.mode === 'file' ? (msg.scriptName ?? msg.chunkName) : undefined,
+    );
     return normalizeLuaValue(r) as RawRunResult;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -53,8 +53,17 @@ export function formatError(result: ExecResult): string {
   return `${text}${tb}\n`;
 }
 
-async function runAndExit(code: string, chunkName: string, mode: 'file' | 'cell', args: string[], scriptName?: string) {
-  const rt = await LuaRuntime.create({ cwd: process.cwd(), packagePath: scriptName ? [path.dirname(path.resolve(scriptName))] : [] });
+async function runAndExit(
+  code: string,
+  chunkName: string,
+  mode: 'file' | 'cell',
+  args: string[],
+  scriptName?: string,
+) {
+  const rt = await LuaRuntime.create({
+    cwd: process.cwd(),
+    packagePath: scriptName ? [path.dirname(path.resolve(scriptName))] : [],
+  });
   const detach = attachTerminal(rt);
   const onSigint = (): void => rt.interrupt();
   process.on('SIGINT', onSigint);
@@ -90,7 +99,8 @@ export function registerRunCommands(program: Command): void {
       try {
         code = fs.readFileSync(abs, 'utf8');
       } catch (err) {
-        throw new Error(`cannot open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+        const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
+        throw new Error(`cannot open ${file}: ${reason}`, { cause: err });
       }
       await runAndExit(code, abs, 'file', args, file);
     });

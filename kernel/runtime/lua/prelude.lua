@@ -44,7 +44,7 @@ local function co_id(co)
   if not id then nextcoid = nextcoid + 1; id = nextcoid; coids[co] = id end
   return id
 end
-local apply_hook -- forward
+local apply_hook, apply_all_hooks -- forward
 
 local function after_resume(d, ...)
   if d <= 257 then CO[d + 1] = false end
@@ -701,7 +701,7 @@ local function stop_loop(reason, co, abs, text, hit)
   S.inStop = false
   S.stepping = stepping
   S.lastStopKey = nil
-  apply_hook(nil)
+  if S.interrupting or stepping then apply_all_hooks() else apply_hook(nil) end
 end
 
 -- Requests served while stopped.
@@ -1015,7 +1015,11 @@ end
 
 local function hook(ev, line)
   if ev == 'count' then
-    if S.interrupting then error('interrupted', 2) end
+    if S.interrupting then
+      local info = getinfo(2, 'S')
+      if info and info.source ~= AGENT then error('interrupted', 2) end
+      return
+    end
     local b = S.budget
     if b then
       b = b - 1
@@ -1055,7 +1059,7 @@ end
 apply_hook = function(co)
   local mask = (S.stepping or S.lateAny) and 'l' or ''
   local count = S.budget and TICK or 0
-  if S.interrupting then count = 1000 end
+  if S.interrupting then count = 1 end
   if mask == '' and count == 0 then
     if co then sethook(co) else sethook() end
     return
@@ -1063,7 +1067,7 @@ apply_hook = function(co)
   if co then sethook(co, hook, mask, count) else sethook(hook, mask, count) end
 end
 
-local function apply_all_hooks()
+apply_all_hooks = function()
   apply_hook(nil)
   if rawrunning() ~= MAIN then apply_hook(MAIN) end
   for d = 2, CO[1] do
@@ -1160,7 +1164,7 @@ G.error = function(msg, level)
     end
     local info2 = getinfo(2, 'S')
     if info2 and info2.source ~= AGENT then
-      S.filters.all_hit = true
+      S.filters.all_hit = shown
       stop_loop('exception', rawrunning(), maxlevel() - 2, tostring(shown), nil)
     end
   end
@@ -1209,7 +1213,7 @@ local function handler(e)
   local where = getinfo(2, 'Sl')
   local tb = traceback_lines(2)
   last_error = { message = msg, traceback = tb, interrupted = interrupted }
-  if S.filters.uncaught and not interrupted and not S.inStop and not S.filters.all_hit then
+  if S.filters.uncaught and not interrupted and not S.inStop and S.filters.all_hit ~= e then
     local info = getinfo(2, 'S')
     local lvl = 2
     if info and (info.what == 'C' or info.source == AGENT) then lvl = 3 end

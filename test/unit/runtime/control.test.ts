@@ -12,7 +12,10 @@ afterEach(async () => {
 });
 
 test('pause stops `while true do end` within 50 ms; interrupt raises an error within 50 ms', async () => {
-  const run = h.rt.execute('local i = 0\nwhile true do i = i + 1 end', { chunkName: '/cells/spin.lua', mode: 'cell' });
+  const run = h.rt.execute('local i = 0\nwhile true do i = i + 1 end', {
+    chunkName: '/cells/spin.lua',
+    mode: 'cell',
+  });
   await new Promise((r) => setTimeout(r, 100));
   let t0 = Date.now();
   h.rt.debugger.pause();
@@ -25,7 +28,10 @@ test('pause stops `while true do end` within 50 ms; interrupt raises an error wi
   const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, 300));
   const cpu = process.cpuUsage(cpu0);
-  assert.ok(cpu.user + cpu.system < 60_000, `used ${(cpu.user + cpu.system) / 1000} ms CPU in 300 ms stopped`);
+  assert.ok(
+    cpu.user + cpu.system < 60_000,
+    `used ${(cpu.user + cpu.system) / 1000} ms CPU in 300 ms stopped`,
+  );
   h.rt.debugger.resume();
   await new Promise((r) => setTimeout(r, 50));
   t0 = Date.now();
@@ -73,7 +79,10 @@ test('pause inside a table.sort comparator and inside a coroutine', async () => 
   assert.equal(stop.reason, 'pause');
   assert.ok(stop.threadId > 1, 'stopped in the coroutine thread');
   const st = await h.rt.debugger.stackTrace(stop.threadId);
-  assert.ok(st.frames.some((f) => f.name === 'sort' || f.name === '[C function]'), JSON.stringify(st.frames));
+  assert.ok(
+    st.frames.some((f) => f.name === 'sort' || f.name === '[C function]'),
+    JSON.stringify(st.frames),
+  );
   assert.ok([7, 9].includes(st.frames[0].line), `top frame line ${st.frames[0].line}`);
   const vars = await h.locals(st.frames[0].id);
   assert.ok('a' in vars && 'b' in vars, JSON.stringify(vars));

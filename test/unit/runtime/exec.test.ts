@@ -19,7 +19,10 @@ test('a cell that is an expression shows its value; globals persist between cell
   assert.deepEqual(r1, { ok: true, values: [] });
   const r2 = await h.rt.execute('counter + 1', { chunkName: '/cells/2.lua', mode: 'cell' });
   assert.deepEqual(r2, { ok: true, values: ['42'] });
-  const r3 = await h.rt.execute('local t = {1, 2, x = "y"}\nreturn t', { chunkName: '/cells/3.lua', mode: 'cell' });
+  const r3 = await h.rt.execute('local t = {1, 2, x = "y"}\nreturn t', {
+    chunkName: '/cells/3.lua',
+    mode: 'cell',
+  });
   assert.deepEqual(r3, { ok: true, values: ['{1, 2, x = "y"}'] });
 });
 
@@ -30,7 +33,9 @@ test('print and io.write stream as output events', async () => {
     mode: 'cell',
   });
   assert.equal(h.output, 'a\t1\tnil\nb2\nerr\n');
-  const streams = h.events.filter((e) => e.type === 'output').map((e) => (e.type === 'output' ? e.stream : ''));
+  const streams = h.events
+    .filter((e) => e.type === 'output')
+    .map((e) => (e.type === 'output' ? e.stream : ''));
   assert.ok(streams.includes('stderr'));
 });
 
@@ -46,7 +51,10 @@ test('errors carry file:line, a traceback of user lines, and the error name', as
 });
 
 test('syntax errors have line and column', async () => {
-  const r = await h.rt.execute('local x = 1\nlocal y = = 2', { chunkName: '/cells/syntax.lua', mode: 'file' });
+  const r = await h.rt.execute('local x = 1\nlocal y = = 2', {
+    chunkName: '/cells/syntax.lua',
+    mode: 'file',
+  });
   assert.equal(r.ok, false);
   if (r.ok) return;
   assert.equal(r.error.ename, 'SyntaxError');
@@ -73,7 +81,10 @@ test('io.read asks the front end and gets the answer', async () => {
   const off = h.rt.onEvent((e) => {
     if (e.type === 'input') h.rt.provideInput(e.prompt === '' ? 'typed line' : 'unexpected');
   });
-  const r = await h.rt.execute('local l = io.read() return l', { chunkName: '/cells/read.lua', mode: 'cell' });
+  const r = await h.rt.execute('local l = io.read() return l', {
+    chunkName: '/cells/read.lua',
+    mode: 'cell',
+  });
   off();
   assert.deepEqual(r, { ok: true, values: ['"typed line"'] });
 });
@@ -102,7 +113,10 @@ test('os.exit ends the script with its code', async () => {
 });
 
 test('complete and inspect see live values', async () => {
-  await h.rt.execute('myTable = { alpha = 1, beta = function() end }', { chunkName: '/cells/c.lua', mode: 'cell' });
+  await h.rt.execute('myTable = { alpha = 1, beta = function() end }', {
+    chunkName: '/cells/c.lua',
+    mode: 'cell',
+  });
   assert.deepEqual((await h.rt.complete('myTable.a')).matches, ['alpha']);
   assert.ok((await h.rt.complete('string.fo')).matches.includes('format'));
   const ins = await h.rt.inspect('myTable');
@@ -115,7 +129,10 @@ test('a refused input request raises a Lua error at the io.read line', async () 
   const off = h.rt.onEvent((e) => {
     if (e.type === 'input') h.rt.rejectInput('input is not allowed here');
   });
-  const r = await h.rt.execute('local x = 1\nlocal l = io.read()\nreturn l', { chunkName: '/cells/deny.lua', mode: 'cell' });
+  const r = await h.rt.execute('local x = 1\nlocal l = io.read()\nreturn l', {
+    chunkName: '/cells/deny.lua',
+    mode: 'cell',
+  });
   off();
   assert.equal(r.ok, false);
   if (!r.ok) assert.equal(r.error.message, '/cells/deny.lua:2: input is not allowed here');
@@ -134,9 +151,13 @@ test('display functions emit MIME bundles with ids; update and clear', async () 
   assert.equal(r.ok, true);
   assert.equal(seen.length, 4);
   const [html, json, upd, clear] = seen;
-  assert.ok(html.type === 'display' && html.data['text/html'] === '<b>hi</b>' && html.data['text/plain'] === 'hi');
+  assert.ok(
+    html.type === 'display' && html.data['text/html'] === '<b>hi</b>' && html.data['text/plain'] === 'hi',
+  );
   assert.ok(json.type === 'display');
   if (json.type === 'display') assert.deepEqual(json.data['application/json'], { a: 1, list: [1, 2] });
-  assert.ok(upd.type === 'display' && upd.update && html.type === 'display' && upd.displayId === html.displayId);
+  assert.ok(
+    upd.type === 'display' && upd.update && html.type === 'display' && upd.displayId === html.displayId,
+  );
   assert.deepEqual(clear, { type: 'clear', wait: true });
 });

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { blankLua54, instrument, parseChunk, resolveBreakpointLine, LuaSyntaxErrorException } from '../../../kernel/runtime/syntax';
+import {
+  blankLua54,
+  instrument,
+  parseChunk,
+  resolveBreakpointLine,
+  LuaSyntaxErrorException,
+} from '../../../kernel/runtime/syntax';
 
 test('Lua 5.4 attributes are blanked with the same length', () => {
   const src = 'local x <const> = 1\nlocal a, b <close> = 2, 3\nlocal c = x < y and y > z';
@@ -12,7 +18,9 @@ test('Lua 5.4 attributes are blanked with the same length', () => {
 });
 
 test('parses goto, labels, integer division and bitwise operators', () => {
-  const chunk = parseChunk('local n = 7 // 2 | 1 ~ 3 << 1\n::top::\nn = n - 1\nif n > 0 then goto top end\nreturn ~n');
+  const chunk = parseChunk(
+    'local n = 7 // 2 | 1 ~ 3 << 1\n::top::\nn = n - 1\nif n > 0 then goto top end\nreturn ~n',
+  );
   assert.deepEqual(chunk.statementLines, [1, 2, 3, 4, 5]);
 });
 
@@ -43,7 +51,9 @@ test('probes go on the same line, so line numbers never change', () => {
 });
 
 test('function names are recorded with the line of their first statement', () => {
-  const chunk = parseChunk('local M = {}\nfunction M.run(x)\n  local y = x\n  return y\nend\nlocal function helper()\nend\n');
+  const chunk = parseChunk(
+    'local M = {}\nfunction M.run(x)\n  local y = x\n  return y\nend\nlocal function helper()\nend\n',
+  );
   assert.equal(chunk.functions.get('M.run'), 3);
   assert.equal(chunk.functions.get('helper'), 6);
 });

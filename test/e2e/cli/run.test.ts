@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const BIN = path.join(ROOT, 'bin', 'llmspell');
+
+function llmspell(args: string[], input?: string, cwd?: string) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    input,
+    cwd: cwd ?? ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+test('llmspell run passes arguments and exits 0', () => {
+  const r = llmspell(['run', 'examples/hello.lua', 'world', 'x']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'Hello, world! (Lua 5.4)\narg[1] = world\narg[2] = x\n');
+});
+
+test('a Lua error exits non-zero with file:line: message and a traceback of source lines', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-cli-'));
+  const file = path.join(dir, 'bad.lua');
+  fs.writeFileSync(file, 'local function f(t)\n  return t.x.y\nend\n\nf({})\n');
+  const r = llmspell(['run', file]);
+  assert.equal(r.status, 1);
+  assert.equal(
+    r.stderr,
+    `llmspell: ${file}:2: attempt to index a nil value (field 'x')\nstack traceback:\n\t${file}:2: in local 'f'\n\t${file}:5: in main chunk\n`,
+  );
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('io.read reads the terminal stdin; exec prints expression values; syntax errors name line and column', () => {
+  const r = llmspell(['exec', 'local a = io.read("n") local b = io.read("n") return a + b'], '20 22\n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '42\n');
+  const s = llmspell(['exec', 'local x = = 1']);
+  assert.equal(s.status, 1);
+  assert.match(s.stderr, /\(exec\):1: unexpected symbol near '=' \(column 11\)/);
+  const missing = llmspell(['run', 'no/such/file.lua']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cannot open no\/such\/file\.lua/);
+});
+
+test('os.exit sets the exit status', () => {
+  const r = llmspell(['exec', 'io.write("bye\\n") os.exit(7)']);
+  assert.equal(r.status, 7);
+  assert.equal(r.stdout, 'bye\n');
+});
