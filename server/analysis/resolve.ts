@@ -954,8 +954,12 @@ class Walker {
 
   // ---- expressions -------------------------------------------------------------------------
 
-  private expr(e: Expr | null | undefined): void {
-    if (!e) return;
+  /**
+   * Resolve an expression; returns its name chain (`exprChain(e)`), built bottom-up so a long
+   * `a.b:c():d()` costs linear, not quadratic, work.
+   */
+  private expr(e: Expr | null | undefined): ChainItem[] | undefined {
+    if (!e) return undefined;
     if (this.nodeSpans && SPAN_NODE_TYPES.has(e.type)) this.nodeSpans.push(spanOf(e));
     switch (e.type) {
       case 'Identifier': {
@@ -974,12 +978,11 @@ class Walker {
         } else {
           this.occurrences.push({ span, global: e.name, isDeclaration: false, isCall: false });
         }
-        return;
+        return [{ name: e.name, sep: '', called: false }];
       }
       case 'MemberExpression': {
-        this.expr(e.base);
+        const chain = this.expr(e.base);
         const span = spanOf(e.identifier);
-        const chain = exprChain(e.base);
         const occ: Occurrence = {
           span,
           member: chain ? { chain, name: e.identifier.name, sep: e.indexer } : undefined,
@@ -994,19 +997,18 @@ class Walker {
             this.memberUses.push({ defId: d.id, name: e.identifier.name, span });
           }
         }
-        return;
+        return chain ? [...chain, { name: e.identifier.name, sep: e.indexer, called: false }] : undefined;
       }
       case 'IndexExpression':
         this.expr(e.base);
         this.expr(e.index);
-        return;
+        return undefined;
       case 'CallExpression':
       case 'StringCallExpression':
       case 'TableCallExpression': {
-        this.expr(e.base);
+        const chain = this.expr(e.base);
         const args = callArgs(e);
         for (const a of args) this.expr(a);
-        const chain = exprChain(e.base);
         const span = spanOf(e);
         const req = requireModule(e);
         if (req) this.requires.push(req);
@@ -1025,28 +1027,30 @@ class Walker {
           });
         }
         if (e.type === 'TableCallExpression') this.fold(spanOf(e.arguments));
-        return;
+        const last = chain?.[chain.length - 1];
+        if (!chain || !last || last.called) return undefined;
+        return [...chain.slice(0, -1), { ...last, called: true }];
       }
       case 'FunctionDeclaration':
         this.functionExpr(e, spanOf(e), false);
-        return;
+        return undefined;
       case 'TableConstructorExpression':
         this.fold(spanOf(e));
         for (const f of e.fields) {
           if (f.type === 'TableKey') this.expr(f.key);
           this.expr(f.value);
         }
-        return;
+        return undefined;
       case 'BinaryExpression':
       case 'LogicalExpression':
         this.expr(e.left);
         this.expr(e.right);
-        return;
+        return undefined;
       case 'UnaryExpression':
         this.expr(e.argument);
-        return;
+        return undefined;
       default:
-        return;
+        return undefined;
     }
   }
 
