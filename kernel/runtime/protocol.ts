@@ -7,7 +7,9 @@ export interface WorkerInit {
   /** SharedArrayBuffer with one Int32: the wake-up flag for Atomics.wait while stopped. */
   signal: SharedArrayBuffer;
   preludePath: string;
-  options: RuntimeOptions & { env?: Record<string, string | undefined> };
+  options: Omit<RuntimeOptions, 'hostModules'> & { env?: Record<string, string | undefined> };
+  /** Lua sources of the host modules, in load order. */
+  hostLua: Array<{ name: string; lua: string }>;
 }
 
 /** A command the Lua agent executes (A.command): scalars only, plus one plain object in c. */
@@ -36,13 +38,17 @@ export type ToWorker =
   | { t: 'input'; text: string | null; error?: string }
   | { t: 'complete'; id: number; text: string }
   | { t: 'inspect'; id: number; expr: string }
-  | { t: 'globals'; id: number };
+  | { t: 'globals'; id: number }
+  | { t: 'hostreply'; id: number; result?: string; error?: string }
+  | { t: 'hostchunk'; id: number; chunk: string };
 
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'fatal'; message: string }
   | { t: 'event'; event: RuntimeEvent }
-  | { t: 'reply'; id: number; result?: unknown; error?: string; syntaxColumn?: number };
+  | { t: 'reply'; id: number; result?: unknown; error?: string; syntaxColumn?: number }
+  | { t: 'hostcall'; id: number; name: string; args: string }
+  | { t: 'hostcancel'; id: number };
 
 /** What the agent's A.run returns, after normalisation. */
 export interface RawRunResult {

@@ -17,6 +17,8 @@ import type {
   ExecOptions,
   ExecResult,
   FrameInfo,
+  HostCallContext,
+  HostCallHandler,
   InspectResult,
   LuaErrorInfo,
   RuntimeEvent,
@@ -72,7 +74,14 @@ export class LuaRuntime implements RuntimeHandle {
     const { port1, port2 } = new MessageChannel();
     const sab = new SharedArrayBuffer(4);
     interrupter.prepare();
-    const init: WorkerInit = { port: port2, signal: sab, preludePath: findPrelude(), options };
+    const { hostModules = [], ...workerOptions } = options;
+    const init: WorkerInit = {
+      port: port2,
+      signal: sab,
+      preludePath: findPrelude(),
+      options: workerOptions,
+      hostLua: hostModules.map((m) => ({ name: m.name, lua: m.lua })),
+    };
     const worker = new Worker(path.join(__dirname, 'worker.js'), {
       workerData: init,
       transferList: [port2],
@@ -81,6 +90,8 @@ export class LuaRuntime implements RuntimeHandle {
       stderr: false,
     });
     const rt = new LuaRuntime(worker, port1, new Int32Array(sab));
+    for (const m of hostModules)
+      for (const [name, h] of Object.entries(m.handlers)) rt.hostHandlers.set(name, h);
     const attached = interrupter.whenAttached(worker);
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker): void => {
@@ -102,7 +113,52 @@ export class LuaRuntime implements RuntimeHandle {
     return rt;
   }
 
+  private readonly hostHandlers = new Map<string, HostCallHandler>();
+  private readonly hostAborts = new Map<number, AbortController>();
+
+  /** A blocking call from Lua: run the handler here, post chunks and the result, wake the VM. */
+  private onHostCall(id: number, name: string, rawArgs: string): void {
+    const send = (msg: ToWorker): void => {
+      if (this.disposed) return;
+      this.port.postMessage(msg);
+      this.wake();
+    };
+    const handler = this.hostHandlers.get(name);
+    if (!handler) {
+      send({ t: 'hostreply', id, error: `no host function '${name}'` });
+      return;
+    }
+    const ac = new AbortController();
+    this.hostAborts.set(id, ac);
+    let args: unknown;
+    try {
+      args = JSON.parse(rawArgs);
+    } catch {
+      args = null;
+    }
+    const ctx: HostCallContext = {
+      signal: ac.signal,
+      emit: (chunk) => send({ t: 'hostchunk', id, chunk: JSON.stringify(chunk ?? null) }),
+    };
+    Promise.resolve()
+      .then(() => handler(args, ctx))
+      .then(
+        (result) => send({ t: 'hostreply', id, result: JSON.stringify(result ?? null) }),
+        (err: unknown) =>
+          send({ t: 'hostreply', id, error: err instanceof Error ? err.message : String(err) }),
+      )
+      .finally(() => this.hostAborts.delete(id));
+  }
+
   private onWorkerMessage(m: FromWorker): void {
+    if (m.t === 'hostcall') {
+      this.onHostCall(m.id, m.name, m.args);
+      return;
+    }
+    if (m.t === 'hostcancel') {
+      this.hostAborts.get(m.id)?.abort();
+      return;
+    }
     if (m.t === 'reply') {
       const p = this.pending.get(m.id);
       if (p) {
@@ -238,6 +294,7 @@ export class LuaRuntime implements RuntimeHandle {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    for (const ac of this.hostAborts.values()) ac.abort();
     interrupter.forget(this.worker);
     this.port.close();
     await this.worker.terminate();

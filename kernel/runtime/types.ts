@@ -13,6 +13,8 @@ export interface SourceLocation {
 }
 
 export interface RuntimeOptions {
+  /** Host API modules (Lua code + main-thread handlers) loaded after the agent. */
+  hostModules?: HostModule[];
   /** Memory cap for the Lua heap in bytes; exceeding it raises a Lua "not enough memory" error. */
   memoryLimitBytes?: number;
   /** Instruction budget per execution; exceeding it raises a Lua error. */
@@ -271,4 +273,26 @@ export interface RuntimeHandle {
   globals(): Promise<string[]>;
   readonly debugger: DebuggerApi;
   dispose(): Promise<void>;
+}
+
+/** Context of one host call made from Lua (e.g. an HTTP request for Agent.query). */
+export interface HostCallContext {
+  /** Aborted when the Lua code is interrupted or the runtime is disposed. */
+  signal: AbortSignal;
+  /** Send a chunk to a streaming call (Lua receives it before the call returns). */
+  emit(chunk: unknown): void;
+}
+
+/** Runs on the main thread (which owns sockets); Lua blocks until the promise settles. */
+export type HostCallHandler = (args: unknown, ctx: HostCallContext) => Promise<unknown>;
+
+/**
+ * A piece of the host API: Lua code that defines globals (run once in the VM, hidden from stacks,
+ * receiving the HOST table: HOST.call(name, args), HOST.stream(name, args, fn), HOST.json_encode,
+ * HOST.json_decode, HOST.level()) and the JavaScript handlers its HOST.call names refer to.
+ */
+export interface HostModule {
+  name: string;
+  lua: string;
+  handlers: Record<string, HostCallHandler>;
 }

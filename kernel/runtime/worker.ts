@@ -18,6 +18,7 @@ const port = init.port as MessagePort;
 const signal = new Int32Array(init.signal);
 const REG_CO = 987654321n;
 const REG_ATTN = 987654322;
+const REG_HOST = 987654323;
 
 type LuaFn = (...args: unknown[]) => unknown;
 interface Agent {
@@ -63,6 +64,7 @@ function out(stream: number, text: string): void {
 // ---- blocking receive --------------------------------------------------------------------------------
 /** Handle a message that needs JS-side work; returns true when it was consumed here. */
 function handleHostMessage(msg: ToWorker): boolean {
+  if (handleHostReply(msg)) return true;
   switch (msg.t) {
     case 'setbps': {
       const { results, commands } = book.setBreakpoints(msg.path, msg.specs, msg.owner);
@@ -149,6 +151,64 @@ function waitInput(prompt: string, password: boolean): string | undefined | LuaM
   }
 }
 
+// ---- host calls (Lua -> main thread, blocking) ------------------------------------------------------
+interface HostCallState {
+  chunks: string[];
+  done?: { result?: string; error?: string };
+}
+const hostCalls = new Map<number, HostCallState>();
+let nextHostCall = 1;
+
+function handleHostReply(msg: ToWorker): boolean {
+  if (msg.t === 'hostreply') {
+    const c = hostCalls.get(msg.id);
+    if (c) c.done = { result: msg.result, error: msg.error };
+    return true;
+  }
+  if (msg.t === 'hostchunk') {
+    hostCalls.get(msg.id)?.chunks.push(msg.chunk);
+    return true;
+  }
+  return false;
+}
+
+/** Block until call `id` has a chunk or is done; an interrupt cancels it. */
+function waitHost(id: number): { chunk?: string; done?: { result?: string; error?: string } } {
+  flush();
+  const c = hostCalls.get(id)!;
+  for (;;) {
+    if (c.chunks.length) return { chunk: c.chunks.shift() };
+    if (c.done) return { done: c.done };
+    const m = receiveMessageOnPort(port);
+    if (m) {
+      const msg = m.message as ToWorker;
+      if (msg.t === 'cmd' && msg.cmd.cmd === 'interrupt') {
+        pendingLua.push(msg.cmd);
+        post({ t: 'hostcancel', id });
+        c.done = { error: 'interrupted' };
+        armAttention();
+        continue;
+      }
+      if (!handleHostMessage(msg) && msg.t !== 'input') deferred.push(msg);
+      continue;
+    }
+    Atomics.wait(signal, 0, 0);
+    Atomics.store(signal, 0, 0);
+  }
+}
+
+function hostStart(name: string, args: string): number {
+  const id = nextHostCall++;
+  hostCalls.set(id, { chunks: [] });
+  post({ t: 'hostcall', id, name, args });
+  return id;
+}
+
+/** After a blocking wait, commands that arrived (pause, breakpoints) need the agent's attention. */
+function afterWait(): void {
+  if (pendingLua.length) armAttention();
+}
+
 // ---- files ---------------------------------------------------------------------------------------------
 interface OpenFile {
   fd: number;
@@ -200,6 +260,25 @@ const host = {
     post({ t: 'event', event: { type: 'clear', wait: !!wait } });
   },
   sessionid: () => sessionId,
+  call: (name: string, args: string) => {
+    const id = hostStart(name, args);
+    let r: ReturnType<typeof waitHost>;
+    do r = waitHost(id);
+    while (!r.done);
+    hostCalls.delete(id);
+    afterWait();
+    if (r.done.error !== undefined) return LuaMultiReturn.from([undefined, r.done.error]);
+    return r.done.result ?? 'null';
+  },
+  stream_start: (name: string, args: string) => hostStart(name, args),
+  stream_next: (id: number) => {
+    const r = waitHost(id);
+    afterWait();
+    if (r.chunk !== undefined) return LuaMultiReturn.from([true, r.chunk]);
+    hostCalls.delete(id);
+    if (r.done?.error !== undefined) return LuaMultiReturn.from([undefined, r.done.error]);
+    return LuaMultiReturn.from([false, r.done?.result ?? 'null']);
+  },
   stopped: (
     reason: string,
     threadId: number,
@@ -393,9 +472,17 @@ async function setup(): Promise<void> {
      local reg = debug.getregistry()
      reg[${REG_CO}] = A.CO
      reg[${REG_ATTN}] = A.attention
+     reg[${REG_HOST}] = A.HOST
      return A`,
   ) as Agent;
   agent = a;
+  for (const mod of init.hostLua) {
+    engine.global.set('__llmspell_mod_src', mod.lua);
+    engine.doStringSync(
+      `local src = __llmspell_mod_src; __llmspell_mod_src = nil
+       assert(load(src, '=[llmspell]'))(debug.getregistry()[${REG_HOST}])`,
+    );
+  }
   const extra = init.options.packagePath ?? [];
   if (extra.length) {
     engine.global.set('__llmspell_pp', extra.map((d) => `${d}/?.lua;${d}/?/init.lua`).join(';'));

@@ -1,23 +1,21 @@
 import { Command, Option } from 'commander';
 import type { KernelStartFlags } from './kernel';
-import { ConfigError, formatConfig } from '../../service/config';
-import {
-  kernelStatuses,
-  formatStatusTable,
-  NothingToStopError,
-  resolveStopTargets,
-  stopProcess,
-} from '../../service/control';
-import {
-  installService,
-  type InstallOptions,
-  ServiceInstallError,
-  type ServiceType,
-  uninstallService,
-} from '../../service/install';
+import type * as ConfigModule from '../../service/config';
+import type * as ControlModule from '../../service/control';
+import type * as InstallModule from '../../service/install';
+import type * as ServeModule from '../../service/serve';
+import type { InstallOptions, ServiceType } from '../../service/install';
+import type { GlobalFlags } from '../../service/serve';
 import { findProfile, PROFILES } from '../../service/profiles';
-import { daemonize, planStart, serveKernel, type GlobalFlags } from '../../service/serve';
-import { validateLayer } from '../../service/config';
+
+// The service modules pull in zod, pino and prom-client; load them only when a command needs them
+// so `llmspell run` and `kernel start --lsp` start fast.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const configMod = (): typeof ConfigModule => require('../../service/config') as typeof ConfigModule;
+const controlMod = (): typeof ControlModule => require('../../service/control') as typeof ControlModule;
+const installMod = (): typeof InstallModule => require('../../service/install') as typeof InstallModule;
+const serveMod = (): typeof ServeModule => require('../../service/serve') as typeof ServeModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Service commands: `kernel status|stop|install-service|uninstall-service`, `profiles list|show`,
@@ -37,18 +35,18 @@ function fail(message: string, code = 1): never {
 export async function runKernelStart(flags: KernelStartFlags, globals: GlobalFlags): Promise<void> {
   let plan;
   try {
-    plan = planStart(flags, globals);
+    plan = serveMod().planStart(flags, globals);
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message, 2);
+    if (err instanceof configMod().ConfigError) fail(err.message, 2);
     throw err;
   }
   if (plan.kind === 'dry-run') {
-    out(formatConfig(plan.loaded));
+    out(configMod().formatConfig(plan.loaded));
     out('# configuration OK\n');
     return;
   }
   if (plan.kind === 'daemonize') {
-    const ready = await daemonize(plan, process.argv.slice(2));
+    const ready = await serveMod().daemonize(plan, process.argv.slice(2));
     out(
       `llmspell kernel ${ready.id} running as daemon (pid ${ready.pid})\n` +
         (ready.httpPort !== null ? `  control: http://127.0.0.1:${ready.httpPort}/health\n` : '') +
@@ -58,7 +56,7 @@ export async function runKernelStart(flags: KernelStartFlags, globals: GlobalFla
   }
   let served;
   try {
-    served = await serveKernel(flags, globals, plan.loaded);
+    served = await serveMod().serveKernel(flags, globals, plan.loaded);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
@@ -78,8 +76,8 @@ function registerKernelServiceCommands(kernel: Command): void {
     .description('list running kernels (id, pid, ports, connection file, uptime, clients, health)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const list = await kernelStatuses();
-      out(opts.json ? JSON.stringify(list, null, 2) + '\n' : formatStatusTable(list));
+      const list = await controlMod().kernelStatuses();
+      out(opts.json ? JSON.stringify(list, null, 2) + '\n' : controlMod().formatStatusTable(list));
     });
 
   kernel
@@ -92,14 +90,14 @@ function registerKernelServiceCommands(kernel: Command): void {
     .action(async (id: string | undefined, opts: { pidFile?: string; all?: boolean; timeout: string }) => {
       let targets;
       try {
-        targets = await resolveStopTargets({ id, pidFile: opts.pidFile, all: opts.all });
+        targets = await controlMod().resolveStopTargets({ id, pidFile: opts.pidFile, all: opts.all });
       } catch (err) {
-        if (err instanceof NothingToStopError) fail(err.message);
+        if (err instanceof controlMod().NothingToStopError) fail(err.message);
         throw err;
       }
       const timeoutMs = Math.max(0, Number(opts.timeout) || 10) * 1000;
       for (const t of targets) {
-        const how = await stopProcess(t, timeoutMs);
+        const how = await controlMod().stopProcess(t, timeoutMs);
         const name = t.id ? `kernel ${t.id}` : 'process';
         out(
           how === 'terminated'
@@ -133,9 +131,9 @@ function registerKernelServiceCommands(kernel: Command): void {
       (opts: Omit<InstallOptions, 'port' | 'serviceType'> & { port: string; serviceType?: ServiceType }) => {
         let result;
         try {
-          result = installService({ ...opts, port: parsePort(opts.port) });
+          result = installMod().installService({ ...opts, port: parsePort(opts.port) });
         } catch (err) {
-          if (err instanceof ServiceInstallError) fail(err.message);
+          if (err instanceof installMod().ServiceInstallError) fail(err.message);
           throw err;
         }
         const { plan } = result;
@@ -167,11 +165,11 @@ function registerKernelServiceCommands(kernel: Command): void {
     .option('--name <name>', 'service name')
     .action((opts: { system?: boolean; serviceType?: ServiceType; name?: string }) => {
       try {
-        const r = uninstallService(opts);
+        const r = installMod().uninstallService(opts);
         for (const w of r.warnings) process.stderr.write(`llmspell: warning: ${w}\n`);
         out(`removed ${r.file}\n`);
       } catch (err) {
-        if (err instanceof ServiceInstallError) fail(err.message);
+        if (err instanceof installMod().ServiceInstallError) fail(err.message);
         throw err;
       }
     });
@@ -179,7 +177,7 @@ function registerKernelServiceCommands(kernel: Command): void {
 
 function profileToml(name: string): string {
   const profile = findProfile(name);
-  const { layer } = validateLayer(profile.settings, `profile ${name}`);
+  const { layer } = configMod().validateLayer(profile.settings, `profile ${name}`);
   const lines = [`# profile ${profile.name}: ${profile.summary}`, `# ${profile.details}`];
   for (const [section, values] of Object.entries(layer)) {
     lines.push('', `[${section}]`);

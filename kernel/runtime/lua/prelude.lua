@@ -238,6 +238,150 @@ end
 A.json_encode = json_encode
 A.ARRAY = {}
 
+-- JSON decoding: null becomes A.NULL when keep_null, else nil; arrays get the A.ARRAY metatable
+-- only when empty (so they re-encode as []).
+local NULL = setmetatable({}, { __name = 'json.null', __tostring = function() return 'null' end })
+A.NULL = NULL
+local function json_decode(str, keep_null)
+  local pos = 1
+  local function fail(what)
+    error(sformat('JSON: %s at position %d', what, pos), 0)
+  end
+  local function ws() pos = smatch(str, '^[ \n\r\t]*()', pos) end
+  local value
+  local escapes = { b = '\b', f = '\f', n = '\n', r = '\r', t = '\t', ['"'] = '"', ['\\'] = '\\', ['/'] = '/' }
+  local function str_value()
+    local parts, i = {}, pos + 1
+    while true do
+      local j = sfind(str, '["\\]', i)
+      if not j then fail('unterminated string') end
+      parts[#parts + 1] = ssub(str, i, j - 1)
+      if ssub(str, j, j) == '"' then pos = j + 1; return tconcat(parts) end
+      local e = ssub(str, j + 1, j + 1)
+      if e == 'u' then
+        local hex = ssub(str, j + 2, j + 5)
+        local cp = tonumber(hex, 16)
+        if not cp then fail('bad \\u escape') end
+        local k = j + 6
+        if cp >= 0xD800 and cp <= 0xDBFF and ssub(str, k, k + 1) == '\\u' then
+          local lo = tonumber(ssub(str, k + 2, k + 5), 16)
+          if lo and lo >= 0xDC00 and lo <= 0xDFFF then
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+            k = k + 6
+          end
+        end
+        parts[#parts + 1] = utf8.char(cp)
+        i = k
+      else
+        local r = escapes[e]
+        if not r then fail('bad escape') end
+        parts[#parts + 1] = r
+        i = j + 2
+      end
+    end
+  end
+  value = function()
+    ws()
+    local c = ssub(str, pos, pos)
+    if c == '{' then
+      local t = {}
+      pos = pos + 1
+      ws()
+      if ssub(str, pos, pos) == '}' then pos = pos + 1; return t end
+      while true do
+        ws()
+        if ssub(str, pos, pos) ~= '"' then fail('expected a string key') end
+        local k = str_value()
+        ws()
+        if ssub(str, pos, pos) ~= ':' then fail("expected ':'") end
+        pos = pos + 1
+        local v = value()
+        if v == nil and keep_null then v = NULL end
+        t[k] = v
+        ws()
+        local d = ssub(str, pos, pos)
+        pos = pos + 1
+        if d == '}' then return t end
+        if d ~= ',' then fail("expected ',' or '}'") end
+      end
+    elseif c == '[' then
+      local t, n = {}, 0
+      pos = pos + 1
+      ws()
+      if ssub(str, pos, pos) == ']' then pos = pos + 1; return setmetatable(t, A.ARRAY) end
+      while true do
+        local v = value()
+        n = n + 1
+        if v == nil and keep_null then v = NULL end
+        t[n] = v
+        ws()
+        local d = ssub(str, pos, pos)
+        pos = pos + 1
+        if d == ']' then return t end
+        if d ~= ',' then fail("expected ',' or ']'") end
+      end
+    elseif c == '"' then return str_value()
+    elseif ssub(str, pos, pos + 3) == 'true' then pos = pos + 4; return true
+    elseif ssub(str, pos, pos + 4) == 'false' then pos = pos + 5; return false
+    elseif ssub(str, pos, pos + 3) == 'null' then pos = pos + 4; return nil
+    else
+      local num, after = smatch(str, '^(-?%d+%.?%d*[eE]?[%+%-]?%d*)()', pos)
+      if not num or num == '' then fail('unexpected character') end
+      pos = after
+      return math.tointeger(tonumber(num)) or tonumber(num)
+    end
+  end
+  local ok, res = pcall(value)
+  if not ok then return nil, res end
+  ws()
+  if pos <= #str then return nil, sformat('JSON: trailing characters at position %d', pos) end
+  return res
+end
+A.json_decode = json_decode
+
+-- The HOST table host modules receive: blocking calls to main-thread handlers.
+local function caller_level()
+  local l = 3
+  while true do
+    local info = getinfo(l, 'Sf')
+    if not info or info.func == A.run_chunk then return 0 end
+    if info.source ~= AGENT and info.what ~= 'C' then return l - 1 end
+    l = l + 1
+  end
+end
+A.HOST = {
+  json_encode = json_encode,
+  json_decode = json_decode,
+  NULL = NULL,
+  ARRAY = A.ARRAY,
+  -- error level that points at the user's code (for error(msg, HOST.level())).
+  level = caller_level,
+  call = function(name, args)
+    local res, err = H.call(name, json_encode(args))
+    if res == nil then
+      if err == 'interrupted' then S.interrupting = true end
+      error(err, caller_level())
+    end
+    local v, derr = json_decode(res)
+    if derr then error(derr, caller_level()) end
+    return v
+  end,
+  stream = function(name, args, on_chunk)
+    local id = H.stream_start(name, json_encode(args))
+    while true do
+      local more, data = H.stream_next(id)
+      if more == nil then
+        if data == 'interrupted' then S.interrupting = true end
+        error(data, caller_level())
+      end
+      local v, derr = json_decode(data)
+      if derr then error(derr, caller_level()) end
+      if not more then return v end
+      on_chunk(v)
+    end
+  end,
+}
+
 -- Rich display (Jupyter display_data / update_display_data / clear_output) ----------------------------------
 local display_n = 0
 local function display_send(kind, content, id, update)
@@ -292,18 +436,9 @@ local function checkfile(f)
   if f.closed then error('attempt to use a closed file', 3) end
   return f
 end
-local function user_level()
-  local l = 3
-  while true do
-    local info = getinfo(l, 'S')
-    if not info then return 1 end
-    if info.source ~= AGENT and info.what ~= 'C' then return l - 1 end
-    l = l + 1
-  end
-end
 local function ask_input(prompt, password)
   local line, err = H.input(prompt, password)
-  if err then error(err, user_level()) end
+  if err then error(err, caller_level()) end
   return line
 end
 A.ask_input = ask_input
@@ -1244,7 +1379,9 @@ function A.run(code, chunkname, mode, args, nargs, script)
   if S.budgetTicks then S.budget = S.budgetTicks else S.budget = nil end
   local f, err
   if mode == 'cell' then
-    f = loadsource('return ' .. code, chunkname)
+    -- As a REPL does, try the cell as an expression first. The values pass through a function call
+    -- so a call in the cell is not a tail call and keeps its frame (error lines, debugger stacks).
+    f = loadsource('return (function(...) return ... end)(' .. code .. '\n)', chunkname)
     if not f then f, err = loadsource(code, chunkname) end
   else
     f, err = loadsource(code, chunkname)
