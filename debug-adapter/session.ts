@@ -75,6 +75,7 @@ interface RunState {
 }
 
 let sessionCounter = 0;
+const SETTLE_MS = 15;
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -83,7 +84,6 @@ function message(err: unknown): string {
 export class LlmspellDebugSession extends DebugSession {
   private rt: RuntimeHandle | undefined;
   private mode: 'launch' | 'attach' | undefined;
-  private readonly rtReady = new Gate<RuntimeHandle>();
   private readonly configDone = new Gate();
   private unsubscribe: (() => void) | undefined;
   private mapper = new PathMapper();
@@ -94,7 +94,14 @@ export class LlmspellDebugSession extends DebugSession {
   // Breakpoints as this client asked for them (runtime paths), for restart and cleanup.
   private readonly clientBps = new Map<string, BreakpointSpec[]>();
   private readonly consoleBps = new Map<string, BreakpointSpec[]>();
-  private readonly myBpIds = new Set<number>();
+  /** Runtime breakpoint id -> DAP breakpoint id (only this client's breakpoints). */
+  private readonly bpIds = new Map<number, number>();
+  private nextBpId = 1;
+  /** Breakpoints a client set before launch/attach gave us a runtime: DAP ids promised per path. */
+  private readonly pendingBps = new Map<string, number[]>();
+  private pendingApplied: Promise<void> = Promise.resolve();
+  /** Set while launch creates the runtime: breakpoint requests wait for it instead of going pending. */
+  private creating: Promise<RuntimeHandle> | undefined;
   private fnBps: string[] = [];
   private filters = { uncaught: false, all: false };
   private readonly watches: string[] = [];
@@ -134,6 +141,16 @@ export class LlmspellDebugSession extends DebugSession {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    this.log(`<- ${request.command}`);
+    // Some clients omit pathFormat; native paths are the default the protocol documents.
+    if (request.command === 'initialize') {
+      const args = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
+      if (args.pathFormat === undefined) request.arguments = { ...args, pathFormat: 'path' };
+    }
+    super.dispatchRequest(request);
+  }
+
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
     response.body = capabilities();
     this.sendResponse(response);
@@ -168,6 +185,7 @@ export class LlmspellDebugSession extends DebugSession {
       this.loaded.add(this.run.runtimePath);
       await this.startRuntime();
       await this.configDone.promise;
+      await this.pendingApplied;
       this.sendResponse(response);
       this.execute();
     });
@@ -189,24 +207,55 @@ export class LlmspellDebugSession extends DebugSession {
   private async startRuntime(): Promise<void> {
     const run = this.run!;
     const factory = this.options.createRuntime ?? ((o) => LuaRuntime.create(o));
-    const rt = await factory({
+    this.creating = factory({
       cwd: run.cwd,
       env: run.env,
       packagePath: [path.dirname(run.program)],
       name: 'dap',
     });
-    this.bindRuntime(rt);
+    try {
+      this.bindRuntime(await this.creating);
+    } finally {
+      this.creating = undefined;
+    }
   }
 
   private bindRuntime(rt: RuntimeHandle): void {
     this.rt = rt;
     this.unsubscribe?.();
     this.unsubscribe = rt.onEvent((e) => this.onRuntimeEvent(e));
-    this.rtReady.open(rt);
+    this.pendingApplied = this.applyPending(rt).catch((err: unknown) =>
+      this.log(`applying early breakpoints failed: ${message(err)}`),
+    );
   }
 
-  private runtime(): Promise<RuntimeHandle> {
-    return this.rt ? Promise.resolve(this.rt) : this.rtReady.promise;
+  /** Apply breakpoints and filters a client sent before there was a runtime; report them as changed. */
+  private async applyPending(rt: RuntimeHandle): Promise<void> {
+    for (const [p, ids] of this.pendingBps) {
+      const results = await rt.debugger.setBreakpoints(p, this.clientBps.get(p) ?? [], this.owner);
+      this.log(`applied pending ${p}: ${JSON.stringify(results)}`);
+      results.forEach((r, i) => {
+        if (ids[i] !== undefined) this.bpIds.set(r.id, ids[i]);
+      });
+      this.announce(results);
+    }
+    this.pendingBps.clear();
+    if (this.fnBps.length) await rt.debugger.setFunctionBreakpoints(this.fnBps, this.owner);
+    if (this.filters.uncaught || this.filters.all) await rt.debugger.setExceptionFilters(this.filters);
+  }
+
+  private dapBpId(rtId: number): number {
+    let id = this.bpIds.get(rtId);
+    if (id === undefined) {
+      id = this.nextBpId++;
+      this.bpIds.set(rtId, id);
+    }
+    return id;
+  }
+
+  private runtime(): RuntimeHandle {
+    if (!this.rt) throw new Error('no program yet: send launch or attach first');
+    return this.rt;
   }
 
   /** Run the launched program; reports output, exited and terminated. */
@@ -223,9 +272,20 @@ export class LlmspellDebugSession extends DebugSession {
       this.finish(1);
       return;
     }
-    void rt
-      .execute(code, { chunkName: run.runtimePath, mode: 'file', args: run.args, scriptName: run.program })
+    this.log(`execute ${run.runtimePath}`);
+    // Workaround for a runtime race (see docs/DAP.md): an exec posted while the worker is still
+    // draining commands after a setBreakpoints reply is dropped. Give the worker a moment first.
+    void new Promise((r) => setTimeout(r, SETTLE_MS))
+      .then(() =>
+        rt.execute(code, {
+          chunkName: run.runtimePath,
+          mode: 'file',
+          args: run.args,
+          scriptName: run.program,
+        }),
+      )
       .then((result) => {
+        this.log(`execute finished: ${result.ok ? 'ok' : result.error.message}`);
         if (gen !== this.generation) return;
         this.finish(this.reportResult(result));
       });
@@ -276,7 +336,6 @@ export class LlmspellDebugSession extends DebugSession {
 
   private announce(results: BreakpointResult[]): void {
     for (const r of results) {
-      this.myBpIds.add(r.id);
       this.sendEvent(new BreakpointEvent('changed', this.toDapBreakpoint(r) as DebugProtocol.Breakpoint));
     }
   }
@@ -346,6 +405,7 @@ export class LlmspellDebugSession extends DebugSession {
   // ---- runtime events --------------------------------------------------------------------------
 
   private onRuntimeEvent(e: RuntimeEvent): void {
+    if (e.type !== 'output') this.log(`runtime ${e.type}`);
     switch (e.type) {
       case 'output': {
         const ev = new OutputEvent(e.text, e.stream) as DebugProtocol.OutputEvent;
@@ -364,7 +424,8 @@ export class LlmspellDebugSession extends DebugSession {
         if (e.location) this.loaded.add(e.location.path);
         const ev = new StoppedEvent(e.reason, e.threadId, e.text) as DebugProtocol.StoppedEvent;
         ev.body.allThreadsStopped = true;
-        if (e.hitBreakpointIds.length) ev.body.hitBreakpointIds = e.hitBreakpointIds;
+        const hits = e.hitBreakpointIds.filter((id) => this.bpIds.has(id)).map((id) => this.dapBpId(id));
+        if (hits.length) ev.body.hitBreakpointIds = hits;
         if (e.reason === 'exception' && e.text) ev.body.description = `Paused on error: ${e.text}`;
         this.sendEvent(ev);
         if (this.watches.length) void this.showWatches();
@@ -381,7 +442,7 @@ export class LlmspellDebugSession extends DebugSession {
         this.sendEvent(new ThreadEvent(e.reason, e.threadId));
         break;
       case 'breakpoint':
-        if (this.myBpIds.has(e.breakpoint.id)) {
+        if (this.bpIds.has(e.breakpoint.id)) {
           this.sendEvent(
             new BreakpointEvent('changed', this.toDapBreakpoint(e.breakpoint) as DebugProtocol.Breakpoint),
           );
@@ -448,7 +509,7 @@ export class LlmspellDebugSession extends DebugSession {
 
   private toDapBreakpoint(r: BreakpointResult): DebugProtocol.Breakpoint {
     const bp: DebugProtocol.Breakpoint = {
-      id: r.id,
+      id: this.dapBpId(r.id),
       verified: r.verified,
       line: this.convertDebuggerLineToClient(r.line),
       source: this.source(r.path),
@@ -462,7 +523,6 @@ export class LlmspellDebugSession extends DebugSession {
     args: DebugProtocol.SetBreakpointsArguments,
   ): void {
     this.handle(response, async () => {
-      const rt = await this.runtime();
       const p = this.runtimePathOf(args.source);
       const specs: BreakpointSpec[] = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map(
         (b) => {
@@ -476,8 +536,25 @@ export class LlmspellDebugSession extends DebugSession {
       );
       if (specs.length) this.clientBps.set(p, specs);
       else this.clientBps.delete(p);
+      if (this.creating) await this.creating.catch(() => undefined);
+      const rt = this.rt;
+      this.log(`setBreakpoints ${p} ${JSON.stringify(specs)} runtime=${!!rt}`);
+      if (!rt) {
+        // No runtime yet (setBreakpoints before launch/attach): promise ids now, verify on bind.
+        const ids = specs.map(() => this.nextBpId++);
+        this.pendingBps.set(p, ids);
+        response.body = {
+          breakpoints: specs.map((s, i) => ({
+            id: ids[i],
+            verified: false,
+            line: this.convertDebuggerLineToClient(s.line),
+            message: 'pending until the program starts',
+          })),
+        };
+        this.sendResponse(response);
+        return;
+      }
       const results = await rt.debugger.setBreakpoints(p, specs, this.owner);
-      for (const r of results) this.myBpIds.add(r.id);
       response.body = { breakpoints: results.map((r) => this.toDapBreakpoint(r)) };
       this.sendResponse(response);
     });
@@ -488,13 +565,18 @@ export class LlmspellDebugSession extends DebugSession {
     args: DebugProtocol.SetFunctionBreakpointsArguments,
   ): void {
     this.handle(response, async () => {
-      const rt = await this.runtime();
       this.fnBps = args.breakpoints.map((b) => b.name);
+      if (this.creating) await this.creating.catch(() => undefined);
+      const rt = this.rt;
+      if (!rt) {
+        response.body = { breakpoints: this.fnBps.map(() => ({ verified: false, message: 'pending' })) };
+        this.sendResponse(response);
+        return;
+      }
       const results = await rt.debugger.setFunctionBreakpoints(this.fnBps, this.owner);
-      for (const r of results) this.myBpIds.add(r.id);
       response.body = {
         breakpoints: results.map((r) => {
-          const bp: DebugProtocol.Breakpoint = { id: r.id, verified: r.verified };
+          const bp: DebugProtocol.Breakpoint = { id: this.dapBpId(r.id), verified: r.verified };
           if (r.verified && r.path) {
             bp.line = this.convertDebuggerLineToClient(r.line);
             bp.source = this.source(r.path);
@@ -512,10 +594,10 @@ export class LlmspellDebugSession extends DebugSession {
     args: DebugProtocol.SetExceptionBreakpointsArguments,
   ): void {
     this.handle(response, async () => {
-      const rt = await this.runtime();
       const names = new Set([...(args.filters ?? []), ...(args.filterOptions ?? []).map((f) => f.filterId)]);
       this.filters = { uncaught: names.has('uncaught'), all: names.has('all') };
-      await rt.debugger.setExceptionFilters(this.filters);
+      if (this.creating) await this.creating.catch(() => undefined);
+      if (this.rt) await this.rt.debugger.setExceptionFilters(this.filters);
       response.body = { breakpoints: [...names].map(() => ({ verified: true })) };
       this.sendResponse(response);
     });
@@ -526,7 +608,12 @@ export class LlmspellDebugSession extends DebugSession {
     args: DebugProtocol.BreakpointLocationsArguments,
   ): void {
     this.handle(response, async () => {
-      const rt = await this.runtime();
+      const rt = this.rt;
+      if (!rt) {
+        response.body = { breakpoints: [] };
+        this.sendResponse(response);
+        return;
+      }
       const p = this.runtimePathOf(args.source);
       const from = this.convertClientLineToDebugger(args.line);
       const to = args.endLine !== undefined ? this.convertClientLineToDebugger(args.endLine) : from;
@@ -738,7 +825,7 @@ export class LlmspellDebugSession extends DebugSession {
     args: DebugProtocol.EvaluateArguments,
   ): void {
     this.handle(response, async () => {
-      const rt = await this.runtime();
+      const rt = this.runtime();
       if (args.context === 'repl' && isConsoleCommand(args.expression)) {
         const text = await this.consoleCommand(rt, parseConsoleCommand(args.expression)!, args.frameId);
         response.body = { result: text, variablesReference: 0 };
@@ -768,7 +855,7 @@ export class LlmspellDebugSession extends DebugSession {
     args: DebugProtocol.CompletionsArguments,
   ): void {
     this.handle(response, async () => {
-      const rt = await this.runtime();
+      const rt = this.runtime();
       const col = this.convertClientColumnToDebugger(args.column) - 1;
       const before = args.text.slice(0, Math.max(0, col));
       const base = this.convertDebuggerColumnToClient(1) - 1;
@@ -855,7 +942,6 @@ export class LlmspellDebugSession extends DebugSession {
         this.consoleBps.set(p, specs);
         const results = await rt.debugger.setBreakpoints(p, specs, this.consoleOwner);
         const r = results[results.length - 1];
-        for (const x of results) this.myBpIds.add(x.id);
         this.sendEvent(new BreakpointEvent('new', this.toDapBreakpoint(r) as DebugProtocol.Breakpoint));
         const where = `${path.basename(r.path)}:${r.line}`;
         if (!r.verified)

@@ -9,6 +9,8 @@ export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 
 export const fixture = (name: string): string => path.join(FIXTURES, name);
 
 export const TIMEOUT = 8000;
+/** Per-test limit so a stuck test fails instead of hanging the run. */
+export const T = { timeout: 30000 };
 
 /** Race a promise against a timer (DebugClient disables its own timeouts in TCP mode). */
 export function within<T>(p: Promise<T>, label: string, ms = TIMEOUT): Promise<T> {
@@ -53,8 +55,8 @@ export async function harness(attachRuntime?: RuntimeHandle): Promise<Harness> {
       within(dc.waitForEvent(event, 24 * 3600 * 1000) as Promise<T>, label ?? event),
     outputs: () => out,
     close: async () => {
-      await dc.stop().catch(() => undefined);
-      await server.close();
+      await within(dc.stop(), 'client stop', 3000).catch(() => undefined);
+      await within(server.close(), 'server close', 5000);
     },
   };
 }
