@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { findProfile } from './profiles';
 // smol-toml ships a CommonJS build (dist/index.cjs) but its types are declared as ESM
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -34,6 +34,8 @@ export type SourceMap = Record<string, string>;
 
 export interface LoadedConfig {
   config: ServiceConfig;
+  /** [providers.NAME], [storage], [storage.postgres] and [tools]: settings of the script host API. */
+  host: HostSettings;
   sources: SourceMap;
   /** The config file read, if any. */
   file?: string;
@@ -121,16 +123,25 @@ export function validateLayer(
     baseDir?: string;
     keyName?: (dotted: string) => string;
   } = {},
-): { layer: PartialServiceConfig; problems: string[] } {
+): { layer: PartialServiceConfig; problems: string[]; host: PartialHostSettings } {
   const problems: string[] = [];
   const layer: Record<string, Record<string, unknown>> = {};
+  const host: PartialHostSettings = {};
   const keyName = opts.keyName ?? ((d: string) => `[${d.split('.')[0]}] ${d.split('.')[1]}`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { layer: {}, problems: [`${origin}: expected a table of sections`] };
+    return { layer: {}, problems: [`${origin}: expected a table of sections`], host };
   }
   for (const [section, table] of Object.entries(raw as Record<string, unknown>)) {
+    if ((HOST_SECTIONS as readonly string[]).includes(section)) {
+      if (!isTable(table)) problems.push(`${origin}: [${section}] must be a table`);
+      else
+        validateHostSection(section as (typeof HOST_SECTIONS)[number], table, origin, host, problems, opts);
+      continue;
+    }
     if (!(SECTIONS as string[]).includes(section)) {
-      problems.push(`${origin}: unknown section [${section}] (known sections: ${SECTIONS.join(', ')})`);
+      problems.push(
+        `${origin}: unknown section [${section}] (known sections: ${[...SECTIONS, ...HOST_SECTIONS].join(', ')})`,
+      );
       continue;
     }
     const sec = section as SectionName;
@@ -164,7 +175,241 @@ export function validateLayer(
       (layer[section] ??= {})[key] = out;
     }
   }
-  return { layer: layer as PartialServiceConfig, problems };
+  return { layer: layer as PartialServiceConfig, problems, host };
+}
+
+
+// ---- host API settings: [providers.NAME], [storage], [storage.postgres], [tools] ------------------------------
+
+/** Wire formats a provider can speak. */
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'ollama'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export const STORAGE_BACKENDS = ['embedded', 'memory', 'postgres'] as const;
+
+const providerKeys = {
+  /** A disabled provider is refused with a clear error. */
+  enabled: z.boolean(),
+  /** Wire format: "openai" (chat completions, also Ollama's /v1 and other compatible servers),
+   *  "anthropic" (messages API) or "ollama" (native /api/chat). Defaults from the provider's name. */
+  type: z.enum(PROVIDER_TYPES),
+  /** Environment variable holding the API key (keys are never read from files). */
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+  base_url: z.string().regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'),
+  /** Model used when a script names only the provider or no model at all. */
+  default_model: z.string().min(1),
+  /** Per-request timeout in seconds. */
+  timeout_secs: z.number().positive(),
+  /** Retries on 429 and 5xx (with backoff honouring Retry-After). */
+  max_retries: z.number().int().min(0).max(10),
+};
+const storageKeys = {
+  backend: z.enum(STORAGE_BACKENDS),
+  /** Directory of the embedded store (default ~/.llmspell/state, or $LLMSPELL_HOME/state). */
+  path: z.string().min(1),
+};
+const postgresKeys = {
+  url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL'),
+  pool_size: z.number().int().min(1).max(1000),
+  /** Create or upgrade the tables on first use. */
+  auto_migrate: z.boolean(),
+  /** Row-level security: each connection sees only its tenant's rows. */
+  enforce_tenant_isolation: z.boolean(),
+  /** Tenant id of this kernel's state (with enforce_tenant_isolation). */
+  tenant: z.string().min(1),
+};
+const toolsKeys = {
+  /** Hosts the http-request tool may reach ("*" = any); empty = the tool is disabled. */
+  http_allowed_hosts: z.array(z.string().min(1)),
+};
+
+export interface ProviderConfig {
+  enabled: boolean;
+  type: ProviderType;
+  api_key_env?: string;
+  base_url: string;
+  default_model?: string;
+  timeout_secs: number;
+  max_retries: number;
+}
+export interface PostgresConfig {
+  url?: string;
+  pool_size: number;
+  auto_migrate: boolean;
+  enforce_tenant_isolation: boolean;
+  tenant: string;
+}
+export interface StorageConfig {
+  backend: (typeof STORAGE_BACKENDS)[number];
+  path?: string;
+  postgres: PostgresConfig;
+}
+export interface HostSettings {
+  /** Provider used when a model names none ([providers] default = "openai"). */
+  default_provider: string;
+  providers: Record<string, ProviderConfig>;
+  storage: StorageConfig;
+  tools: { http_allowed_hosts: string[] };
+}
+
+/** A layer of host settings (profile, file, env): any subset. */
+export interface PartialHostSettings {
+  default_provider?: string;
+  providers?: Record<string, Partial<ProviderConfig>>;
+  storage?: Partial<Omit<StorageConfig, 'postgres'>> & { postgres?: Partial<PostgresConfig> };
+  tools?: Partial<HostSettings['tools']>;
+}
+
+export const HOST_SECTIONS = ['providers', 'storage', 'tools'] as const;
+
+/** Builtin providers: known wire formats, endpoints and key variables. Gemini goes through Google's
+ *  OpenAI-compatible endpoint (the native generateContent API is not supported). */
+export function defaultHostSettings(): HostSettings {
+  const p = (type: ProviderType, base_url: string, default_model: string, api_key_env?: string) => ({
+    enabled: true,
+    type,
+    base_url,
+    default_model,
+    api_key_env,
+    timeout_secs: 120,
+    max_retries: 3,
+  });
+  return {
+    default_provider: 'openai',
+    providers: {
+      openai: p('openai', 'https://api.openai.com/v1', 'gpt-4o-mini', 'OPENAI_API_KEY'),
+      anthropic: p('anthropic', 'https://api.anthropic.com', 'claude-3-5-haiku-latest', 'ANTHROPIC_API_KEY'),
+      ollama: p('ollama', 'http://localhost:11434', 'llama3.2'),
+      gemini: p(
+        'openai',
+        'https://generativelanguage.googleapis.com/v1beta/openai',
+        'gemini-2.0-flash',
+        'GEMINI_API_KEY',
+      ),
+    },
+    storage: {
+      backend: 'embedded',
+      postgres: { pool_size: 5, auto_migrate: true, enforce_tenant_isolation: false, tenant: 'default' },
+    },
+    tools: { http_allowed_hosts: [] },
+  };
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Validate `[providers]`, `[storage]` or `[tools]` of one layer into `out`, same messages as the rest. */
+function validateHostSection(
+  section: (typeof HOST_SECTIONS)[number],
+  table: Record<string, unknown>,
+  origin: string,
+  out: PartialHostSettings,
+  problems: string[],
+  opts: { env?: NodeJS.ProcessEnv; baseDir?: string },
+): void {
+  const check = <T>(
+    schemas: Record<string, z.ZodType>,
+    where: string,
+    key: string,
+    value: unknown,
+    secret = false,
+  ): { ok: true; value: T } | { ok: false } => {
+    const schema = schemas[key];
+    if (!schema) {
+      problems.push(`${origin}: unknown key ${where} ${key} (known keys: ${Object.keys(schemas).join(', ')})`);
+      return { ok: false };
+    }
+    const before = problems.length;
+    const expanded = opts.env ? expandDeep(value, opts.env, `${origin}: ${where} ${key}`, problems) : value;
+    if (problems.length > before) return { ok: false };
+    const parsed = schema.safeParse(expanded);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${origin}: ${where} ${key}: ${why} (got ${secret ? '***' : describe(expanded)})`);
+      return { ok: false };
+    }
+    return { ok: true, value: parsed.data as T };
+  };
+  if (section === 'providers') {
+    for (const [name, value] of Object.entries(table)) {
+      if (name === 'default') {
+        const r = check<string>({ default: z.string().min(1) }, '[providers]', 'default', value);
+        if (r.ok) out.default_provider = r.value;
+        continue;
+      }
+      if (!/^[A-Za-z0-9_-]+$/.test(name) || !isTable(value)) {
+        problems.push(`${origin}: [providers.${name}] must be a table of provider settings`);
+        continue;
+      }
+      const prov: Record<string, unknown> = ((out.providers ??= {})[name] ??= {});
+      for (const [key, v] of Object.entries(value)) {
+        const r = check<unknown>(providerKeys, `[providers.${name}]`, key, v);
+        if (r.ok) prov[key] = r.value;
+      }
+    }
+    return;
+  }
+  if (section === 'tools') {
+    for (const [key, v] of Object.entries(table)) {
+      const r = check<string[]>(toolsKeys, '[tools]', key, v);
+      if (r.ok) (out.tools ??= {}).http_allowed_hosts = r.value;
+    }
+    return;
+  }
+  const storage: Record<string, unknown> = (out.storage ??= {});
+  for (const [key, v] of Object.entries(table)) {
+    if (key === 'postgres') {
+      if (!isTable(v)) {
+        problems.push(`${origin}: [storage.postgres] must be a table`);
+        continue;
+      }
+      const pg: Record<string, unknown> = (out.storage.postgres ??= {});
+      for (const [k, pv] of Object.entries(v)) {
+        const r = check<unknown>(postgresKeys, '[storage.postgres]', k, pv, k === 'url');
+        if (r.ok) pg[k] = r.value;
+      }
+      continue;
+    }
+    const r = check<unknown>(storageKeys, '[storage]', key, v);
+    if (r.ok) storage[key] = key === 'path' && opts.baseDir ? path.resolve(opts.baseDir, r.value as string) : r.value;
+  }
+}
+
+function mergeHost(target: HostSettings, sources: SourceMap, layer: PartialHostSettings, source: string): void {
+  if (layer.default_provider !== undefined) {
+    target.default_provider = layer.default_provider;
+    sources['providers.default'] = source;
+  }
+  for (const [name, values] of Object.entries(layer.providers ?? {})) {
+    const known: ProviderConfig | undefined = target.providers[name];
+    const type: ProviderType =
+      values.type ?? known?.type ?? (name === 'anthropic' || name === 'claude' ? 'anthropic' : name === 'ollama' ? 'ollama' : 'openai');
+    const base: ProviderConfig = known ?? { enabled: true, type, base_url: '', timeout_secs: 120, max_retries: 3 };
+    target.providers[name] = { ...base, type, ...values };
+    for (const key of Object.keys(values)) sources[`providers.${name}.${key}`] = source;
+  }
+  if (layer.storage) {
+    const { postgres, ...rest } = layer.storage;
+    Object.assign(target.storage, rest);
+    for (const key of Object.keys(rest)) sources[`storage.${key}`] = source;
+    if (postgres) {
+      Object.assign(target.storage.postgres, postgres);
+      for (const key of Object.keys(postgres)) sources[`storage.postgres.${key}`] = source;
+    }
+  }
+  if (layer.tools?.http_allowed_hosts) {
+    target.tools.http_allowed_hosts = layer.tools.http_allowed_hosts;
+    sources['tools.http_allowed_hosts'] = source;
+  }
+}
+
+/** Cross-key rules of the host settings. */
+function checkHost(host: HostSettings, sources: SourceMap): string[] {
+  const problems: string[] = [];
+  for (const [name, p] of Object.entries(host.providers)) {
+    if (!p.base_url) problems.push(`${sources[`providers.${name}.type`] ?? 'config'}: [providers.${name}] needs base_url`);
+  }
+  return problems;
 }
 
 function coerceEnv(dotted: string, text: string): unknown {
@@ -197,7 +442,7 @@ export function envLayer(
 export function readConfigFile(
   file: string,
   env: NodeJS.ProcessEnv,
-): { layer: PartialServiceConfig; problems: string[] } {
+): { layer: PartialServiceConfig; problems: string[]; host?: PartialHostSettings } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -260,13 +505,17 @@ export function loadServiceConfig(opts: LoadOptions = {}): LoadedConfig {
     for (const key of Object.keys(DEFAULTS[section])) sources[`${section}.${key}`] = 'default';
   }
   const problems: string[] = [];
+  const host = defaultHostSettings();
+  for (const [name, p] of Object.entries(host.providers))
+    for (const key of Object.keys(p)) sources[`providers.${name}.${key}`] = 'default';
 
   const profileName = opts.profile ?? (env.LLMSPELL_PROFILE || undefined);
   if (profileName !== undefined) {
     try {
       const profile = findProfile(profileName);
-      const { layer } = validateLayer(profile.settings, `profile ${profile.name}`);
+      const { layer, host: hostLayer } = validateLayer(profile.settings, `profile ${profile.name}`);
       merge(config, sources, layer, () => `profile ${profile.name}`);
+      mergeHost(host, sources, hostLayer, `profile ${profile.name}`);
     } catch (err) {
       problems.push((err as Error).message);
     }
@@ -278,6 +527,13 @@ export function loadServiceConfig(opts: LoadOptions = {}): LoadedConfig {
     const fromFile = readConfigFile(file, env);
     problems.push(...fromFile.problems);
     merge(config, sources, fromFile.layer, () => `file ${file}`);
+    if (fromFile.host) mergeHost(host, sources, fromFile.host, `file ${file}`);
+  }
+  const pgUrl = env.LLMSPELL_POSTGRES_URL;
+  if (pgUrl) {
+    const fromPgEnv = validateLayer({ storage: { postgres: { url: pgUrl } } }, 'environment');
+    problems.push(...fromPgEnv.problems.map((p) => p.replace('[storage.postgres] url', 'LLMSPELL_POSTGRES_URL')));
+    mergeHost(host, sources, fromPgEnv.host, 'env LLMSPELL_POSTGRES_URL');
   }
 
   const fromEnv = envLayer(env, cwd);
@@ -294,9 +550,9 @@ export function loadServiceConfig(opts: LoadOptions = {}): LoadedConfig {
     merge(config, sources, fromFlags.layer, (d) => `flag ${names[d] ?? d}`);
   }
 
-  problems.push(...checkCombination(config, sources));
+  problems.push(...checkCombination(config, sources), ...checkHost(host, sources));
   if (problems.length) throw new ConfigError(problems);
-  return { config, sources, file, profile: profileName };
+  return { config, host, sources, file, profile: profileName };
 }
 
 function tomlValue(value: unknown, dotted: string): string {
@@ -324,5 +580,27 @@ export function formatConfig(loaded: LoadedConfig): string {
       else lines.push(`${key} = ${tomlValue(value, dotted)}  # ${loaded.sources[dotted] ?? 'default'}`);
     }
   }
+  const h = loaded.host;
+  const src = (d: string) => loaded.sources[d] ?? 'default';
+  lines.push('', '[providers]', `default = ${JSON.stringify(h.default_provider)}  # ${src('providers.default')}`);
+  for (const [name, p] of Object.entries(h.providers)) {
+    lines.push('', `[providers.${name}]`);
+    for (const [key, value] of Object.entries(p))
+      if (value !== undefined) lines.push(`${key} = ${tomlValue(value, '')}  # ${src(`providers.${name}.${key}`)}`);
+  }
+  lines.push('', '[storage]', `backend = "${h.storage.backend}"  # ${src('storage.backend')}`);
+  if (h.storage.path) lines.push(`path = ${JSON.stringify(h.storage.path)}  # ${src('storage.path')}`);
+  lines.push('', '[storage.postgres]');
+  for (const [key, value] of Object.entries(h.storage.postgres)) {
+    if (value === undefined) continue;
+    const shown = key === 'url' ? JSON.stringify(redactUrl(String(value))) : tomlValue(value, '');
+    lines.push(`${key} = ${shown}  # ${src(`storage.postgres.${key}`)}`);
+  }
+  lines.push('', '[tools]', `http_allowed_hosts = ${tomlValue(h.tools.http_allowed_hosts, '')}`);
   return lines.join('\n') + '\n';
+}
+
+/** A connection URL with its password replaced by "***" (for logs and --dry-run). */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }

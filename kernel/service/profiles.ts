@@ -3,18 +3,32 @@ import type { PartialServiceConfig } from './schema';
 /**
  * Builtin profiles (`-p NAME`). A profile is a layer of settings between the defaults and the
  * config file. The guide's backend-specific names (postgres-prod, openai-prod, ...) select the
- * same service settings as their environment (development/staging/production); this TypeScript
- * runtime has no LLM or database backends, so their prerequisites only matter for scripts.
+ * same service settings as their environment (development/staging/production) and also pick the
+ * host API's default provider or storage backend: openai-prod -> OpenAI, claude-prod -> Anthropic,
+ * gemini-prod -> Gemini through Google's OpenAI-compatible endpoint (the native Gemini API is not
+ * supported), full-local-ollama -> Ollama on localhost:11434, postgres-prod -> PostgreSQL state.
  */
 export interface Profile {
   name: string;
   summary: string;
   /** Longer explanation shown by `llmspell profiles show NAME`. */
   details: string;
-  settings: PartialServiceConfig;
+  /** Service sections plus host API sections ([providers], [storage]) as in a config file. */
+  settings: PartialServiceConfig & HostLayerToml;
+}
+
+/** Host API sections of a profile, written as they would be in TOML (validated when loaded). */
+export interface HostLayerToml {
+  providers?: Record<string, string | Record<string, unknown>>;
+  storage?: Record<string, unknown>;
+  tools?: Record<string, unknown>;
 }
 
 const developmentLogging = { logging: { log_level: 'debug' } } satisfies PartialServiceConfig;
+
+const provider = (name: string, extra: Record<string, unknown> = {}): HostLayerToml => ({
+  providers: { default: name, [name]: { enabled: true, ...extra } },
+});
 
 const productionSettings = {
   kernel: { idle_timeout: 0 },
@@ -29,7 +43,7 @@ export const PROFILES: readonly Profile[] = [
     summary: 'debug logging, foreground, no limits beyond the defaults',
     details:
       'Quick iteration: debug-level logs to stderr (or --log-file), the kernel stays in the foreground.',
-    settings: developmentLogging,
+    settings: { ...developmentLogging, ...provider('openai'), storage: { backend: 'embedded' } },
   },
   {
     name: 'memory-development',
@@ -54,8 +68,10 @@ export const PROFILES: readonly Profile[] = [
   {
     name: 'postgres-prod',
     summary: 'production service settings (guide: PostgreSQL backend; needs LLMSPELL_POSTGRES_URL)',
-    details: 'The production service settings. Prerequisites (guide): PostgreSQL and API keys.',
-    settings: productionSettings,
+    details:
+      'The production service settings with State in PostgreSQL: set LLMSPELL_POSTGRES_URL ' +
+      '(or [storage.postgres] url). Prerequisites (guide): PostgreSQL and API keys.',
+    settings: { ...productionSettings, storage: { backend: 'postgres' } },
   },
   {
     name: 'rag-prod',
@@ -66,26 +82,32 @@ export const PROFILES: readonly Profile[] = [
   {
     name: 'full-local-ollama',
     summary: 'production service settings (guide: local LLM through Ollama)',
-    details: 'The production service settings. Prerequisites (guide): `ollama serve` and local models.',
-    settings: productionSettings,
+    details:
+      'The production service settings; scripts use Ollama at http://localhost:11434 by default ' +
+      '(prerequisites: `ollama serve` and a pulled model, default llama3.2).',
+    settings: { ...productionSettings, ...provider('ollama', { base_url: 'http://localhost:11434' }) },
   },
   {
     name: 'openai-prod',
     summary: 'production service settings (guide: OpenAI backend)',
-    details: 'The production service settings. Prerequisites (guide): OPENAI_API_KEY.',
-    settings: productionSettings,
+    details:
+      'The production service settings; scripts use OpenAI by default (key from OPENAI_API_KEY, model gpt-4o-mini).',
+    settings: { ...productionSettings, ...provider('openai') },
   },
   {
     name: 'claude-prod',
     summary: 'production service settings (guide: Anthropic backend)',
-    details: 'The production service settings. Prerequisites (guide): ANTHROPIC_API_KEY.',
-    settings: productionSettings,
+    details:
+      'The production service settings; scripts use Anthropic by default (key from ANTHROPIC_API_KEY).',
+    settings: { ...productionSettings, ...provider('anthropic') },
   },
   {
     name: 'gemini-prod',
     summary: 'production service settings (guide: Google Gemini backend)',
-    details: 'The production service settings. Prerequisites (guide): a Gemini API key.',
-    settings: productionSettings,
+    details:
+      'The production service settings; scripts use Gemini through Google\'s OpenAI-compatible endpoint ' +
+      '(key from GEMINI_API_KEY). The native Gemini API (generateContent) is not supported yet.',
+    settings: { ...productionSettings, ...provider('gemini') },
   },
 ];
 
