@@ -165,9 +165,10 @@ export class LlmspellDebugSession extends DebugSession {
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): void {
     this.handle(response, async () => {
       if (this.mode) throw new Error('this session already has a debuggee');
-      if (!args.program || typeof args.program !== 'string') throw new Error('launch: "program" is required');
+      if (!args?.program || typeof args.program !== 'string')
+        throw new Error('launch: "program" is required');
       this.mode = 'launch';
-      this.mapper = new PathMapper(parsePathMappings(args.pathMappings));
+      this.mapper = new PathMapper(parsePathMappings(args?.pathMappings));
       const cwd = path.resolve(args.cwd || path.dirname(path.resolve(args.program)));
       const program = path.resolve(cwd, args.program);
       if (!fs.existsSync(program)) throw new Error(`launch: program not found: ${program}`);
@@ -198,7 +199,7 @@ export class LlmspellDebugSession extends DebugSession {
       if (!rt)
         throw new Error('attach: no kernel runtime here (start `llmspell kernel start`, or use launch)');
       this.mode = 'attach';
-      this.mapper = new PathMapper(parsePathMappings(args.pathMappings));
+      this.mapper = new PathMapper(parsePathMappings(args?.pathMappings));
       this.bindRuntime(rt);
       this.sendResponse(response);
     });
