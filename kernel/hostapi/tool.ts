@@ -1,0 +1,299 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { HostModule } from '../runtime/types';
+import { evaluateExpression } from './calculator';
+import { jsonQuery } from './json-query';
+import { HostError, type HostConfig, luaLongString } from './types';
+
+/**
+ * The Tool global. The registry lives in Lua (so tools registered in Lua run in the VM, also when
+ * an agent calls them); builtin tools run here on the main thread through `tool.run`.
+ * Other host modules reach the registry through HOST.tools (spec, exists, invoke).
+ */
+
+export interface BuiltinTool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  run(params: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+}
+
+const obj = (properties: Record<string, unknown>, required: string[]) => ({ type: 'object', properties, required });
+
+/** Resolve `p` inside `root`, following symlinks; refuse anything that ends up outside. */
+export function confine(root: string, p: unknown, tool: string): string {
+  if (typeof p !== 'string' || !p) throw new HostError(`${tool}: 'path' must be a non-empty string`);
+  if (p.includes('\0')) throw new HostError(`${tool}: invalid path`);
+  const realRoot = fs.realpathSync(root);
+  const abs = path.resolve(realRoot, p);
+  const inside = (x: string) => x === realRoot || x.startsWith(realRoot + path.sep);
+  if (!inside(abs)) throw new HostError(`${tool}: path '${p}' is outside the working directory (${realRoot})`);
+  // follow symlinks of the existing part of the path
+  let existing = abs;
+  const rest: string[] = [];
+  while (!fs.existsSync(existing)) {
+    rest.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  const real = path.join(fs.realpathSync(existing), ...rest);
+  if (!inside(real))
+    throw new HostError(`${tool}: path '${p}' leads outside the working directory (${realRoot}) through a link`);
+  return real;
+}
+
+const MAX_READ_BYTES = 10 * 1024 * 1024;
+
+export function builtinTools(config: HostConfig): BuiltinTool[] {
+  const cwd = config.cwd ?? process.cwd();
+  const allowed = config.settings.tools.http_allowed_hosts;
+  const tools: BuiltinTool[] = [
+    {
+      name: 'calculator',
+      description: 'Evaluate an arithmetic expression (+ - * / % ^, parentheses, sqrt, abs, sin, cos, log, ...).',
+      parameters: obj({ expression: { type: 'string', description: 'e.g. "2 * (3 + 4) ^ 2"' } }, ['expression']),
+      run: async (p) => ({ result: evaluateExpression(String(p.expression)) }),
+    },
+    {
+      name: 'json-query',
+      description: 'Select parts of JSON data with a path like ".items[0].name" or ".items[*].id".',
+      parameters: obj(
+        {
+          input: { description: 'JSON text or a table' },
+          query: { type: 'string', description: 'path expression, "." for the whole input' },
+        },
+        ['input', 'query'],
+      ),
+      run: async (p) => {
+        let input = p.input;
+        if (typeof input === 'string') {
+          try {
+            input = JSON.parse(input) as unknown;
+          } catch {
+            throw new HostError('json-query: input is not valid JSON');
+          }
+        }
+        return { result: jsonQuery(input, String(p.query)) };
+      },
+    },
+    {
+      name: 'file-reader',
+      description: 'Read a text file inside the working directory.',
+      parameters: obj({ path: { type: 'string', description: 'relative to the working directory' } }, ['path']),
+      run: async (p) => {
+        const file = confine(cwd, p.path, 'file-reader');
+        let st: fs.Stats;
+        try {
+          st = await fs.promises.stat(file);
+        } catch {
+          throw new HostError(`file-reader: no such file '${String(p.path)}'`);
+        }
+        if (!st.isFile()) throw new HostError(`file-reader: '${String(p.path)}' is not a file`);
+        if (st.size > MAX_READ_BYTES) throw new HostError(`file-reader: '${String(p.path)}' is larger than 10 MB`);
+        return { content: await fs.promises.readFile(file, 'utf8'), size: st.size, path: String(p.path) };
+      },
+    },
+    {
+      name: 'file-writer',
+      description: 'Write (or append to) a text file inside the working directory.',
+      parameters: obj(
+        {
+          path: { type: 'string', description: 'relative to the working directory' },
+          content: { type: 'string' },
+          append: { type: 'boolean', description: 'append instead of replacing' },
+        },
+        ['path', 'content'],
+      ),
+      run: async (p) => {
+        const file = confine(cwd, p.path, 'file-writer');
+        const content = String(p.content);
+        await fs.promises.mkdir(path.dirname(file), { recursive: true });
+        if (p.append === true) await fs.promises.appendFile(file, content);
+        else await fs.promises.writeFile(file, content);
+        return { path: String(p.path), bytes_written: Buffer.byteLength(content) };
+      },
+    },
+  ];
+  if (allowed.length) {
+    tools.push({
+      name: 'http-request',
+      description: `HTTP request to an allowed host (${allowed.join(', ')}).`,
+      parameters: obj(
+        {
+          url: { type: 'string' },
+          method: { type: 'string', description: 'GET (default), POST, PUT, DELETE, ...' },
+          headers: { type: 'object' },
+          body: { type: 'string' },
+        },
+        ['url'],
+      ),
+      run: async (p, signal) => {
+        let url: URL;
+        try {
+          url = new URL(String(p.url));
+        } catch {
+          throw new HostError(`http-request: invalid URL '${String(p.url)}'`);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+          throw new HostError(`http-request: only http and https URLs are allowed`);
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        if (!allowed.includes('*') && !allowed.includes(host) && !allowed.includes(url.host))
+          throw new HostError(`http-request: host '${host}' is not allowed ([tools] http_allowed_hosts)`);
+        const headers: Record<string, string> = {};
+        if (p.headers && typeof p.headers === 'object')
+          for (const [k, v] of Object.entries(p.headers as Record<string, unknown>)) headers[k] = String(v);
+        let res: Response;
+        try {
+          res = await fetch(url, {
+            method: typeof p.method === 'string' ? p.method.toUpperCase() : 'GET',
+            headers,
+            body: typeof p.body === 'string' ? p.body : undefined,
+            signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
+          });
+        } catch (err) {
+          throw new HostError(`http-request: ${url.href} failed: ${(err as Error).message}`);
+        }
+        const body = await res.text();
+        return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body };
+      },
+    });
+  }
+  return tools;
+}
+
+export function toolLua(builtins: BuiltinTool[]): string {
+  const specs = JSON.stringify(builtins.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })));
+  return String.raw`
+local HOST = ...
+local level = HOST.level
+local function fail(msg) error(msg, level()) end
+local tools = {}
+for _, s in ipairs(HOST.json_decode(${luaLongString(specs)}, false)) do
+  tools[s.name] = { name = s.name, description = s.description, parameters = s.parameters, source = 'builtin' }
+end
+
+local function names()
+  local n = {}
+  for k in pairs(tools) do n[#n + 1] = k end
+  table.sort(n)
+  return n
+end
+
+local JSON_TYPES = {
+  string = function(v) return type(v) == 'string' end,
+  number = function(v) return type(v) == 'number' end,
+  integer = function(v) return math.type(v) == 'integer' end,
+  boolean = function(v) return type(v) == 'boolean' end,
+  object = function(v) return type(v) == 'table' end,
+  array = function(v) return type(v) == 'table' end,
+}
+
+local function check_params(t, params)
+  local schema = t.parameters
+  if type(schema) ~= 'table' then return end
+  if type(schema.required) == 'table' then
+    for _, r in ipairs(schema.required) do
+      if params[r] == nil then fail("tool '" .. t.name .. "': missing required parameter '" .. tostring(r) .. "'") end
+    end
+  end
+  if type(schema.properties) == 'table' then
+    for k, prop in pairs(schema.properties) do
+      local v = params[k]
+      local check = type(prop) == 'table' and JSON_TYPES[prop.type]
+      if v ~= nil and check and not check(v) then
+        fail("tool '" .. t.name .. "': parameter '" .. k .. "' must be " .. prop.type .. ', got ' .. type(v))
+      end
+    end
+  end
+end
+
+local function get(name)
+  if type(name) ~= 'string' then fail('tool name must be a string, got ' .. type(name)) end
+  local t = tools[name]
+  if not t then fail("unknown tool '" .. name .. "' (registered: " .. table.concat(names(), ', ') .. ')') end
+  return t
+end
+
+local function invoke(name, params)
+  local t = get(name)
+  if params == nil then params = {} end
+  if type(params) ~= 'table' then fail("tool '" .. name .. "': parameters must be a table, got " .. type(params)) end
+  check_params(t, params)
+  if t.fn then return t.fn(params) end
+  return HOST.call('tool.run', { name = name, params = params }).result
+end
+
+HOST.tools = {
+  exists = function(name) return tools[name] ~= nil end,
+  spec = function(name)
+    local t = get(name)
+    return { name = t.name, description = t.description, parameters = t.parameters }
+  end,
+  invoke = invoke,
+}
+
+Tool = {}
+
+function Tool.list()
+  return setmetatable(names(), HOST.ARRAY)
+end
+
+function Tool.exists(name)
+  return type(name) == 'string' and tools[name] ~= nil
+end
+
+function Tool.get_info(name)
+  local t = type(name) == 'string' and tools[name]
+  if not t then return nil end
+  return { name = t.name, description = t.description, parameters = t.parameters, source = t.source }
+end
+
+function Tool.execute(name, params)
+  return invoke(name, params)
+end
+
+function Tool.register(name, spec, description)
+  if type(name) ~= 'string' or not name:match('^[%w_%-]+$') then
+    fail('Tool.register: the name must be letters, digits, _ or - (got ' .. tostring(name) .. ')')
+  end
+  local fn, params
+  if type(spec) == 'function' then
+    fn = spec
+  elseif type(spec) == 'table' then
+    fn = spec.handler or spec.execute or spec.fn or spec[1]
+    params = spec.parameters or spec.schema
+    description = description or spec.description
+    if params ~= nil and type(params) ~= 'table' then fail('Tool.register: parameters must be a table (a JSON schema)') end
+  end
+  if type(fn) ~= 'function' then
+    fail('Tool.register expects a function or a table with a handler function')
+  end
+  if description ~= nil and type(description) ~= 'string' then fail('Tool.register: description must be a string') end
+  tools[name] = {
+    name = name,
+    description = description or '',
+    parameters = params or { type = 'object', properties = {} },
+    fn = fn,
+    source = 'lua',
+  }
+  return true
+end
+`;
+}
+
+export function toolModule(config: HostConfig): HostModule {
+  const builtins = builtinTools(config);
+  const byName = new Map(builtins.map((t) => [t.name, t]));
+  return {
+    name: 'tool',
+    lua: toolLua(builtins),
+    handlers: {
+      'tool.run': async (args, ctx) => {
+        const { name, params } = (args ?? {}) as { name?: string; params?: unknown };
+        const tool = byName.get(String(name));
+        if (!tool) throw new HostError(`unknown builtin tool '${String(name)}'`);
+        const p = params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+        return { result: await tool.run(p, ctx.signal) };
+      },
+    },
+  };
+}
