@@ -146,8 +146,16 @@ export class PostgresState implements StateBackend {
 
   private ensureReady(): Promise<void> {
     this.ready ??= (async () => {
-      if (this.cfg.auto_migrate) await migratePostgres(this.getPool(), this.cfg.enforce_tenant_isolation);
-      else {
+      if (this.cfg.auto_migrate) {
+        try {
+          await migratePostgres(this.getPool(), this.cfg.enforce_tenant_isolation);
+        } catch (err) {
+          const cause = (err as { cause?: unknown }).cause ?? err;
+          if (isConnectionError(cause))
+            throw new HostError(`State: cannot reach PostgreSQL at ${this.where()}: ${(cause as Error).message}`);
+          throw err;
+        }
+      } else {
         const ok = await this.tx(async (c) => {
           const r = await c.query(`SELECT to_regclass($1) AS t`, [STATE_TABLE]);
           return r.rows[0]?.t !== null;
@@ -232,7 +240,12 @@ export class PostgresState implements StateBackend {
 
 /** Apply pending migrations (idempotent, serialized by an advisory lock). Returns the versions applied. */
 export async function migratePostgres(pool: Pool, isolation: boolean): Promise<number[]> {
-  const client = await pool.connect();
+  let client: PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw new HostError(`State: PostgreSQL migration failed: ${(err as Error).message}`, { cause: err });
+  }
   const applied: number[] = [];
   try {
     await client.query('BEGIN');
@@ -256,6 +269,6 @@ export async function migratePostgres(pool: Pool, isolation: boolean): Promise<n
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();
-    throw new HostError(`State: PostgreSQL migration failed: ${(err as Error).message}`);
+    throw new HostError(`State: PostgreSQL migration failed: ${(err as Error).message}`, { cause: err });
   }
 }

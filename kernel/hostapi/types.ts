@@ -29,8 +29,8 @@ export const silentHostLogger: HostLogger = {
 
 /** An error whose message is shown to the Lua script as is. */
 export class HostError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'HostError';
   }
 }
