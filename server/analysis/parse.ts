@@ -1,5 +1,6 @@
 import * as luaparse from 'luaparse';
 import type { Span, SyntaxErrorInfo } from './types';
+import type { WalkCache } from './walkCache';
 
 export type Chunk = luaparse.Chunk;
 export type Node = luaparse.Node;
@@ -169,6 +170,8 @@ export interface ParseState {
   comments: luaparse.Comment[];
   /** a state is used once: reparse moves its nodes */
   consumed?: boolean;
+  /** the scope walk per top-level statement (resolve.ts), for the next version */
+  walk?: WalkCache;
 }
 
 type Ranged = { range?: [number, number] };

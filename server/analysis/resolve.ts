@@ -7,6 +7,16 @@ import {
 } from './annotations';
 import { LineIndex } from './lineIndex';
 import { parseLua, reparse, spanOf, type Attribute, type ParseState } from './parse';
+import {
+  docKey,
+  newInputs,
+  replay,
+  snapshot,
+  type Effect,
+  type Segment,
+  type SegmentInputs,
+  type WalkCache,
+} from './walkCache';
 import type {
   AnalysisDiagnostic,
   ApiClass,
@@ -75,6 +85,23 @@ class Scope {
   }
 }
 
+/** Spans created while a top-level statement is recorded (see walkCache.ts). */
+let spanSink: Span[] | undefined;
+
+/** `spanOf`, registering the new span with the statement being recorded. */
+function sp(node: { type: string }): Span {
+  const s = spanOf(node);
+  if (spanSink) spanSink.push(s);
+  return s;
+}
+
+/** A new span, registered like `sp`. */
+function mk(start: number, end: number): Span {
+  const s = { start, end };
+  if (spanSink) spanSink.push(s);
+  return s;
+}
+
 export function exprChain(e: Expr | null | undefined): ChainItem[] | undefined {
   if (!e) return undefined;
   switch (e.type) {
@@ -120,7 +147,7 @@ function requireModule(e: Expr | undefined): { module: string; span: Span } | un
   const raw = (a as { raw: string }).raw;
   const m = /^(['"])(.*)\1$/s.exec(raw) ?? /^\[=*\[(.*)\]=*\]$/s.exec(raw);
   const module = m ? m[m.length - 1] : raw;
-  return { module, span: spanOf(a) };
+  return { module, span: sp(a) };
 }
 
 function initOf(e: Expr | undefined): InitInfo | undefined {
@@ -199,13 +226,31 @@ export interface AnalyzeOptions {
   previous?: ParseState;
 }
 
+/** The statement being recorded for the walk cache (see walkCache.ts). */
+interface Recorder {
+  start: number;
+  line: number;
+  defBase: number;
+  inputs: SegmentInputs;
+  effects: Effect[];
+  topVisible: Span[];
+  ats: Extract<InitInfo, { kind: 'chain' }>[];
+  createdFields: Set<FieldDef>;
+  paramsSet: Set<Definition>;
+  spans: Span[];
+}
+
+const byStart = (a: Occurrence, b: Occurrence) => a.span.start - b.span.start;
+
 /** Parse and resolve one file. Pure and synchronous; never throws on any input. */
 export function analyzeFile(uri: string, text: string, opts: AnalyzeOptions = {}): FileAnalysis {
   const parsed = (opts.previous && reparse(text, opts.previous)) || parseLua(text);
-  const w = new Walker(uri, text, parsed.comments, opts);
+  const caching = !!(opts.keepParseState && parsed.state);
+  const w = new Walker(uri, text, parsed.comments, opts, caching, opts.previous?.walk);
   w.run(parsed.chunk);
   const fa = w.result(parsed.errors, parsed.attributes);
   if (opts.keepParseState) fa.parseState = parsed.state;
+  if (parsed.state) parsed.state.walk = w.walkCache();
   for (const a of parsed.attributes) {
     const occ = fa.occurrences.find(
       (o) => o.isDeclaration && o.span.end <= a.span.start && a.span.start - o.span.end < 8,
@@ -244,17 +289,195 @@ class Walker {
   symbolStack: DocSymbol[][] = [[]];
   fnStack: number[] = [-1];
   scope: Scope;
+  topScope: Scope;
+  /** the walk cache being built (open documents) and the previous version's */
+  private readonly segments: Map<Stmt, Segment> | undefined;
+  private readonly prev: WalkCache | undefined;
+  private rec: Recorder | undefined;
+  private remap: Int32Array | undefined;
 
   constructor(
     readonly uri: string,
     readonly text: string,
     comments: lp.Comment[],
     opts: AnalyzeOptions,
+    caching = false,
+    prev?: WalkCache,
   ) {
     this.lines = new LineIndex(text);
-    this.scope = new Scope(undefined, text.length);
+    this.scope = this.topScope = new Scope(undefined, text.length);
     this.nodeSpans = opts.keepNodeSpans ? [] : undefined;
     this.collectComments(comments);
+    if (caching) this.segments = new Map();
+    if (caching && prev && prev.isMeta === this.isMeta && prev.keepNodeSpans === !!this.nodeSpans) {
+      this.prev = prev;
+      this.remap = new Int32Array(prev.defCount).fill(-1);
+    }
+  }
+
+  walkCache(): WalkCache | undefined {
+    return this.segments
+      ? {
+          segments: this.segments,
+          defCount: this.defs.length,
+          isMeta: this.isMeta,
+          keepNodeSpans: !!this.nodeSpans,
+        }
+      : undefined;
+  }
+
+  // ---- the walk cache ----------------------------------------------------------------------
+
+  /** Scope lookup; a lookup that leaves the recorded statement is one of its inputs. */
+  private local(name: string): Definition | undefined {
+    const d = this.scope.lookup(name);
+    const r = this.rec;
+    if (r && (!d || d.id < r.defBase) && !r.inputs.locals.has(name)) r.inputs.locals.set(name, d);
+    return d;
+  }
+
+  private global(name: string): Definition | undefined {
+    const d = this.globals.get(name);
+    const r = this.rec;
+    if (r && (!d || d.id < r.defBase) && !r.inputs.globals.has(name)) r.inputs.globals.set(name, d);
+    return d;
+  }
+
+  /** Defined before the statement being recorded. */
+  private isOuter(d: Definition): boolean {
+    return this.rec !== undefined && d.id < this.rec.defBase;
+  }
+
+  private effect(e: Effect): void {
+    if (e.k === 'params') this.rec?.paramsSet.add(e.def);
+    this.rec?.effects.push(e);
+  }
+
+  private createdHere(d: Definition, name: string): boolean {
+    const f = d.fields.get(name);
+    return !!f && !!this.rec?.createdFields.has(f);
+  }
+
+  private fieldCreated(base: Definition, field: FieldDef): void {
+    if (!this.rec || !this.isOuter(base)) return;
+    this.effect({ k: 'fieldNew', def: base, field });
+    this.rec.createdFields.add(field);
+  }
+
+  private initOf(e: Expr | undefined): InitInfo | undefined {
+    const i = initOf(e);
+    if (this.rec && i?.kind === 'chain' && i.at !== undefined) this.rec.ats.push(i);
+    return i;
+  }
+
+  /** Walk a top-level statement, or replay its segment from the previous version. */
+  private topStatement(s: Stmt): void {
+    const segments = this.segments;
+    if (!segments) return this.statement(s);
+    const start = spanOf(s).start;
+    const line = this.lines.lineOf(start);
+    const old = this.prev?.segments.get(s);
+    if (old && this.remap) {
+      const replayed = replay(
+        old,
+        {
+          text: this.text,
+          defs: this.defs,
+          occurrences: this.occurrences,
+          diags: this.diags,
+          folds: this.folds,
+          calls: this.calls,
+          functions: this.functions,
+          requires: this.requires,
+          nodeSpans: this.nodeSpans,
+          memberUses: this.memberUses,
+          topSymbols: this.symbolStack[0],
+          topLookup: (name) => this.topScope.lookup(name),
+          topNames: this.topScope.names,
+          globals: this.globals,
+          docAt: (l) => this.docByEndLine.get(l),
+          remap: this.remap,
+        },
+        start,
+        line,
+      );
+      if (replayed) {
+        if (old.moduleReturn) this.moduleReturn = old.moduleReturn.value;
+        segments.set(s, old);
+        return;
+      }
+    }
+    const rec: Recorder = {
+      start,
+      line,
+      defBase: this.defs.length,
+      inputs: newInputs(),
+      effects: [],
+      topVisible: [],
+      ats: [],
+      createdFields: new Set(),
+      paramsSet: new Set(),
+      spans: [],
+    };
+    const at = {
+      occ: this.occurrences.length,
+      diags: this.diags.length,
+      folds: this.folds.length,
+      calls: this.calls.length,
+      fns: this.functions.length,
+      reqs: this.requires.length,
+      nodes: this.nodeSpans?.length ?? 0,
+      uses: this.memberUses.length,
+      syms: this.symbolStack[0].length,
+    };
+    const mr = this.moduleReturn;
+    this.rec = rec;
+    spanSink = rec.spans;
+    try {
+      this.statement(s);
+    } finally {
+      this.rec = undefined;
+      spanSink = undefined;
+    }
+    const occ = this.occurrences.slice(at.occ).sort(byStart);
+    for (let i = 0; i < occ.length; i++) this.occurrences[at.occ + i] = occ[i];
+    const defs = this.defs.slice(rec.defBase);
+    const seg: Segment = {
+      start,
+      line,
+      defBase: rec.defBase,
+      fnBase: at.fns,
+      defs,
+      snapRefs: [],
+      snapReads: [],
+      snapFields: [],
+      snapParams: [],
+      fieldSnaps: [],
+      occurrences: occ,
+      diags: this.diags.slice(at.diags),
+      folds: this.folds.slice(at.folds),
+      calls: this.calls.slice(at.calls),
+      functions: this.functions.slice(at.fns),
+      requires: this.requires.slice(at.reqs),
+      nodeSpans: this.nodeSpans?.slice(at.nodes) ?? [],
+      memberUses: this.memberUses.slice(at.uses),
+      symbols: this.symbolStack[0].slice(at.syms),
+      spans: rec.spans,
+      ats: rec.ats,
+      topVisible: rec.topVisible,
+      docHolders: [],
+      moduleReturn:
+        this.moduleReturn !== mr && this.moduleReturn
+          ? {
+              value: this.moduleReturn,
+              def: this.moduleReturn.defId !== undefined ? this.defs[this.moduleReturn.defId] : undefined,
+            }
+          : undefined,
+      inputs: rec.inputs,
+      effects: rec.effects,
+    };
+    snapshot(seg, [...rec.createdFields]);
+    segments.set(s, seg);
   }
 
   private collectComments(comments: lp.Comment[]): void {
@@ -324,11 +547,34 @@ class Walker {
 
   private docFor(node: { type: string }): DocBlock | undefined {
     const line = this.lines.lineOf(spanOf(node).start);
-    return this.docByEndLine.get(line - 1);
+    const doc = this.docByEndLine.get(line - 1);
+    const r = this.rec;
+    if (r) r.inputs.docs.push({ relLine: line - 1 - r.line, doc, key: docKey(doc, r.start, this.text) });
+    return doc;
   }
 
   run(chunk: lp.Chunk): void {
-    this.block(chunk.body, this.text.length);
+    // the top-level block, as `block` does, one statement at a time for the walk cache
+    const body = chunk.body;
+    const saved = this.scope;
+    this.scope = this.topScope = new Scope(saved, this.text.length);
+    let terminated: string | undefined;
+    let reported = false;
+    for (const s of body) {
+      if (terminated && !reported) {
+        reported = true;
+        this.diags.push({
+          code: 'unreachable-code',
+          message: `Unreachable code (after ${terminated}).`,
+          span: { start: spanOf(s).start, end: spanOf(body[body.length - 1]).end },
+          severity: 'hint',
+          unnecessary: true,
+        });
+      }
+      this.topStatement(s);
+      if (!terminated) terminated = this.terminates(s);
+    }
+    this.scope = saved;
     // attach member uses to fields seen anywhere in the file
     for (const u of this.memberUses) {
       const f = this.defs[u.defId].fields.get(u.name);
@@ -337,7 +583,8 @@ class Walker {
   }
 
   result(errors: SyntaxErrorInfo[], attributes: Attribute[]): FileAnalysis {
-    this.occurrences.sort((a, b) => a.span.start - b.span.start);
+    // with the walk cache, each statement's occurrences are sorted (and statements are in order)
+    if (!this.segments) this.occurrences.sort(byStart);
     this.finishUnused();
     this.finishClasses();
     return {
@@ -462,9 +709,9 @@ class Walker {
     fullSpan: Span,
     visibleFrom: number,
   ): Definition {
-    const span = spanOf(id);
+    const span = sp(id);
     if (id.name !== '_' && !id.name.startsWith('_') && kind !== 'self') {
-      const prev = this.scope.lookup(id.name);
+      const prev = this.local(id.name);
       if (prev && prev.visible && kind !== 'parameter') {
         this.diags.push({
           code: 'redefined-local',
@@ -475,20 +722,26 @@ class Walker {
         });
       }
     }
-    const d = this.newDef(id.name, kind, span, fullSpan, { start: visibleFrom, end: this.scope.end });
+    const d = this.newDef(id.name, kind, span, fullSpan, mk(visibleFrom, this.scope.end));
     this.scope.names.set(id.name, d);
+    if (this.rec && this.scope === this.topScope) {
+      this.rec.effects.push({ k: 'scope', name: id.name, def: d });
+      if (d.visible) this.rec.topVisible.push(d.visible);
+    }
     return d;
   }
 
   private defineGlobal(name: string, span: Span, fullSpan: Span, isFunction: boolean): Definition {
-    const existing = this.globals.get(name);
+    const existing = this.global(name);
     if (existing) {
       existing.refs.push(span);
+      if (this.isOuter(existing)) this.effect({ k: 'ref', def: existing, span, read: false });
       this.occurrences.push({ span, defId: existing.id, global: name, isDeclaration: false, isCall: false });
       return existing;
     }
     const d = this.newDef(name, isFunction ? 'globalFunction' : 'global', span, fullSpan);
     this.globals.set(name, d);
+    if (this.rec) this.rec.effects.push({ k: 'global', name, def: d });
     return d;
   }
 
@@ -511,12 +764,12 @@ class Walker {
     let terminated: string | undefined;
     for (const s of body) {
       if (terminated) {
-        const span = spanOf(s);
+        const span = sp(s);
         const last = spanOf(body[body.length - 1]);
         this.diags.push({
           code: 'unreachable-code',
           message: `Unreachable code (after ${terminated}).`,
-          span: { start: span.start, end: last.end },
+          span: mk(span.start, last.end),
           severity: 'hint',
           unnecessary: true,
         });
@@ -554,7 +807,7 @@ class Walker {
   }
 
   private statement(s: Stmt): void {
-    const span = spanOf(s);
+    const span = sp(s);
     if (this.nodeSpans && SPAN_NODE_TYPES.has(s.type)) this.nodeSpans.push(span);
     switch (s.type) {
       case 'LocalStatement':
@@ -572,14 +825,11 @@ class Walker {
         if (this.fnStack.length === 1 && s.arguments.length === 1) {
           const a = s.arguments[0];
           if (a.type === 'Identifier') {
-            const d = this.scope.lookup(a.name) ?? this.globals.get(a.name);
+            const d = this.local(a.name) ?? this.global(a.name);
             this.moduleReturn = { defId: d?.id, init: d?.init };
-          } else this.moduleReturn = { init: initOf(a) };
+          } else this.moduleReturn = { init: this.initOf(a) };
           if (a.type === 'TableConstructorExpression') {
-            const d = this.newDef('(module)', 'local', spanOf(a), spanOf(a), {
-              start: span.end,
-              end: span.end,
-            });
+            const d = this.newDef('(module)', 'local', sp(a), sp(a), mk(span.end, span.end));
             d.reads = 1;
             this.occurrences.pop();
             this.tableFields(d, a);
@@ -590,7 +840,7 @@ class Walker {
       case 'IfStatement':
         this.fold(span);
         for (const c of s.clauses) {
-          if (this.nodeSpans) this.nodeSpans.push(spanOf(c));
+          if (this.nodeSpans) this.nodeSpans.push(sp(c));
           if (c.type !== 'ElseClause') this.expr(c.condition);
           this.fold(spanOf(c));
           this.block(c.body, spanOf(c).end);
@@ -656,7 +906,7 @@ class Walker {
       this.diags.push({
         code: 'count-down-loop',
         message: `This loop runs zero times: ${a} > ${b} with the default step 1. Did you mean \`${a}, ${b}, -1\`?`,
-        span: { start: spanOf(s.start).start, end: spanOf(s.end).end },
+        span: mk(spanOf(s.start).start, spanOf(s.end).end),
         severity: 'warning',
       });
     }
@@ -670,7 +920,7 @@ class Walker {
         this.diags.push({
           code: 'unbalanced-assignments',
           message: `Only ${vars} variable(s) but ${init.length} values: the extra values are discarded.`,
-          span: { start: spanOf(extra).start, end: spanOf(init[init.length - 1]).end },
+          span: mk(spanOf(extra).start, spanOf(init[init.length - 1]).end),
           severity: 'warning',
         });
       }
@@ -693,7 +943,7 @@ class Walker {
     s.variables.forEach((v, i) => {
       const d = this.declareLocal(v, 'local', span, span.end);
       const init = s.init[i];
-      d.init = initOf(init);
+      d.init = this.initOf(init);
       if (i === 0) d.doc = doc;
       if (init?.type === 'FunctionDeclaration') {
         const p = paramsOf(init, doc);
@@ -732,17 +982,22 @@ class Walker {
   private tableFields(d: Definition, t: lp.TableConstructorExpression): void {
     for (const f of t.fields) {
       if (f.type === 'TableKeyString') {
-        const span = spanOf(f.key);
+        const span = sp(f.key);
         const fn = f.value.type === 'FunctionDeclaration' ? paramsOf(f.value, undefined) : undefined;
-        if (!d.fields.has(f.key.name)) {
-          d.fields.set(f.key.name, {
+        const has = d.fields.has(f.key.name);
+        if (this.isOuter(d) && !this.createdHere(d, f.key.name))
+          this.rec?.inputs.fieldChecks.push([d, f.key.name, has]);
+        if (!has) {
+          const field: FieldDef = {
             name: f.key.name,
             span,
             isFunction: !!fn,
             params: fn?.params,
             isVararg: fn?.vararg,
             refs: [span],
-          });
+          };
+          d.fields.set(f.key.name, field);
+          this.fieldCreated(d, field);
         }
         this.occurrences.push({
           span,
@@ -762,18 +1017,19 @@ class Walker {
     s.variables.forEach((v, i) => {
       const init = s.init[i];
       if (v.type === 'Identifier') {
-        const vspan = spanOf(v);
-        const local = this.scope.lookup(v.name);
+        const vspan = sp(v);
+        const local = this.local(v.name);
         if (local) {
           local.refs.push(vspan);
+          if (this.isOuter(local)) this.effect({ k: 'ref', def: local, span: vspan, read: false });
           this.occurrences.push({ span: vspan, defId: local.id, isDeclaration: false, isCall: false });
           if (init?.type === 'TableConstructorExpression') this.tableFields(local, init);
           return;
         }
-        const isNew = !this.globals.has(v.name);
+        const isNew = !this.global(v.name);
         const d = this.defineGlobal(v.name, vspan, span, init?.type === 'FunctionDeclaration');
         if (isNew) {
-          d.init = initOf(init);
+          d.init = this.initOf(init);
           d.doc = doc;
           if (init?.type === 'FunctionDeclaration') {
             const p = paramsOf(init, doc);
@@ -816,7 +1072,7 @@ class Walker {
     doc: DocBlock | undefined,
     fn?: lp.FunctionDeclaration,
   ): void {
-    const nameSpan = spanOf(v.identifier);
+    const nameSpan = sp(v.identifier);
     const chain = exprChain(v.base);
     const occ: Occurrence = {
       span: nameSpan,
@@ -826,13 +1082,17 @@ class Walker {
     };
     this.occurrences.push(occ);
     if (v.base.type !== 'Identifier') return;
-    const base = this.scope.lookup(v.base.name) ?? this.globals.get(v.base.name);
+    const base = this.local(v.base.name) ?? this.global(v.base.name);
     if (!base) return;
     occ.baseDefId = base.id;
     const name = v.identifier.name;
     const existing = base.fields.get(name);
+    const outer = this.isOuter(base);
+    if (outer && !(existing && this.rec?.createdFields.has(existing)))
+      this.rec?.inputs.fieldChecks.push([base, name, !!existing]);
     if (existing) {
       existing.refs.push(nameSpan);
+      if (outer) this.effect({ k: 'fieldRef', def: base, name, span: nameSpan });
       return;
     }
     const f = fn ?? (init?.type === 'FunctionDeclaration' ? init : undefined);
@@ -843,7 +1103,7 @@ class Walker {
       params = v.indexer === ':' ? [{ name: 'self' }, ...p.params] : p.params;
       vararg = p.vararg;
     }
-    base.fields.set(name, {
+    const field: FieldDef = {
       name,
       span: nameSpan,
       isFunction: !!f,
@@ -851,7 +1111,9 @@ class Walker {
       isVararg: vararg,
       doc,
       refs: [nameSpan],
-    });
+    };
+    base.fields.set(name, field);
+    this.fieldCreated(base, field);
   }
 
   // ---- functions ---------------------------------------------------------------------------
@@ -860,27 +1122,28 @@ class Walker {
     this.fold(span);
     const doc = isStatement ? this.docFor(fn) : undefined;
     let name = '(anonymous)';
-    let nameSpan = { start: span.start, end: Math.min(span.end, span.start + 8) };
+    let nameSpan = mk(span.start, Math.min(span.end, span.start + 8));
     let defId: number | undefined;
     let symbolKind: SymbolKindName = 'function';
     let isMethod = false;
     const id = fn.identifier;
     if (id?.type === 'Identifier') {
       name = id.name;
-      nameSpan = spanOf(id);
+      nameSpan = sp(id);
       if (fn.isLocal) {
         const d = this.declareLocal(id, 'localFunction', span, nameSpan.start);
         d.doc = doc;
         d.init = { kind: 'function' };
         defId = d.id;
       } else {
-        const local = this.scope.lookup(id.name);
+        const local = this.local(id.name);
         if (local) {
           local.refs.push(nameSpan);
+          if (this.isOuter(local)) this.effect({ k: 'ref', def: local, span: nameSpan, read: false });
           this.occurrences.push({ span: nameSpan, defId: local.id, isDeclaration: false, isCall: false });
           defId = local.id;
         } else {
-          const isNew = !this.globals.has(id.name);
+          const isNew = !this.global(id.name);
           const d = this.defineGlobal(id.name, nameSpan, span, true);
           if (isNew) {
             d.doc = doc;
@@ -890,16 +1153,23 @@ class Walker {
         }
       }
       const p = paramsOf(fn, doc);
-      if (defId !== undefined && !this.defs[defId].params) {
-        this.defs[defId].params = p.params;
-        this.defs[defId].isVararg = p.vararg;
+      const target = defId !== undefined ? this.defs[defId] : undefined;
+      if (target) {
+        const outer = this.isOuter(target);
+        if (outer && !this.rec?.paramsSet.has(target))
+          this.rec?.inputs.paramChecks.push([target, target.params !== undefined]);
+        if (!target.params) {
+          target.params = p.params;
+          target.isVararg = p.vararg;
+          if (outer) this.effect({ k: 'params', def: target, params: p.params, vararg: p.vararg });
+        }
       }
     } else if (id?.type === 'MemberExpression') {
       this.expr(id.base);
       this.memberTarget(id, undefined, doc, fn);
       const chain = exprChain(id) ?? [];
       name = chain.map((c, i) => (i === 0 ? c.name : c.sep + c.name)).join('');
-      nameSpan = spanOf(id.identifier);
+      nameSpan = sp(id.identifier);
       isMethod = id.indexer === ':';
       symbolKind = isMethod ? 'method' : 'function';
     }
@@ -921,7 +1191,7 @@ class Walker {
     this.fnStack.push(fnInfo.id);
     this.symbolStack.push(sym ? sym.children : []);
     if (isMethod) {
-      const selfDef = this.newDef('self', 'self', nameSpan, span, { start: nameSpan.end, end: span.end });
+      const selfDef = this.newDef('self', 'self', nameSpan, span, mk(nameSpan.end, span.end));
       this.occurrences.pop();
       selfDef.refs = [];
       selfDef.reads = 1;
@@ -942,7 +1212,7 @@ class Walker {
             fields: [],
             aliases: [],
             type: pd.type,
-            span: pd ? spanOf(p) : spanOf(p),
+            span: pd ? sp(p) : sp(p),
           };
       }
     }
@@ -960,14 +1230,15 @@ class Walker {
    */
   private expr(e: Expr | null | undefined): ChainItem[] | undefined {
     if (!e) return undefined;
-    if (this.nodeSpans && SPAN_NODE_TYPES.has(e.type)) this.nodeSpans.push(spanOf(e));
+    if (this.nodeSpans && SPAN_NODE_TYPES.has(e.type)) this.nodeSpans.push(sp(e));
     switch (e.type) {
       case 'Identifier': {
-        const span = spanOf(e);
-        const d = this.scope.lookup(e.name) ?? this.globals.get(e.name);
+        const span = sp(e);
+        const d = this.local(e.name) ?? this.global(e.name);
         if (d) {
           d.refs.push(span);
           d.reads++;
+          if (this.isOuter(d)) this.effect({ k: 'ref', def: d, span, read: true });
           this.occurrences.push({
             span,
             defId: d.id,
@@ -982,7 +1253,7 @@ class Walker {
       }
       case 'MemberExpression': {
         const chain = this.expr(e.base);
-        const span = spanOf(e.identifier);
+        const span = sp(e.identifier);
         const occ: Occurrence = {
           span,
           member: chain ? { chain, name: e.identifier.name, sep: e.indexer } : undefined,
@@ -991,7 +1262,7 @@ class Walker {
         };
         this.occurrences.push(occ);
         if (e.base.type === 'Identifier') {
-          const d = this.scope.lookup(e.base.name) ?? this.globals.get(e.base.name);
+          const d = this.local(e.base.name) ?? this.global(e.base.name);
           if (d) {
             occ.baseDefId = d.id;
             this.memberUses.push({ defId: d.id, name: e.identifier.name, span });
@@ -1009,18 +1280,18 @@ class Walker {
         const chain = this.expr(e.base);
         const args = callArgs(e);
         for (const a of args) this.expr(a);
-        const span = spanOf(e);
+        const span = sp(e);
         const req = requireModule(e);
         if (req) this.requires.push(req);
         if (chain) {
-          const baseSpan = e.base.type === 'MemberExpression' ? spanOf(e.base.identifier) : spanOf(e.base);
+          const baseSpan = e.base.type === 'MemberExpression' ? sp(e.base.identifier) : sp(e.base);
           const occ = this.findOccurrenceAt(baseSpan.start);
           if (occ) occ.isCall = true;
           const last = args[args.length - 1];
           this.calls.push({
             nameSpan: baseSpan,
             chain,
-            args: args.map(spanOf),
+            args: args.map((a) => sp(a)),
             argIsMulti: !!last && (isCall(last) || last.type === 'VarargLiteral'),
             callerFn: this.fnStack[this.fnStack.length - 1],
             span,
@@ -1032,7 +1303,7 @@ class Walker {
         return [...chain.slice(0, -1), { ...last, called: true }];
       }
       case 'FunctionDeclaration':
-        this.functionExpr(e, spanOf(e), false);
+        this.functionExpr(e, sp(e), false);
         return undefined;
       case 'TableConstructorExpression':
         this.fold(spanOf(e));
