@@ -36,16 +36,48 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   return best;
 }
 
-function paramCheck(project: Project, fa: FileAnalysis, call: CallSite): AnalysisDiagnostic | undefined {
+/**
+ * A key for what a call's callee evaluates to: the head identifier's resolution and the chain.
+ * Undefined when the head is not an identifier occurrence (then evalChain searches by scope).
+ */
+function calleeKey(fa: FileAnalysis, call: CallSite): string | undefined {
+  const head = call.chain[0];
+  const occ = occurrenceAt(fa, call.span.start);
+  if (!occ || occ.member || fa.text.slice(occ.span.start, occ.span.end) !== head.name) return undefined;
+  let k = occ.defId !== undefined ? `#${occ.defId}` : `@${head.name}`;
+  for (let i = 0; i < call.chain.length; i++) {
+    const c = call.chain[i];
+    k += `${c.sep}${c.name}${c.called && i < call.chain.length - 1 ? '()' : ''}`;
+  }
+  return k;
+}
+
+/** Callee signatures by `calleeKey`, for one diagnostics pass (the project does not change during it). */
+type CalleeMemo = Map<string, ApiMember | undefined>;
+
+function calleeInfo(project: Project, fa: FileAnalysis, call: CallSite, memo: CalleeMemo): ApiMember | undefined {
+  const key = calleeKey(fa, call);
+  if (key !== undefined && memo.has(key)) return memo.get(key);
   const last = call.chain[call.chain.length - 1];
   const calleeChain = [...call.chain.slice(0, -1), { ...last, called: false }];
-  const v = project.evalChain(fa, calleeChain, call.span.start, 0, call.span.start);
-  const info: ApiMember | undefined = v.info;
+  const info = project.evalChain(fa, calleeChain, call.span.start, 0, call.span.start).info;
+  if (key !== undefined) memo.set(key, info);
+  return info;
+}
+
+function paramCheck(
+  project: Project,
+  fa: FileAnalysis,
+  call: CallSite,
+  memo: CalleeMemo,
+): AnalysisDiagnostic | undefined {
+  const last = call.chain[call.chain.length - 1];
+  const info = calleeInfo(project, fa, call, memo);
   if (!info?.params || (info.kind !== 'function' && info.kind !== 'method')) return undefined;
   let params = info.params;
   const sep = last.sep;
   if (sep === ':' && info.kind === 'function') params = params.slice(1);
-  if (sep !== ':' && info.kind === 'method' && calleeChain.length > 1) params = [{ name: 'self' }, ...params];
+  if (sep !== ':' && info.kind === 'method' && call.chain.length > 1) params = [{ name: 'self' }, ...params];
   const vararg = info.isVararg || params.some((p) => p.name === '...');
   const fixed = params.filter((p) => p.name !== '...');
   let required = 0;
@@ -108,8 +140,9 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
         data: { name: o.global, suggestion },
       });
     }
+    const memo: CalleeMemo = new Map();
     for (const c of fa.calls) {
-      const d = paramCheck(project, fa, c);
+      const d = paramCheck(project, fa, c, memo);
       if (d) out.push(d);
     }
   }
