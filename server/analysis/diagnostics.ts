@@ -55,7 +55,12 @@ function calleeKey(fa: FileAnalysis, call: CallSite): string | undefined {
 /** Callee signatures by `calleeKey`, for one diagnostics pass (the project does not change during it). */
 type CalleeMemo = Map<string, ApiMember | undefined>;
 
-function calleeInfo(project: Project, fa: FileAnalysis, call: CallSite, memo: CalleeMemo): ApiMember | undefined {
+function calleeInfo(
+  project: Project,
+  fa: FileAnalysis,
+  call: CallSite,
+  memo: CalleeMemo,
+): ApiMember | undefined {
   const key = calleeKey(fa, call);
   if (key !== undefined && memo.has(key)) return memo.get(key);
   const last = call.chain[call.chain.length - 1];
