@@ -11,13 +11,13 @@
 ---The result of an agent call.
 ---@class AgentResponse
 ---@field content string The generated text.
----@field model string The model that answered, e.g. "openai/gpt-4o-mini".
+---@field model string The model that answered, as "provider/model" (the provider's own model id, e.g. "openai/gpt-4o-mini-2024-07-18").
 ---@field usage AgentUsage Token usage.
 ---@field finish_reason string Why generation stopped: "stop", "length", "tool_calls", ...
 
 ---Options of `Agent.query`.
 ---@class AgentQueryOptions
----@field model? string Model id, "provider/model".
+---@field model? string Model id, "provider/model" (providers: openai, anthropic, ollama, gemini and any [providers.NAME] in the config); a bare model uses the default provider; nil uses the default provider's default_model.
 ---@field temperature? number Sampling temperature, 0..2.
 ---@field max_tokens? integer Maximum tokens to generate.
 ---@field system_prompt? string System prompt.
@@ -26,21 +26,35 @@
 ---@class AgentInput
 ---@field prompt? string The user prompt.
 ---@field text? string Alias of `prompt` (plain text input).
+---@field temperature? number Overrides the agent's temperature for this call.
+---@field max_tokens? integer Overrides the agent's max_tokens for this call.
+---@field system_prompt? string Overrides the agent's system prompt for this call.
 
----A configured agent.
+---A configured agent. Errors (missing API key, HTTP status and the provider's message, refused
+---connection, timeout) are raised as Lua errors at the calling line.
 ---@class AgentInstance
+---@field name string The agent's name.
+---@field model string The resolved model, "provider/model".
 local AgentInstance = {}
 
----Run the agent once and wait for the answer.
----@param input AgentInput A table with `prompt` (or `text`).
+---Run the agent once and wait for the answer. With tools, the model's tool calls are executed
+---(Lua tools in the VM) and their results sent back until it answers (at most 10 rounds).
+---@param input AgentInput|string A table with `prompt` (or `text`), or the prompt itself.
 ---@return AgentResponse response The model's answer.
 function AgentInstance:execute(input) end
 
----Run the agent and stream the answer: `on_chunk(text)` is called for every piece.
----@param input AgentInput A table with `prompt` (or `text`).
----@param on_chunk fun(chunk: string) Called with each chunk of text.
+---Alias of `execute`.
+---@param input AgentInput|string
+---@return AgentResponse response
+function AgentInstance:invoke(input) end
+
+---Run the agent and stream the answer: `on_chunk(text)` is called for every piece as it arrives.
+---Call as `agent:invokeStream(input, on_chunk)` or `agent:invokeStream(prompt, opts, on_chunk)`.
+---@param input AgentInput|string A table with `prompt` (or `text`), or the prompt itself.
+---@param opts AgentQueryOptions|fun(chunk: string) Options, or the callback.
+---@param on_chunk? fun(chunk: string) Called with each chunk of text.
 ---@return AgentResponse response The complete answer.
-function AgentInstance:invokeStream(input, on_chunk) end
+function AgentInstance:invokeStream(input, opts, on_chunk) end
 
 ---Builds an agent step by step: `Agent.builder():model("openai/gpt-4o-mini"):build()`.
 ---@class AgentBuilder
@@ -71,20 +85,26 @@ function AgentBuilder:max_tokens(max_tokens) end
 ---@return AgentBuilder
 function AgentBuilder:system_prompt(prompt) end
 
----Give the agent a registered tool by name.
----@param tool_name string
+---Give the agent a registered tool by name (or a list of names); the model may call it.
+---@param tool_name string|string[]
 ---@return AgentBuilder
 function AgentBuilder:tool(tool_name) end
 
----Create the agent.
+---Set a description (informational).
+---@param description string
+---@return AgentBuilder
+function AgentBuilder:description(description) end
+
+---Create the agent (checks the provider, its API key and the tools; registers it for `Agent.get`).
 ---@return AgentInstance agent
 function AgentBuilder:build() end
 
----Agents: language model calls from scripts.
+---Agents: language model calls from scripts, over HTTP to the configured providers
+---([providers.NAME] in the config: OpenAI-compatible, Anthropic, Ollama; keys from api_key_env).
 ---@class Agent
 Agent = {}
 
----Ask a model once, without building an agent.
+---Ask a model once, without building an agent: `Agent.query("What is Rust?").content`.
 ---@param prompt string The prompt text.
 ---@param opts? AgentQueryOptions Model, temperature, max_tokens, system_prompt.
 ---@return AgentResponse response
@@ -108,8 +128,17 @@ function Agent.get(name) end
 ---@field name string
 ---@field description string
 ---@field parameters table JSON schema of the input.
+---@field source string "builtin" or "lua".
 
----Tools: named functions agents and scripts can call.
+---A tool written in Lua, for `Tool.register(name, spec)`.
+---@class ToolSpec
+---@field description? string What the tool does (shown to models).
+---@field parameters? table JSON schema of the input, e.g. {type = "object", properties = {text = {type = "string"}}, required = {"text"}}.
+---@field handler fun(input: table): any The implementation.
+
+---Tools: named functions agents and scripts can call. Builtins: calculator, json-query,
+---file-reader and file-writer (inside the working directory only), http-request (only when
+---[tools] http_allowed_hosts lists hosts).
 ---@class Tool
 Tool = {}
 
@@ -117,7 +146,8 @@ Tool = {}
 ---@return string[] names
 function Tool.list() end
 
----Run a tool with the given input table and return its result.
+---Run a tool with the given input table and return its result (required parameters and
+---declared types are checked first).
 ---@param name string Tool name.
 ---@param input? table Tool input.
 ---@return any result
@@ -133,59 +163,70 @@ function Tool.get_info(name) end
 ---@return boolean exists
 function Tool.exists(name) end
 
----Register a Lua function as a tool.
----@param name string Tool name.
----@param handler fun(input: table): any The implementation.
+---Register a Lua function (or a spec table with `handler`, `description`, `parameters`) as a tool.
+---@param name string Tool name: letters, digits, `_` and `-`.
+---@param handler fun(input: table): any|ToolSpec The implementation, or a spec.
 ---@param description? string What the tool does.
 ---@return boolean ok
 function Tool.register(name, handler, description) end
 
----State: a key/value store shared by scripts of the same kernel.
+---State: a key/value store that outlives scripts, per scope ("global" unless given). Backend from
+---[storage] backend: "embedded" (default, files under ~/.llmspell/state or $LLMSPELL_HOME/state),
+---"memory" (this runtime only) or "postgres" ([storage.postgres] url, tenant isolation).
+---Values round-trip through JSON (tables, strings, numbers, booleans).
 ---@class State
 State = {}
 
 ---Read a value, or nil.
 ---@param key string
+---@param scope? string Default "global".
 ---@return any value
-function State.get(key) end
+function State.get(key, scope) end
 
----Store a value (tables, strings, numbers, booleans).
+---Store a value (tables, strings, numbers, booleans); nil deletes the key.
 ---@param key string
 ---@param value any
-function State.set(key, value) end
+---@param scope? string Default "global".
+function State.set(key, value, scope) end
 
----Remove a key.
+---Remove a key; returns whether it existed.
 ---@param key string
-function State.delete(key) end
+---@param scope? string Default "global".
+---@return boolean deleted
+function State.delete(key, scope) end
 
----All keys.
+---All keys of a scope, sorted.
+---@param scope? string Default "global".
 ---@return string[] keys
-function State.list() end
+function State.list(scope) end
 
 ---Options of `JSON.stringify`.
 ---@class JsonStringifyOptions
----@field pretty? boolean Indent the output.
+---@field pretty? boolean Indent the output (two spaces).
+---@field indent? integer Indent by this many spaces.
 
 ---JSON encoding and decoding.
 ---@class JSON
 JSON = {}
 
----Decode a JSON text into Lua values (objects become tables, null becomes nil).
+---Decode a JSON text into Lua values (objects become tables, null becomes nil). Invalid JSON is a Lua error.
 ---@param text string
 ---@return any value
 function JSON.parse(text) end
 
----Encode a Lua value as JSON.
+---Encode a Lua value as JSON (object keys sorted; tables with cycles are an error).
 ---@param value any
 ---@param opts? JsonStringifyOptions `{pretty = true}` for indented output.
 ---@return string json
 function JSON.stringify(value, opts) end
 
----Command line arguments of `llmspell run FILE ARGS...`: positional ones at 1..n, `--key value` pairs by name.
+---Command line arguments of `llmspell run FILE ARGS...`: positional ones at 1..n, `--key value`
+---and `--key=value` by name (a `--flag` without a value is "true").
 ---@type table<string|integer, string>
 ARGS = {}
 
----Logging to the kernel's log and the debug console.
+---Logging to the kernel's log (with the script's file and line); the level filter is the
+---kernel's (--trace, LLMSPELL_LOG, [logging] log_level).
 ---@class Debug
 Debug = {}
 
