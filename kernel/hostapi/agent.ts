@@ -240,7 +240,11 @@ export function agentModule(config: HostConfig): HostModule {
           model: r.model,
           messages: Array.isArray(a.messages) ? a.messages : [],
           tools: Array.isArray(a.tools)
-            ? a.tools.map((t) => ({ name: t.name, description: t.description ?? '', parameters: cleanSchema(t.parameters) }))
+            ? a.tools.map((t) => ({
+                name: t.name,
+                description: t.description ?? '',
+                parameters: cleanSchema(t.parameters),
+              }))
             : undefined,
           temperature: a.temperature,
           max_tokens: a.max_tokens,

@@ -34,7 +34,11 @@ export function debugModule(config: HostConfig): HostModule {
     lua: DEBUG_LUA,
     handlers: {
       'debug.log': async (args) => {
-        const { level, message, where } = (args ?? {}) as { level?: string; message?: string; where?: string };
+        const { level, message, where } = (args ?? {}) as {
+          level?: string;
+          message?: string;
+          where?: string;
+        };
         const fields = { script: where, source: 'Debug' };
         const text = String(message ?? '');
         if (level === 'info') log.info(fields, text);

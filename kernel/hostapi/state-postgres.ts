@@ -69,7 +69,9 @@ function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
   const msg = err instanceof Error ? err.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(msg);
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+    msg,
+  );
 }
 
 /** Retries over a server restart: about 10 s in total. */
@@ -152,7 +154,9 @@ export class PostgresState implements StateBackend {
         } catch (err) {
           const cause = (err as { cause?: unknown }).cause ?? err;
           if (isConnectionError(cause))
-            throw new HostError(`State: cannot reach PostgreSQL at ${this.where()}: ${(cause as Error).message}`);
+            throw new HostError(
+              `State: cannot reach PostgreSQL at ${this.where()}: ${(cause as Error).message}`,
+            );
           throw err;
         }
       } else {
@@ -168,7 +172,9 @@ export class PostgresState implements StateBackend {
       }
       if (this.cfg.enforce_tenant_isolation) {
         const bypass = await this.tx(async (c) => {
-          const r = await c.query(`SELECT rolsuper OR rolbypassrls AS b FROM pg_roles WHERE rolname = current_user`);
+          const r = await c.query(
+            `SELECT rolsuper OR rolbypassrls AS b FROM pg_roles WHERE rolname = current_user`,
+          );
           return r.rows[0]?.b === true;
         });
         if (bypass)
@@ -187,11 +193,10 @@ export class PostgresState implements StateBackend {
   async get(scope: string, key: string): Promise<string | undefined> {
     await this.ensureReady();
     return this.tx(async (c) => {
-      const r = await c.query(`SELECT value::text AS v FROM ${STATE_TABLE} WHERE tenant_id = $1 AND scope = $2 AND key = $3`, [
-        this.cfg.tenant,
-        scope,
-        key,
-      ]);
+      const r = await c.query(
+        `SELECT value::text AS v FROM ${STATE_TABLE} WHERE tenant_id = $1 AND scope = $2 AND key = $3`,
+        [this.cfg.tenant, scope, key],
+      );
       return r.rows[0]?.v as string | undefined;
     });
   }
@@ -222,10 +227,10 @@ export class PostgresState implements StateBackend {
   async list(scope: string): Promise<string[]> {
     await this.ensureReady();
     return this.tx(async (c) => {
-      const r = await c.query(`SELECT key FROM ${STATE_TABLE} WHERE tenant_id = $1 AND scope = $2 ORDER BY key`, [
-        this.cfg.tenant,
-        scope,
-      ]);
+      const r = await c.query(
+        `SELECT key FROM ${STATE_TABLE} WHERE tenant_id = $1 AND scope = $2 ORDER BY key`,
+        [this.cfg.tenant, scope],
+      );
       return r.rows.map((row: { key: string }) => row.key);
     });
   }
@@ -255,12 +260,17 @@ export async function migratePostgres(pool: Pool, isolation: boolean): Promise<n
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const done = new Set(
-      (await client.query(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows.map((r: { version: number }) => r.version),
+      (await client.query(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows.map(
+        (r: { version: number }) => r.version,
+      ),
     );
     for (const m of MIGRATIONS) {
       if (done.has(m.version) || (m.isolationOnly && !isolation)) continue;
       await client.query(m.sql);
-      await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, name) VALUES ($1, $2)`, [
+        m.version,
+        m.name,
+      ]);
       applied.push(m.version);
     }
     await client.query('COMMIT');

@@ -139,7 +139,11 @@ export class EmbeddedState implements StateBackend {
   async close(): Promise<void> {}
 }
 
-export function createStateBackend(storage: StorageConfig, env: NodeJS.ProcessEnv, log: HostLogger): StateBackend {
+export function createStateBackend(
+  storage: StorageConfig,
+  env: NodeJS.ProcessEnv,
+  log: HostLogger,
+): StateBackend {
   switch (storage.backend) {
     case 'memory':
       return new MemoryState();

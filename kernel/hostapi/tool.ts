@@ -18,7 +18,11 @@ export interface BuiltinTool {
   run(params: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
 }
 
-const obj = (properties: Record<string, unknown>, required: string[]) => ({ type: 'object', properties, required });
+const obj = (properties: Record<string, unknown>, required: string[]) => ({
+  type: 'object',
+  properties,
+  required,
+});
 
 /** Resolve `p` inside `root`, following symlinks; refuse anything that ends up outside. */
 export function confine(root: string, p: unknown, tool: string): string {
@@ -27,7 +31,8 @@ export function confine(root: string, p: unknown, tool: string): string {
   const realRoot = fs.realpathSync(root);
   const abs = path.resolve(realRoot, p);
   const inside = (x: string) => x === realRoot || x.startsWith(realRoot + path.sep);
-  if (!inside(abs)) throw new HostError(`${tool}: path '${p}' is outside the working directory (${realRoot})`);
+  if (!inside(abs))
+    throw new HostError(`${tool}: path '${p}' is outside the working directory (${realRoot})`);
   // follow symlinks of the existing part of the path
   let existing = abs;
   const rest: string[] = [];
@@ -37,7 +42,9 @@ export function confine(root: string, p: unknown, tool: string): string {
   }
   const real = path.join(fs.realpathSync(existing), ...rest);
   if (!inside(real))
-    throw new HostError(`${tool}: path '${p}' leads outside the working directory (${realRoot}) through a link`);
+    throw new HostError(
+      `${tool}: path '${p}' leads outside the working directory (${realRoot}) through a link`,
+    );
   return real;
 }
 
@@ -49,8 +56,11 @@ export function builtinTools(config: HostConfig): BuiltinTool[] {
   const tools: BuiltinTool[] = [
     {
       name: 'calculator',
-      description: 'Evaluate an arithmetic expression (+ - * / % ^, parentheses, sqrt, abs, sin, cos, log, ...).',
-      parameters: obj({ expression: { type: 'string', description: 'e.g. "2 * (3 + 4) ^ 2"' } }, ['expression']),
+      description:
+        'Evaluate an arithmetic expression (+ - * / % ^, parentheses, sqrt, abs, sin, cos, log, ...).',
+      parameters: obj({ expression: { type: 'string', description: 'e.g. "2 * (3 + 4) ^ 2"' } }, [
+        'expression',
+      ]),
       run: async (p) => ({ result: evaluateExpression(String(p.expression)) }),
     },
     {
@@ -78,7 +88,9 @@ export function builtinTools(config: HostConfig): BuiltinTool[] {
     {
       name: 'file-reader',
       description: 'Read a text file inside the working directory.',
-      parameters: obj({ path: { type: 'string', description: 'relative to the working directory' } }, ['path']),
+      parameters: obj({ path: { type: 'string', description: 'relative to the working directory' } }, [
+        'path',
+      ]),
       run: async (p) => {
         const file = confine(cwd, p.path, 'file-reader');
         let st: fs.Stats;
@@ -88,7 +100,8 @@ export function builtinTools(config: HostConfig): BuiltinTool[] {
           throw new HostError(`file-reader: no such file '${String(p.path)}'`);
         }
         if (!st.isFile()) throw new HostError(`file-reader: '${String(p.path)}' is not a file`);
-        if (st.size > MAX_READ_BYTES) throw new HostError(`file-reader: '${String(p.path)}' is larger than 10 MB`);
+        if (st.size > MAX_READ_BYTES)
+          throw new HostError(`file-reader: '${String(p.path)}' is larger than 10 MB`);
         return { content: await fs.promises.readFile(file, 'utf8'), size: st.size, path: String(p.path) };
       },
     },
@@ -161,7 +174,9 @@ export function builtinTools(config: HostConfig): BuiltinTool[] {
 }
 
 export function toolLua(builtins: BuiltinTool[]): string {
-  const specs = JSON.stringify(builtins.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })));
+  const specs = JSON.stringify(
+    builtins.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
+  );
   return String.raw`
 local HOST = ...
 local level = HOST.level
@@ -291,7 +306,10 @@ export function toolModule(config: HostConfig): HostModule {
         const { name, params } = (args ?? {}) as { name?: string; params?: unknown };
         const tool = byName.get(String(name));
         if (!tool) throw new HostError(`unknown builtin tool '${String(name)}'`);
-        const p = params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+        const p =
+          params && typeof params === 'object' && !Array.isArray(params)
+            ? (params as Record<string, unknown>)
+            : {};
         return { result: await tool.run(p, ctx.signal) };
       },
     },

@@ -178,7 +178,6 @@ export function validateLayer(
   return { layer: layer as PartialServiceConfig, problems, host };
 }
 
-
 // ---- host API settings: [providers.NAME], [storage], [storage.postgres], [tools] ------------------------------
 
 /** Wire formats a provider can speak. */
@@ -316,7 +315,9 @@ function validateHostSection(
   ): { ok: true; value: T } | { ok: false } => {
     const schema = schemas[key];
     if (!schema) {
-      problems.push(`${origin}: unknown key ${where} ${key} (known keys: ${Object.keys(schemas).join(', ')})`);
+      problems.push(
+        `${origin}: unknown key ${where} ${key} (known keys: ${Object.keys(schemas).join(', ')})`,
+      );
       return { ok: false };
     }
     const before = problems.length;
@@ -371,11 +372,17 @@ function validateHostSection(
       continue;
     }
     const r = check<unknown>(storageKeys, '[storage]', key, v);
-    if (r.ok) storage[key] = key === 'path' && opts.baseDir ? path.resolve(opts.baseDir, r.value as string) : r.value;
+    if (r.ok)
+      storage[key] = key === 'path' && opts.baseDir ? path.resolve(opts.baseDir, r.value as string) : r.value;
   }
 }
 
-function mergeHost(target: HostSettings, sources: SourceMap, layer: PartialHostSettings, source: string): void {
+function mergeHost(
+  target: HostSettings,
+  sources: SourceMap,
+  layer: PartialHostSettings,
+  source: string,
+): void {
   if (layer.default_provider !== undefined) {
     target.default_provider = layer.default_provider;
     sources['providers.default'] = source;
@@ -383,8 +390,16 @@ function mergeHost(target: HostSettings, sources: SourceMap, layer: PartialHostS
   for (const [name, values] of Object.entries(layer.providers ?? {})) {
     const known: ProviderConfig | undefined = target.providers[name];
     const type: ProviderType =
-      values.type ?? known?.type ?? (name === 'anthropic' || name === 'claude' ? 'anthropic' : name === 'ollama' ? 'ollama' : 'openai');
-    const base: ProviderConfig = known ?? { enabled: true, type, base_url: '', timeout_secs: 120, max_retries: 3 };
+      values.type ??
+      known?.type ??
+      (name === 'anthropic' || name === 'claude' ? 'anthropic' : name === 'ollama' ? 'ollama' : 'openai');
+    const base: ProviderConfig = known ?? {
+      enabled: true,
+      type,
+      base_url: '',
+      timeout_secs: 120,
+      max_retries: 3,
+    };
     target.providers[name] = { ...base, type, ...values };
     for (const key of Object.keys(values)) sources[`providers.${name}.${key}`] = source;
   }
@@ -407,7 +422,8 @@ function mergeHost(target: HostSettings, sources: SourceMap, layer: PartialHostS
 function checkHost(host: HostSettings, sources: SourceMap): string[] {
   const problems: string[] = [];
   for (const [name, p] of Object.entries(host.providers)) {
-    if (!p.base_url) problems.push(`${sources[`providers.${name}.type`] ?? 'config'}: [providers.${name}] needs base_url`);
+    if (!p.base_url)
+      problems.push(`${sources[`providers.${name}.type`] ?? 'config'}: [providers.${name}] needs base_url`);
   }
   return problems;
 }
@@ -532,7 +548,9 @@ export function loadServiceConfig(opts: LoadOptions = {}): LoadedConfig {
   const pgUrl = env.LLMSPELL_POSTGRES_URL;
   if (pgUrl) {
     const fromPgEnv = validateLayer({ storage: { postgres: { url: pgUrl } } }, 'environment');
-    problems.push(...fromPgEnv.problems.map((p) => p.replace('[storage.postgres] url', 'LLMSPELL_POSTGRES_URL')));
+    problems.push(
+      ...fromPgEnv.problems.map((p) => p.replace('[storage.postgres] url', 'LLMSPELL_POSTGRES_URL')),
+    );
     mergeHost(host, sources, fromPgEnv.host, 'env LLMSPELL_POSTGRES_URL');
   }
 
@@ -582,11 +600,16 @@ export function formatConfig(loaded: LoadedConfig): string {
   }
   const h = loaded.host;
   const src = (d: string) => loaded.sources[d] ?? 'default';
-  lines.push('', '[providers]', `default = ${JSON.stringify(h.default_provider)}  # ${src('providers.default')}`);
+  lines.push(
+    '',
+    '[providers]',
+    `default = ${JSON.stringify(h.default_provider)}  # ${src('providers.default')}`,
+  );
   for (const [name, p] of Object.entries(h.providers)) {
     lines.push('', `[providers.${name}]`);
     for (const [key, value] of Object.entries(p))
-      if (value !== undefined) lines.push(`${key} = ${tomlValue(value, '')}  # ${src(`providers.${name}.${key}`)}`);
+      if (value !== undefined)
+        lines.push(`${key} = ${tomlValue(value, '')}  # ${src(`providers.${name}.${key}`)}`);
   }
   lines.push('', '[storage]', `backend = "${h.storage.backend}"  # ${src('storage.backend')}`);
   if (h.storage.path) lines.push(`path = ${JSON.stringify(h.storage.path)}  # ${src('storage.path')}`);

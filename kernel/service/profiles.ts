@@ -105,7 +105,7 @@ export const PROFILES: readonly Profile[] = [
     name: 'gemini-prod',
     summary: 'production service settings (guide: Google Gemini backend)',
     details:
-      'The production service settings; scripts use Gemini through Google\'s OpenAI-compatible endpoint ' +
+      "The production service settings; scripts use Gemini through Google's OpenAI-compatible endpoint " +
       '(key from GEMINI_API_KEY). The native Gemini API (generateContent) is not supported yet.',
     settings: { ...productionSettings, ...provider('gemini') },
   },

@@ -1,5 +1,12 @@
 import { HostError } from '../types';
-import { type ChatContext, type ChatRequest, type ChatResult, joinUrl, parseArguments, type ToolCall } from './chat';
+import {
+  type ChatContext,
+  type ChatRequest,
+  type ChatResult,
+  joinUrl,
+  parseArguments,
+  type ToolCall,
+} from './chat';
 import { collect, parseJson, postJson, sseEvents } from './http';
 
 /** Anthropic messages API (POST {base_url}/v1/messages), streaming as server-sent events. */
@@ -25,7 +32,12 @@ interface WireResponse {
   usage?: { input_tokens?: number; output_tokens?: number };
 }
 
-const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls' };
+const FINISH: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+};
 
 export function anthropicBody(req: ChatRequest): Record<string, unknown> {
   const system = req.messages
@@ -39,12 +51,18 @@ export function anthropicBody(req: ChatRequest): Record<string, unknown> {
       const block: Block = { type: 'tool_result', tool_use_id: m.tool_call_id, content: m.content };
       const last = messages[messages.length - 1];
       // consecutive tool results go into one user message
-      if (last && last.role === 'user' && Array.isArray(last.content) && last.content[0]?.type === 'tool_result')
+      if (
+        last &&
+        last.role === 'user' &&
+        Array.isArray(last.content) &&
+        last.content[0]?.type === 'tool_result'
+      )
         last.content.push(block);
       else messages.push({ role: 'user', content: [block] });
     } else if (m.role === 'assistant' && m.tool_calls?.length) {
       const blocks: Block[] = m.content ? [{ type: 'text', text: m.content }] : [];
-      for (const c of m.tool_calls) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.arguments });
+      for (const c of m.tool_calls)
+        blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.arguments });
       messages.push({ role: 'assistant', content: blocks });
     } else {
       messages.push({ role: m.role, content: m.content });
@@ -57,7 +75,13 @@ export function anthropicBody(req: ChatRequest): Record<string, unknown> {
     ...(system ? { system } : {}),
     ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
     ...(req.tools?.length
-      ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) }
+      ? {
+          tools: req.tools.map((t) => ({
+            name: t.name,
+            description: t.description,
+            input_schema: t.parameters,
+          })),
+        }
       : {}),
     ...(req.stream ? { stream: true } : {}),
   };

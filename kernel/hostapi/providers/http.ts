@@ -137,8 +137,8 @@ export async function postJson<T>(req: ProviderRequest, consume: BodyConsumer<T>
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw new HostError('interrupted');
     const a = new Attempt(timeoutMs, signal);
-    let retryIn: number | undefined;
-    let why = '';
+    let retryIn: number;
+    let why: string;
     try {
       let res: Response;
       try {
@@ -212,7 +212,9 @@ function classify(err: unknown, a: Attempt, req: ProviderRequest, midBody = fals
     );
   const code = networkCode(err);
   if (code === 'ECONNREFUSED')
-    return new HostError(`${req.provider}: cannot connect to ${req.url}: connection refused (is the server running?)`);
+    return new HostError(
+      `${req.provider}: cannot connect to ${req.url}: connection refused (is the server running?)`,
+    );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new HostError(`${req.provider}: cannot resolve the host of ${req.url} (${code})`);
   if (midBody) return new HostError(`${req.provider}: the connection to ${req.url} closed mid-response`);

@@ -22,7 +22,11 @@ export interface ResolvedModel {
  * "provider/model" (or a bare model for the default provider, or nothing for the default
  * provider's default model) to a configured, enabled provider with its key from the environment.
  */
-export function resolveModel(spec: string | undefined, settings: HostSettings, env: NodeJS.ProcessEnv): ResolvedModel {
+export function resolveModel(
+  spec: string | undefined,
+  settings: HostSettings,
+  env: NodeJS.ProcessEnv,
+): ResolvedModel {
   const known = Object.keys(settings.providers).sort().join(', ');
   let provider = settings.default_provider;
   let model = '';
@@ -43,8 +47,7 @@ export function resolveModel(spec: string | undefined, settings: HostSettings, e
     }
   }
   const config = settings.providers[provider];
-  if (!config)
-    throw new HostError(`unknown provider '${provider}' (configured providers: ${known})`);
+  if (!config) throw new HostError(`unknown provider '${provider}' (configured providers: ${known})`);
   if (!config.enabled)
     throw new HostError(`provider '${provider}' is disabled ([providers.${provider}] enabled = false)`);
   model ||= config.default_model ?? '';

@@ -1,5 +1,12 @@
 import { HostError } from '../types';
-import { type ChatContext, type ChatRequest, type ChatResult, joinUrl, newCallId, type ToolCall } from './chat';
+import {
+  type ChatContext,
+  type ChatRequest,
+  type ChatResult,
+  joinUrl,
+  newCallId,
+  type ToolCall,
+} from './chat';
 import { collect, lines, parseJson, postJson } from './http';
 
 /** Ollama's native chat API (POST {base_url}/api/chat), streaming as newline-delimited JSON. */
@@ -32,7 +39,9 @@ export function ollamaBody(req: ChatRequest): Record<string, unknown> {
           role: 'assistant',
           content: m.content,
           ...(m.tool_calls?.length
-            ? { tool_calls: m.tool_calls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })) }
+            ? {
+                tool_calls: m.tool_calls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })),
+              }
             : {}),
         };
       if (m.role === 'tool') return { role: 'tool', content: m.content, tool_name: m.name };

@@ -35,7 +35,12 @@ async function runExample(name: string, args: string[] = []): Promise<{ out: str
   });
   try {
     const file = path.join(examples, name);
-    const r = await rt.execute(fs.readFileSync(file, 'utf8'), { chunkName: file, mode: 'file', args, scriptName: name });
+    const r = await rt.execute(fs.readFileSync(file, 'utf8'), {
+      chunkName: file,
+      mode: 'file',
+      args,
+      scriptName: name,
+    });
     if (!r.ok) throw new Error(`${name}: ${r.error.message}\n${out}`);
     return { out, log };
   } finally {

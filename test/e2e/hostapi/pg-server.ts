@@ -19,7 +19,9 @@ export function findPgBin(): string {
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (!versions.length)
-    throw new Error('PostgreSQL is not installed (apt-get install -y postgresql): no /usr/lib/postgresql/*/bin/initdb');
+    throw new Error(
+      'PostgreSQL is not installed (apt-get install -y postgresql): no /usr/lib/postgresql/*/bin/initdb',
+    );
   return path.join(root, versions[0], 'bin');
 }
 
@@ -76,7 +78,21 @@ export class PgServer {
   psql(sql: string, db = 'postgres', user = 'postgres'): string {
     return execFileSync(
       path.join(this.bin, 'psql'),
-      ['-h', '127.0.0.1', '-p', String(this.port), '-U', user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql],
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(this.port),
+        '-U',
+        user,
+        '-d',
+        db,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-tA',
+        '-c',
+        sql,
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     ).trim();
   }

@@ -17,7 +17,11 @@ before(async () => {
 });
 after(() => pg?.destroy());
 
-function settings(tenant: string, over: Partial<HostSettings['storage']['postgres']> = {}, db = 'llmspell'): HostSettings {
+function settings(
+  tenant: string,
+  over: Partial<HostSettings['storage']['postgres']> = {},
+  db = 'llmspell',
+): HostSettings {
   const s = defaultHostSettings();
   s.storage.backend = 'postgres';
   s.storage.postgres = {
@@ -41,13 +45,25 @@ test('auto_migrate creates the tables once; nested tables round-trip', async () 
       return v.name, v.list[3].deep, v.n, v.s, JSON.stringify(v.empty), State.get('n'), State.get('nope'),
         table.concat(State.list(), ',')`);
     assert.deepEqual(values(r), ['"x"', 'true', '1.5', '"é"', '"{}"', '42', 'nil', '"cfg,n"']);
-    assert.equal(pg.psql(`SELECT string_agg(version::text, ',' ORDER BY version) FROM llmspell_migrations`, 'llmspell'), '1,2');
-    assert.equal(pg.psql(`SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = 'llmspell_state'`, 'llmspell'), 't');
-    assert.deepEqual(values(await h.run(`State.delete('n') return State.get('n'), #State.list()`)), ['nil', '1']);
-    assert.deepEqual(values(await h.run(`State.set('k', 'scoped', 'other') return State.get('k', 'other'), State.get('k')`)), [
-      '"scoped"',
+    assert.equal(
+      pg.psql(`SELECT string_agg(version::text, ',' ORDER BY version) FROM llmspell_migrations`, 'llmspell'),
+      '1,2',
+    );
+    assert.equal(
+      pg.psql(
+        `SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = 'llmspell_state'`,
+        'llmspell',
+      ),
+      't',
+    );
+    assert.deepEqual(values(await h.run(`State.delete('n') return State.get('n'), #State.list()`)), [
       'nil',
+      '1',
     ]);
+    assert.deepEqual(
+      values(await h.run(`State.set('k', 'scoped', 'other') return State.get('k', 'other'), State.get('k')`)),
+      ['"scoped"', 'nil'],
+    );
   } finally {
     await h.dispose();
   }
@@ -61,7 +77,7 @@ test('auto_migrate creates the tables once; nested tables round-trip', async () 
   }
 });
 
-test('tenant isolation: one tenant cannot read, list or overwrite another tenant\'s keys', async () => {
+test("tenant isolation: one tenant cannot read, list or overwrite another tenant's keys", async () => {
   const a = await makeHost(settings('tenant-a'));
   const b = await makeHost(settings('tenant-b'));
   try {
@@ -98,7 +114,10 @@ test('tenant isolation: one tenant cannot read, list or overwrite another tenant
 test('without auto_migrate a missing table is a clear error', async () => {
   const h = await makeHost(settings('t', { auto_migrate: false }, 'manual'));
   try {
-    assert.match(errorOf(await h.run(`State.get('x')`)), /table llmspell_state does not exist .*auto_migrate = true/);
+    assert.match(
+      errorOf(await h.run(`State.get('x')`)),
+      /table llmspell_state does not exist .*auto_migrate = true/,
+    );
   } finally {
     await h.dispose();
   }

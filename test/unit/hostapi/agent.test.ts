@@ -24,7 +24,13 @@ for (const provider of ['openai', 'anthropic', 'ollama'] as const) {
           :system_prompt('be brief'):build()
         local res = agent:execute({ prompt = 'Explain quantum computing' })
         return res.content, res.model, res.usage.input_tokens, res.usage.output_tokens, res.finish_reason`);
-      assert.deepEqual(values(r), ['"echo: Explain quantum computing"', `"${provider}/echo-0001"`, '7', '4', '"stop"']);
+      assert.deepEqual(values(r), [
+        '"echo: Explain quantum computing"',
+        `"${provider}/echo-0001"`,
+        '7',
+        '4',
+        '"stop"',
+      ]);
       const req = fake.requests[0];
       assert.equal(req.wire, provider);
       if (provider === 'openai') {
@@ -64,7 +70,7 @@ for (const provider of ['openai', 'anthropic', 'ollama'] as const) {
             handler = function(p) return p.text:upper() .. '!' end })
           local a = Agent.builder():model('${provider}/tool'):tool('shout'):build()
           local b = Agent.builder():model('${provider}/tool'):tool('calculator'):build()
-          local call = ${stream ? "function(ag, p) return ag:invokeStream(p, function() end) end" : 'function(ag, p) return ag:execute(p) end'}
+          local call = ${stream ? 'function(ag, p) return ag:invokeStream(p, function() end) end' : 'function(ag, p) return ag:execute(p) end'}
           local r1, r2 = call(a, { prompt = 'go' }), call(b, { prompt = 'go' })
           return r1.content, r2.content, r1.usage.input_tokens`);
         assert.deepEqual(values(r), ['"tool said: HI!"', '"tool said: {\\"result\\":42}"', '14']);
@@ -77,7 +83,12 @@ for (const provider of ['openai', 'anthropic', 'ollama'] as const) {
 
     test('HTTP errors name the status and the provider message; unknown models come back as 404', async () => {
       const e = errorOf(await h.run(`local r = Agent.query('x', { model = '${provider}/missing' })`));
-      assert.match(e, new RegExp(`^/cells/hostapi-\\d+\\.lua:1: ${provider}: HTTP 404 from http://127\\.0\\.0\\.1:\\d+/\\S+: model 'missing' not found$`));
+      assert.match(
+        e,
+        new RegExp(
+          `^/cells/hostapi-\\d+\\.lua:1: ${provider}: HTTP 404 from http://127\\.0\\.0\\.1:\\d+/\\S+: model 'missing' not found$`,
+        ),
+      );
     });
   });
 }
@@ -98,7 +109,10 @@ test('429 with Retry-After is retried after the advertised delay', async () => {
 test('500 is retried max_retries times, then reported with the provider message', async () => {
   fake.reset();
   const e = errorOf(await h.run(`return Agent.query('x', { model = 'openai/fail' })`));
-  assert.match(e, /openai: HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: the fake is overloaded \(after 3 attempts\)/);
+  assert.match(
+    e,
+    /openai: HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: the fake is overloaded \(after 3 attempts\)/,
+  );
   assert.equal(fake.requests.length, 3);
 });
 
@@ -107,7 +121,10 @@ test('a slow response hits timeout_secs', async () => {
   try {
     const start = Date.now();
     const e = errorOf(await s.run(`return Agent.query('x', { model = 'ollama/slow' })`));
-    assert.match(e, /ollama: no response from http:\/\/127\.0\.0\.1:\d+\/api\/chat within 0\.3 s \(\[providers\.ollama\] timeout_secs\)/);
+    assert.match(
+      e,
+      /ollama: no response from http:\/\/127\.0\.0\.1:\d+\/api\/chat within 0\.3 s \(\[providers\.ollama\] timeout_secs\)/,
+    );
     assert.ok(Date.now() - start < 2000);
   } finally {
     await s.dispose();
@@ -117,7 +134,10 @@ test('a slow response hits timeout_secs', async () => {
 test('a dropped connection is retried, then reported', async () => {
   fake.reset();
   const e = errorOf(await h.run(`return Agent.query('x', { model = 'openai/drop' })`));
-  assert.match(e, /openai: the connection to http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions was closed.*after 3 attempts/);
+  assert.match(
+    e,
+    /openai: the connection to http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions was closed.*after 3 attempts/,
+  );
   assert.equal(fake.requests.length, 3);
 });
 
@@ -128,25 +148,42 @@ test('a refused connection names the URL', async () => {
       srv.close(() => resolve(p));
     });
   });
-  const s = await makeHost(fakeSettings(fake, (x) => (x.providers.ollama.base_url = `http://127.0.0.1:${port}`)));
+  const s = await makeHost(
+    fakeSettings(fake, (x) => (x.providers.ollama.base_url = `http://127.0.0.1:${port}`)),
+  );
   try {
     const e = errorOf(await s.run(`return Agent.query('x', { model = 'ollama/echo' })`));
-    assert.match(e, new RegExp(`ollama: cannot connect to http://127\\.0\\.0\\.1:${port}/api/chat: connection refused`));
+    assert.match(
+      e,
+      new RegExp(`ollama: cannot connect to http://127\\.0\\.0\\.1:${port}/api/chat: connection refused`),
+    );
   } finally {
     await s.dispose();
   }
 });
 
 test('missing key, unknown provider, disabled provider and bad builder input are Lua errors at the user line', async () => {
-  const s = await makeHost(fakeSettings(fake, (x) => (x.providers.ollama.enabled = false)), { env: {} });
+  const s = await makeHost(
+    fakeSettings(fake, (x) => (x.providers.ollama.enabled = false)),
+    { env: {} },
+  );
   try {
     assert.match(
       errorOf(await s.run(`\nlocal a = Agent.builder():model('openai/echo'):build()`)),
       /:2: openai: API key missing: set the FAKE_OPENAI_KEY environment variable \(\[providers\.openai\] api_key_env\)$/,
     );
-    assert.match(errorOf(await s.run(`Agent.query('x', { model = 'mistral/large' })`)), /unknown provider 'mistral' in model 'mistral\/large' \(configured providers: anthropic, ollama, openai/);
-    assert.match(errorOf(await s.run(`Agent.query('x', { model = 'ollama/echo' })`)), /provider 'ollama' is disabled/);
-    assert.match(errorOf(await s.run(`\n\nAgent.builder():temperature('hot')`)), /:3: Agent\.builder\(\):temperature expects a valid number, got hot$/);
+    assert.match(
+      errorOf(await s.run(`Agent.query('x', { model = 'mistral/large' })`)),
+      /unknown provider 'mistral' in model 'mistral\/large' \(configured providers: anthropic, ollama, openai/,
+    );
+    assert.match(
+      errorOf(await s.run(`Agent.query('x', { model = 'ollama/echo' })`)),
+      /provider 'ollama' is disabled/,
+    );
+    assert.match(
+      errorOf(await s.run(`\n\nAgent.builder():temperature('hot')`)),
+      /:3: Agent\.builder\(\):temperature expects a valid number, got hot$/,
+    );
     assert.match(errorOf(await s.run(`Agent.builder():tool('nope')`)), /unknown tool 'nope'/);
   } finally {
     await s.dispose();

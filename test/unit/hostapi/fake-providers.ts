@@ -178,7 +178,11 @@ function openai(
               ...(call
                 ? {
                     tool_calls: [
-                      { id: 'call_1', type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } },
+                      {
+                        id: 'call_1',
+                        type: 'function',
+                        function: { name: call.name, arguments: JSON.stringify(call.args) },
+                      },
                     ],
                   }
                 : {}),
@@ -197,9 +201,32 @@ function openai(
     const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', model: `${model}-0001` };
     if (call) {
       const args = JSON.stringify(call.args);
-      send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: call.name, arguments: '' } }] } }] });
-      send({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(0, 3) } }] } }] });
-      send({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(3) } }] } }] });
+      send({
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: {
+              role: 'assistant',
+              tool_calls: [
+                { index: 0, id: 'call_1', type: 'function', function: { name: call.name, arguments: '' } },
+              ],
+            },
+          },
+        ],
+      });
+      send({
+        ...base,
+        choices: [
+          { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(0, 3) } }] } },
+        ],
+      });
+      send({
+        ...base,
+        choices: [
+          { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(3) } }] } },
+        ],
+      });
     }
     for (const w of words(text)) {
       send({ ...base, choices: [{ index: 0, delta: { content: w } }] });
@@ -238,10 +265,18 @@ function anthropic(
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream' });
-  const send = (event: string, o: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...(o as object) })}\n\n`);
+  const send = (event: string, o: unknown) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...(o as object) })}\n\n`);
   void (async () => {
     send('message_start', {
-      message: { id: 'msg_1', type: 'message', role: 'assistant', model: `${model}-0001`, content: [], usage: { input_tokens: usage.in, output_tokens: 1 } },
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: `${model}-0001`,
+        content: [],
+        usage: { input_tokens: usage.in, output_tokens: 1 },
+      },
     });
     let index = 0;
     if (text) {
@@ -255,9 +290,18 @@ function anthropic(
     }
     if (call) {
       const args = JSON.stringify(call.args);
-      send('content_block_start', { index, content_block: { type: 'tool_use', id: 'toolu_1', name: call.name, input: {} } });
-      send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: args.slice(0, 2) } });
-      send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: args.slice(2) } });
+      send('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: 'toolu_1', name: call.name, input: {} },
+      });
+      send('content_block_delta', {
+        index,
+        delta: { type: 'input_json_delta', partial_json: args.slice(0, 2) },
+      });
+      send('content_block_delta', {
+        index,
+        delta: { type: 'input_json_delta', partial_json: args.slice(2) },
+      });
       send('content_block_stop', { index });
     }
     send('message_delta', { delta: { stop_reason: stop }, usage: { output_tokens: usage.out } });
@@ -284,14 +328,23 @@ function ollama(
   const toolCalls = call ? [{ function: { name: call.name, arguments: call.args } }] : undefined;
   if (!stream) {
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ ...final, message: { role: 'assistant', content: text, ...(toolCalls ? { tool_calls: toolCalls } : {}) } }),
+      JSON.stringify({
+        ...final,
+        message: { role: 'assistant', content: text, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+      }),
     );
     return;
   }
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   void (async () => {
     if (toolCalls)
-      res.write(JSON.stringify({ model, done: false, message: { role: 'assistant', content: '', tool_calls: toolCalls } }) + '\n');
+      res.write(
+        JSON.stringify({
+          model,
+          done: false,
+          message: { role: 'assistant', content: '', tool_calls: toolCalls },
+        }) + '\n',
+      );
     for (const w of words(text)) {
       res.write(JSON.stringify({ model, done: false, message: { role: 'assistant', content: w } }) + '\n');
       await delay(5);
@@ -301,12 +354,38 @@ function ollama(
 }
 
 /** Host settings pointing every provider at the fake (keys in FAKE_*_KEY). */
-export function fakeSettings(fake: FakeProvider, overrides: (s: HostSettings) => void = () => undefined): HostSettings {
+export function fakeSettings(
+  fake: FakeProvider,
+  overrides: (s: HostSettings) => void = () => undefined,
+): HostSettings {
   const s = defaultHostSettings();
   s.providers = {
-    openai: { enabled: true, type: 'openai', base_url: `${fake.url}/v1`, api_key_env: 'FAKE_OPENAI_KEY', default_model: 'echo', timeout_secs: 2, max_retries: 2 },
-    anthropic: { enabled: true, type: 'anthropic', base_url: fake.url, api_key_env: 'FAKE_ANTHROPIC_KEY', default_model: 'echo', timeout_secs: 2, max_retries: 2 },
-    ollama: { enabled: true, type: 'ollama', base_url: fake.url, default_model: 'echo', timeout_secs: 2, max_retries: 2 },
+    openai: {
+      enabled: true,
+      type: 'openai',
+      base_url: `${fake.url}/v1`,
+      api_key_env: 'FAKE_OPENAI_KEY',
+      default_model: 'echo',
+      timeout_secs: 2,
+      max_retries: 2,
+    },
+    anthropic: {
+      enabled: true,
+      type: 'anthropic',
+      base_url: fake.url,
+      api_key_env: 'FAKE_ANTHROPIC_KEY',
+      default_model: 'echo',
+      timeout_secs: 2,
+      max_retries: 2,
+    },
+    ollama: {
+      enabled: true,
+      type: 'ollama',
+      base_url: fake.url,
+      default_model: 'echo',
+      timeout_secs: 2,
+      max_retries: 2,
+    },
   };
   s.default_provider = 'openai';
   s.storage.backend = 'memory';
@@ -314,7 +393,11 @@ export function fakeSettings(fake: FakeProvider, overrides: (s: HostSettings) =>
   return s;
 }
 
-export const FAKE_ENV = { FAKE_OPENAI_KEY: 'sk-test-openai-SECRET', FAKE_ANTHROPIC_KEY: 'sk-ant-test-SECRET', HOME: '/nonexistent' };
+export const FAKE_ENV = {
+  FAKE_OPENAI_KEY: 'sk-test-openai-SECRET',
+  FAKE_ANTHROPIC_KEY: 'sk-ant-test-SECRET',
+  HOME: '/nonexistent',
+};
 
 /** Collects log lines (to check that keys never appear). */
 export class MemoryLog implements HostLogger {
@@ -344,7 +427,10 @@ export interface TestHost {
   dispose(): Promise<void>;
 }
 
-export async function makeHost(settings: HostSettings, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<TestHost> {
+export async function makeHost(
+  settings: HostSettings,
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<TestHost> {
   const log = new MemoryLog();
   const host = createHost({ settings, env: opts.env ?? FAKE_ENV, cwd: opts.cwd, log });
   const rt = await LuaRuntime.create({ hostModules: host.modules, cwd: opts.cwd });

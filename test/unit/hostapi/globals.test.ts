@@ -18,16 +18,26 @@ after(async () => {
 });
 
 test('JSON.parse / JSON.stringify, pretty output, errors at the user line', async () => {
-  assert.deepEqual(values(await h.run(`local v = JSON.parse('{"a":[1,2,{"b":null}],"e":[]}') return v.a[2], v.a[3].b, JSON.stringify(v)`)), [
-    '2',
-    'nil',
-    '"{\\"a\\":[1,2,{}],\\"e\\":[]}"',
-  ]);
-  assert.deepEqual(values(await h.run(`return JSON.stringify({ x = { 1, "a,b" }, y = {} }, { pretty = true })`)), [
-    JSON.stringify('{\n  "x": [\n    1,\n    "a,b"\n  ],\n  "y": {}\n}'),
-  ]);
-  assert.match(errorOf(await h.run(`\nJSON.parse('{oops')`)), /:2: JSON\.parse: JSON: expected a string key at position 2$/);
-  assert.match(errorOf(await h.run(`local t = {} t.t = t JSON.stringify(t)`)), /JSON\.stringify: cannot encode a table with cycles/);
+  assert.deepEqual(
+    values(
+      await h.run(
+        `local v = JSON.parse('{"a":[1,2,{"b":null}],"e":[]}') return v.a[2], v.a[3].b, JSON.stringify(v)`,
+      ),
+    ),
+    ['2', 'nil', '"{\\"a\\":[1,2,{}],\\"e\\":[]}"'],
+  );
+  assert.deepEqual(
+    values(await h.run(`return JSON.stringify({ x = { 1, "a,b" }, y = {} }, { pretty = true })`)),
+    [JSON.stringify('{\n  "x": [\n    1,\n    "a,b"\n  ],\n  "y": {}\n}')],
+  );
+  assert.match(
+    errorOf(await h.run(`\nJSON.parse('{oops')`)),
+    /:2: JSON\.parse: JSON: expected a string key at position 2$/,
+  );
+  assert.match(
+    errorOf(await h.run(`local t = {} t.t = t JSON.stringify(t)`)),
+    /JSON\.stringify: cannot encode a table with cycles/,
+  );
 });
 
 test('ARGS: positional arguments and --key value pairs of the running script', async () => {
@@ -78,7 +88,10 @@ test('config: [providers.NAME], [storage], [storage.postgres], [tools] with name
   assert.deepEqual(host.tools.http_allowed_hosts, ['api.example.com']);
 
   const bad = path.join(dir, 'bad.toml');
-  fs.writeFileSync(bad, `[providers.openai]\ntimeout_secs = -1\napi_keyenv = "X"\n[storage]\nbackend = "redis"\n[storage.postgres]\nurl = "mysql://x"\n`);
+  fs.writeFileSync(
+    bad,
+    `[providers.openai]\ntimeout_secs = -1\napi_keyenv = "X"\n[storage]\nbackend = "redis"\n[storage.postgres]\nurl = "mysql://x"\n`,
+  );
   try {
     loadServiceConfig({ configFile: bad, env: {} });
     assert.fail('expected a ConfigError');
@@ -102,8 +115,14 @@ test('config: [providers.NAME], [storage], [storage.postgres], [tools] with name
     const cfg = loadHostConfig({ profile: name, env: {} });
     assert.equal(cfg.settings.default_provider, provider, name);
   }
-  assert.equal(loadHostConfig({ profile: 'full-local-ollama', env: {} }).settings.providers.ollama.base_url, 'http://localhost:11434');
-  const pgProd = loadHostConfig({ profile: 'postgres-prod', env: { LLMSPELL_POSTGRES_URL: 'postgresql://a@b/c' } });
+  assert.equal(
+    loadHostConfig({ profile: 'full-local-ollama', env: {} }).settings.providers.ollama.base_url,
+    'http://localhost:11434',
+  );
+  const pgProd = loadHostConfig({
+    profile: 'postgres-prod',
+    env: { LLMSPELL_POSTGRES_URL: 'postgresql://a@b/c' },
+  });
   assert.equal(pgProd.settings.storage.backend, 'postgres');
   assert.equal(pgProd.settings.storage.postgres.url, 'postgresql://a@b/c');
 });

@@ -27,7 +27,11 @@ test('memory backend: round trips, scopes, delete, list; nothing survives the ru
       local t = State.get('t')
       return t.a[3].b, t.f, JSON.stringify(t.e), State.get('x'), State.get('x', 'other'), #State.list(), #State.list('other')`);
     assert.deepEqual(values(r), ['"c"', 'false', '"{}"', 'nil', '1', '1', '1']);
-    assert.deepEqual(values(await h.run(`return State.delete('t'), State.delete('t'), State.get('t')`)), ['true', 'false', 'nil']);
+    assert.deepEqual(values(await h.run(`return State.delete('t'), State.delete('t'), State.get('t')`)), [
+      'true',
+      'false',
+      'nil',
+    ]);
     assert.match(errorOf(await h.run(`\nState.set('f', print)`)), /:2: State\.set cannot store a function$/);
     assert.match(errorOf(await h.run(`State.get(42)`)), /State\.get expects a string key, got number/);
   } finally {
@@ -46,18 +50,23 @@ test('embedded backend persists under $HOME/.llmspell/state: a new runtime reads
   const { settings, env } = embedded(home);
   const a = await makeHost(settings, { env });
   try {
-    values(await a.run(`State.set('user/name', { first = 'Ada', tags = { 'x', 'y' } }) State.set('..', 'dots')`));
+    values(
+      await a.run(`State.set('user/name', { first = 'Ada', tags = { 'x', 'y' } }) State.set('..', 'dots')`),
+    );
   } finally {
     await a.dispose();
   }
   assert.ok(fs.existsSync(path.join(home, '.llmspell', 'state', 'global')));
   const b = await makeHost(settings, { env });
   try {
-    assert.deepEqual(values(await b.run(`return State.get('user/name').tags[2], State.get('..'), table.concat(State.list(), ' ')`)), [
-      '"y"',
-      '"dots"',
-      '"%2E%2E user/name"'.replace('%2E%2E', '..'),
-    ]);
+    assert.deepEqual(
+      values(
+        await b.run(
+          `return State.get('user/name').tags[2], State.get('..'), table.concat(State.list(), ' ')`,
+        ),
+      ),
+      ['"y"', '"dots"', '"%2E%2E user/name"'.replace('%2E%2E', '..')],
+    );
   } finally {
     await b.dispose();
   }

@@ -29,34 +29,68 @@ after(async () => {
 });
 
 test('Tool.list, exists, get_info; http-request is absent unless allowed', async () => {
-  assert.deepEqual(values(await h.run(`return table.concat(Tool.list(), ',')`)), ['"calculator,file-reader,file-writer,json-query"']);
-  assert.deepEqual(values(await h.run(`return Tool.exists('calculator'), Tool.exists('http-request'), Tool.get_info('nope')`)), [
-    'true',
-    'false',
-    'nil',
+  assert.deepEqual(values(await h.run(`return table.concat(Tool.list(), ',')`)), [
+    '"calculator,file-reader,file-writer,json-query"',
   ]);
   assert.deepEqual(
-    values(await h.run(`local i = Tool.get_info('calculator') return i.name, i.source, i.parameters.required[1]`)),
+    values(
+      await h.run(`return Tool.exists('calculator'), Tool.exists('http-request'), Tool.get_info('nope')`),
+    ),
+    ['true', 'false', 'nil'],
+  );
+  assert.deepEqual(
+    values(
+      await h.run(`local i = Tool.get_info('calculator') return i.name, i.source, i.parameters.required[1]`),
+    ),
     ['"calculator"', '"builtin"', '"expression"'],
   );
 });
 
 test('calculator and json-query', async () => {
-  assert.deepEqual(values(await h.run(`return Tool.execute('calculator', { expression = 'sqrt(16) + 2^3 * -1 % 5' }).result`)), ['1']);
-  assert.match(errorOf(await h.run(`Tool.execute('calculator', { expression = 'os.exit()' })`)), /calculator: unknown name 'os'/);
-  assert.match(errorOf(await h.run(`Tool.execute('calculator', {})`)), /tool 'calculator': missing required parameter 'expression'/);
   assert.deepEqual(
-    values(await h.run(`return Tool.execute('json-query', { input = '{"items":[{"id":1},{"id":2}]}', query = '.items[*].id' }).result[2]`)),
+    values(
+      await h.run(`return Tool.execute('calculator', { expression = 'sqrt(16) + 2^3 * -1 % 5' }).result`),
+    ),
+    ['1'],
+  );
+  assert.match(
+    errorOf(await h.run(`Tool.execute('calculator', { expression = 'os.exit()' })`)),
+    /calculator: unknown name 'os'/,
+  );
+  assert.match(
+    errorOf(await h.run(`Tool.execute('calculator', {})`)),
+    /tool 'calculator': missing required parameter 'expression'/,
+  );
+  assert.deepEqual(
+    values(
+      await h.run(
+        `return Tool.execute('json-query', { input = '{"items":[{"id":1},{"id":2}]}', query = '.items[*].id' }).result[2]`,
+      ),
+    ),
     ['2'],
   );
-  assert.deepEqual(values(await h.run(`return Tool.execute('json-query', { input = { a = { 'x', 'y' } }, query = '.a[-1]' }).result`)), ['"y"']);
+  assert.deepEqual(
+    values(
+      await h.run(
+        `return Tool.execute('json-query', { input = { a = { 'x', 'y' } }, query = '.a[-1]' }).result`,
+      ),
+    ),
+    ['"y"'],
+  );
   assert.equal(evaluateExpression('(1 + 2) * 3 - max(1, 4)'), 5);
   assert.deepEqual(jsonQuery({ 'odd key': [1] }, '.["odd key"][0]'), 1);
 });
 
 test('file-reader and file-writer stay inside the working directory', async () => {
-  assert.deepEqual(values(await h.run(`return Tool.execute('file-reader', { path = 'hello.txt' }).content`)), ['"hello file"']);
-  values(await h.run(`Tool.execute('file-writer', { path = 'out/new.txt', content = 'a' }) Tool.execute('file-writer', { path = 'out/new.txt', content = 'b', append = true })`));
+  assert.deepEqual(
+    values(await h.run(`return Tool.execute('file-reader', { path = 'hello.txt' }).content`)),
+    ['"hello file"'],
+  );
+  values(
+    await h.run(
+      `Tool.execute('file-writer', { path = 'out/new.txt', content = 'a' }) Tool.execute('file-writer', { path = 'out/new.txt', content = 'b', append = true })`,
+    ),
+  );
   assert.equal(fs.readFileSync(path.join(work, 'out', 'new.txt'), 'utf8'), 'ab');
   for (const p of ['../x.txt', '/etc/passwd', 'out/../../x', 'link/secret.txt']) {
     const tool = p.startsWith('link') ? 'file-reader' : 'file-writer';
@@ -64,7 +98,10 @@ test('file-reader and file-writer stay inside the working directory', async () =
     assert.match(e, /(is outside|leads outside) the working directory/, p);
   }
   assert.equal(fs.existsSync(path.join(path.dirname(work), 'x.txt')), false);
-  assert.match(errorOf(await h.run(`Tool.execute('file-reader', { path = 'nope.txt' })`)), /no such file 'nope.txt'/);
+  assert.match(
+    errorOf(await h.run(`Tool.execute('file-reader', { path = 'nope.txt' })`)),
+    /no such file 'nope.txt'/,
+  );
 });
 
 test('Tool.register: functions and specs with a schema; unknown tools are named', async () => {
@@ -75,8 +112,14 @@ test('Tool.register: functions and specs with a schema; unknown tools are named'
     return Tool.execute('twice', { n = 21 }), Tool.execute('greet', { name = 'Ada' }), Tool.get_info('twice').description,
       Tool.get_info('greet').source`);
   assert.deepEqual(values(r), ['42', '"hi Ada"', '"doubles n"', '"lua"']);
-  assert.match(errorOf(await h.run(`Tool.execute('greet', { name = 5 })`)), /parameter 'name' must be string, got number/);
-  assert.match(errorOf(await h.run(`\nTool.execute('nope')`)), /:2: unknown tool 'nope' \(registered: calculator, /);
+  assert.match(
+    errorOf(await h.run(`Tool.execute('greet', { name = 5 })`)),
+    /parameter 'name' must be string, got number/,
+  );
+  assert.match(
+    errorOf(await h.run(`\nTool.execute('nope')`)),
+    /:2: unknown tool 'nope' \(registered: calculator, /,
+  );
   assert.match(errorOf(await h.run(`Tool.register('bad name', print)`)), /Tool\.register: the name must be/);
 });
 
@@ -89,10 +132,18 @@ test('http-request reaches only allowed hosts', async () => {
   s.tools.http_allowed_hosts = ['127.0.0.1'];
   const w = await makeHost(s, { cwd: work });
   try {
-    const r = await w.run(`local r = Tool.execute('http-request', { url = 'http://127.0.0.1:${port}/x' }) return r.status, r.body`);
+    const r = await w.run(
+      `local r = Tool.execute('http-request', { url = 'http://127.0.0.1:${port}/x' }) return r.status, r.body`,
+    );
     assert.deepEqual(values(r), ['200', '"you asked GET /x"']);
-    assert.match(errorOf(await w.run(`Tool.execute('http-request', { url = 'http://localhost:${port}/' })`)), /host 'localhost' is not allowed/);
-    assert.match(errorOf(await h.run(`Tool.execute('http-request', { url = 'http://127.0.0.1:${port}/' })`)), /unknown tool 'http-request'/);
+    assert.match(
+      errorOf(await w.run(`Tool.execute('http-request', { url = 'http://localhost:${port}/' })`)),
+      /host 'localhost' is not allowed/,
+    );
+    assert.match(
+      errorOf(await h.run(`Tool.execute('http-request', { url = 'http://127.0.0.1:${port}/' })`)),
+      /unknown tool 'http-request'/,
+    );
   } finally {
     await w.dispose();
     srv.close();
