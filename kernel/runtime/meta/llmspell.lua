@@ -234,6 +234,14 @@ Debug = {}
 ---@param ... any
 function Debug.log(...) end
 
+---Log at debug level (same as `Debug.log`).
+---@param ... any
+function Debug.debug(...) end
+
+---Log a trace message (written at debug level).
+---@param ... any
+function Debug.trace(...) end
+
 ---Log at info level.
 ---@param ... any
 function Debug.info(...) end
