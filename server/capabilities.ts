@@ -1,5 +1,6 @@
 import { TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver';
 import { DEFINE_GLOBAL_COMMAND } from './features/codeActions';
+import { RUN_COMMANDS } from './features/run';
 import { SEMANTIC_LEGEND } from './features/semanticTokens';
 
 export interface CapabilityOptions {
@@ -26,7 +27,8 @@ export function capabilities(opts: CapabilityOptions): ServerCapabilities {
     documentSymbolProvider: true,
     workspaceSymbolProvider: true,
     codeActionProvider: { codeActionKinds: ['quickfix'] },
-    executeCommandProvider: { commands: [DEFINE_GLOBAL_COMMAND] },
+    executeCommandProvider: { commands: [DEFINE_GLOBAL_COMMAND, ...RUN_COMMANDS] },
+    codeLensProvider: { resolveProvider: false },
     documentFormattingProvider: true,
     documentRangeFormattingProvider: true,
     foldingRangeProvider: true,

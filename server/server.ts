@@ -3,6 +3,7 @@ import * as path from 'path';
 import {
   TextDocuments,
   type Connection,
+  type MessageType,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
@@ -14,6 +15,7 @@ import { capabilities } from './capabilities';
 import { parseLuarc, parseSettings, type Settings } from './config';
 import { DEFINE_GLOBAL_COMMAND } from './features/codeActions';
 import type { FeatureContext } from './features/context';
+import { RUN_COMMANDS, runCommand, type Messages } from './features/run';
 import { diagnosticsFor, syntaxDiagnosticsFor } from './features/diagnostics';
 import type { Logger } from './logger';
 import { IGNORED_METHOD } from './transport';
@@ -55,6 +57,7 @@ export class LanguageServer implements FeatureContext {
   private clientSettings: Settings = {};
   private pullMode = false;
   private configurationSupport = false;
+  private codeLensRefresh = false;
   private roots: string[] = [];
   private disposed = false;
 
@@ -116,6 +119,7 @@ export class LanguageServer implements FeatureContext {
     this.project.roots = this.roots;
     this.pullMode = !!params.capabilities.textDocument?.diagnostic;
     this.configurationSupport = !!params.capabilities.workspace?.configuration;
+    this.codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) this.applySettings(init.settings);
     this.loadHostApi();
@@ -190,6 +194,9 @@ export class LanguageServer implements FeatureContext {
       }
     }
     this.republishAll();
+    // the Run/Debug lenses depend on llmspell.enableDebug
+    if (this.codeLensRefresh)
+      void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   }
 
   private dispose(): void {
@@ -338,6 +345,12 @@ export class LanguageServer implements FeatureContext {
   // ---- commands -------------------------------------------------------------------------------
 
   private executeCommand(command: string, args: unknown[]): unknown {
+    if (RUN_COMMANDS.includes(command)) {
+      const send = (method: string) => (type: MessageType, message: string) =>
+        void this.connection.sendNotification(method, { type, message });
+      const msgs: Messages = { log: send('window/logMessage'), show: send('window/showMessage') };
+      return runCommand(this, msgs, command, args);
+    }
     if (command === DEFINE_GLOBAL_COMMAND) {
       const [uri, name] = args as [string, string];
       const root = this.roots.find((r) => (uriToPath(uri) ?? '').startsWith(r)) ?? this.roots[0];

@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import { codeActions } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
 import { completion, resolveCompletion } from './features/completion';
 import type { FeatureContext } from './features/context';
 import { pullDiagnostics } from './features/diagnostics';
@@ -32,6 +33,7 @@ export function wireFeatures(connection: Connection, ctx: FeatureContext): void 
   connection.onDocumentSymbol((p) => documentSymbols(ctx, p));
   connection.onWorkspaceSymbol((p) => workspaceSymbol(ctx, p));
   connection.onCodeAction((p) => codeActions(ctx, p));
+  connection.onCodeLens((p) => codeLenses(ctx, p));
   connection.onDocumentFormatting((p) => formatting(ctx, p));
   connection.onDocumentRangeFormatting((p) => rangeFormatting(ctx, p));
   connection.onFoldingRanges((p) => foldingRanges(ctx, p));

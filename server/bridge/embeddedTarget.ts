@@ -1,0 +1,36 @@
+import * as path from 'path';
+import { LuaRuntime } from '../../kernel/runtime/runtime';
+import type { RunOutcome, RunOutput, RunRequest, RunTarget } from './run';
+
+/** Run code in a fresh embedded Lua runtime, as `llmspell run FILE` does (disposed afterwards). */
+export class EmbeddedTarget implements RunTarget {
+  async run(req: RunRequest, onOutput: (o: RunOutput) => void): Promise<RunOutcome> {
+    const dir = path.dirname(req.file);
+    const rt = await LuaRuntime.create({ cwd: dir, packagePath: [dir], name: 'lsp' });
+    let output = '';
+    const off = rt.onEvent((e) => {
+      if (e.type !== 'output') return;
+      output += e.text;
+      onOutput({ stream: e.stream, text: e.text });
+    });
+    try {
+      const r = await rt.execute(req.code, { chunkName: req.file, mode: req.mode });
+      if (r.ok) return { ok: true, target: 'embedded', output, values: r.values };
+      return {
+        ok: false,
+        target: 'embedded',
+        output,
+        values: [],
+        error: {
+          message: r.error.message,
+          line: r.error.location?.line,
+          file: r.error.location && r.error.location.path !== req.file ? r.error.location.path : undefined,
+          traceback: r.error.traceback,
+        },
+      };
+    } finally {
+      off();
+      await rt.dispose();
+    }
+  }
+}

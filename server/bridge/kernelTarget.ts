@@ -1,0 +1,88 @@
+import { readConnectionFile } from '../../kernel/jupyter/connection';
+import type { RegistryEntry } from '../../kernel/jupyter/registry';
+import type { JupyterMessage } from '../../kernel/jupyter/wire';
+import { KernelClient } from '../../kernel/repl/client';
+import type { RunFailure, RunOutcome, RunOutput, RunRequest, RunTarget } from './run';
+
+/** Run code in a running kernel with the Jupyter client `llmspell repl` uses (one connection per run). */
+export class KernelTarget implements RunTarget {
+  constructor(readonly entry: RegistryEntry) {}
+
+  async run(req: RunRequest, onOutput: (o: RunOutput) => void): Promise<RunOutcome> {
+    const info = await readConnectionFile(this.entry.connectionFile);
+    if (!info) throw new Error(`cannot read the connection file of kernel ${this.entry.id}`);
+    const client = await KernelClient.connect(info, { timeoutMs: 10000, username: 'llmspell-lsp' });
+    let output = '';
+    const values: string[] = [];
+    let error: RunFailure | undefined;
+    try {
+      // kernel_info until iopub delivers too, so no output of the run is missed
+      await client.waitForReady(10000);
+      let idle!: () => void;
+      const idleSeen = new Promise<void>((r) => (idle = r));
+      let msgId = '';
+      const seen: JupyterMessage[] = [];
+      const handle = (m: JupyterMessage) => {
+        const c = m.content;
+        switch (m.header.msg_type) {
+          case 'stream': {
+            const text = String(c.text);
+            output += text;
+            onOutput({ stream: c.name === 'stderr' ? 'stderr' : 'stdout', text });
+            break;
+          }
+          case 'execute_result': {
+            const data = (c.data ?? {}) as Record<string, unknown>;
+            values.push(String(data['text/plain'] ?? ''));
+            break;
+          }
+          case 'error':
+            error = kernelFailure(String(c.evalue ?? ''), (c.traceback as string[] | undefined) ?? []);
+            break;
+          case 'status':
+            if (c.execution_state === 'idle') idle();
+            break;
+          default:
+            break;
+        }
+      };
+      const off = client.onIopub((m) => {
+        if (!msgId) seen.push(m);
+        else if (m.parent_header.msg_id === msgId) handle(m);
+      });
+      try {
+        msgId = client.send('shell', 'execute_request', {
+          code: req.code,
+          silent: false,
+          store_history: true,
+          user_expressions: {},
+          allow_stdin: false,
+          stop_on_error: false,
+        });
+        for (const m of seen.splice(0)) if (m.parent_header.msg_id === msgId) handle(m);
+        const reply = await client.waitReply(msgId, 0);
+        await Promise.race([idleSeen, new Promise((r) => setTimeout(r, 1000))]);
+        if (reply.content.status !== 'ok' && !error)
+          error = kernelFailure(String(reply.content.evalue ?? reply.content.status), []);
+      } finally {
+        off();
+      }
+    } finally {
+      client.close();
+    }
+    return { ok: !error, target: 'kernel', kernelId: this.entry.id, output, values, error };
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The line of the error: the first `chunk:LINE:` in the message (the code's lines are the file's). */
+function kernelFailure(evalue: string, traceback: string[]): RunFailure {
+  const m = /:(\d+):/.exec(evalue);
+  return {
+    message: evalue,
+    line: m ? Number(m[1]) : undefined,
+    traceback: traceback.map((t) => t.replace(ANSI, '')),
+  };
+}
