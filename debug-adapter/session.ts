@@ -75,7 +75,6 @@ interface RunState {
 }
 
 let sessionCounter = 0;
-const SETTLE_MS = 15;
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -274,17 +273,13 @@ export class LlmspellDebugSession extends DebugSession {
       return;
     }
     this.log(`execute ${run.runtimePath}`);
-    // Workaround for a runtime race (see docs/DAP.md): an exec posted while the worker is still
-    // draining commands after a setBreakpoints reply is dropped. Give the worker a moment first.
-    void new Promise((r) => setTimeout(r, SETTLE_MS))
-      .then(() =>
-        rt.execute(code, {
-          chunkName: run.runtimePath,
-          mode: 'file',
-          args: run.args,
-          scriptName: run.program,
-        }),
-      )
+    void rt
+      .execute(code, {
+        chunkName: run.runtimePath,
+        mode: 'file',
+        args: run.args,
+        scriptName: run.program,
+      })
       .then((result) => {
         this.log(`execute finished: ${result.ok ? 'ok' : result.error.message}`);
         if (gen !== this.generation) return;

@@ -7,6 +7,7 @@ import { LuaRuntime } from '../runtime/runtime';
 import type { RuntimeEvent, RuntimeHandle } from '../runtime/types';
 import { VERSION } from '../cli/version';
 import { cellPath, type CellPathScheme, defaultCellScheme } from './cell-path';
+import { startKernelDebugger, type KernelDebugger } from './debugger';
 import { CommManager } from './comms';
 import {
   type Channel,
@@ -55,8 +56,10 @@ export interface KernelOptions {
   idleTimeoutSec?: number;
   /** Messages larger than this are dropped (default 64 MiB). */
   maxMessageBytes?: number;
-  /** Carried for the debugger work: DAP TCP port (null = no DAP). */
+  /** DAP TCP port (0 = a free port, null/undefined = no DAP server). */
   dapPort?: number | null;
+  /** True when dapPort is only the 9556 default: a busy port then logs a warning instead of failing. */
+  dapPortIsDefault?: boolean;
   /** The Lua runtime; by default a LuaRuntime is created (and disposed on stop). */
   runtime?: RuntimeHandle;
   logger?: KernelLogger;
@@ -102,6 +105,10 @@ export interface KernelStats {
   lastActivity: string;
   /** Time from startKernel() to sockets bound and runtime ready, in ms. */
   startupMs: number;
+  /** Connected Debug Adapter clients (TCP). */
+  dapClients: number;
+  /** The bound DAP port, when the debug adapter runs. */
+  dapPort?: number;
 }
 
 /** The running kernel as other layers (CLI, service, debugger) see it. */
@@ -184,7 +191,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   private abortUntil = 0;
   private readonly cellSources = new Map<string, { code: string; count: number }>();
   private readonly writtenCells = new Set<string>();
-  private readonly cellScheme: CellPathScheme;
+  private cellScheme: CellPathScheme;
+  private debuggers: KernelDebugger | undefined;
   private ownsConnectionFile = false;
   private ownsRuntime = false;
   private unsubscribeRuntime: (() => void) | undefined;
@@ -263,6 +271,23 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     }
     this.runtime = await runtimePromise;
     this.unsubscribeRuntime = this.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    try {
+      this.debuggers = await startKernelDebugger({
+        runtime: this.runtime,
+        ip: this.connection.ip,
+        dapPort: this.options.dapPort,
+        dapPortIsDefault: this.options.dapPortIsDefault ?? false,
+        logger: this.logger,
+        registerHandler: (channel, msgType, handler) => this.registerHandler(channel, msgType, handler),
+        chunkSource: (p) => this.chunkSource(p),
+      });
+    } catch (err) {
+      await this.closeSockets();
+      this.unsubscribeRuntime();
+      if (this.ownsRuntime) await this.runtime.dispose().catch(() => undefined);
+      throw err;
+    }
+    if (!this.options.cellScheme) this.cellScheme = this.debuggers.cellScheme;
     if (!useExisting) {
       await writeConnectionFile(this.connectionFile, this.connection);
       this.ownsConnectionFile = true;
@@ -326,7 +351,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         ports: {
           ...p,
           ...(extras.http !== undefined ? { http: extras.http } : {}),
-          ...(typeof this.options.dapPort === 'number' ? { dap: this.options.dapPort } : {}),
+          ...(this.debuggers?.dapPort !== undefined ? { dap: this.debuggers.dapPort } : {}),
         },
         connectionFile: this.connectionFile,
         started: this.startedAt.toISOString(),
@@ -586,7 +611,9 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       this.logger.info('input requested but the front end does not allow stdin');
       // io.read must fail at once with a Lua error at its line; execute names it InputError.
       this.inputDenied = true;
-      this.runtime.rejectInput('io.read: no input available: this front end does not accept input (allow_stdin is false)');
+      this.runtime.rejectInput(
+        'io.read: no input available: this front end does not accept input (allow_stdin is false)',
+      );
       return;
     }
     const header = this.sendReply('stdin', cur.msg, 'input_request', { prompt, password });
@@ -629,7 +656,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         { text: 'Lua 5.4 Reference Manual', url: 'https://www.lua.org/manual/5.4/' },
         { text: 'LLMSpell', url: 'https://github.com/lexlapax/rs-llmspell' },
       ],
-      debugger: false,
+      debugger: true,
+      supported_features: ['debugger'],
     };
   }
 
@@ -750,6 +778,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       queuedRequests: this.shellQueue.length,
       lastActivity: new Date(this.lastActivity).toISOString(),
       startupMs: this.startupMs,
+      dapClients: this.debuggers?.clients() ?? 0,
+      dapPort: this.debuggers?.dapPort,
     };
   }
 
@@ -782,6 +812,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     const flush = Promise.all(Object.values(this.queues).map((q) => q.flushed()));
     await Promise.race([flush, new Promise((r) => setTimeout(r, 300))]);
     await this.closeSockets();
+    await this.debuggers?.close().catch(() => undefined);
     this.unsubscribeRuntime?.();
     if (this.ownsRuntime && this.runtime) {
       await Promise.race([

@@ -43,7 +43,7 @@ export function kernelspecJson(opts: KernelspecOptions = {}): Kernelspec {
     display_name: 'LLMSpell',
     language: 'lua',
     interrupt_mode: 'message',
-    metadata: { debugger: opts.debugger ?? false },
+    metadata: { debugger: opts.debugger ?? true },
   };
 }
 

@@ -295,6 +295,8 @@ export class LuaRuntime implements RuntimeHandle {
     if (this.disposed) return;
     this.disposed = true;
     for (const ac of this.hostAborts.values()) ac.abort();
+    for (const [, p] of this.pending) p.resolve({ t: 'reply', id: -1, error: 'the runtime was disposed' });
+    this.pending.clear();
     interrupter.forget(this.worker);
     this.port.close();
     await this.worker.terminate();

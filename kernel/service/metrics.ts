@@ -93,7 +93,7 @@ export class ServiceMetrics {
       registers,
       collect() {
         this.set({ protocol: 'jupyter' }, self.kernel?.stats().clients ?? 0);
-        this.set({ protocol: 'dap' }, self.otherClients.dap);
+        this.set({ protocol: 'dap' }, self.kernel?.stats().dapClients ?? self.otherClients.dap);
         this.set({ protocol: 'lsp' }, self.otherClients.lsp);
       },
     });

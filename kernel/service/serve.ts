@@ -99,6 +99,7 @@ function kernelOptions(
     idleTimeoutSec: k.idle_timeout,
     maxClients: k.max_clients,
     dapPort: k.dap_port === false ? null : (k.dap_port ?? 9556),
+    dapPortIsDefault: (loaded.sources['kernel.dap_port'] ?? 'default') === 'default',
     logger: logging.logger,
     registryExtras: { http: httpPort, pidFile: config.daemon.pid_file, logFile: config.logging.log_file },
   };

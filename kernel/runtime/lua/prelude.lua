@@ -881,7 +881,7 @@ local function scope_vars(sc)
     while true do
       local n, v = getlocal(level + 1, i)
       if not n then break end
-      if ssub(n, 1, 1) ~= '(' then items[#items + 1] = { n, v, i } end
+      if ssub(n, 1, 1) ~= '(' and ssub(n, 1, 10) ~= '__llmspell' then items[#items + 1] = { n, v, i } end
       i = i + 1
     end
     for j = #items, 1, -1 do
@@ -1311,7 +1311,22 @@ local HIDDEN_C = { [rawerror] = true, [xpcall] = true, [G.error] = true }
 
 local function traceback_lines(level)
   local lines = {}
+  local skipped = 0
   while true do
+    if #lines == 12 then
+      -- Like Lua's own traceback: keep the innermost frames and the outermost ones.
+      local total = maxlevel() - 1
+      while total > level do
+        local fi = getinfo(total + 1, 'f')
+        if fi and fi.func == A.run_chunk then break end
+        total = total - 1
+      end
+      if total - level > 30 then
+        skipped = total - level - 11
+        level = level + skipped
+        lines[#lines + 1] = sformat('...\t(skipping %d levels)', skipped)
+      end
+    end
     local info = getinfo(level, 'nSlf')
     if not info then break end
     if info.func == A.run_chunk then break end
@@ -1349,13 +1364,15 @@ local function handler(e)
   local tb = traceback_lines(2)
   last_error = { message = msg, traceback = tb, interrupted = interrupted }
   if S.filters.uncaught and not interrupted and not S.inStop and S.filters.all_hit ~= e then
-    local info = getinfo(2, 'S')
+    -- The innermost user frame (skip error()/C functions and the agent's wrappers).
     local lvl = 2
-    if info and (info.what == 'C' or info.source == AGENT) then lvl = 3 end
-    local i3 = getinfo(lvl, 'S')
-    if i3 and i3.source ~= AGENT and i3.what ~= 'C' then
-      stop_loop('exception', rawrunning(), maxlevel() - lvl, msg, nil)
+    while true do
+      local info = getinfo(lvl, 'Sf')
+      if not info or info.func == A.run_chunk then lvl = nil; break end
+      if info.source ~= AGENT and info.what ~= 'C' then break end
+      lvl = lvl + 1
     end
+    if lvl then stop_loop('exception', rawrunning(), maxlevel() - lvl, msg, nil) end
   end
   S.filters.all_hit = nil
   return e

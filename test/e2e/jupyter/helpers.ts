@@ -29,6 +29,9 @@ export async function jupyterEnv(extra: NodeJS.ProcessEnv = {}): Promise<Jupyter
     JUPYTER_PLATFORM_DIRS: '1',
     IPYTHONDIR: path.join(dir, 'ipython'),
     LLMSPELL_HOME: path.join(dir, 'home'),
+    // kernels started by tests (directly or through the kernelspec) take free ports
+    LLMSPELL_PORT: '0',
+    LLMSPELL_DAP_PORT: '0',
     PYTHONPATH: PY_DIR,
     PYTHONDONTWRITEBYTECODE: '1',
     ...extra,

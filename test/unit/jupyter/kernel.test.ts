@@ -104,7 +104,7 @@ describe('kernel over ZeroMQ (fake runtime)', () => {
     assert.equal(b.reply.content.execution_count, n + 1);
     const result = b.iopub.find((m) => m.header.msg_type === 'execute_result');
     assert.deepEqual(result?.content.data, { 'text/plain': '42' });
-    assert.match(runtime.executed.at(-1)?.opts.chunkName ?? '', /llmspell-cells/);
+    assert.match(runtime.executed.at(-1)?.opts.chunkName ?? '', /llmspell_\d+\/\d+\.lua$/);
   });
 
   it('display events become display_data with the MIME bundle', async () => {

@@ -33,6 +33,7 @@ class FakeKernel extends EventEmitter {
       queuedRequests: 0,
       lastActivity: new Date().toISOString(),
       startupMs: 1,
+      dapClients: 0,
     };
   }
 }
