@@ -23,8 +23,12 @@ export interface Served {
 }
 
 /** Spawn `llmspell kernel start --lsp` as a real stdio child and connect a JSON-RPC client. */
-export function spawnServer(args: string[] = ['kernel', 'start', '--lsp'], cwd = REPO): Served {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnServer(
+  args: string[] = ['kernel', 'start', '--lsp'],
+  cwd = REPO,
+  env: NodeJS.ProcessEnv = process.env,
+): Served {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr?.resume();
   const conn = createMessageConnection(
     new StreamMessageReader(child.stdout!),

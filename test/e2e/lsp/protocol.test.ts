@@ -10,6 +10,7 @@ import { spawnServer, writeRaw, type Served } from './client';
 const EXPECTED_CAPABILITIES = [
   'callHierarchyProvider',
   'codeActionProvider',
+  'codeLensProvider',
   'completionProvider',
   'definitionProvider',
   'documentFormattingProvider',
