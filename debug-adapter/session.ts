@@ -3,6 +3,7 @@
  * variablesReference, source references, 1-based line conversion) and translates typed runtime
  * events into DAP events. The runtime never sees a DAP type.
  */
+import { hostModules, loadHostConfig } from '../kernel/hostapi';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -207,12 +208,16 @@ export class LlmspellDebugSession extends DebugSession {
   private async startRuntime(): Promise<void> {
     const run = this.run!;
     const factory = this.options.createRuntime ?? ((o) => LuaRuntime.create(o));
-    this.creating = factory({
-      cwd: run.cwd,
-      env: run.env,
-      packagePath: [path.dirname(run.program)],
-      name: 'dap',
-    });
+    const env = { ...process.env, ...run.env };
+    this.creating = Promise.resolve().then(() =>
+      factory({
+        cwd: run.cwd,
+        env: run.env,
+        packagePath: [path.dirname(run.program)],
+        name: 'dap',
+        hostModules: hostModules(loadHostConfig({ cwd: run.cwd, env })),
+      }),
+    );
     try {
       this.bindRuntime(await this.creating);
     } finally {

@@ -4,7 +4,7 @@ import { mkdirSync, promises as fs, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as zmq from 'zeromq';
 import { LuaRuntime } from '../runtime/runtime';
-import type { RuntimeEvent, RuntimeHandle } from '../runtime/types';
+import type { HostModule, RuntimeEvent, RuntimeHandle } from '../runtime/types';
 import { VERSION } from '../cli/version';
 import { cellPath, type CellPathScheme, defaultCellScheme } from './cell-path';
 import { startKernelDebugger, type KernelDebugger } from './debugger';
@@ -62,6 +62,8 @@ export interface KernelOptions {
   dapPortIsDefault?: boolean;
   /** The Lua runtime; by default a LuaRuntime is created (and disposed on stop). */
   runtime?: RuntimeHandle;
+  /** Host API modules for the default runtime (Agent, Tool, State, ...). */
+  hostModules?: HostModule[];
   logger?: KernelLogger;
   /** Write a registry entry under ~/.llmspell/kernels (default true). */
   register?: boolean;
@@ -141,8 +143,8 @@ interface PendingInput {
   requestId: string;
 }
 
-async function createDefaultRuntime(): Promise<RuntimeHandle> {
-  return LuaRuntime.create({ name: 'jupyter' });
+async function createDefaultRuntime(hostModules: HostModule[] | undefined): Promise<RuntimeHandle> {
+  return LuaRuntime.create({ name: 'jupyter', hostModules });
 }
 
 /** How long after an error execute_requests sent before it are still aborted (stop_on_error). */
@@ -259,7 +261,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.signer = new Signer(base.key);
     const runtimePromise = this.options.runtime
       ? Promise.resolve(this.options.runtime)
-      : createDefaultRuntime();
+      : createDefaultRuntime(this.options.hostModules);
     this.ownsRuntime = !this.options.runtime;
     try {
       const ports = await this.bindAll(base, useExisting);

@@ -483,6 +483,7 @@ async function setup(): Promise<void> {
        assert(load(src, '=[llmspell]'))(debug.getregistry()[${REG_HOST}])`,
     );
   }
+  (a as unknown as { mark_builtins: LuaFn }).mark_builtins();
   const extra = init.options.packagePath ?? [];
   if (extra.length) {
     engine.global.set('__llmspell_pp', extra.map((d) => `${d}/?.lua;${d}/?/init.lua`).join(';'));

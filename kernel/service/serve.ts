@@ -1,3 +1,4 @@
+import { hostModules } from '../hostapi';
 import { randomUUID } from 'crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
@@ -100,6 +101,12 @@ function kernelOptions(
     maxClients: k.max_clients,
     dapPort: k.dap_port === false ? null : (k.dap_port ?? 9556),
     dapPortIsDefault: (loaded.sources['kernel.dap_port'] ?? 'default') === 'default',
+    hostModules: hostModules({
+      settings: loaded.host,
+      env: process.env,
+      cwd: process.cwd(),
+      log: logging.logger,
+    }),
     logger: logging.logger,
     registryExtras: { http: httpPort, pidFile: config.daemon.pid_file, logFile: config.logging.log_file },
   };

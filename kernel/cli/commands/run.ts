@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { LuaRuntime } from '../../runtime/runtime';
+import { hostModules, loadHostConfig } from '../../hostapi';
 import type { ExecResult, RuntimeEvent } from '../../runtime/types';
 
 /** Terminal front end for a runtime: stdout/stderr passthrough, io.read from the terminal's stdin. */
@@ -58,11 +59,14 @@ async function runAndExit(
   chunkName: string,
   mode: 'file' | 'cell',
   args: string[],
+  globals: { profile?: string; config?: string },
   scriptName?: string,
 ) {
+  const host = hostModules(loadHostConfig({ profile: globals.profile, config: globals.config }));
   const rt = await LuaRuntime.create({
     cwd: process.cwd(),
     packagePath: scriptName ? [path.dirname(path.resolve(scriptName))] : [],
+    hostModules: host,
   });
   const detach = attachTerminal(rt);
   const onSigint = (): void => rt.interrupt();
@@ -102,13 +106,13 @@ export function registerRunCommands(program: Command): void {
         const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
         throw new Error(`cannot open ${file}: ${reason}`, { cause: err });
       }
-      await runAndExit(code, abs, 'file', args, file);
+      await runAndExit(code, abs, 'file', args, program.opts(), file);
     });
   program
     .command('exec')
     .description('run a snippet of Lua code (an expression prints its value)')
     .argument('<code>', 'Lua code')
     .action(async (code: string) => {
-      await runAndExit(code, '(exec)', 'cell', []);
+      await runAndExit(code, '(exec)', 'cell', [], program.opts());
     });
 }

@@ -775,6 +775,12 @@ local function std_globals()
 end
 local STD = std_globals()
 A.STD = STD
+-- After the host modules loaded: their globals (Agent, Tool, ...) are builtins too, not user globals.
+function A.mark_builtins()
+  for k in next, G do
+    if type(k) == 'string' then STD[k] = true end
+  end
+end
 
 local function frame_name(info)
   if info.what == 'main' then return 'main chunk' end

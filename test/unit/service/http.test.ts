@@ -33,7 +33,7 @@ class FakeKernel extends EventEmitter {
       queuedRequests: 0,
       lastActivity: new Date().toISOString(),
       startupMs: 1,
-      dapClients: 0,
+      dapClients: 1,
     };
   }
 }
@@ -116,7 +116,7 @@ test('/health answers JSON and /metrics Prometheus text fed by kernel events', a
   kernel.emit('execution', { ok: true, durationMs: 3, executionCount: 1 });
   kernel.emit('execution', { ok: false, durationMs: 40, executionCount: 2 });
   kernel.emit('dropped', { channel: 'shell', reason: 'bad-signature', detail: '' });
-  metrics.setClients('dap', 1);
+
   const s = await serve({}, metrics);
   const h = await request(`http://127.0.0.1:${s.port}/health`);
   assert.equal(h.code, 200);
