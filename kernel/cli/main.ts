@@ -17,7 +17,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('llmspell')
-    .description('Lua scripting toolkit: Jupyter kernel, Language Server and Debug Adapter on one Lua 5.4 runtime')
+    .description(
+      'Lua scripting toolkit: Jupyter kernel, Language Server and Debug Adapter on one Lua 5.4 runtime',
+    )
     .version(VERSION, '-V, --version')
     .option('-p, --profile <name>', 'builtin profile (see `llmspell profiles list`)')
     .option('-c, --config <file>', 'config file (TOML); also LLMSPELL_CONFIG')
