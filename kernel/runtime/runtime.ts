@@ -387,12 +387,12 @@ class RuntimeDebugger implements DebuggerApi {
   }
 
   async stackTrace(
-    _threadId: number,
+    threadId: number,
     startFrame = 0,
     levels = 0,
   ): Promise<{ frames: FrameInfo[]; total: number }> {
     const raw = asArray<{ id: number; name: string; source?: string; line: number; kind: string }>(
-      await this.ask<unknown>({ cmd: 'stack' }),
+      await this.ask<unknown>({ cmd: 'stack', a: threadId }),
     );
     const all: FrameInfo[] = raw.map((f) => ({
       id: f.id,

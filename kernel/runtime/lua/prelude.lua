@@ -11,6 +11,8 @@ local sformat, srep, ssub, sfind, sgsub, smatch = string.format, string.rep, str
 local tconcat, tsort, tunpack = table.concat, table.sort, table.unpack
 local rawresume, rawcreate, rawrunning, rawstatus = coroutine.resume, coroutine.create, coroutine.running, coroutine.status
 local MAIN = rawrunning() -- replaced by the thread that runs A.run
+-- C functions and agent wrappers that never show in user stacks.
+local HIDDEN_C = { [error] = true, [xpcall] = true, [pcall] = false }
 local G = _G
 
 local A = {}
@@ -672,19 +674,32 @@ local function clear_refs() frames, refs, nref = {}, {}, 0 end
 -- Level of a registered frame (current thread) as seen by the caller of lv.
 local function lv(fr) return maxlevel() - 1 - fr.abs end
 
+-- Frame accessors that work for the stopped thread (fr.abs) and for other threads (fr.co, fr.level).
+local function fgetlocal(fr, i)
+  if fr.co == rawrunning() then return getlocal(lv(fr), i) end
+  return getlocal(fr.co, fr.level, i)
+end
+local function fsetlocal(fr, i, v)
+  if fr.co == rawrunning() then return setlocal(lv(fr), i, v) end
+  return setlocal(fr.co, fr.level, i, v)
+end
+local function ffunc(fr)
+  local info
+  if fr.co == rawrunning() then info = getinfo(lv(fr), 'f') else info = getinfo(fr.co, fr.level, 'f') end
+  return info and info.func
+end
+
 -- Map of names visible in a frame of the current thread: locals (latest binding wins) and upvalues.
 local function visible_names(fr)
   local names = {}
-  local level = lv(fr)
   local i = 1
   while true do
-    local n = getlocal(level, i)
+    local n = fgetlocal(fr, i)
     if not n then break end
     if ssub(n, 1, 1) ~= '(' then names[n] = { 'l', i } end
     i = i + 1
   end
-  local info = getinfo(level, 'f')
-  local func = info and info.func
+  local func = ffunc(fr)
   if func then
     i = 1
     while true do
@@ -708,7 +723,7 @@ local function frame_env(fr)
     __index = function(_, k)
       local e2 = names[k]
       if e2 then
-        if e2[1] == 'l' then return select(2, getlocal(lv(fr), e2[2])) end
+        if e2[1] == 'l' then return select(2, fgetlocal(fr, e2[2])) end
         return select(2, getupvalue(func, e2[2]))
       end
       return envv[k]
@@ -716,7 +731,7 @@ local function frame_env(fr)
     __newindex = function(_, k, v)
       local e2 = names[k]
       if e2 then
-        if e2[1] == 'l' then setlocal(lv(fr), e2[2], v) else setupvalue(func, e2[2], v) end
+        if e2[1] == 'l' then fsetlocal(fr, e2[2], v) else setupvalue(func, e2[2], v) end
         return
       end
       envv[k] = v
@@ -818,6 +833,28 @@ local function stop_loop(reason, co, abs, text, hit)
     end
   end
   S.stack = out
+  S.stacks = { [co_id(co)] = out }
+  -- Frames of the other threads in the resume chain (main program, outer coroutines).
+  for d = 1, CO[1] do
+    local other = CO[d + 1]
+    if other and other ~= co then
+      local list = {}
+      local level = 0
+      while true do
+        local info = getinfo(other, level, 'nSlf')
+        if not info then break end
+        if info.func == A.run_chunk then break end
+        if info.source ~= AGENT and not (info.what == 'C' and (info.func == rawresume or HIDDEN_C[info.func])) then
+          nref = nref + 1
+          frames[nref] = { co = other, level = level }
+          list[#list + 1] = { nref, frame_name(info), info.source, info.currentline, info.what }
+        end
+        if info.what == 'main' and info.source ~= AGENT then break end
+        level = level + 1
+      end
+      S.stacks[co_id(other)] = list
+    end
+  end
   local top = out[1]
   H.stopped(reason, co_id(co), text, hit, top and top[3], top and top[4])
   local stepping
@@ -839,6 +876,7 @@ local function stop_loop(reason, co, abs, text, hit)
   end
   clear_refs()
   S.stack = nil
+  S.stacks = nil
   S.inStop = false
   S.stepping = stepping
   S.lastStopKey = nil
@@ -846,12 +884,14 @@ local function stop_loop(reason, co, abs, text, hit)
 end
 
 -- Requests served while stopped.
-function A.stacktrace(id)
+function A.stacktrace(id, threadid)
   local outl = {}
-  for i, f in ipairs(S.stack or {}) do
+  local list = S.stack or {}
+  if threadid and S.stacks then list = S.stacks[threadid] or {} end
+  for i, f in ipairs(list) do
     local fr = frames[f[1]]
     outl[i] = { id = f[1], name = f[2], source = f[3], line = f[4], kind = f[5] }
-    if fr then
+    if fr and fr.abs then
       local level = maxlevel() - fr.abs - 1
       local info = getinfo(level + 1, 'l')
       if info then outl[i].line = info.currentline end
@@ -880,12 +920,11 @@ local function scope_vars(sc)
   local fr = sc.fr
   local res = {}
   if sc.__scope == 'locals' then
-    local level = maxlevel() - fr.abs - 1
     local seen = {}
     local i = 1
     local items = {}
     while true do
-      local n, v = getlocal(level + 1, i)
+      local n, v = fgetlocal(fr, i)
       if not n then break end
       if ssub(n, 1, 1) ~= '(' and ssub(n, 1, 10) ~= '__llmspell' then items[#items + 1] = { n, v, i } end
       i = i + 1
@@ -900,7 +939,7 @@ local function scope_vars(sc)
     end
     local va, k = {}, 1
     while true do
-      local n, v = getlocal(level + 1, -k)
+      local n, v = fgetlocal(fr, -k)
       if not n then break end
       va[k] = v
       k = k + 1
@@ -911,8 +950,7 @@ local function scope_vars(sc)
       res[#res + 1] = { name = '...', value = sformat('(%d values)', k - 1), type = 'varargs', ref = r, evaluateName = '...' }
     end
   elseif sc.__scope == 'upvalues' then
-    local f = getinfo(maxlevel() - fr.abs - 1 + 1, 'f')
-    local func = f and f.func
+    local func = ffunc(fr)
     local i = 1
     while func do
       local n, v = getupvalue(func, i)
@@ -987,19 +1025,18 @@ function A.setvariable(id, ref, name, expr)
   local ok, v = eval_in(expr, fr)
   if not ok then return H.reply(id, nil, v) end
   if type(target) == 'table' and target.__scope == 'locals' then
-    local level = maxlevel() - target.fr.abs - 1
     local idx
     local i = 1
     while true do
-      local n = getlocal(level + 1, i)
+      local n = fgetlocal(target.fr, i)
       if not n then break end
       if n == name then idx = i end
       i = i + 1
     end
     if not idx then return H.reply(id, nil, 'no local named ' .. name) end
-    setlocal(level + 1, idx, v)
+    fsetlocal(target.fr, idx, v)
   elseif type(target) == 'table' and target.__scope == 'upvalues' then
-    local f = getinfo(maxlevel() - target.fr.abs - 1 + 1, 'f').func
+    local f = ffunc(target.fr)
     local i, done = 1, false
     while true do
       local n = getupvalue(f, i)
@@ -1238,7 +1275,7 @@ end
 
 -- Commands from the host (while running, stopped or idle).
 function A.command(cmd, id, a, b, c)
-  if cmd == 'stack' then A.stacktrace(id)
+  if cmd == 'stack' then A.stacktrace(id, a)
   elseif cmd == 'scopes' then A.scopes(id, a)
   elseif cmd == 'vars' then A.variables(id, a)
   elseif cmd == 'setvar' then A.setvariable(id, a, b, c)
@@ -1313,7 +1350,7 @@ G.error = function(msg, level)
   if level > 0 then level = level + 1 end
   rawerror(msg, level)
 end
-local HIDDEN_C = { [rawerror] = true, [xpcall] = true, [G.error] = true }
+HIDDEN_C[G.error] = true
 
 local function traceback_lines(level)
   local lines = {}

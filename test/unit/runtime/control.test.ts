@@ -128,3 +128,43 @@ test('the loop fixture can be paused and shows its frames', async () => {
   h.rt.interrupt();
   assert.equal((await run).ok, false);
 });
+
+test('threads: a stop inside a coroutine lists the main thread too, each with its own frames and locals', async () => {
+  const code = [
+    'local function inner(x)',
+    '  local y = x * 2',
+    '  coroutine.yield(y)',
+    '  return y',
+    'end',
+    'local co = coroutine.create(function(v) local z = v + 1 local r = inner(z) return r end)',
+    'local outer = 7',
+    'local ok, got = coroutine.resume(co, outer)',
+    'return got',
+  ].join('\n');
+  await h.rt.debugger.setBreakpoints('/cells/threads.lua', [{ line: 3 }]);
+  const run = h.rt.execute(code, { chunkName: '/cells/threads.lua', mode: 'file' });
+  const stop = await h.nextStop();
+  assert.ok(stop.threadId > 1);
+  const threads = await h.rt.debugger.threads();
+  assert.deepEqual(threads.map((t) => t.id).sort(), [1, stop.threadId].sort());
+  const co = await h.rt.debugger.stackTrace(stop.threadId);
+  assert.deepEqual(
+    co.frames.map((f) => [f.name, f.line]),
+    [
+      ['inner', 3],
+      ['function </cells/threads.lua:6>', 6],
+    ],
+  );
+  const main = await h.rt.debugger.stackTrace(1);
+  assert.deepEqual(
+    main.frames.map((f) => [f.name, f.line]),
+    [['main chunk', 8]],
+  );
+  const mainLocals = await h.locals(main.frames[0].id);
+  assert.equal(mainLocals.outer, '7');
+  assert.equal((await h.rt.debugger.evaluate('outer * 3', main.frames[0].id)).value, '21');
+  assert.equal((await h.locals(co.frames[0].id)).y, '16');
+  await h.rt.debugger.setBreakpoints('/cells/threads.lua', []);
+  h.rt.debugger.resume();
+  assert.deepEqual(await run, { ok: true, values: ['16'] });
+});
