@@ -108,30 +108,7 @@ export function inspectToken(code: string, index: number): string {
   return expr.replace(/[.:]$/, '');
 }
 
-export const LUA_KEYWORDS = [
-  'and',
-  'break',
-  'do',
-  'else',
-  'elseif',
-  'end',
-  'false',
-  'for',
-  'function',
-  'goto',
-  'if',
-  'in',
-  'local',
-  'nil',
-  'not',
-  'or',
-  'repeat',
-  'return',
-  'then',
-  'true',
-  'until',
-  'while',
-];
+export { LUA_KEYWORDS } from '../runtime/syntax';
 
 /** Names declared in `code` (locals, function names, parameters, for variables), for completion. */
 export function declaredNames(code: string): string[] {

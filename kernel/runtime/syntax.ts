@@ -182,3 +182,29 @@ export function resolveBreakpointLine(chunk: ParsedChunk, line: number): number 
   for (const l of chunk.statementLines) if (l >= line) return l;
   return undefined;
 }
+
+/** Lua 5.4's reserved words. */
+export const LUA_KEYWORDS: readonly string[] = [
+  'and',
+  'break',
+  'do',
+  'else',
+  'elseif',
+  'end',
+  'false',
+  'for',
+  'function',
+  'goto',
+  'if',
+  'in',
+  'local',
+  'nil',
+  'not',
+  'or',
+  'repeat',
+  'return',
+  'then',
+  'true',
+  'until',
+  'while',
+];

@@ -222,27 +222,4 @@ export function stdlib(): StdLib {
   return cached;
 }
 
-export const LUA_KEYWORDS = [
-  'and',
-  'break',
-  'do',
-  'else',
-  'elseif',
-  'end',
-  'false',
-  'for',
-  'function',
-  'goto',
-  'if',
-  'in',
-  'local',
-  'nil',
-  'not',
-  'or',
-  'repeat',
-  'return',
-  'then',
-  'true',
-  'until',
-  'while',
-];
+export { LUA_KEYWORDS } from '../../kernel/runtime/syntax';
