@@ -26,6 +26,7 @@ import {
   type RequestContext,
 } from './handlers';
 import { HistoryStore } from './history';
+import { type RuntimeFactory, RuntimeSlot } from './runtime-slot';
 import { type KernelLogger, silentLogger } from './log';
 import { defaultConnectionFile, registerKernel, unregisterKernel } from './registry';
 import { SendQueue } from './send-queue';
@@ -64,6 +65,12 @@ export interface KernelOptions {
   runtime?: RuntimeHandle;
   /** Host API modules for the default runtime (Agent, Tool, State, ...). */
   hostModules?: HostModule[];
+  /**
+   * Creates a fresh runtime when the current one crashes (the Lua worker died). Default: a new
+   * LuaRuntime with `hostModules` when the kernel created its runtime itself; with an injected
+   * `runtime` and no factory a crash stops the kernel.
+   */
+  createRuntime?: RuntimeFactory;
   logger?: KernelLogger;
   /** Write a registry entry under ~/.llmspell/kernels (default true). */
   register?: boolean;
@@ -111,6 +118,8 @@ export interface KernelStats {
   dapClients: number;
   /** The bound DAP port, when the debug adapter runs. */
   dapPort?: number;
+  /** Fresh runtimes started after the Lua worker crashed. */
+  runtimeRestarts?: number;
 }
 
 /** The running kernel as other layers (CLI, service, debugger) see it. */
@@ -168,7 +177,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   executionCount = 0;
   connection!: ConnectionInfo;
   connectionFile!: string;
-  runtime!: RuntimeHandle;
+  runtime!: RuntimeSlot;
 
   private readonly session = randomUUID();
   private signer!: Signer;
@@ -211,6 +220,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     received: 0,
     dropped: 0,
     sent: 0,
+    runtimeRestarts: 0,
   };
   private readonly startedAt = new Date();
   private lastActivity = Date.now();
@@ -271,7 +281,11 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       runtimePromise.then((r) => (this.ownsRuntime ? r.dispose() : undefined)).catch(() => undefined);
       throw err;
     }
-    this.runtime = await runtimePromise;
+    const factory =
+      this.options.createRuntime ??
+      (this.options.runtime ? undefined : () => createDefaultRuntime(this.options.hostModules));
+    this.runtime = new RuntimeSlot(await runtimePromise, this.ownsRuntime, factory);
+    this.ownsRuntime = true;
     this.unsubscribeRuntime = this.runtime.onEvent((e) => this.onRuntimeEvent(e));
     try {
       this.debuggers = await startKernelDebugger({
@@ -599,12 +613,45 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         this.onInputRequest(e.prompt, e.password);
         return;
       case 'crashed':
-        this.logger.error({ message: e.message }, 'runtime crashed');
-        void this.stop('runtime-crashed');
+        this.onRuntimeCrashed(e.message);
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * The Lua worker died (a wasm abort, out of memory in the VM thread): the running cell is
+   * answered with a RuntimeCrashed error (RuntimeSlot), clients are told on stderr that state was
+   * reset, and a fresh runtime takes over. Without a runtime factory the kernel stops.
+   */
+  private onRuntimeCrashed(message: string): void {
+    if (this.stopping) return;
+    if (!this.runtime.canRestart) {
+      this.logger.error({ message }, 'runtime crashed; no way to start a new one, stopping');
+      void this.stop('runtime-crashed');
+      return;
+    }
+    this.logger.error({ message }, 'runtime crashed; starting a fresh runtime');
+    this.pendingInput = undefined;
+    this.counters.runtimeRestarts++;
+    this.publish(
+      'stream',
+      {
+        name: 'stderr',
+        text:
+          `[llmspell] the Lua runtime crashed (${message}). A fresh runtime is starting: ` +
+          'globals and loaded modules were reset.\n',
+      },
+      this.current?.msg.header ?? {},
+    );
+    this.runtime.restart().then(
+      () => this.logger.info('fresh runtime ready'),
+      (err: unknown) => {
+        this.logger.error({ err: String(err) }, 'could not start a fresh runtime; stopping');
+        void this.stop('runtime-crashed');
+      },
+    );
   }
 
   private onInputRequest(prompt: string, password: boolean): void {
@@ -782,6 +829,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       startupMs: this.startupMs,
       dapClients: this.debuggers?.clients() ?? 0,
       dapPort: this.debuggers?.dapPort,
+      runtimeRestarts: this.counters.runtimeRestarts,
     };
   }
 

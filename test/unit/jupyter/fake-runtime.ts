@@ -11,12 +11,16 @@ import type {
 /**
  * A scripted stand-in for the Lua runtime, for protocol tests that must not depend on Lua:
  * `print:TEXT` writes TEXT, `err:MSG` fails, `value:V` returns V, `input:PROMPT` asks for input
- * and returns the answer, `spin` runs until interrupted, `display:MIME:DATA` displays.
+ * and returns the answer, `spin` runs until interrupted, `display:MIME:DATA` displays,
+ * `crash:MSG` emits a `crashed` event (the Lua worker died) and never finishes.
  */
 export class FakeRuntime implements RuntimeHandle {
   readonly executed: Array<{ code: string; opts: ExecOptions }> = [];
   private readonly listeners = new Set<(e: RuntimeEvent) => void>();
   private busy = false;
+  /** True after a `crash:` cell. */
+  crashed = false;
+  disposed = false;
   private interruptFn: (() => void) | undefined;
   private inputFn: ((text: string | null) => void) | undefined;
 
@@ -67,6 +71,10 @@ export class FakeRuntime implements RuntimeHandle {
           ? { ok: false, error: { ename: 'InputError', message: 'no input', traceback: [] } }
           : { ok: true, values: [answer] };
       }
+      case 'crash':
+        this.crashed = true;
+        this.emit({ type: 'crashed', message: arg || 'wasm abort' });
+        return new Promise<ExecResult>(() => undefined);
       case 'spin':
         await new Promise<void>((resolve) => (this.interruptFn = resolve));
         return { ok: false, error: { ename: 'Interrupted', message: 'interrupted', traceback: [] } };
@@ -118,6 +126,7 @@ export class FakeRuntime implements RuntimeHandle {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.listeners.clear();
   }
 }
