@@ -4,6 +4,7 @@ import { registerKernelCommands } from './commands/kernel';
 import { registerDapCommand } from './commands/dap';
 import { registerReplCommand } from './commands/repl';
 import { registerServiceCommands } from './commands/service';
+import { registerMetaCommand } from './commands/meta';
 import { VERSION } from './version';
 
 /** Global options every command sees (`-p`, `-c`, `--trace`). */
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerKernelCommands(program);
   registerServiceCommands(program);
   registerDapCommand(program);
+  registerMetaCommand(program);
   registerReplCommand(program);
   return program;
 }

@@ -53,3 +53,16 @@ test('os.exit sets the exit status', () => {
   assert.equal(r.status, 7);
   assert.equal(r.stdout, 'bye\n');
 });
+
+test('llmspell meta writes the host API definitions for LuaLS', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-meta-'));
+  const r = llmspell(['meta', '--out', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  const text = fs.readFileSync(path.join(dir, 'llmspell.lua'), 'utf8');
+  assert.match(text, /^---@meta/);
+  assert.match(text, /Agent/);
+  assert.match(r.stdout, /workspace\.library/);
+  const printed = llmspell(['meta']);
+  assert.equal(printed.stdout, text);
+  fs.rmSync(dir, { recursive: true });
+});
