@@ -60,6 +60,21 @@ export async function runKernelStart(flags: KernelStartFlags, globals: GlobalFla
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
+  if (!process.env.LLMSPELL_DAEMON_CHILD) {
+    // One human-readable line on stderr (stdout stays free; Jupyter keeps a launched kernel's stderr in its log).
+    const st = served.kernel.stats();
+    process.stderr.write(
+      `llmspell kernel ${served.kernel.id} ready (pid ${process.pid})\n` +
+        `  connection file: ${served.kernel.connectionFile}\n` +
+        (served.http
+          ? `  control: ${served.http.scheme}://127.0.0.1:${served.http.port}/health and /metrics\n`
+          : '') +
+        (st.dapPort !== undefined
+          ? `  debug adapter: 127.0.0.1:${st.dapPort} (attach from nvim-dap or VS Code)\n`
+          : '') +
+        `  stop: Ctrl-C or llmspell kernel stop ${served.kernel.id.slice(0, 8)}\n`,
+    );
+  }
   await served.done;
   process.exit(0);
 }
