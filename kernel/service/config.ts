@@ -138,6 +138,17 @@ export function validateLayer(
         validateHostSection(section as (typeof HOST_SECTIONS)[number], table, origin, host, problems, opts);
       continue;
     }
+    if (section === 'memory') {
+      // The guide's [memory] settings (episodic memory, RAG) belong to the Rust runtime's memory
+      // system, which this runtime does not have: validated so a copied config works, then unused.
+      const parsed = MEMORY_SCHEMA.safeParse(table);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          problems.push(`${origin}: [memory] ${issue.path.join('.')}: ${issue.message}`);
+        }
+      }
+      continue;
+    }
     if (!(SECTIONS as string[]).includes(section)) {
       problems.push(
         `${origin}: unknown section [${section}] (known sections: ${[...SECTIONS, ...HOST_SECTIONS].join(', ')})`,
@@ -259,6 +270,27 @@ export interface PartialHostSettings {
 }
 
 export const HOST_SECTIONS = ['providers', 'storage', 'tools'] as const;
+
+/** The guide's [memory] section: accepted and checked for types, not used by this runtime. */
+const MEMORY_SCHEMA = z
+  .object({
+    enable_memory: z.boolean().optional(),
+    enable_rag: z.boolean().optional(),
+    episodic: z
+      .object({
+        hnsw: z
+          .object({
+            m: z.number().int().positive().optional(),
+            ef_construction: z.number().int().positive().optional(),
+            ef_search: z.number().int().positive().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 /** Builtin providers: known wire formats, endpoints and key variables. Gemini goes through Google's
  *  OpenAI-compatible endpoint (the native generateContent API is not supported). */

@@ -60,6 +60,56 @@ test("the guide's kernel.toml loads as written", () => {
   assert.equal(sources['kernel.dap_port'], 'default');
 });
 
+// The guide's "Production Configuration" (programmatic deployment) with storage, providers and memory.
+const productionToml = `
+[kernel]
+idle_timeout = 0
+
+[daemon]
+daemonize = false
+pid_file = "/var/run/llmspell/service.pid"
+
+[logging]
+log_level = "info"
+log_file = "/var/log/llmspell/service.log"
+max_size_mb = 100
+max_backups = 10
+compress = true
+
+[storage]
+backend = "postgres"
+
+[storage.postgres]
+url = "\${DATABASE_URL}"
+pool_size = 20
+enforce_tenant_isolation = true
+auto_migrate = false
+
+[providers.openai]
+enabled = true
+api_key_env = "OPENAI_API_KEY"
+default_model = "gpt-4-turbo"
+timeout_secs = 300
+
+[memory]
+enable_memory = true
+enable_rag = true
+
+[memory.episodic.hnsw]
+m = 16
+ef_construction = 128
+ef_search = 40
+`;
+
+test("the guide's production configuration (storage, providers, memory) loads as written", () => {
+  const f = file('production.toml', productionToml);
+  const loaded = loadServiceConfig({ configFile: f, env: { DATABASE_URL: 'postgresql://u:p@db:5432/prod' } });
+  assert.equal(loaded.config.logging.max_backups, 10);
+  const bad = file('memory-bad.toml', '[memory.episodic.hnsw]\nm = "sixteen"\n');
+  const [p] = problems(() => loadServiceConfig({ configFile: bad, env: {} }));
+  assert.match(p, /\[memory\] episodic\.hnsw\.m: /);
+});
+
 test('unknown sections and keys and bad values are named with the file', () => {
   const f = file(
     'bad.toml',
