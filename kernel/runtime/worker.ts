@@ -325,26 +325,6 @@ const host = {
       return errnoResult(err, p);
     }
   },
-  fread: (id: number, n: number) => {
-    const f = files.get(id);
-    if (!f) return undefined;
-    const buf = Buffer.alloc(n);
-    const got = fs.readSync(f.fd, buf, 0, n, f.pos);
-    f.pos += got;
-    return got === 0 ? undefined : buf.subarray(0, got).toString('utf8');
-  },
-  fwrite: (id: number, s: string) => {
-    const f = files.get(id);
-    if (!f) return LuaMultiReturn.from([undefined, 'file is closed']);
-    const b = Buffer.from(s, 'utf8');
-    if (f.append) {
-      fs.writeSync(f.fd, b);
-    } else {
-      fs.writeSync(f.fd, b, 0, b.length, f.pos);
-      f.pos += b.length;
-    }
-    return true;
-  },
   fseek: (id: number, whence: string, offset: number) => {
     const f = files.get(id);
     if (!f) return LuaMultiReturn.from([undefined, 'file is closed']);
@@ -411,6 +391,70 @@ const host = {
   },
 };
 
+// ---- byte-exact file I/O ------------------------------------------------------------------------------
+// wasmoon converts strings between Lua and JavaScript as UTF-8 text, which would corrupt binary file
+// contents. fread/fwrite are therefore raw lua_CFunctions that copy bytes between the Lua string
+// and a Buffer through the WebAssembly heap.
+function rawFileFunctions(): Record<'fread' | 'fwrite', number> {
+  const lua = engine.global.lua;
+  // The raw exports (pointers instead of converted strings) exist on the module but are not typed.
+  const m = lua.module as typeof lua.module & {
+    _lua_pushlstring(L: number, ptr: number, len: number): number;
+    _lua_tolstring(L: number, idx: number, lenPtr: number): number;
+  };
+  const pushBytes = (L: number, bytes: Uint8Array): void => {
+    const ptr = m._malloc(Math.max(1, bytes.length));
+    m.HEAPU8.set(bytes, ptr);
+    m._lua_pushlstring(L, ptr, bytes.length);
+    m._free(ptr);
+  };
+  const pushError = (L: number, message: string): number => {
+    lua.lua_pushnil(L);
+    lua.lua_pushstring(L, message);
+    return 2;
+  };
+  const fread = m.addFunction((L: number): number => {
+    try {
+      const f = files.get(Number(lua.lua_tointegerx(L, 1, null)));
+      const n = Number(lua.lua_tointegerx(L, 2, null));
+      if (!f) return pushError(L, 'file is closed');
+      const buf = Buffer.alloc(Math.max(0, n));
+      const got = fs.readSync(f.fd, buf, 0, buf.length, f.pos);
+      f.pos += got;
+      if (got === 0) {
+        lua.lua_pushnil(L);
+        return 1;
+      }
+      pushBytes(L, buf.subarray(0, got));
+      return 1;
+    } catch (err) {
+      return pushError(L, err instanceof Error ? err.message : String(err));
+    }
+  }, 'ii');
+  const fwrite = m.addFunction((L: number): number => {
+    try {
+      const f = files.get(Number(lua.lua_tointegerx(L, 1, null)));
+      if (!f) return pushError(L, 'file is closed');
+      const lenPtr = m._malloc(4);
+      const ptr = m._lua_tolstring(L, 2, lenPtr);
+      const len = m.getValue(lenPtr, 'i32') as number;
+      m._free(lenPtr);
+      const bytes = Buffer.from(m.HEAPU8.subarray(ptr, ptr + len));
+      if (f.append) {
+        fs.writeSync(f.fd, bytes);
+      } else {
+        fs.writeSync(f.fd, bytes, 0, bytes.length, f.pos);
+        f.pos += bytes.length;
+      }
+      lua.lua_pushboolean(L, 1);
+      return 1;
+    } catch (err) {
+      return pushError(L, err instanceof Error ? err.message : String(err));
+    }
+  }, 'ii');
+  return { fread, fwrite };
+}
+
 // ---- attention: async stop of running Lua ----------------------------------------------------------------
 let hookPtr = 0;
 let helperThread = 0;
@@ -465,9 +509,16 @@ async function setup(): Promise<void> {
   const prelude = fs.readFileSync(init.preludePath, 'utf8');
   engine.global.set('__llmspell_host', host);
   engine.global.set('__llmspell_prelude_src', prelude);
+  const raw = rawFileFunctions();
+  for (const [name, ptr] of Object.entries(raw)) {
+    lua.lua_pushcclosure(mainL, ptr, 0);
+    lua.lua_setglobal(mainL, `__llmspell_raw_${name}`);
+  }
   const a = engine.doStringSync(
     `local src = __llmspell_prelude_src; __llmspell_prelude_src = nil
      local H = __llmspell_host; __llmspell_host = nil
+     H.fread, H.fwrite = __llmspell_raw_fread, __llmspell_raw_fwrite
+     __llmspell_raw_fread, __llmspell_raw_fwrite = nil, nil
      local A = assert(load(src, '=[llmspell]'))(H)
      local reg = debug.getregistry()
      reg[${REG_CO}] = A.CO

@@ -161,3 +161,25 @@ test('display functions emit MIME bundles with ids; update and clear', async () 
   );
   assert.deepEqual(clear, { type: 'clear', wait: true });
 });
+
+test('file I/O is byte-exact (binary data survives write and read)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-bin-'));
+  const file = path.join(dir, 'all-bytes.bin');
+  const w = await h.rt.execute(
+    `local parts = {} for i = 0, 255 do parts[#parts + 1] = string.char(i) end
+     local f = assert(io.open(${JSON.stringify(file)}, 'wb')) f:write(table.concat(parts)) f:close()`,
+    { chunkName: '/cells/bin-write.lua', mode: 'cell' },
+  );
+  assert.equal(w.ok, true);
+  const bytes = fs.readFileSync(file);
+  assert.equal(bytes.length, 256);
+  assert.ok(bytes.every((b, i) => b === i));
+  fs.writeFileSync(file, Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x0a, 0x80]));
+  const r = await h.rt.execute(
+    `local f = assert(io.open(${JSON.stringify(file)}, 'rb')) local d = f:read('a') f:close()
+     return #d, d:byte(1), d:byte(3), d:byte(6)`,
+    { chunkName: '/cells/bin-read.lua', mode: 'cell' },
+  );
+  assert.deepEqual(r, { ok: true, values: ['6', '255', '195', '128'] });
+  fs.rmSync(dir, { recursive: true });
+});
