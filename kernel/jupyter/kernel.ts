@@ -28,7 +28,7 @@ import {
 import { HistoryStore } from './history';
 import { type RuntimeFactory, RuntimeSlot } from './runtime-slot';
 import { type KernelLogger, silentLogger } from './log';
-import { defaultConnectionFile, registerKernel, unregisterKernel } from './registry';
+import { defaultConnectionFile, llmspellHome, registerKernel, unregisterKernel } from './registry';
 import { SendQueue } from './send-queue';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -78,6 +78,13 @@ export interface KernelOptions {
   registryExtras?: { http?: number; pidFile?: string; logFile?: string };
   /** Chunk naming scheme for cells (the debugger may switch to JupyterLab's murmur2 scheme). */
   cellScheme?: CellPathScheme;
+  /**
+   * History file (JSON lines, shared by the user's kernels). Default: `history.jsonl` under
+   * LLMSPELL_HOME or ~/.llmspell; null keeps history in memory only.
+   */
+  historyFile?: string | null;
+  /** Cells of history kept (default 10,000). */
+  historyMaxEntries?: number;
   /** Kernel id (default: random UUID). */
   id?: string;
 }
@@ -157,7 +164,7 @@ async function createDefaultRuntime(hostModules: HostModule[] | undefined): Prom
 }
 
 /** How long after an error execute_requests sent before it are still aborted (stop_on_error). */
-const ABORT_WINDOW_MS = 100;
+const ABORT_WINDOW_MS = 1000;
 
 function bindError(err: unknown, channel: string, ep: string): Error {
   const e = err as NodeJS.ErrnoException;
@@ -170,7 +177,7 @@ function bindError(err: unknown, channel: string, ep: string): Error {
 
 class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices {
   readonly id: string;
-  readonly history = new HistoryStore();
+  history: HistoryStore = new HistoryStore();
   readonly comms = new CommManager();
   readonly logger: KernelLogger;
   readonly stopped: Promise<{ reason: StopReason; restart: boolean }>;
@@ -269,6 +276,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
           kernel_name: 'llmspell',
         };
     this.signer = new Signer(base.key);
+    this.openHistory();
     const runtimePromise = this.options.runtime
       ? Promise.resolve(this.options.runtime)
       : createDefaultRuntime(this.options.hostModules);
@@ -323,6 +331,21 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       },
       'kernel ready',
     );
+  }
+
+  private openHistory(): void {
+    const file =
+      this.options.historyFile === undefined
+        ? path.join(llmspellHome(), 'history.jsonl')
+        : this.options.historyFile;
+    if (file === null) return;
+    this.history = HistoryStore.open({
+      file,
+      maxEntries: this.options.historyMaxEntries,
+      onError: (err) =>
+        this.logger.warn({ file, err: err.message }, 'history is not persisted (kept in memory)'),
+    });
+    this.logger.debug({ file, session: this.history.session }, 'history session');
   }
 
   private async bindAll(

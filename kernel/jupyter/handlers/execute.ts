@@ -81,7 +81,7 @@ export const execute: MessageHandler = async (ctx) => {
     if (result.values.length > 0 && !silent) {
       ctx.publish('execute_result', { execution_count: count, data: { 'text/plain': text }, metadata: {} });
     }
-    if (entry && result.values.length > 0) entry.output = text;
+    if (entry && result.values.length > 0) k.history.setOutput(entry, text);
     const ue = Object.keys(userExpressions).length > 0 ? await evalUserExpressions(ctx, userExpressions) : {};
     ctx.reply(
       'execute_reply',
