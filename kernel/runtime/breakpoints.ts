@@ -244,6 +244,13 @@ export class BreakpointBook {
     return { results: list.map((f) => ({ ...f.result })), commands: cmds };
   }
 
+  /** True when a statement starts on this line of a loaded source (unknown sources: true). */
+  isStatementLine(chunkname: string, line: number): boolean {
+    if (!chunkname.startsWith('@')) return true;
+    const parsed = this.sources.get(chunkname.slice(1))?.parsed;
+    return parsed ? parsed.statementOffsets.has(line) : true;
+  }
+
   locations(path: string, line: number, endLine?: number): number[] {
     const rec = this.parsedFor(path);
     if (!rec.parsed) return [];

@@ -241,6 +241,7 @@ const host = {
   },
   input: (prompt: string, password: boolean) => waitInput(prompt ?? '', !!password),
   prepare: (code: string, chunkname: string) => book.prepare(code, chunkname),
+  stmtline: (chunkname: string, line: number) => book.isStatementLine(chunkname, line),
   display: (mime: string, data: string, plain: string, displayId: string, update: boolean) => {
     flush();
     let value: unknown = data;

@@ -1222,6 +1222,9 @@ local function hook(ev, line)
   local abs = maxlevel() - 2
   if st then
     local co = rawrunning()
+    -- Stop on entry at a line where a statement starts (Lua reports a leading
+    -- `local function f() ... end` on its `end` line first).
+    if st.entry and not H.stmtline(src, line) then return end
     if should_stop_step(st, co, abs) then
       S.lastStopKey = tostring(co) .. '|' .. abs .. '|' .. src .. '|' .. line
       stop_loop(st.pause and 'pause' or (st.entry and 'entry' or 'step'), co, abs, nil, nil)
