@@ -7,12 +7,15 @@ import { type KernelHandle, startKernel } from '../jupyter/kernel';
 import { findKernel, listKernels, llmspellHome } from '../jupyter/registry';
 import type { JupyterMessage } from '../jupyter/wire';
 import { KernelClient } from './client';
+import { isConsoleCommand, ReplDebugger } from './debug';
 import { renderMimeBundle, stripAnsi } from './render';
 
 /**
  * The terminal REPL (`llmspell repl`, `llmspell kernel connect`): multi-line input decided by
  * is_complete, history file, Ctrl-C sends interrupt_request, outputs rendered as text.
  * Works on a TTY (prompts, colours) and on pipes (one cell per complete input, no prompts echoed).
+ * Debugging: `:break`, `:watch`, ... (kernel/repl/debug.ts); while a cell is stopped the REPL
+ * reads debug commands and Lua expressions evaluated in the stopped frame until it resumes.
  */
 export interface ReplOptions {
   connectionFile?: string;
@@ -104,7 +107,41 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
     history: tty ? loadHistory(historyFile) : [],
     historySize: 1000,
   });
-  const lines = rl[Symbol.asyncIterator]();
+  // One line queue for every reader (cells, input requests, the debug prompt); a reader that
+  // gives up (the stop ended) puts its line back.
+  const queued: string[] = [];
+  const waiters: Array<(line: string | undefined) => void> = [];
+  let eof = false;
+  rl.on('line', (l) => {
+    const w = waiters.shift();
+    if (w) w(l);
+    else queued.push(l);
+  });
+  rl.on('close', () => {
+    eof = true;
+    for (const w of waiters.splice(0)) w(undefined);
+  });
+  const take = (): { line: Promise<string | undefined>; cancel(): void } => {
+    if (queued.length) return { line: Promise.resolve(queued.shift()), cancel: () => undefined };
+    if (eof) return { line: Promise.resolve(undefined), cancel: () => undefined };
+    let got: { v: string | undefined } | undefined;
+    let waiter!: (l: string | undefined) => void;
+    const line = new Promise<string | undefined>((resolve) => {
+      waiter = (l) => {
+        got = { v: l };
+        resolve(l);
+      };
+      waiters.push(waiter);
+    });
+    return {
+      line,
+      cancel: () => {
+        const i = waiters.indexOf(waiter);
+        if (i >= 0) waiters.splice(i, 1);
+        else if (got?.v !== undefined) queued.unshift(got.v);
+      },
+    };
+  };
   let executing: string | undefined;
   let buffer: string[] = [];
   let count = 1;
@@ -130,9 +167,70 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
       rl.setPrompt(prompt);
       rl.prompt();
     }
-    const next = await lines.next();
-    return next.done ? undefined : next.value;
+    return take().line;
   };
+
+  const dbg = new ReplDebugger({
+    client,
+    print: (text) => output.write(text + '\n'),
+    printError: (text) => errOut.write(plain(color(text, '31')) + '\n'),
+  });
+  const debugCommand = async (line: string): Promise<boolean> => {
+    try {
+      return await dbg.command(line);
+    } catch (err) {
+      errOut.write(`debugger: ${(err as Error).message}\n`);
+      return false;
+    }
+  };
+
+  /** While the running cell is stopped: debug commands and Lua in the stopped frame. */
+  let inDebugLoop = false;
+  const debugLoop = async (): Promise<void> => {
+    if (inDebugLoop) return;
+    inDebugLoop = true;
+    try {
+      while (dbg.stopped && executing) {
+        if (tty) {
+          rl.setPrompt(color(`(debug ${dbg.describe(dbg.stopped.path, dbg.stopped.line)}) `, '33'));
+          rl.prompt();
+        }
+        const t = take();
+        let offStop: () => void = () => undefined;
+        const ended = new Promise<null>((resolve) => {
+          offStop = dbg.onStop((s) => {
+            if (!s) resolve(null);
+          });
+        });
+        const line = await Promise.race([t.line, ended]);
+        offStop();
+        if (line === null) {
+          t.cancel();
+          break;
+        }
+        if (line === undefined) {
+          // end of input while stopped: let the cell finish
+          await debugCommand(':continue');
+          break;
+        }
+        if (!line.trim()) continue;
+        if (isConsoleCommand(line)) {
+          if (await debugCommand(line)) break;
+        } else {
+          try {
+            await dbg.evaluate(line);
+          } catch (err) {
+            errOut.write(`debugger: ${(err as Error).message}\n`);
+          }
+        }
+      }
+    } finally {
+      inDebugLoop = false;
+    }
+  };
+  const offStop = dbg.onStop((stop) => {
+    if (stop && executing) void debugLoop();
+  });
 
   const saveHistory = (code: string) => {
     if (!tty) return;
@@ -160,6 +258,9 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
       if (m.parent_header.msg_id !== msgId) return;
       const c = m.content;
       switch (m.header.msg_type) {
+        case 'execute_input':
+          if (typeof c.execution_count === 'number') dbg.recordCell(c.execution_count, String(c.code));
+          break;
         case 'stream':
           (c.name === 'stderr' ? errOut : output).write(String(c.text));
           break;
@@ -210,6 +311,10 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
         if (buffer.join('').trim() !== '') await execute(buffer.join('\n'));
         break;
       }
+      if (buffer.length === 0 && isConsoleCommand(line)) {
+        await debugCommand(line);
+        continue;
+      }
       buffer.push(line);
       const code = buffer.join('\n');
       if (code.trim() === '') {
@@ -229,6 +334,8 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
     }
   } finally {
     if (!tty) process.off('SIGINT', onProcessSigint);
+    offStop();
+    if (dbg.attached) await Promise.race([dbg.close(), new Promise((r) => setTimeout(r, 2000))]);
     rl.close();
     client.close();
     if (resolved.embedded) await resolved.embedded.stop();

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { BIN, runProcess } from './helpers';
+
+/**
+ * `llmspell repl --connection-file F` against a real kernel (`kernel start --port 0 --dap-port 0`):
+ * the debug console commands while a cell is stopped, driven through piped stdin.
+ */
+describe('llmspell repl: debug commands against a real kernel', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let kernel: ChildProcess | undefined;
+  let conn: string;
+  let n = 0;
+
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'llmspell-repl-debug-'));
+    mkdirSync(path.join(dir, 'home'));
+    env = {
+      ...process.env,
+      LLMSPELL_HOME: path.join(dir, 'home'),
+      LLMSPELL_PORT: '0',
+      LLMSPELL_DAP_PORT: '0',
+    };
+  });
+
+  /** A fresh kernel per test (cell numbers start at 1); stopped by its pid. */
+  beforeEach(async () => {
+    conn = path.join(dir, `kernel-${++n}.json`);
+    let log = '';
+    const k = spawn(
+      process.execPath,
+      [BIN, 'kernel', 'start', '--connection-file', conn, '--port', '0', '--dap-port', '0'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    kernel = k;
+    k.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    k.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    const deadline = Date.now() + 15000;
+    while (!existsSync(conn) || !/ready/.test(log)) {
+      if (Date.now() > deadline || k.exitCode !== null) throw new Error(`kernel did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  afterEach(async () => {
+    const k = kernel;
+    kernel = undefined;
+    if (k && k.exitCode === null) {
+      const exited = new Promise((r) => k.once('exit', r));
+      k.kill('SIGTERM');
+      const t = setTimeout(() => k.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    }
+  });
+
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const repl = (input: string) =>
+    runProcess(process.execPath, [BIN, 'repl', '--connection-file', conn], { env, input, timeoutMs: 30000 });
+
+  it(
+    ':break LINE in the last cell, :locals, Lua in the frame, :watch, :stack, :continue',
+    { timeout: 40000 },
+    async () => {
+      const r = await repl(
+        [
+          'function f(n)',
+          '  local y = n * 2',
+          '  return y + 1',
+          'end',
+          ':break 3',
+          'f(20)',
+          ':locals',
+          'y * 3',
+          'y = 7',
+          ':watch y',
+          ':stack',
+          ':continue',
+          'f(1)',
+          ':next',
+          ':continue',
+          ':clear',
+          'f(2)',
+          '',
+        ].join('\n'),
+      );
+      assert.equal(r.timedOut, false, `repl timed out:\n${r.stdout}\n${r.stderr}`);
+      const out = r.stdout;
+      assert.match(out, /breakpoint \d+ at In \[1\]:3/);
+      assert.match(out, /\[debug\] stopped at In \[1\]:3 \(breakpoint\)\n\s+3 \|   return y \+ 1/);
+      assert.match(out, /n = 20\ny = 40/);
+      assert.match(out, /\n120\n/);
+      assert.match(out, /watching y = 7/, 'the assignment changed the local in the stopped frame');
+      assert.match(out, /#0 f at In \[1\]:3\n#1 main chunk at In \[2\]:1/);
+      assert.match(out, /Out\[2\]: 8/, 'f returned the changed local + 1');
+      assert.match(out, /\[watch\] y = 2/, 'the watch is shown on the next stop');
+      assert.match(
+        out,
+        /\[debug\] stopped at In \[3\]:1 \(step\)/,
+        ':next steps out of f into the calling cell',
+      );
+      assert.match(out, /Out\[3\]: 3/);
+      assert.match(out, /cleared 1 console breakpoint\(s\) and 1 watch\(es\)/);
+      assert.match(out, /Out\[4\]: 5/, 'no stop after :clear');
+      assert.equal((out.match(/\[debug\] stopped/g) ?? []).length, 3);
+      assert.equal(r.stderr.trim(), '', `unexpected stderr: ${r.stderr}`);
+    },
+  );
+
+  it(
+    ':break FILE:LINE if COND in a dofile()d script, :break In[N]:LINE, :step/:finish, :help',
+    { timeout: 40000 },
+    async () => {
+      const script = path.join(dir, 'lib.lua');
+      writeFileSync(script, 'local M = {}\nfunction M.g(n)\n  local z = n + 1\n  return z\nend\nreturn M\n');
+      const r = await repl(
+        [
+          `M = dofile(${JSON.stringify(script)})`,
+          `:break ${script}:3 if n > 5`,
+          'M.g(1)',
+          'M.g(10)',
+          'n',
+          ':continue',
+          'function h(a)',
+          '  return M.g(a) * 2',
+          'end',
+          ':break In[4]:2',
+          'h(3)',
+          ':step',
+          ':stack',
+          ':finish',
+          ':continue',
+          ':help',
+          ':bogus',
+          ':continue',
+          '',
+        ].join('\n'),
+      );
+      assert.equal(r.timedOut, false, `repl timed out:\n${r.stdout}\n${r.stderr}`);
+      const out = r.stdout;
+      assert.match(out, /breakpoint \d+ at lib\.lua:3 if n > 5/);
+      assert.match(out, /Out\[2\]: 2/, 'the condition is false for n = 1');
+      assert.match(
+        out,
+        new RegExp(`stopped at ${script.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3 \\(breakpoint\\)`),
+      );
+      assert.match(out, /\n10\n/);
+      assert.match(out, /Out\[3\]: 11/);
+      assert.match(out, /breakpoint \d+ at In \[4\]:2/);
+      assert.match(out, /stopped at In \[4\]:2 \(breakpoint\)/);
+      assert.match(out, /stopped at .*lib\.lua:3 \(step\)/, ':step enters M.g');
+      assert.match(out, /#0 g at .*lib\.lua:3\n#1 h at In \[4\]:2/);
+      assert.match(
+        out,
+        /lib\.lua:3 \(step\)[\s\S]*#1 h at In \[4\]:2[\s\S]*stopped at In \[[45]\]:\d \(step\)/,
+        ':finish leaves M.g for a cell',
+      );
+      assert.match(out, /Out\[5\]: 8/);
+      assert.match(out, /:watch EXPR/);
+      assert.match(r.stderr, /unknown command :bogus/);
+      assert.match(r.stderr, /:continue: the program is not stopped/);
+    },
+  );
+
+  it(
+    'Ctrl-C (SIGINT) interrupts a cell stopped at a breakpoint; the kernel stays usable',
+    { timeout: 40000 },
+    async () => {
+      const child = spawn(process.execPath, [BIN, 'repl', '--connection-file', conn], {
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const waitFor = async (re: RegExp, what: string) => {
+        const deadline = Date.now() + 15000;
+        while (!re.test(stdout + stderr)) {
+          if (Date.now() > deadline) throw new Error(`no ${what}:\n${stdout}\n${stderr}`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      try {
+        child.stdin.write('function k()\n  local i = 0\n  while true do\n    i = i + 1\n  end\nend\n');
+        child.stdin.write(':break 4 if i == 1000\nk()\n');
+        await waitFor(/stopped at In \[\d+\]:4/, 'stop');
+        child.stdin.write('i\n');
+        await waitFor(/\n1000\n/, 'evaluation in the stopped frame');
+        child.kill('SIGINT');
+        await waitFor(/Interrupted/, 'interrupt error');
+        child.stdin.write(':clear\n40 + 2\n');
+        await waitFor(/Out\[\d+\]: 42/, 'a later cell');
+        child.stdin.end();
+        // on pipes the exit status is 1 when a cell failed (the interrupted one)
+        assert.equal(await closed, 1);
+        assert.match(stdout, /Out\[\d+\]: 42/);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+  );
+});
