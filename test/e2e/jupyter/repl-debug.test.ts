@@ -95,7 +95,7 @@ describe('llmspell repl: debug commands against a real kernel', () => {
       assert.equal(r.timedOut, false, `repl timed out:\n${r.stdout}\n${r.stderr}`);
       const out = r.stdout;
       assert.match(out, /breakpoint \d+ at In \[1\]:3/);
-      assert.match(out, /\[debug\] stopped at In \[1\]:3 \(breakpoint\)\n\s+3 \|   return y \+ 1/);
+      assert.match(out, /\[debug\] stopped at In \[1\]:3 \(breakpoint\)\n\s+3 \| {3}return y \+ 1/);
       assert.match(out, /n = 20\ny = 40/);
       assert.match(out, /\n120\n/);
       assert.match(out, /watching y = 7/, 'the assignment changed the local in the stopped frame');
