@@ -14,7 +14,7 @@ interface SourceRecord {
   parsed?: ParsedChunk;
   error?: LuaSyntaxError;
   /** Lines that had a probe in every load of this source so far (undefined: never loaded). */
-  probedAll?: Set<number>;
+  probedAll?: ReadonlySet<number>;
 }
 
 interface StoredBreakpoint {
@@ -31,8 +31,13 @@ export function parseHitCondition(text: string | undefined): { op?: string; n?: 
   return { op: m[1] ?? '>=', n: Number(m[2]) };
 }
 
+const MAX_PARSED_SOURCES = 256;
+const NO_LINES: ReadonlySet<number> = new Set<number>();
+
 export class BreakpointBook {
   private readonly sources = new Map<string, SourceRecord>();
+  /** Paths whose parsed AST summary is kept, oldest first (a long-lived kernel sees many cells). */
+  private readonly parsedLru = new Map<string, true>();
   private readonly lineBps = new Map<string, Map<string, StoredBreakpoint[]>>();
   private funcBps = new Map<string, Array<{ name: string; result: BreakpointResult }>>();
   private readonly ids = new Map<string, number>();
@@ -67,6 +72,7 @@ export class BreakpointBook {
       if (err instanceof LuaSyntaxErrorException) fresh.error = err.info;
     }
     this.sources.set(path, fresh);
+    if (fresh.parsed) this.touchParsed(path);
     return fresh;
   }
 
@@ -121,13 +127,30 @@ export class BreakpointBook {
     const lines = new Set<number>(this.union(path).keys());
     const fl = this.functionLines(path, parsed);
     for (const l of fl.keys()) lines.add(l);
-    rec.probedAll = rec.probedAll ? new Set([...rec.probedAll].filter((l) => lines.has(l))) : new Set(lines);
+    const probed = rec.probedAll ? [...rec.probedAll].filter((l) => lines.has(l)) : [...lines];
+    rec.probedAll = probed.length ? new Set(probed) : NO_LINES;
     this.sources.set(path, rec);
+    this.touchParsed(path);
     const text = instrument(code, parsed, lines);
     if (fl.size === 0) return text;
     const fmap: Record<string, number> = {};
     for (const [line, id] of fl) fmap[String(line)] = id;
     return LuaMultiReturn.from([text, fmap]);
+  }
+
+  /**
+   * Keep the parsed summaries of the most recently used sources only; older records keep just the
+   * set of probed lines (what late breakpoints need) and are parsed again from disk when needed.
+   */
+  private touchParsed(path: string): void {
+    this.parsedLru.delete(path);
+    this.parsedLru.set(path, true);
+    while (this.parsedLru.size > MAX_PARSED_SOURCES) {
+      const oldest = this.parsedLru.keys().next().value as string;
+      this.parsedLru.delete(oldest);
+      const rec = this.sources.get(oldest);
+      if (rec && !this.lineBps.has(oldest)) rec.parsed = undefined;
+    }
   }
 
   private resolveInto(bp: StoredBreakpoint, parsed: ParsedChunk | undefined, path: string): void {

@@ -1,5 +1,8 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Harness, fixture, lineOf } from './helpers';
 
 let h: Harness;
@@ -277,4 +280,26 @@ test('stop on entry, function breakpoints, and breakpoints added while running',
   h.rt.interrupt();
   const r = await run;
   assert.equal(r.ok, false);
+});
+
+test('a long-lived runtime keeps parsed summaries for recent sources only and still resolves old ones', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-many-'));
+  const files: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const f = path.join(dir, `cell${i}.lua`);
+    fs.writeFileSync(f, `local v = ${i}\n\nreturn v * 2\n`);
+    files.push(f);
+    const r = await h.runFile(f);
+    assert.deepEqual(r, { ok: true, values: [String(i * 2)] });
+  }
+  // The first source's summary was dropped long ago: resolving parses it again from disk.
+  const res = await h.rt.debugger.setBreakpoints(files[0], [{ line: 2 }]);
+  assert.equal(res[0].verified, true);
+  assert.equal(res[0].line, 3);
+  const run = h.runFile(files[0]);
+  const stop = await h.nextStop();
+  assert.deepEqual(stop.location, { path: files[0], line: 3 });
+  h.rt.debugger.resume();
+  assert.deepEqual(await run, { ok: true, values: ['0'] });
+  fs.rmSync(dir, { recursive: true });
 });
