@@ -27,7 +27,9 @@ local S = {
   interrupting = false,
   budget = nil,        -- remaining ticks of the instruction budget (1 tick = TICK instructions)
   entry = false,       -- stop on the next user line (stopOnEntry)
-  lastStopKey = nil,
+  -- The line the hook just handled (stop or breakpoint check): the probe that runs right after
+  -- on the same line must not handle it again (no double stop, no double hit count).
+  hookVisited = nil,
 }
 local TICK = 100000
 
@@ -879,7 +881,6 @@ local function stop_loop(reason, co, abs, text, hit)
   S.stacks = nil
   S.inStop = false
   S.stepping = stepping
-  S.lastStopKey = nil
   if S.interrupting or stepping then apply_all_hooks() else apply_hook(nil) end
 end
 
@@ -1136,7 +1137,7 @@ local function hit_ok(bp)
 end
 
 -- A breakpoint line was reached in the frame at absolute index abs of the current thread.
-local function on_line(src, line, abs)
+local function on_line(src, line, abs, from_hook)
   if S.inStop then return end
   local set = S.bps[src]
   local bp = set and set[line]
@@ -1144,7 +1145,12 @@ local function on_line(src, line, abs)
   if not bp and not fid then return end
   local co = rawrunning()
   local key = tostring(co) .. '|' .. abs .. '|' .. src .. '|' .. line
-  if S.lastStopKey == key then return end
+  if from_hook then
+    S.hookVisited = key
+  elseif S.hookVisited == key then
+    S.hookVisited = nil
+    return
+  end
   if bp then
     local fr = { co = co, abs = abs }
     if bp.cond then
@@ -1164,7 +1170,6 @@ local function on_line(src, line, abs)
     end
   end
   if not bp and not fid then return end
-  S.lastStopKey = key
   stop_loop(bp and 'breakpoint' or 'function breakpoint', co, abs, nil, bp and bp.id or fid)
 end
 
@@ -1219,6 +1224,7 @@ local function hook(ev, line)
   local info = getinfo(2, 'S')
   local src = info.source
   if src == AGENT or info.what == 'C' then return end
+  S.hookVisited = nil
   local abs = maxlevel() - 2
   if st then
     local co = rawrunning()
@@ -1226,14 +1232,14 @@ local function hook(ev, line)
     -- `local function f() ... end` on its `end` line first).
     if st.entry and not H.stmtline(src, line) then return end
     if should_stop_step(st, co, abs) then
-      S.lastStopKey = tostring(co) .. '|' .. abs .. '|' .. src .. '|' .. line
       stop_loop(st.pause and 'pause' or (st.entry and 'entry' or 'step'), co, abs, nil, nil)
+      S.hookVisited = tostring(co) .. '|' .. abs .. '|' .. src .. '|' .. line
       return
     end
   end
   if S.lateAny then
     local l = S.late[src]
-    if l and l[line] then on_line(src, line, abs) end
+    if l and l[line] then on_line(src, line, abs, true) end
   end
 end
 
@@ -1438,7 +1444,7 @@ function A.run(code, chunkname, mode, args, nargs, script)
   CO[2] = MAIN
   last_error = nil
   S.interrupting = false
-  S.lastStopKey = nil
+  S.hookVisited = nil
   if S.budgetTicks then S.budget = S.budgetTicks else S.budget = nil end
   local f, err
   if mode == 'cell' then

@@ -303,3 +303,19 @@ test('a long-lived runtime keeps parsed summaries for recent sources only and st
   assert.deepEqual(await run, { ok: true, values: ['0'] });
   fs.rmSync(dir, { recursive: true });
 });
+
+test('a breakpoint that is both late (old load) and probed (new load) stops once per visit', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-late-'));
+  const file = path.join(dir, 'loop.lua');
+  fs.writeFileSync(file, 'local total = 0\nfor i = 1, 3 do\n  total = total + i\nend\nreturn total\n');
+  assert.deepEqual(await h.runFile(file), { ok: true, values: ['6'] });
+  await h.rt.debugger.setBreakpoints(file, [{ line: 3, hitCondition: '== 2' }]);
+  const run = h.runFile(file);
+  const stop = await h.nextStop();
+  assert.equal(stop.location?.line, 3);
+  assert.equal((await h.locals()).i, '2');
+  h.rt.debugger.resume();
+  assert.deepEqual(await run, { ok: true, values: ['6'] });
+  assert.equal(h.events.filter((e) => e.type === 'stopped').length, 1);
+  fs.rmSync(dir, { recursive: true });
+});
