@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
-import { mkdirSync, promises as fs, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, promises as fs, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as zmq from 'zeromq';
 import { LuaRuntime } from '../runtime/runtime';
@@ -163,6 +163,9 @@ async function createDefaultRuntime(hostModules: HostModule[] | undefined): Prom
   return LuaRuntime.create({ name: 'jupyter', hostModules });
 }
 
+/** Cells whose source and label stay in memory (older ones are read back from their files). */
+const MAX_CELLS_IN_MEMORY = 2000;
+
 /** How long after an error execute_requests sent before it are still aborted (stop_on_error). */
 const ABORT_WINDOW_MS = 1000;
 
@@ -208,7 +211,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   private abortBefore = 0;
   private abortUntil = 0;
   private readonly cellSources = new Map<string, { code: string; count: number }>();
-  private readonly writtenCells = new Set<string>();
+  /** Whether this kernel created the cell directory (removed again on stop). */
+  private createdCellDir: string | undefined;
   private cellScheme: CellPathScheme;
   private debuggers: KernelDebugger | undefined;
   private ownsConnectionFile = false;
@@ -735,11 +739,19 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
 
   cellChunkName(code: string, executionCount: number): string {
     const chunk = cellPath(code, this.cellScheme);
+    const known = this.cellSources.has(chunk);
+    // Most recent cells first out: a long-lived kernel fed distinct cells keeps a bounded map; older
+    // cells keep their file (debuggers and tracebacks read it from disk).
+    this.cellSources.delete(chunk);
     this.cellSources.set(chunk, { code, count: executionCount });
-    if (!this.writtenCells.has(chunk)) {
-      this.writtenCells.add(chunk);
+    while (this.cellSources.size > MAX_CELLS_IN_MEMORY) {
+      this.cellSources.delete(this.cellSources.keys().next().value as string);
+    }
+    if (!known) {
       try {
-        mkdirSync(path.dirname(chunk), { recursive: true });
+        const dir = path.dirname(chunk);
+        if (this.createdCellDir === undefined && !existsSync(dir)) this.createdCellDir = dir;
+        mkdirSync(dir, { recursive: true });
         writeFileSync(chunk, code);
       } catch (err) {
         this.logger.debug({ chunk, err: (err as Error).message }, 'could not write the cell file');
@@ -754,7 +766,14 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   }
 
   chunkSource(chunkName: string): string | undefined {
-    return this.cellSources.get(chunkName)?.code;
+    const cell = this.cellSources.get(chunkName);
+    if (cell) return cell.code;
+    if (!chunkName.startsWith(this.cellScheme.prefix)) return undefined;
+    try {
+      return readFileSync(chunkName, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   beginExecution(req: JupyterMessage, opts: { silent: boolean; allowStdin: boolean }): void {
@@ -897,6 +916,12 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     }
     if (this.options.register ?? true) await unregisterKernel(this.id).catch(() => undefined);
     if (this.ownsConnectionFile) await fs.rm(this.connectionFile, { force: true }).catch(() => undefined);
+    // The cell directory is per process (JupyterLab's dumpCell writes there too): remove it when it
+    // is ours, so no cell files outlive the kernel.
+    const cellDir = path.dirname(this.cellScheme.prefix + 'x');
+    const ours =
+      this.createdCellDir ?? (path.basename(cellDir) === `llmspell_${process.pid}` ? cellDir : undefined);
+    if (ours) await fs.rm(ours, { recursive: true, force: true }).catch(() => undefined);
     this.logger.info({ reason }, 'kernel stopped');
     this.resolveStopped({ reason, restart });
   }
