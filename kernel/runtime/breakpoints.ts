@@ -42,14 +42,25 @@ export class BreakpointBook {
   private funcBps = new Map<string, Array<{ name: string; result: BreakpointResult }>>();
   private readonly ids = new Map<string, number>();
   private nextId = 1;
-  private readonly syntaxColumns = new Map<string, number>();
 
   beginRun(): void {
     // Nothing yet: hook point for per-run state.
   }
 
-  lastSyntaxColumn(path: string): number | undefined {
-    return this.syntaxColumns.get(path);
+  /** The column luaparse reports for a syntax error in `code` (computed only when Lua refused it). */
+  syntaxColumn(code: string): number | undefined {
+    try {
+      parseChunk(code);
+      return undefined;
+    } catch (err) {
+      return err instanceof LuaSyntaxErrorException ? err.info.column : undefined;
+    }
+  }
+
+  private hasBreakpointsFor(path: string): boolean {
+    for (const list of this.lineBps.get(path)?.values() ?? []) if (list.length) return true;
+    for (const list of this.funcBps.values()) if (list.length) return true;
+    return false;
   }
 
   private idFor(key: string): number {
@@ -110,12 +121,18 @@ export class BreakpointBook {
   prepare(code: string, chunkname: string): LuaMultiReturn | string {
     if (!chunkname.startsWith('@')) return code;
     const path = chunkname.slice(1);
+    if (!this.hasBreakpointsFor(path)) {
+      // Fast path (every cell and file without breakpoints): no parse, nothing inserted. The load
+      // is recorded so breakpoints set later know this code has no probes (they go "late").
+      const prior = this.sources.get(path);
+      this.sources.set(path, { probedAll: NO_LINES, parsed: undefined, error: undefined });
+      if (prior?.parsed) this.parsedLru.delete(path);
+      return code;
+    }
     let parsed: ParsedChunk;
     try {
       parsed = parseChunk(code);
-      this.syntaxColumns.delete(path);
-    } catch (err) {
-      if (err instanceof LuaSyntaxErrorException) this.syntaxColumns.set(path, err.info.column);
+    } catch {
       return code;
     }
     const rec: SourceRecord = { parsed, probedAll: this.sources.get(path)?.probedAll };
@@ -270,7 +287,7 @@ export class BreakpointBook {
   /** True when a statement starts on this line of a loaded source (unknown sources: true). */
   isStatementLine(chunkname: string, line: number): boolean {
     if (!chunkname.startsWith('@')) return true;
-    const parsed = this.sources.get(chunkname.slice(1))?.parsed;
+    const parsed = this.parsedFor(chunkname.slice(1)).parsed;
     return parsed ? parsed.statementOffsets.has(line) : true;
   }
 

@@ -578,7 +578,8 @@ function onMessage(msg: ToWorker): void {
   switch (msg.t) {
     case 'exec': {
       const result = runLua(msg);
-      post({ t: 'reply', id: msg.id, result, syntaxColumn: book.lastSyntaxColumn(msg.chunkName) });
+      const syntaxColumn = result.syntax ? book.syntaxColumn(msg.code) : undefined;
+      post({ t: 'reply', id: msg.id, result, syntaxColumn });
       return;
     }
     case 'complete': {
