@@ -4,7 +4,7 @@ import { complete } from '../../../server/analysis/completion';
 import { computeDiagnostics } from '../../../server/analysis/diagnostics';
 import { hover, signatureHelp } from '../../../server/analysis/hover';
 import { definition, prepareRename, references, rename } from '../../../server/analysis/navigation';
-import { blankAttributes, parseLua } from '../../../server/analysis/parse';
+import { blankAttributes, parseLua, syntaxErrors } from '../../../server/analysis/parse';
 import {
   inlayHints,
   incomingCalls,
@@ -123,6 +123,76 @@ describe('lsp analysis: diagnostics', () => {
     const p = project();
     const d = computeDiagnostics(p, open(p, URI, 'Agnet.query("x")'))[0];
     assert.equal(d.data?.suggestion, 'Agent');
+  });
+});
+
+/** Syntax errors: each `⟪span⟫` is one reported error (line:column of its start), nothing else. */
+const SYNTAX_CASES: { name: string; src: string; messages?: RegExp[] }[] = [
+  {
+    name: 'two independent errors in different functions',
+    src: 'local function a()\n  local x = ⟪=⟫ 1\n  return x\nend\n\nlocal function b()\n  print(1 +⟪)⟫\nend\n\nlocal function c()\n  return 3\nend\nprint(a, b, c)\n',
+    messages: [/<expression> expected/, /<expression> expected/],
+  },
+  {
+    name: 'a missing end is reported once',
+    src: 'local function f()\n  if X then\n    print(1)\n\nend\n\nlocal function g()\n  print(2)\nend\nlocal function h()\n  return 1\n⟪end⟫\n',
+    messages: [/'end' expected/],
+  },
+  {
+    name: 'an unterminated string, then an error further on',
+    src: 'local s = ⟪"abc⟫\nprint(s)\nlocal function g()\n  X = ⟪=⟫ 1\nend\n',
+    messages: [/unfinished string/, /<expression> expected/],
+  },
+  {
+    name: 'a broken if does not cascade through its function',
+    src: 'local function f()\n  if X ⟪=⟫ 1 then\n    print(1)\n  end\nend\nlocal function g() bad ⟪bad⟫ end\n',
+  },
+  {
+    name: 'an unterminated long string points at its opener',
+    src: 'local s = ⟪[[abc⟫\nprint(s)\n',
+  },
+  {
+    name: 'a stray end and an unclosed call',
+    src: 'local function f()\n  print(1)\nend\n⟪end⟫\nlocal function g()\n  print(\n⟪end⟫\n',
+  },
+  {
+    name: 'at most 10 errors',
+    src: Array.from({ length: 12 }, (_, i) => `local v${i} ${i < 10 ? '⟪=⟫' : '='}= 1\n`).join(''),
+  },
+];
+
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before[before.length - 1].length}`;
+}
+
+describe('lsp analysis: several syntax errors', () => {
+  for (const c of SYNTAX_CASES) {
+    it(c.name, () => {
+      const f = fixture(c.src);
+      const p = project();
+      const diags = computeDiagnostics(p, open(p, URI, f.text))
+        .filter((d) => d.code === 'syntax-error')
+        .sort((a, b) => a.span.start - b.span.start);
+      assert.deepEqual(
+        diags.map((d) => [lineCol(f.text, d.span.start), slice(f.text, d.span)]),
+        f.spans.map((s) => [lineCol(f.text, s.start), slice(f.text, s)]),
+      );
+      c.messages?.forEach((m, i) => assert.match(diags[i].message, m));
+      // the quick syntax-only pass of big files reports the same errors
+      assert.deepEqual(syntaxErrors(f.text), parseLua(f.text).errors);
+    });
+  }
+  it('keeps the structure of the statements around the errors', () => {
+    const src =
+      'local function f()\n  local v = 1\n  v = = 2\n  return v\nend\nlocal w = (\nlocal z = 3\nreturn f, z\n';
+    const r = parseLua(src);
+    assert.equal(r.errors.length, 2);
+    // the function with the broken line is kept (line-blanked), the unfinished `local w` is dropped
+    assert.deepEqual(
+      r.chunk.body.map((s) => s.type),
+      ['FunctionDeclaration', 'LocalStatement', 'ReturnStatement'],
+    );
   });
 });
 
