@@ -279,8 +279,11 @@ def scenario_execute_rules():
         r4, out_err = run(kc, "nosuch()")
         r5, _ = run(kc, "a = 3")
         ue, _ = run(kc, "b = 10", user_expressions={"twice": "b * 2", "bad": "nope()"})
-        # stop_on_error: queued cells after a failing one are aborted
-        ids = [kc.execute(code) for code in ('error("stop")', "a = 100", "a = 101")]
+        # stop_on_error: queued cells after a failing one are aborted. The failing cell runs for a
+        # moment first so the other two are surely sent (and queued) before the error, even when a
+        # loaded machine delays this client between its sends.
+        slow_error = 'local t0 = os.clock() while os.clock() - t0 < 0.3 do end error("stop")'
+        ids = [kc.execute(code) for code in (slow_error, "a = 100", "a = 101")]
         replies = {}
         while len(replies) < 3:
             m = kc.get_shell_msg(timeout=TIMEOUT)
