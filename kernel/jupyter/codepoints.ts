@@ -28,3 +28,10 @@ export function indexToCodePoint(text: string, index: number): number {
 export function codePointLength(text: string): number {
   return indexToCodePoint(text, text.length);
 }
+
+/** A client's cursor_pos as a code point offset inside `text`: integer, 0..length; default the end. */
+export function clampCursor(text: string, cursorPos: unknown): number {
+  const len = codePointLength(text);
+  if (typeof cursorPos !== 'number' || !Number.isFinite(cursorPos)) return len;
+  return Math.max(0, Math.min(Math.floor(cursorPos), len));
+}

@@ -60,6 +60,20 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
   return allowed.some((a) => a === origin || a === host);
 }
 
+/**
+ * The request target as a URL, or undefined when it is malformed. Origin-form targets are
+ * appended to a fixed origin (so `//`, `//x:99999` and `//@` are paths, not authorities);
+ * absolute-form targets (`http://host/health`) are parsed as they are.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const t = target ?? '/';
+  try {
+    return t.startsWith('/') ? new URL(`http://localhost${t}`) : new URL(t);
+  } catch {
+    return undefined;
+  }
+}
+
 export class ControlServer {
   private server?: http.Server | https.Server;
   private security: ServiceConfig['security'];
@@ -159,8 +173,25 @@ export class ControlServer {
     return !!m && timingSafeEqual(sha(m[1].trim()), sha(token));
   }
 
+  /** Never lets an exception escape to the http server (which would end the process). */
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      this.handleRequest(req, res);
+    } catch (err) {
+      this.opts.logger.warn({ err: (err as Error).message, url: req.url }, 'HTTP request failed');
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ error: 'internal error' }) + '\n');
+    }
+  }
+
+  private handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = requestUrl(req.url);
+    if (!url) {
+      this.opts.metrics.recordHttp('other', 400);
+      res.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ error: 'malformed request target' }) + '\n');
+      return;
+    }
     const route = ['/health', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
     const send = (
       code: number,
@@ -214,9 +245,12 @@ export class ControlServer {
         req.destroy();
       }
     });
+    req.on('error', () => undefined);
     req.on('end', () => {
       if (tooLarge) return;
-      void this.route(req, url, route, send, error, cors);
+      this.route(req, url, route, send, error, cors).catch((err: Error) =>
+        error(500, `request failed: ${err.message}`, cors),
+      );
     });
   }
 

@@ -1,6 +1,6 @@
-import { codePointToIndex, indexToCodePoint, codePointLength } from '../codepoints';
+import { clampCursor, codePointToIndex, indexToCodePoint } from '../codepoints';
 import { completionToken, declaredNames, LUA_KEYWORDS } from '../lua-syntax';
-import { field, isNumber, isString, type MessageHandler } from './context';
+import { field, isString, type MessageHandler } from './context';
 
 /**
  * complete_request: globals, the cell's locals, members after `.`/`:` (live values, host API),
@@ -8,10 +8,7 @@ import { field, isNumber, isString, type MessageHandler } from './context';
  */
 export const complete: MessageHandler = async (ctx) => {
   const code = field(ctx.msg.content, 'code', isString, '');
-  const cursor = Math.min(
-    field(ctx.msg.content, 'cursor_pos', isNumber, codePointLength(code)),
-    codePointLength(code),
-  );
+  const cursor = clampCursor(code, ctx.msg.content.cursor_pos);
   const index = codePointToIndex(code, cursor);
   const tok = completionToken(code, index);
   const matches = new Set<string>();

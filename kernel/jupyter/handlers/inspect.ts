@@ -1,8 +1,8 @@
-import { codePointLength, codePointToIndex } from '../codepoints';
+import { clampCursor, codePointToIndex } from '../codepoints';
 import { luaDoc } from '../lua-docs';
 import { inspectToken } from '../lua-syntax';
 import type { KernelServices } from './context';
-import { field, isNumber, isString, type MessageHandler } from './context';
+import { field, isString, type MessageHandler } from './context';
 
 export interface Inspection {
   found: boolean;
@@ -36,10 +36,7 @@ export async function inspectName(kernel: KernelServices, expr: string): Promise
 /** inspect_request: cursor_pos counts code points. */
 export const inspect: MessageHandler = async (ctx) => {
   const code = field(ctx.msg.content, 'code', isString, '');
-  const cursor = Math.min(
-    field(ctx.msg.content, 'cursor_pos', isNumber, codePointLength(code)),
-    codePointLength(code),
-  );
+  const cursor = clampCursor(code, ctx.msg.content.cursor_pos);
   const expr = inspectToken(code, codePointToIndex(code, cursor));
   const result = await inspectName(ctx.kernel, expr);
   ctx.reply('inspect_reply', { status: 'ok', found: result.found, data: result.data, metadata: {} });

@@ -213,6 +213,20 @@ describe('kernel over ZeroMQ (fake runtime)', () => {
     assert.match((doc.content.data as Record<string, string>)['text/plain'], /print\(\.\.\.\)/);
   });
 
+  it('complete and inspect keep cursor fields in range for out-of-range cursor_pos', async () => {
+    const code = 'string.f';
+    for (const cursor_pos of [-1, -1e9, 1e9, 2.5, 'x', null]) {
+      const r = await client.request('shell', 'complete_request', { code, cursor_pos });
+      assert.equal(r.content.status, 'ok');
+      const start = r.content.cursor_start as number;
+      const end = r.content.cursor_end as number;
+      assert.ok(Number.isInteger(start) && Number.isInteger(end), JSON.stringify(r.content));
+      assert.ok(0 <= start && start <= end && end <= code.length, `${String(cursor_pos)}: ${start}..${end}`);
+      const ins = await client.request('shell', 'inspect_request', { code, cursor_pos, detail_level: 0 });
+      assert.equal(ins.content.status, 'ok');
+    }
+  });
+
   it('is_complete, history, comm_info, pager', async () => {
     const ic = await client.request('shell', 'is_complete_request', { code: 'for i=1,2 do' });
     assert.equal(ic.content.status, 'incomplete');
