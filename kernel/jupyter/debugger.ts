@@ -21,6 +21,8 @@ export interface KernelDebuggerOptions {
   logger: KernelLogger;
   registerHandler: (channel: 'shell' | 'control', msgType: string, handler: MessageHandler) => void;
   chunkSource: (path: string) => string | undefined;
+  /** Chunk names of the cells run so far (the debugger's `modules`). */
+  cellChunks?: () => string[];
 }
 
 export interface KernelDebugger {

@@ -1,23 +1,22 @@
 import { randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
-import { existsSync, mkdirSync, promises as fs, readFileSync, writeFileSync } from 'fs';
+import { promises as fs } from 'fs';
 import * as path from 'path';
-import * as zmq from 'zeromq';
 import { LuaRuntime } from '../runtime/runtime';
 import type { HostModule, RuntimeEvent, RuntimeHandle } from '../runtime/types';
 import { VERSION } from '../cli/version';
-import { cellPath, type CellPathScheme, defaultCellScheme } from './cell-path';
-import { startKernelDebugger, type KernelDebugger } from './debugger';
+import { defaultCellScheme } from './cell-path';
+import { CellFiles } from './cells';
 import { CommManager } from './comms';
 import {
   type Channel,
   type ConnectionInfo,
-  endpoint,
   hasAllPorts,
   newKey,
   readConnectionFile,
   writeConnectionFile,
 } from './connection';
+import { startKernelDebugger, type KernelDebugger } from './debugger';
 import {
   controlHandlers,
   shellHandlers,
@@ -26,158 +25,46 @@ import {
   type RequestContext,
 } from './handlers';
 import { HistoryStore } from './history';
-import { type RuntimeFactory, RuntimeSlot } from './runtime-slot';
+import type { DropReason, KernelHandle, KernelOptions, KernelStats, StopReason } from './kernel-types';
+import { kernelInfoContent } from './kernel-info';
 import { type KernelLogger, silentLogger } from './log';
+import { Outbox } from './outbox';
+import { ParentRouter } from './parent';
+import { watchParentProcess } from './parent-watch';
 import { defaultConnectionFile, llmspellHome, registerKernel, unregisterKernel } from './registry';
-import { SendQueue } from './send-queue';
+import { RuntimeSlot } from './runtime-slot';
+import { ShellQueue } from './shell-queue';
+import { KernelSockets, type RequestChannel } from './sockets';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   decodeMessage,
-  encodeMessage,
   type JsonObject,
   type JupyterMessage,
-  makeHeader,
   type MessageHeader,
-  PROTOCOL_VERSION,
   ReplayGuard,
   Signer,
   WireError,
-  type WireErrorReason,
 } from './wire';
 
-/** Options of startKernel(). Everything but the runtime has a default. */
-export interface KernelOptions {
-  /** Bind exactly this file's ports/key when it exists with all ports; otherwise write it (0600). */
-  connectionFile?: string;
-  /** Interface to bind (default 127.0.0.1). */
-  ip?: string;
-  /** Maximum concurrent clients (shell connections); default 50. */
-  maxClients?: number;
-  /** Stop after this many idle seconds; 0 = never (default). */
-  idleTimeoutSec?: number;
-  /** Messages larger than this are dropped (default 64 MiB). */
-  maxMessageBytes?: number;
-  /** DAP TCP port (0 = a free port, null/undefined = no DAP server). */
-  dapPort?: number | null;
-  /** True when dapPort is only the 9556 default: a busy port then logs a warning instead of failing. */
-  dapPortIsDefault?: boolean;
-  /** The Lua runtime; by default a LuaRuntime is created (and disposed on stop). */
-  runtime?: RuntimeHandle;
-  /** Host API modules for the default runtime (Agent, Tool, State, ...). */
-  hostModules?: HostModule[];
-  /**
-   * Creates a fresh runtime when the current one crashes (the Lua worker died). Default: a new
-   * LuaRuntime with `hostModules` when the kernel created its runtime itself; with an injected
-   * `runtime` and no factory a crash stops the kernel.
-   */
-  createRuntime?: RuntimeFactory;
-  logger?: KernelLogger;
-  /** Write a registry entry under ~/.llmspell/kernels (default true). */
-  register?: boolean;
-  /** Extra registry fields (HTTP port, pid file, log file) known to the caller. */
-  registryExtras?: { http?: number; pidFile?: string; logFile?: string };
-  /** Chunk naming scheme for cells (the debugger may switch to JupyterLab's murmur2 scheme). */
-  cellScheme?: CellPathScheme;
-  /**
-   * History file (JSON lines, shared by the user's kernels). Default: `history.jsonl` under
-   * LLMSPELL_HOME or ~/.llmspell; null keeps history in memory only.
-   */
-  historyFile?: string | null;
-  /** Cells of history kept (default 10,000). */
-  historyMaxEntries?: number;
-  /** Kernel id (default: random UUID). */
-  id?: string;
-}
-
-export type StopReason = 'shutdown' | 'idle-timeout' | 'signal' | 'stop' | 'runtime-crashed';
-
-export type DropReason = WireErrorReason | 'too-many-clients' | 'unknown-type';
-
-/** Typed events for the service layer (metrics, health, logs). */
-export interface KernelEvents {
-  request: [{ channel: 'shell' | 'control'; msgType: string; session: string }];
-  execution: [{ ok: boolean; durationMs: number; executionCount: number }];
-  aborted: [{ msgId: string }];
-  clients: [{ action: 'connected' | 'disconnected'; clients: number }];
-  dropped: [{ channel: Channel; reason: DropReason; detail: string }];
-  status: [{ state: 'busy' | 'idle' }];
-  stopping: [{ reason: StopReason; restart: boolean }];
-}
-
-export interface KernelStats {
-  id: string;
-  startedAt: string;
-  uptimeSec: number;
-  executionCount: number;
-  executions: number;
-  executionErrors: number;
-  abortedExecutions: number;
-  messagesReceived: number;
-  messagesDropped: number;
-  messagesSent: number;
-  clients: number;
-  busy: boolean;
-  queuedRequests: number;
-  lastActivity: string;
-  /** Time from startKernel() to sockets bound and runtime ready, in ms. */
-  startupMs: number;
-  /** Connected Debug Adapter clients (TCP). */
-  dapClients: number;
-  /** The bound DAP port, when the debug adapter runs. */
-  dapPort?: number;
-  /** Fresh runtimes started after the Lua worker crashed. */
-  runtimeRestarts?: number;
-}
-
-/** The running kernel as other layers (CLI, service, debugger) see it. */
-export interface KernelHandle {
-  readonly id: string;
-  readonly connection: ConnectionInfo;
-  readonly connectionFile: string;
-  readonly runtime: RuntimeHandle;
-  readonly options: Readonly<KernelOptions>;
-  stats(): KernelStats;
-  on<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): this;
-  off<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): this;
-  /** Register an extra handler (e.g. debug_request on control) without touching the wiring table. */
-  registerHandler(channel: 'shell' | 'control', msgType: string, handler: MessageHandler): void;
-  /** Interrupt the running cell (SIGINT, REPL). */
-  interrupt(): void;
-  /** Graceful stop: close sockets, dispose the runtime, remove registry entry and own files. */
-  stop(reason?: StopReason): Promise<void>;
-  /** Resolves when the kernel stopped, with the reason and whether a restart was requested. */
-  readonly stopped: Promise<{ reason: StopReason; restart: boolean }>;
-}
-
-interface CurrentExecution {
-  msg: JupyterMessage;
-  silent: boolean;
-  allowStdin: boolean;
-}
-
-interface PendingInput {
-  requestId: string;
-}
+export type {
+  DropReason,
+  KernelEvents,
+  KernelHandle,
+  KernelOptions,
+  KernelStats,
+  StopReason,
+} from './kernel-types';
 
 async function createDefaultRuntime(hostModules: HostModule[] | undefined): Promise<RuntimeHandle> {
   return LuaRuntime.create({ name: 'jupyter', hostModules });
 }
 
-/** Cells whose source and label stay in memory (older ones are read back from their files). */
-const MAX_CELLS_IN_MEMORY = 2000;
-
-/** How long after an error execute_requests sent before it are still aborted (stop_on_error). */
-const ABORT_WINDOW_MS = 1000;
-
-function bindError(err: unknown, channel: string, ep: string): Error {
-  const e = err as NodeJS.ErrnoException;
-  const port = ep.split(':').pop();
-  if (e.code === 'EADDRINUSE' || /in use/i.test(String(e.message))) {
-    return new Error(`port ${port} (${channel}) is already in use: ${ep}`);
-  }
-  return new Error(`cannot bind ${channel} to ${ep}: ${e.message}`);
-}
-
+/**
+ * The kernel core: it composes the sockets (sockets.ts), signing and sending (outbox.ts), the
+ * shell queue with admission and the abort window (shell-queue.ts), the named current request
+ * that side effects are routed to (parent.ts), cell files (cells.ts) and the runtime slot, and
+ * dispatches each request to its handler (handlers/). Start reading at start() and onFrames().
+ */
 class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices {
   readonly id: string;
   history: HistoryStore = new HistoryStore();
@@ -188,49 +75,32 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   connection!: ConnectionInfo;
   connectionFile!: string;
   runtime!: RuntimeSlot;
+  cells: CellFiles;
 
-  private readonly session = randomUUID();
   private signer!: Signer;
+  private outbox!: Outbox;
+  private router!: ParentRouter;
   private readonly replay = new ReplayGuard();
   private readonly maxMessageBytes: number;
-  private readonly sockets = {
-    shell: new zmq.Router({ linger: 0 }),
-    control: new zmq.Router({ linger: 0 }),
-    stdin: new zmq.Router({ linger: 0 }),
-    hb: new zmq.Router({ linger: 0 }),
-    iopub: new zmq.Publisher({ linger: 0, sendHighWaterMark: 100000 }),
-  };
-  private readonly queues: Record<Channel, SendQueue>;
+  private readonly sockets: KernelSockets;
+  private readonly shell: ShellQueue;
   private readonly shellHandlers: Record<string, MessageHandler> = { ...shellHandlers };
   private readonly controlHandlers: Record<string, MessageHandler> = { ...controlHandlers };
-  private readonly shellQueue: JupyterMessage[] = [];
-  private shellRunning = false;
-  private current: CurrentExecution | undefined;
-  private pendingInput: PendingInput | undefined;
-  private inputDenied = false;
-  private abortBefore = 0;
-  private abortUntil = 0;
-  private readonly cellSources = new Map<string, { code: string; count: number }>();
-  /** Whether this kernel created the cell directory (removed again on stop). */
-  private createdCellDir: string | undefined;
-  private cellScheme: CellPathScheme;
   private debuggers: KernelDebugger | undefined;
   private ownsConnectionFile = false;
   private ownsRuntime = false;
   private unsubscribeRuntime: (() => void) | undefined;
+  private unwatchParent: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
   private resolveStopped!: (v: { reason: StopReason; restart: boolean }) => void;
   private restartRequested = false;
-  private liveConnections = 0;
-  private readonly sessions = new Map<string, number>();
   private readonly counters = {
     executions: 0,
     executionErrors: 0,
     aborted: 0,
     received: 0,
     dropped: 0,
-    sent: 0,
     runtimeRestarts: 0,
   };
   private readonly startedAt = new Date();
@@ -242,24 +112,68 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.id = options.id ?? randomUUID();
     this.logger = (options.logger ?? silentLogger()).child({ kernel: this.id.slice(0, 8) });
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.cellScheme = options.cellScheme ?? defaultCellScheme;
+    this.cells = new CellFiles(options.cellScheme ?? defaultCellScheme, this.logger);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
-    const onError = (channel: Channel) => (err: unknown) =>
-      this.logger.warn({ channel, err: (err as Error).message }, 'send failed');
-    this.queues = {
-      shell: new SendQueue(this.sockets.shell, onError('shell')),
-      control: new SendQueue(this.sockets.control, onError('control')),
-      stdin: new SendQueue(this.sockets.stdin, onError('stdin')),
-      hb: new SendQueue(this.sockets.hb, onError('hb')),
-      iopub: new SendQueue(this.sockets.iopub, onError('iopub')),
-    };
-    for (const s of Object.values(this.sockets)) s.maxMessageSize = this.maxMessageBytes + 1024 * 1024;
+    this.sockets = new KernelSockets(this.logger, this.maxMessageBytes);
+    this.shell = new ShellQueue(options.maxClients ?? 50, {
+      dispatch: (msg) => this.dispatch('shell', msg),
+      abort: (msg) => this.abortOne(msg),
+      refuse: (msg, max) => this.refuse(msg, max),
+      stopping: () => this.stopping !== undefined,
+    });
   }
 
   // ---- startup -------------------------------------------------------------------------------
 
   async start(): Promise<void> {
     const t0 = performance.now();
+    const { base, useExisting } = await this.connectionBase();
+    this.signer = new Signer(base.key);
+    this.outbox = new Outbox(this.sockets, this.signer, this.id);
+    this.openHistory();
+    const runtimePromise = this.options.runtime
+      ? Promise.resolve(this.options.runtime)
+      : createDefaultRuntime(this.options.hostModules);
+    this.ownsRuntime = !this.options.runtime;
+    try {
+      const ports = await this.sockets.bindAll(base, useExisting);
+      this.connection = { ...base, ...ports, kernel_name: base.kernel_name ?? 'llmspell' };
+    } catch (err) {
+      this.sockets.close();
+      runtimePromise.then((r) => (this.ownsRuntime ? r.dispose() : undefined)).catch(() => undefined);
+      throw err;
+    }
+    const factory =
+      this.options.createRuntime ??
+      (this.options.runtime ? undefined : () => createDefaultRuntime(this.options.hostModules));
+    this.runtime = new RuntimeSlot(await runtimePromise, this.ownsRuntime, factory);
+    this.ownsRuntime = true;
+    this.router = new ParentRouter(this.outbox, () => this.runtime, this.logger);
+    this.unsubscribeRuntime = this.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    await this.startDebuggers();
+    if (!useExisting) {
+      await writeConnectionFile(this.connectionFile, this.connection);
+      this.ownsConnectionFile = true;
+    }
+    this.serveSockets();
+    this.publishStatus('starting', {});
+    if (this.options.register ?? true) await this.writeRegistry();
+    this.armIdleTimer();
+    this.unwatchParent = watchParentProcess(this.options.parentPid, this.logger, () =>
+      this.stop('parent-exited'),
+    );
+    this.startupMs = performance.now() - t0;
+    this.logger.info(
+      {
+        connectionFile: this.connectionFile,
+        ports: this.portsSummary(),
+        startupMs: Math.round(this.startupMs),
+      },
+      'kernel ready',
+    );
+  }
+
+  private async connectionBase(): Promise<{ base: ConnectionInfo; useExisting: boolean }> {
     const ip = this.options.ip ?? '127.0.0.1';
     const file = this.options.connectionFile ?? defaultConnectionFile(this.id);
     this.connectionFile = path.resolve(file);
@@ -279,26 +193,10 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
           signature_scheme: 'hmac-sha256',
           kernel_name: 'llmspell',
         };
-    this.signer = new Signer(base.key);
-    this.openHistory();
-    const runtimePromise = this.options.runtime
-      ? Promise.resolve(this.options.runtime)
-      : createDefaultRuntime(this.options.hostModules);
-    this.ownsRuntime = !this.options.runtime;
-    try {
-      const ports = await this.bindAll(base, useExisting);
-      this.connection = { ...base, ...ports, kernel_name: base.kernel_name ?? 'llmspell' };
-    } catch (err) {
-      await this.closeSockets();
-      runtimePromise.then((r) => (this.ownsRuntime ? r.dispose() : undefined)).catch(() => undefined);
-      throw err;
-    }
-    const factory =
-      this.options.createRuntime ??
-      (this.options.runtime ? undefined : () => createDefaultRuntime(this.options.hostModules));
-    this.runtime = new RuntimeSlot(await runtimePromise, this.ownsRuntime, factory);
-    this.ownsRuntime = true;
-    this.unsubscribeRuntime = this.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    return { base, useExisting };
+  }
+
+  private async startDebuggers(): Promise<void> {
     try {
       this.debuggers = await startKernelDebugger({
         runtime: this.runtime,
@@ -308,33 +206,29 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         logger: this.logger,
         registerHandler: (channel, msgType, handler) => this.registerHandler(channel, msgType, handler),
         chunkSource: (p) => this.chunkSource(p),
+        cellChunks: () => this.cells.chunkNames(),
       });
     } catch (err) {
-      await this.closeSockets();
-      this.unsubscribeRuntime();
+      this.sockets.close();
+      this.unsubscribeRuntime?.();
       if (this.ownsRuntime) await this.runtime.dispose().catch(() => undefined);
       throw err;
     }
-    if (!this.options.cellScheme) this.cellScheme = this.debuggers.cellScheme;
-    if (!useExisting) {
-      await writeConnectionFile(this.connectionFile, this.connection);
-      this.ownsConnectionFile = true;
-    }
-    this.watchClients();
-    for (const ch of ['shell', 'control', 'stdin'] as const) void this.receiveLoop(ch);
-    void this.heartbeatLoop();
-    this.publishStatus('starting', {});
-    if (this.options.register ?? true) await this.writeRegistry();
-    this.armIdleTimer();
-    this.startupMs = performance.now() - t0;
-    this.logger.info(
-      {
-        connectionFile: this.connectionFile,
-        ports: this.portsSummary(),
-        startupMs: Math.round(this.startupMs),
+    if (!this.options.cellScheme) this.cells.scheme = this.debuggers.cellScheme;
+  }
+
+  private serveSockets(): void {
+    this.sockets.serve({
+      onFrames: (channel, frames) => this.onFrames(channel, frames),
+      onSubscribe: (topic) => this.onSubscribe(topic),
+      onClient: (delta) => {
+        const clients = this.shell.clientDelta(delta);
+        const action = delta > 0 ? 'connected' : 'disconnected';
+        this.emit('clients', { action, clients });
+        this.logger.debug({ clients }, `client ${action}`);
       },
-      'kernel ready',
-    );
+      stopping: () => this.stopping !== undefined,
+    });
   }
 
   private openHistory(): void {
@@ -352,26 +246,6 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.logger.debug({ file, session: this.history.session }, 'history session');
   }
 
-  private async bindAll(
-    base: ConnectionInfo,
-    exact: boolean,
-  ): Promise<Pick<ConnectionInfo, `${Channel}_port`>> {
-    const order: Channel[] = ['shell', 'iopub', 'stdin', 'control', 'hb'];
-    const out = {} as Pick<ConnectionInfo, `${Channel}_port`>;
-    for (const ch of order) {
-      const want = exact ? base[`${ch}_port`] : '*';
-      const ep = endpoint(base, want);
-      try {
-        await this.sockets[ch].bind(ep);
-      } catch (err) {
-        throw bindError(err, ch, ep);
-      }
-      const last = this.sockets[ch].lastEndpoint ?? ep;
-      out[`${ch}_port`] = Number(last.split(':').pop());
-    }
-    return out;
-  }
-
   private portsSummary(): Record<Channel, number> {
     const c = this.connection;
     return {
@@ -384,7 +258,6 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   }
 
   private async writeRegistry(): Promise<void> {
-    const p = this.portsSummary();
     const extras = this.options.registryExtras ?? {};
     try {
       await registerKernel({
@@ -392,7 +265,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         pid: process.pid,
         ip: this.connection.ip,
         ports: {
-          ...p,
+          ...this.portsSummary(),
           ...(extras.http !== undefined ? { http: extras.http } : {}),
           ...(this.debuggers?.dapPort !== undefined ? { dap: this.debuggers.dapPort } : {}),
         },
@@ -407,49 +280,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     }
   }
 
-  private watchClients(): void {
-    const events = this.sockets.shell.events;
-    events.on('accept', () => {
-      this.liveConnections++;
-      this.emit('clients', { action: 'connected', clients: this.liveConnections });
-      this.logger.debug({ clients: this.liveConnections }, 'client connected');
-    });
-    events.on('disconnect', () => {
-      this.liveConnections = Math.max(0, this.liveConnections - 1);
-      // forget the least recently seen sessions beyond the live connection count
-      const sorted = [...this.sessions.entries()].sort((a, b) => a[1] - b[1]);
-      while (sorted.length > Math.max(this.liveConnections, 0) && sorted.length > 0) {
-        const [s] = sorted.shift() as [string, number];
-        this.sessions.delete(s);
-      }
-      this.emit('clients', { action: 'disconnected', clients: this.liveConnections });
-      this.logger.debug({ clients: this.liveConnections }, 'client disconnected');
-    });
-  }
-
   // ---- receiving ---------------------------------------------------------------------------------
-
-  private async receiveLoop(channel: 'shell' | 'control' | 'stdin'): Promise<void> {
-    const sock = this.sockets[channel];
-    try {
-      for await (const frames of sock) {
-        this.onFrames(channel, frames);
-      }
-    } catch (err) {
-      if (!this.stopping) this.logger.error({ channel, err: (err as Error).message }, 'receive loop ended');
-    }
-  }
-
-  private async heartbeatLoop(): Promise<void> {
-    try {
-      for await (const frames of this.sockets.hb) {
-        if (frames.length > 8 || frames.reduce((n, f) => n + f.length, 0) > 65536) continue;
-        this.queues.hb.push(frames);
-      }
-    } catch (err) {
-      if (!this.stopping) this.logger.error({ err: (err as Error).message }, 'heartbeat loop ended');
-    }
-  }
 
   private drop(channel: Channel, reason: DropReason, detail: string): void {
     this.counters.dropped++;
@@ -457,7 +288,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.emit('dropped', { channel, reason, detail });
   }
 
-  private onFrames(channel: 'shell' | 'control' | 'stdin', frames: Buffer[]): void {
+  private onFrames(channel: RequestChannel, frames: Buffer[]): void {
     this.counters.received++;
     let msg: JupyterMessage;
     try {
@@ -477,52 +308,30 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     if (this.stopping) return;
     this.lastActivity = Date.now();
     if (channel === 'stdin') {
-      this.onStdin(msg);
+      const problem = this.router.onInputReply(msg);
+      if (problem) this.drop('stdin', 'unknown-type', problem);
       return;
     }
     this.logger.debug({ channel, msgType: msg.header.msg_type }, 'request');
     this.emit('request', { channel, msgType: msg.header.msg_type, session: msg.header.session });
-    if (channel === 'control') {
-      void this.dispatch('control', msg);
-      return;
-    }
-    if (!this.admitClient(msg)) return;
-    if (this.shouldAbortLate(msg)) {
-      this.abortOne(msg);
-      return;
-    }
-    this.shellQueue.push(msg);
-    void this.pumpShell();
+    if (channel === 'control') void this.dispatch('control', msg);
+    else this.shell.push(msg);
   }
 
-  private admitClient(msg: JupyterMessage): boolean {
-    const session = msg.header.session;
-    const max = this.options.maxClients ?? 50;
-    if (!this.sessions.has(session) && this.sessions.size >= max && this.liveConnections > max) {
-      this.drop('shell', 'too-many-clients', `session ${session} refused: ${max} clients connected`);
-      this.sendReply('shell', msg, msg.header.msg_type.replace(/_request$/, '_reply'), {
-        status: 'error',
-        ename: 'TooManyClients',
-        evalue: `the kernel accepts at most ${max} clients (--max-clients)`,
-        traceback: [],
-      });
-      return false;
-    }
-    this.sessions.set(session, Date.now());
-    return true;
+  /** JEP 65: a new IOPub subscriber learns that its subscription is live. */
+  private onSubscribe(topic: Buffer): void {
+    if (this.stopping) return;
+    this.outbox.publish('iopub_welcome', { subscription: topic.toString('utf8') }, {}, {}, topic);
   }
 
-  private async pumpShell(): Promise<void> {
-    if (this.shellRunning) return;
-    this.shellRunning = true;
-    try {
-      while (this.shellQueue.length > 0 && !this.stopping) {
-        const msg = this.shellQueue.shift() as JupyterMessage;
-        await this.dispatch('shell', msg);
-      }
-    } finally {
-      this.shellRunning = false;
-    }
+  private refuse(msg: JupyterMessage, max: number): void {
+    this.drop('shell', 'too-many-clients', `session ${msg.header.session} refused: ${max} clients connected`);
+    this.outbox.reply('shell', msg, msg.header.msg_type.replace(/_request$/, '_reply'), {
+      status: 'error',
+      ename: 'TooManyClients',
+      evalue: `the kernel accepts at most ${max} clients (--max-clients)`,
+      traceback: [],
+    });
   }
 
   private async dispatch(channel: 'shell' | 'control', msg: JupyterMessage): Promise<void> {
@@ -561,7 +370,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       kernel: this,
       reply: (msgType, content, metadata) => {
         replied = true;
-        this.sendReply(channel, msg, msgType, content, metadata);
+        this.outbox.reply(channel, msg, msgType, content, metadata);
       },
       publish: (msgType, content, metadata) => this.publish(msgType, content, msg.header, metadata),
       get replied() {
@@ -572,39 +381,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
 
   // ---- sending -------------------------------------------------------------------------------------
 
-  private sendReply(
-    channel: 'shell' | 'control' | 'stdin',
-    req: JupyterMessage,
-    msgType: string,
-    content: object,
-    metadata: JsonObject = {},
-  ): MessageHeader {
-    const header = makeHeader(msgType, this.session);
-    this.counters.sent++;
-    this.queues[channel].push(
-      encodeMessage(
-        { identities: req.identities, header, parent_header: req.header, metadata, content },
-        this.signer,
-      ),
-    );
-    return header;
-  }
-
   publish(msgType: string, content: object, parent: Partial<MessageHeader>, metadata: JsonObject = {}): void {
-    this.counters.sent++;
-    const topic = Buffer.from(`kernel.${this.id}.${msgType}`);
-    this.queues.iopub.push(
-      encodeMessage(
-        {
-          identities: [topic],
-          header: makeHeader(msgType, this.session),
-          parent_header: parent,
-          metadata,
-          content,
-        },
-        this.signer,
-      ),
-    );
+    this.outbox.publish(msgType, content, parent, metadata);
   }
 
   private publishStatus(state: 'busy' | 'idle' | 'starting', parent: Partial<MessageHeader>): void {
@@ -612,39 +390,11 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     if (state !== 'starting') this.emit('status', { state });
   }
 
-  // ---- runtime events, stdin -------------------------------------------------------------------
+  // ---- runtime events --------------------------------------------------------------------------------
 
   private onRuntimeEvent(e: RuntimeEvent): void {
-    const cur = this.current;
-    const parent = cur?.msg.header ?? {};
-    switch (e.type) {
-      case 'output':
-        if (cur?.silent) return;
-        this.publish('stream', { name: e.stream, text: e.text }, parent);
-        return;
-      case 'display': {
-        if (cur?.silent) return;
-        const transient = e.displayId !== undefined ? { display_id: e.displayId } : {};
-        this.publish(
-          e.update ? 'update_display_data' : 'display_data',
-          { data: e.data, metadata: e.metadata, transient },
-          parent,
-        );
-        return;
-      }
-      case 'clear':
-        if (cur?.silent) return;
-        this.publish('clear_output', { wait: e.wait }, parent);
-        return;
-      case 'input':
-        this.onInputRequest(e.prompt, e.password);
-        return;
-      case 'crashed':
-        this.onRuntimeCrashed(e.message);
-        return;
-      default:
-        return;
-    }
+    if (this.router.route(e)) return;
+    if (e.type === 'crashed') this.onRuntimeCrashed(e.message);
   }
 
   /**
@@ -660,18 +410,12 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       return;
     }
     this.logger.error({ message }, 'runtime crashed; starting a fresh runtime');
-    this.pendingInput = undefined;
+    this.router.cancelInput();
     this.counters.runtimeRestarts++;
-    this.publish(
-      'stream',
-      {
-        name: 'stderr',
-        text:
-          `[llmspell] the Lua runtime crashed (${message}). A fresh runtime is starting: ` +
-          'globals and loaded modules were reset.\n',
-      },
-      this.current?.msg.header ?? {},
-    );
+    const text =
+      `[llmspell] the Lua runtime crashed (${message}). A fresh runtime is starting: ` +
+      'globals and loaded modules were reset.\n';
+    this.publish('stream', { name: 'stderr', text }, this.router.parentHeader());
     this.runtime.restart().then(
       () => this.logger.info('fresh runtime ready'),
       (err: unknown) => {
@@ -681,147 +425,49 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     );
   }
 
-  private onInputRequest(prompt: string, password: boolean): void {
-    const cur = this.current;
-    if (!cur || !cur.allowStdin) {
-      this.logger.info('input requested but the front end does not allow stdin');
-      // io.read must fail at once with a Lua error at its line; execute names it InputError.
-      this.inputDenied = true;
-      this.runtime.rejectInput(
-        'io.read: no input available: this front end does not accept input (allow_stdin is false)',
-      );
-      return;
-    }
-    const header = this.sendReply('stdin', cur.msg, 'input_request', { prompt, password });
-    this.pendingInput = { requestId: header.msg_id };
-  }
-
-  private onStdin(msg: JupyterMessage): void {
-    if (msg.header.msg_type !== 'input_reply') {
-      this.drop('stdin', 'unknown-type', `unexpected ${msg.header.msg_type} on stdin`);
-      return;
-    }
-    const pending = this.pendingInput;
-    if (!pending) {
-      this.drop('stdin', 'unknown-type', 'input_reply without a pending input_request');
-      return;
-    }
-    this.pendingInput = undefined;
-    const value = msg.content.value;
-    this.runtime.provideInput(typeof value === 'string' ? value : null);
-  }
-
   // ---- KernelServices --------------------------------------------------------------------------------
 
   kernelInfo(): JsonObject {
-    return {
-      status: 'ok',
-      protocol_version: PROTOCOL_VERSION,
-      implementation: 'llmspell',
-      implementation_version: VERSION,
-      language_info: {
-        name: 'lua',
-        version: '5.4',
-        mimetype: 'text/x-lua',
-        file_extension: '.lua',
-        pygments_lexer: 'lua',
-        codemirror_mode: 'lua',
-      },
-      banner: `LLMSpell ${VERSION} - Lua 5.4 (wasmoon) kernel. Type ?name for help on a name.`,
-      help_links: [
-        { text: 'Lua 5.4 Reference Manual', url: 'https://www.lua.org/manual/5.4/' },
-        { text: 'LLMSpell', url: 'https://github.com/lexlapax/rs-llmspell' },
-      ],
-      debugger: true,
-      supported_features: ['debugger'],
-    };
+    return kernelInfoContent();
   }
 
   cellChunkName(code: string, executionCount: number): string {
-    const chunk = cellPath(code, this.cellScheme);
-    const known = this.cellSources.has(chunk);
-    // Most recent cells first out: a long-lived kernel fed distinct cells keeps a bounded map; older
-    // cells keep their file (debuggers and tracebacks read it from disk).
-    this.cellSources.delete(chunk);
-    this.cellSources.set(chunk, { code, count: executionCount });
-    while (this.cellSources.size > MAX_CELLS_IN_MEMORY) {
-      this.cellSources.delete(this.cellSources.keys().next().value as string);
-    }
-    if (!known) {
-      try {
-        const dir = path.dirname(chunk);
-        if (this.createdCellDir === undefined && !existsSync(dir)) this.createdCellDir = dir;
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(chunk, code);
-      } catch (err) {
-        this.logger.debug({ chunk, err: (err as Error).message }, 'could not write the cell file');
-      }
-    }
-    return chunk;
+    return this.cells.chunkName(code, executionCount);
   }
 
   chunkLabel(chunkName: string): string | undefined {
-    const cell = this.cellSources.get(chunkName);
-    return cell ? `In [${cell.count}]` : undefined;
+    return this.cells.label(chunkName);
   }
 
   chunkSource(chunkName: string): string | undefined {
-    const cell = this.cellSources.get(chunkName);
-    if (cell) return cell.code;
-    if (!chunkName.startsWith(this.cellScheme.prefix)) return undefined;
-    try {
-      return readFileSync(chunkName, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return this.cells.source(chunkName);
   }
 
   beginExecution(req: JupyterMessage, opts: { silent: boolean; allowStdin: boolean }): void {
-    this.current = { msg: req, ...opts };
-    this.inputDenied = false;
+    this.router.setParent({ msg: req, ...opts });
   }
 
   endExecution(): void {
-    this.current = undefined;
-    this.pendingInput = undefined;
+    this.router.clearParent();
   }
 
-  /** True when the last execution asked for input that the front end does not allow. */
+  get displayIds(): ReadonlySet<string> {
+    return this.router.displayIds;
+  }
+
   get lastInputDenied(): boolean {
-    return this.inputDenied;
+    return this.router.lastInputDenied;
   }
 
-  /**
-   * stop_on_error: abort the queued execute_requests and, for a short window, those still on their way
-   * that were sent before the error (header.date earlier than the error), as ipykernel's abort
-   * window does. A cell the client sends after it saw the error is never aborted.
-   */
   abortQueuedExecutes(): void {
-    this.abortBefore = Date.now();
-    this.abortUntil = this.abortBefore + ABORT_WINDOW_MS;
-    this.abortQueued();
-  }
-
-  private shouldAbortLate(msg: JupyterMessage): boolean {
-    if (msg.header.msg_type !== 'execute_request' || Date.now() > this.abortUntil) return false;
-    const sent = Date.parse(String(msg.header.date ?? ''));
-    return Number.isFinite(sent) && sent < this.abortBefore;
-  }
-
-  private abortQueued(): void {
-    const keep: JupyterMessage[] = [];
-    for (const msg of this.shellQueue.splice(0)) {
-      if (msg.header.msg_type === 'execute_request') this.abortOne(msg);
-      else keep.push(msg);
-    }
-    this.shellQueue.push(...keep);
+    this.shell.abortQueuedExecutes();
   }
 
   private abortOne(msg: JupyterMessage): void {
     this.counters.aborted++;
     this.publishStatus('busy', msg.header);
     const content = { status: 'aborted', execution_count: this.executionCount };
-    this.sendReply('shell', msg, 'execute_reply', content, { status: 'aborted', engine: 'llmspell' });
+    this.outbox.reply('shell', msg, 'execute_reply', content, { status: 'aborted', engine: 'llmspell' });
     this.publishStatus('idle', msg.header);
     this.emit('aborted', { msgId: msg.header.msg_id });
   }
@@ -831,7 +477,17 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.logger.info({ busy: this.runtime.isBusy() }, 'interrupt');
     // The runtime also ends a pending io.read (it watches for interrupts while waiting for input).
     this.runtime.interrupt();
-    this.pendingInput = undefined;
+    this.router.cancelInput();
+  }
+
+  async restart(): Promise<void> {
+    if (this.stopping) throw new Error('the kernel is stopping');
+    this.logger.info('restart: a fresh runtime, execution count 0');
+    if (this.runtime.isBusy()) this.interrupt();
+    this.router.clearParent();
+    await this.runtime.restart();
+    this.executionCount = 0;
+    this.publishStatus('starting', {});
   }
 
   requestShutdown(restart: boolean): void {
@@ -863,10 +519,10 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       abortedExecutions: this.counters.aborted,
       messagesReceived: this.counters.received,
       messagesDropped: this.counters.dropped,
-      messagesSent: this.counters.sent,
-      clients: this.liveConnections,
+      messagesSent: this.outbox?.sent ?? 0,
+      clients: this.shell.liveConnections,
       busy: this.runtime?.isBusy() ?? false,
-      queuedRequests: this.shellQueue.length,
+      queuedRequests: this.shell.length,
       lastActivity: new Date(this.lastActivity).toISOString(),
       startupMs: this.startupMs,
       dapClients: this.debuggers?.clients() ?? 0,
@@ -881,7 +537,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     const period = Math.min(1000, timeout * 1000);
     this.idleTimer = setInterval(() => {
       const idleMs = Date.now() - this.lastActivity;
-      if (!this.runtime.isBusy() && !this.shellRunning && idleMs >= timeout * 1000) {
+      if (!this.runtime.isBusy() && !this.shell.busy && idleMs >= timeout * 1000) {
         this.logger.info({ idleSec: Math.round(idleMs / 1000) }, 'idle timeout reached; stopping');
         void this.stop('idle-timeout');
       }
@@ -900,10 +556,10 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.logger.info({ reason, restart }, 'kernel stopping');
     this.emit('stopping', { reason, restart });
     if (this.idleTimer) clearInterval(this.idleTimer);
+    this.unwatchParent?.();
     if (this.runtime?.isBusy()) this.runtime.interrupt();
-    const flush = Promise.all(Object.values(this.queues).map((q) => q.flushed()));
-    await Promise.race([flush, new Promise((r) => setTimeout(r, 300))]);
-    await this.closeSockets();
+    await this.sockets.flush(300);
+    this.sockets.close();
     await this.debuggers?.close().catch(() => undefined);
     this.unsubscribeRuntime?.();
     if (this.ownsRuntime && this.runtime) {
@@ -916,25 +572,9 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     }
     if (this.options.register ?? true) await unregisterKernel(this.id).catch(() => undefined);
     if (this.ownsConnectionFile) await fs.rm(this.connectionFile, { force: true }).catch(() => undefined);
-    // The cell directory is per process (JupyterLab's dumpCell writes there too): remove it when it
-    // is ours, so no cell files outlive the kernel.
-    const cellDir = path.dirname(this.cellScheme.prefix + 'x');
-    const ours =
-      this.createdCellDir ?? (path.basename(cellDir) === `llmspell_${process.pid}` ? cellDir : undefined);
-    if (ours) await fs.rm(ours, { recursive: true, force: true }).catch(() => undefined);
+    await this.cells.removeOwnDir();
     this.logger.info({ reason }, 'kernel stopped');
     this.resolveStopped({ reason, restart });
-  }
-
-  private async closeSockets(): Promise<void> {
-    for (const q of Object.values(this.queues)) q.close();
-    for (const s of Object.values(this.sockets)) {
-      try {
-        s.close();
-      } catch {
-        // already closed
-      }
-    }
   }
 }
 

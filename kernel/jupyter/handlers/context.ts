@@ -1,5 +1,6 @@
 import type { RuntimeHandle } from '../../runtime/types';
 import type { CommManager } from '../comms';
+import type { ConnectionInfo } from '../connection';
 import type { HistoryStore } from '../history';
 import type { KernelLogger } from '../log';
 import type { JsonObject, JupyterMessage } from '../wire';
@@ -10,6 +11,8 @@ export interface KernelServices {
   readonly history: HistoryStore;
   readonly comms: CommManager;
   readonly logger: KernelLogger;
+  /** The bound ports and key (connect_request). */
+  readonly connection: ConnectionInfo;
   /** Current execution counter (execute_reply, execute_input, execute_result). */
   executionCount: number;
   /** kernel_info_reply content. */
@@ -23,6 +26,8 @@ export interface KernelServices {
   /** Begin routing runtime output/input events to this request. */
   beginExecution(req: JupyterMessage, opts: { silent: boolean; allowStdin: boolean }): void;
   endExecution(): void;
+  /** Display ids created by the current or last execution (not shown as the cell's value). */
+  readonly displayIds: ReadonlySet<string>;
   /** True when the last execution asked for input although the request had allow_stdin false. */
   readonly lastInputDenied: boolean;
   /** Answer queued execute_requests with status "aborted" (stop_on_error). */

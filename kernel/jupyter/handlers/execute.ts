@@ -1,10 +1,24 @@
+import type { ExecResult } from '../../runtime/types';
+import { returnLastExpression } from '../last-expression';
 import { formatLuaError } from '../traceback';
 import { inspectName } from './inspect';
-import { field, isBool, isObject, isString, type MessageHandler, type RequestContext } from './context';
+import {
+  field,
+  isBool,
+  isObject,
+  isString,
+  type KernelServices,
+  type MessageHandler,
+  type RequestContext,
+} from './context';
 import type { JsonObject } from '../wire';
 
 /** `?name`, `name?` and `help(name)`-style page requests answered without running Lua. */
 const PAGE_RE = /^\s*(?:\?\s*([A-Za-z_][\w.:]*)|([A-Za-z_][\w.:]*)\s*\?)\s*$/;
+/** `exit` / `quit` (bare words, or calls when no such Lua function exists): ask the front end to quit. */
+const EXIT_RE = /^\s*(exit|quit)\s*(\(\s*\))?\s*;?\s*$/;
+/** A `%%lua` magic line is blanked (not removed) so the runtime's lines equal the cell's lines. */
+const MAGIC_RE = /^%%lua[^\n]*/;
 
 async function evalUserExpressions(ctx: RequestContext, exprs: JsonObject): Promise<JsonObject> {
   const out: JsonObject = {};
@@ -16,6 +30,48 @@ async function evalUserExpressions(ctx: RequestContext, exprs: JsonObject): Prom
       : { status: 'error', ename: r.error.ename, evalue: r.error.message, traceback: r.error.traceback };
   }
   return out;
+}
+
+async function isDefined(k: KernelServices, name: string): Promise<boolean> {
+  try {
+    const v = await k.runtime.inspect(name);
+    return v.found && v.type !== 'nil';
+  } catch {
+    return false;
+  }
+}
+
+/** A payload-only reply (pages, ask_exit): nothing runs. */
+async function payloadFor(k: KernelServices, code: string): Promise<JsonObject | undefined> {
+  const page = PAGE_RE.exec(code);
+  if (page) {
+    const name = page[1] ?? page[2];
+    const result = await inspectName(k, name);
+    const data = result.found ? result.data : { 'text/plain': `No documentation or value for ${name}` };
+    return { source: 'page', data, start: 0 };
+  }
+  const exit = EXIT_RE.exec(code);
+  if (exit && !(exit[2] && (await isDefined(k, exit[1])))) return { source: 'ask_exit', keepkernel: false };
+  return undefined;
+}
+
+/**
+ * Run a cell. A cell of statements that ends in a bare expression (`x = 1\nx`) fails to compile;
+ * it is then run again with `return` before that expression, so its value is shown.
+ */
+async function runCell(k: KernelServices, code: string, chunkName: string): Promise<ExecResult> {
+  const source = code.replace(MAGIC_RE, '');
+  const result = await k.runtime.execute(source, { chunkName, mode: 'cell' });
+  if (result.ok || result.error.ename !== 'SyntaxError') return result;
+  const withReturn = returnLastExpression(source);
+  return withReturn === undefined ? result : k.runtime.execute(withReturn, { chunkName, mode: 'cell' });
+}
+
+/** The values a cell shows: a display call's id (returned for display.update) is not shown. */
+function shownValues(k: KernelServices, values: string[]): string[] {
+  if (values.length !== 1) return values;
+  const m = /^"(.*)"$/.exec(values[0]);
+  return m && k.displayIds.has(m[1]) ? [] : values;
 }
 
 /**
@@ -44,44 +100,31 @@ export const execute: MessageHandler = async (ctx) => {
     status,
   });
 
-  const page = PAGE_RE.exec(code);
-  if (page) {
-    const result = await inspectName(k, page[1] ?? page[2]);
-    const data = result.found
-      ? result.data
-      : { 'text/plain': `No documentation or value for ${page[1] ?? page[2]}` };
+  const payload = await payloadFor(k, code);
+  if (payload) {
     k.recordExecution(true, performance.now() - started);
-    ctx.reply(
-      'execute_reply',
-      {
-        status: 'ok',
-        execution_count: count,
-        payload: [{ source: 'page', data, start: 0 }],
-        user_expressions: {},
-      },
-      replyMeta('ok'),
-    );
+    const content = { status: 'ok', execution_count: count, payload: [payload], user_expressions: {} };
+    ctx.reply('execute_reply', content, replyMeta('ok'));
     return;
   }
 
-  const source = code.replace(/^%%lua[^\n]*\n?/, '');
   const chunkName = k.cellChunkName(code, count);
   k.beginExecution(ctx.msg, { silent, allowStdin });
-  let result;
+  let result: ExecResult;
   try {
-    result = await k.runtime.execute(source, { chunkName, mode: 'cell' });
+    result = await runCell(k, code, chunkName);
   } finally {
     k.endExecution();
   }
-  const elapsed = performance.now() - started;
-  k.recordExecution(result.ok, elapsed);
+  k.recordExecution(result.ok, performance.now() - started);
 
   if (result.ok) {
-    const text = result.values.join('\t');
-    if (result.values.length > 0 && !silent) {
+    const values = shownValues(k, result.values);
+    const text = values.join('\t');
+    if (values.length > 0 && !silent) {
       ctx.publish('execute_result', { execution_count: count, data: { 'text/plain': text }, metadata: {} });
     }
-    if (entry && result.values.length > 0) k.history.setOutput(entry, text);
+    if (entry && values.length > 0) k.history.setOutput(entry, text);
     const ue = Object.keys(userExpressions).length > 0 ? await evalUserExpressions(ctx, userExpressions) : {};
     ctx.reply(
       'execute_reply',

@@ -91,9 +91,14 @@ export function runProcess(
   });
 }
 
-/** Run scenarios.py NAME and parse its JSON line. */
-export async function scenario<T>(name: string, env: NodeJS.ProcessEnv, timeoutMs = 60000): Promise<T> {
-  const r = await runProcess(PYTHON, [path.join(PY_DIR, 'scenarios.py'), name], { env, timeoutMs });
+/** Run scenarios.py NAME (or another script of test/e2e/python) and parse its JSON line. */
+export async function scenario<T>(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60000,
+  script = 'scenarios.py',
+): Promise<T> {
+  const r = await runProcess(PYTHON, [path.join(PY_DIR, script), name], { env, timeoutMs });
   if (r.code !== 0) {
     throw new Error(
       `scenario ${name} failed (code ${r.code}, timedOut ${r.timedOut}):\n${r.stdout}\n${r.stderr}`,

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { jupyterEnv, type JupyterEnv, scenario } from './helpers';
+
+/** Notebook behaviours through Debian's jupyter_client (test/e2e/python/notebook.py). */
+describe('notebook behaviours with jupyter_client', () => {
+  let env: JupyterEnv;
+  before(async () => {
+    env = await jupyterEnv();
+  });
+  after(() => env.cleanup());
+
+  it(
+    'cells: display calls show no value, a trailing bare expression is shown, exit/quit ask to quit',
+    { timeout: 90000 },
+    async () => {
+      const r = await scenario<{
+        display_types: string[];
+        last_values: string[];
+        semi_values: string[];
+        multi_values: string[];
+        syntax_status: string;
+        syntax_ename: string;
+        magic_evalue: string;
+        page_sources: string[];
+        exit_payload: object[];
+        exit_outputs: number;
+        quit_payload: object[];
+        user_quit: string[];
+      }>('cells', env.env, 90000, 'notebook.py');
+      assert.deepEqual(r.display_types, ['display_data'], 'no execute_result with the display id');
+      assert.deepEqual(r.last_values, ['42']);
+      assert.deepEqual(r.semi_values, ['"AB!"']);
+      assert.deepEqual(r.multi_values, ['{2, 3}']);
+      assert.equal(r.syntax_status, 'error');
+      assert.equal(r.syntax_ename, 'SyntaxError');
+      assert.match(
+        r.magic_evalue,
+        /\.lua:3: boom$/,
+        'a %%lua cell reports the line as the notebook shows it',
+      );
+      assert.deepEqual(r.page_sources, ['page']);
+      assert.deepEqual(r.exit_payload, [{ source: 'ask_exit', keepkernel: false }]);
+      assert.equal(r.exit_outputs, 0);
+      assert.deepEqual(r.quit_payload, [{ source: 'ask_exit', keepkernel: false }]);
+      assert.deepEqual(r.user_quit, ['"mine"'], 'a user-defined quit() runs');
+    },
+  );
+
+  it(
+    'connect_request, usage_request (control) and iopub_welcome for a new subscriber',
+    { timeout: 90000 },
+    async () => {
+      const r = await scenario<{
+        connect_type: string;
+        connect_ports_ok: boolean;
+        usage_type: string;
+        usage_keys: string[];
+        usage_pid: number;
+        kernel_pid: number;
+        welcome_content: { subscription: string } | null;
+      }>('requests', env.env, 90000, 'notebook.py');
+      assert.equal(r.connect_type, 'connect_reply');
+      assert.equal(r.connect_ports_ok, true);
+      assert.equal(r.usage_type, 'usage_reply');
+      for (const k of [
+        'hostname',
+        'pid',
+        'kernel_cpu',
+        'kernel_memory',
+        'cpu_count',
+        'host_virtual_memory',
+      ]) {
+        assert.ok(r.usage_keys.includes(k), `usage_reply has ${k}`);
+      }
+      assert.equal(r.usage_pid, r.kernel_pid);
+      assert.deepEqual(r.welcome_content, { subscription: '' });
+    },
+  );
+
+  it(
+    'the kernel exits when the process that launched it dies (JPY_PARENT_PID)',
+    { timeout: 90000 },
+    async () => {
+      const r = await scenario<{ alive_before: boolean; exited: boolean }>(
+        'parent_dies',
+        env.env,
+        90000,
+        'notebook.py',
+      );
+      assert.equal(r.alive_before, true);
+      assert.equal(r.exited, true);
+    },
+  );
+});
