@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG, Project, pathToUri, uriToPath } from './analysis/projec
 import type { FileAnalysis } from './analysis/resolve';
 import { summarize } from './analysis/summary';
 import { capabilities } from './capabilities';
-import { parseLuarc, parseSettings, type Settings } from './config';
+import { parseLuarc, parseSettings, severities, type Settings } from './config';
 import { DEFINE_GLOBAL_COMMAND } from './features/codeActions';
 import type { FeatureContext } from './features/context';
 import { RUN_COMMANDS, runCommand, type Messages } from './features/run';
@@ -20,6 +20,7 @@ import { diagnosticsFor, syntaxDiagnosticsFor } from './features/diagnostics';
 import type { Logger } from './logger';
 import { IGNORED_METHOD } from './transport';
 import { wireFeatures } from './wiring';
+import { readRockspecs } from './workspace';
 
 /** The `---@meta` host API file shipped with the runtime. */
 export function hostMetaPath(): string {
@@ -162,6 +163,8 @@ export class LanguageServer implements FeatureContext {
     const disabled = [...(this.clientSettings.diagnostics?.disable ?? [])];
     let library: string[] = [];
     let runtimeVersion = base.runtimeVersion;
+    let runtimePath = base.runtimePath;
+    const severity = severities(this.clientSettings.diagnostics?.severity);
     for (const root of this.roots) {
       const f = path.join(root, '.luarc.json');
       if (!fs.existsSync(f)) continue;
@@ -171,8 +174,11 @@ export class LanguageServer implements FeatureContext {
       disabled.push(...(config.disabled ?? []));
       library = [...library, ...(config.library ?? [])];
       runtimeVersion = config.runtimeVersion ?? runtimeVersion;
+      runtimePath = config.runtimePath ?? runtimePath;
+      Object.assign(severity, config.severity);
     }
-    this.project.config = { ...base, globals, disabled, library, runtimeVersion };
+    this.project.config = { ...base, globals, disabled, library, runtimeVersion, runtimePath, severity };
+    this.project.moduleMap = readRockspecs(this.roots);
   }
 
   private applySettings(raw: unknown): void {

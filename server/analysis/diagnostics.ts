@@ -1,6 +1,6 @@
 import type { Project } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import type { AnalysisDiagnostic, ApiMember, CallSite, SyntaxErrorInfo } from './types';
+import type { AnalysisDiagnostic, ApiMember, CallSite, ParamInfo, SyntaxErrorInfo } from './types';
 
 /** Damerau-free Levenshtein distance, bounded. */
 export function editDistance(a: string, b: string, max = 3): number {
@@ -70,47 +70,63 @@ function calleeInfo(
   return info;
 }
 
+/**
+ * Is a parameter required? As LuaLS: only when annotated (`---@param x T`) with a type that does
+ * not admit nil (`T?`, `T|nil`, `any`, `nil`), and the implicit `self` of a method called with `.`.
+ * An un-annotated parameter is optional: passing fewer arguments is the common Lua idiom.
+ */
+function isRequired(p: ParamInfo): boolean {
+  if (p.optional || p.name === '...') return false;
+  const t = p.type?.trim();
+  if (t === undefined) return false;
+  if (t.endsWith('?') || t === 'any' || t === 'unknown' || /(^|\|)\s*nil\s*($|\|)/.test(t)) return false;
+  return true;
+}
+
 function paramCheck(
   project: Project,
   fa: FileAnalysis,
   call: CallSite,
   memo: CalleeMemo,
-): AnalysisDiagnostic | undefined {
+): AnalysisDiagnostic[] {
   const last = call.chain[call.chain.length - 1];
   const info = calleeInfo(project, fa, call, memo);
-  if (!info?.params || (info.kind !== 'function' && info.kind !== 'method')) return undefined;
+  if (!info?.params || (info.kind !== 'function' && info.kind !== 'method')) return [];
   let params = info.params;
   const sep = last.sep;
+  let implicitSelf = false;
   if (sep === ':' && info.kind === 'function') params = params.slice(1);
-  if (sep !== ':' && info.kind === 'method' && call.chain.length > 1) params = [{ name: 'self' }, ...params];
+  if (sep !== ':' && info.kind === 'method' && call.chain.length > 1) {
+    params = [{ name: 'self' }, ...params];
+    implicitSelf = true;
+  }
   const vararg = info.isVararg || params.some((p) => p.name === '...');
   const fixed = params.filter((p) => p.name !== '...');
   let required = 0;
   fixed.forEach((p, i) => {
-    if (!p.optional && !(p.type ?? '').endsWith('?') && p.type !== 'any' && p.type !== 'nil')
-      required = i + 1;
-    else if (!p.optional && p.type === undefined) required = i + 1;
+    if (isRequired(p) || (i === 0 && implicitSelf)) required = i + 1;
   });
   const n = call.args.length;
   if (n < required && !call.argIsMulti) {
-    return {
-      code: 'missing-parameter',
-      message: `Missing argument \`${fixed[n].name}\`: \`${info.name}\` expects ${required}${required < fixed.length ? ' or more' : ''} argument(s), got ${n}.`,
-      span: call.nameSpan,
-      severity: 'warning',
-    };
+    return [
+      {
+        code: 'missing-parameter',
+        message: `Missing argument \`${fixed[n].name}\`: \`${info.name}\` expects ${required}${required < fixed.length ? ' or more' : ''} argument(s), got ${n}.`,
+        span: call.span,
+        severity: 'warning',
+      },
+    ];
   }
   if (!vararg && n > fixed.length) {
-    const first = call.args[fixed.length];
-    return {
+    return call.args.slice(fixed.length).map((span) => ({
       code: 'redundant-parameter',
       message: `\`${info.name}\` takes ${fixed.length} argument(s), got ${n}.`,
-      span: { start: first.start, end: call.args[n - 1].end },
+      span,
       severity: 'warning',
       unnecessary: true,
-    };
+    }));
   }
-  return undefined;
+  return [];
 }
 
 /** Syntax errors alone (the quick first publication for a big file), filtered by settings. */
@@ -146,10 +162,7 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
       });
     }
     const memo: CalleeMemo = new Map();
-    for (const c of fa.calls) {
-      const d = paramCheck(project, fa, c, memo);
-      if (d) out.push(d);
-    }
+    for (const c of fa.calls) out.push(...paramCheck(project, fa, c, memo));
   }
   const filtered = filterDiagnostics(project, fa, out);
   return filtered.length > MAX_DIAGNOSTICS ? filtered.slice(0, MAX_DIAGNOSTICS) : filtered;
@@ -171,7 +184,10 @@ export function filterDiagnostics(
   diags: AnalysisDiagnostic[],
 ): AnalysisDiagnostic[] {
   const disabled = new Set(project.config.disabled);
+  const severity = project.config.severity;
   const dirs = fa.directives;
+  if (Object.keys(severity).length)
+    diags = diags.map((d) => (severity[d.code] ? { ...d, severity: severity[d.code] } : d));
   return diags.filter((d) => {
     if (disabled.has(d.code)) return false;
     if (!dirs.length) return true;

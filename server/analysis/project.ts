@@ -1,8 +1,19 @@
 import { pathToFileURL, fileURLToPath } from 'url';
 import { analyzeFile, occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
+import { candidatePaths, DEFAULT_RUNTIME_PATH, MODULE_DIRS, SuffixIndex } from './modules';
 import { stdlib } from './stdlib';
 import { expand, summarize } from './summary';
-import type { ApiClass, ApiMember, ChainItem, Definition, FieldDef, Location, ReturnInfo } from './types';
+import type {
+  ApiClass,
+  ApiMember,
+  ChainItem,
+  Definition,
+  FieldDef,
+  Location,
+  ReturnInfo,
+  Severity,
+  Span,
+} from './types';
 
 /** Settings that change analysis (from client settings and `.luarc.json`). */
 export interface AnalysisConfig {
@@ -14,6 +25,10 @@ export interface AnalysisConfig {
   runtimeVersion: string;
   /** `workspace.library`: extra folders whose files define globals and modules */
   library: string[];
+  /** `runtime.path`: `package.path`-style templates (`?.lua`, `?/init.lua`) */
+  runtimePath: string[];
+  /** `diagnostics.severity`: code -> severity override */
+  severity: Record<string, Severity>;
   enableSnippets: boolean;
 }
 
@@ -22,8 +37,44 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   disabled: [],
   runtimeVersion: 'Lua 5.4',
   library: [],
+  runtimePath: DEFAULT_RUNTIME_PATH,
+  severity: {},
   enableSnippets: true,
 };
+
+/** A global created through the environment table: `_G.x =`, `_ENV.x =`, `rawset(_G, 'x', v)`. */
+export interface EnvGlobal {
+  name: string;
+  span: Span;
+}
+
+const ENV_GLOBAL_PATTERNS = [
+  /(?<![\w.:])(?:_G|_ENV)(?:\s*\.\s*_G)*\s*\.\s*([A-Za-z_]\w*)\s*=(?!=)/g,
+  /(?<![\w.:])(?:_G|_ENV)(?:\s*\.\s*_G)*\s*\[\s*["']([A-Za-z_]\w*)["']\s*\]\s*=(?!=)/g,
+  /\brawset\s*\(\s*(?:_G|_ENV)\s*,\s*["']([A-Za-z_]\w*)["']/g,
+  /\bfunction\s+(?:_G|_ENV)\s*[.:]\s*([A-Za-z_]\w*)\s*\(/g,
+];
+
+/** Globals a file creates through `_G`/`_ENV`/`rawset` (found in the text; comments included). */
+export function envGlobals(text: string): EnvGlobal[] {
+  const out: EnvGlobal[] = [];
+  if (!text.includes('_G') && !text.includes('_ENV')) return out;
+  for (const re of ENV_GLOBAL_PATTERNS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const start = m.index + m[0].lastIndexOf(m[1]);
+      out.push({ name: m[1], span: { start, end: start + m[1].length } });
+    }
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+const envCache = new WeakMap<FileAnalysis, EnvGlobal[]>();
+function envGlobalsOf(fa: FileAnalysis): EnvGlobal[] {
+  let g = envCache.get(fa);
+  if (!g) envCache.set(fa, (g = envGlobals(fa.text)));
+  return g;
+}
 
 /** What an expression evaluates to, as far as static analysis knows. */
 export interface Value {
@@ -62,8 +113,12 @@ export class Project {
    * being indexed in the background, so `require` resolves before indexing is done).
    */
   loadFile: ((uri: string) => string | undefined) | undefined;
+  /** module name -> absolute path, from rockspec `build.modules` (set by the server) */
+  moduleMap = new Map<string, string>();
   private globalIndex: Map<string, { fa: FileAnalysis; def: Definition }[]> | undefined;
+  private envIndex: Map<string, { uri: string; span: Span }[]> | undefined;
   private classIndex: Map<string, ApiClass> | undefined;
+  private readonly suffixes = new SuffixIndex();
 
   /** Load a `---@meta` definition file (host API). */
   addHostFile(uri: string, text: string): FileAnalysis {
@@ -74,17 +129,41 @@ export class Project {
   }
 
   setFile(fa: FileAnalysis): void {
+    if (!this.files.has(fa.uri)) {
+      const p = uriToPath(fa.uri);
+      if (p) this.suffixes.add(p.replace(/\\/g, '/'));
+    }
     this.files.set(fa.uri, fa);
     this.invalidate();
   }
 
   removeFile(uri: string): void {
-    if (this.files.delete(uri)) this.invalidate();
+    if (this.files.delete(uri)) {
+      const p = uriToPath(uri);
+      if (p) this.suffixes.delete(p.replace(/\\/g, '/'));
+      this.invalidate();
+    }
   }
 
   private invalidate(): void {
     this.globalIndex = undefined;
+    this.envIndex = undefined;
     this.classIndex = undefined;
+  }
+
+  /** Globals created through `_G.x =`, `_ENV.x =`, `rawset(_G, 'x', ...)` in workspace files. */
+  envGlobalIndex(): Map<string, { uri: string; span: Span }[]> {
+    if (this.envIndex) return this.envIndex;
+    const idx = new Map<string, { uri: string; span: Span }[]>();
+    for (const fa of this.files.values()) {
+      for (const g of envGlobalsOf(fa)) {
+        let l = idx.get(g.name);
+        if (!l) idx.set(g.name, (l = []));
+        l.push({ uri: fa.uri, span: g.span });
+      }
+    }
+    this.envIndex = idx;
+    return idx;
   }
 
   /** Workspace globals by name (files first, then host files). */
@@ -145,28 +224,54 @@ export class Project {
     if (fa?.globals.has(name)) return true;
     if (stdlib().globals.has(name)) return true;
     if (this.config.globals.includes(name)) return true;
-    return this.globals().has(name);
+    if (fa && envGlobalsOf(fa).some((g) => g.name === name)) return true;
+    return this.globals().has(name) || this.envGlobalIndex().has(name);
   }
 
   /** Every global name known, for completion and typo fixes. */
   allGlobalNames(): string[] {
-    return [...new Set([...stdlib().globals.keys(), ...this.globals().keys(), ...this.config.globals])];
+    return [
+      ...new Set([
+        ...stdlib().globals.keys(),
+        ...this.globals().keys(),
+        ...this.envGlobalIndex().keys(),
+        ...this.config.globals,
+      ]),
+    ];
   }
 
   // ---- modules --------------------------------------------------------------------------------
 
+  /** Folders that hold modules: each root and its `src/`, `lua/`, `lib/`, then `workspace.library`. */
+  moduleBases(): string[] {
+    const out: string[] = [];
+    for (const r of this.roots) for (const d of MODULE_DIRS) out.push(d ? `${r}/${d}` : r);
+    out.push(...this.config.library);
+    return out;
+  }
+
+  /**
+   * The file `require(module)` loads from the file `from`: rockspec mappings, then the templates
+   * against the module folders and the file's own folder, then (as LuaLS does) any workspace file
+   * whose path ends with a template's expansion.
+   */
   moduleUri(module: string, from?: string): string | undefined {
-    const rel = module.replace(/\./g, '/');
-    const bases = [...this.roots, ...this.config.library];
+    if (!module || module.length > 300) return undefined;
+    const templates = this.config.runtimePath.length ? this.config.runtimePath : DEFAULT_RUNTIME_PATH;
+    const mapped = this.moduleMap.get(module);
     const fromPath = from ? uriToPath(from) : undefined;
-    if (fromPath) bases.push(fromPath.replace(/[\\/][^\\/]*$/, ''));
+    const fromDir = fromPath?.replace(/\\/g, '/').replace(/\/[^/]*$/, '');
+    const bases = this.moduleBases();
+    if (fromDir) bases.push(fromDir);
+    const paths = [...(mapped ? [mapped] : []), ...candidatePaths(module, bases, templates)];
     const cands: string[] = [];
-    for (const b of bases)
-      for (const cand of [`${b}/${rel}.lua`, `${b}/${rel}/init.lua`, `${b}/lua/${rel}.lua`]) {
-        const uri = pathToUri(cand);
-        if (this.files.has(uri)) return uri;
-        cands.push(uri);
-      }
+    for (const p of paths) {
+      const uri = pathToUri(p);
+      if (this.files.has(uri)) return uri;
+      cands.push(uri);
+    }
+    const found = this.suffixes.find(module, templates, fromDir);
+    if (found) return pathToUri(found);
     if (this.loadFile) {
       for (const uri of cands) {
         const text = this.loadFile(uri);
@@ -241,6 +346,7 @@ export class Project {
       const uri = this.moduleUri(init.module, fa.uri);
       const mod = uri ? this.files.get(uri) : undefined;
       if (mod?.moduleReturn?.defId !== undefined) {
+        if (mod === fa) return v;
         const m = this.valueOfDef(mod, mod.defs[mod.moduleReturn.defId], depth + 1);
         return { ...m, info: v.info, location: m.location };
       }
@@ -261,13 +367,13 @@ export class Project {
     return v;
   }
 
-  globalValue(name: string, fa?: FileAnalysis): Value {
+  globalValue(name: string, fa?: FileAnalysis, depth = 0): Value {
     const own = fa?.globals.get(name);
-    if (own) return this.valueOfDef(fa as FileAnalysis, own);
+    if (own) return this.valueOfDef(fa as FileAnalysis, own, depth);
     const ws = this.globals().get(name);
     if (ws?.length) {
       const pick = ws.find((g) => !this.isHostUri(g.fa.uri)) ?? ws[0];
-      return this.valueOfDef(pick.fa, pick.def);
+      return this.valueOfDef(pick.fa, pick.def, depth);
     }
     const std = stdlib().globals.get(name);
     if (std) return this.memberValue(std);
@@ -365,12 +471,12 @@ export class Project {
         v =
           occ.defId !== undefined
             ? this.valueOfDef(fa, fa.defs[occ.defId], depth + 1)
-            : this.globalValue(head.name, fa);
+            : this.globalValue(head.name, fa, depth + 1);
       }
     }
     if (!v) {
       const local = visibleLocals(fa, offset).find((d) => d.name === head.name);
-      v = local ? this.valueOfDef(fa, local, depth + 1) : this.globalValue(head.name, fa);
+      v = local ? this.valueOfDef(fa, local, depth + 1) : this.globalValue(head.name, fa, depth + 1);
     }
     if (head.called) v = this.returnValue(v);
     for (let i = 1; i < chain.length; i++) {

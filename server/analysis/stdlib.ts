@@ -32,6 +32,7 @@ const STDLIB: string[] = [
   '_G: table | The global environment table.',
   '_VERSION: string | The running Lua version, "Lua 5.4".',
   '_ENV: table | The current environment (upvalue of every chunk).',
+  'arg: table | The script name (`arg[0]`) and its command-line arguments (`arg[1]`, ...), set by the stand-alone interpreter.',
   'coroutine.close(co: thread): boolean | Closes coroutine `co`, closing its pending to-be-closed variables.',
   'coroutine.create(f: function): thread | Creates a new coroutine with body `f`.',
   'coroutine.isyieldable(co?: thread): boolean | Returns true when the coroutine can yield.',
