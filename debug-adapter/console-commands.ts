@@ -16,36 +16,47 @@ export type ConsoleCommand =
   | { kind: 'help' }
   | { kind: 'error'; message: string };
 
+/** Every console command once: its name, short aliases, usage and help text. */
+export const CONSOLE_COMMANDS: ReadonlyArray<{
+  name: Exclude<ConsoleCommand['kind'], 'error'>;
+  aliases: readonly string[];
+  usage: string;
+  help: string;
+}> = [
+  {
+    name: 'break',
+    aliases: ['b'],
+    usage: ':break LINE [if COND]',
+    help: 'set a breakpoint in the current file',
+  },
+  { name: 'break', aliases: [], usage: ':break FILE:LINE [if COND]', help: 'set a breakpoint in FILE' },
+  { name: 'watch', aliases: ['w'], usage: ':watch EXPR', help: 'show EXPR on every stop' },
+  { name: 'locals', aliases: [], usage: ':locals', help: 'show the local variables of the selected frame' },
+  { name: 'stack', aliases: [], usage: ':stack', help: 'show the call stack' },
+  { name: 'continue', aliases: ['c'], usage: ':continue', help: 'resume' },
+  { name: 'step', aliases: ['s'], usage: ':step', help: 'step into' },
+  { name: 'next', aliases: ['n'], usage: ':next', help: 'step over' },
+  { name: 'finish', aliases: [], usage: ':finish', help: 'step out' },
+  { name: 'clear', aliases: [], usage: ':clear', help: 'remove console breakpoints and watches' },
+  { name: 'help', aliases: ['?'], usage: ':help', help: 'this list' },
+];
+
+/** The command names, once each, in help order (for completion). */
+export const CONSOLE_COMMAND_NAMES: readonly string[] = [...new Set(CONSOLE_COMMANDS.map((c) => c.name))];
+
 export const CONSOLE_HELP = [
   'Debug console commands:',
-  '  :break LINE [if COND]       set a breakpoint in the current file',
-  '  :break FILE:LINE [if COND]  set a breakpoint in FILE',
-  '  :watch EXPR                 show EXPR on every stop',
-  '  :locals                     show the local variables of the selected frame',
-  '  :stack                      show the call stack',
-  '  :continue                   resume',
-  '  :step                       step into',
-  '  :next                       step over',
-  '  :finish                     step out',
-  '  :clear                      remove console breakpoints and watches',
-  '  :help                       this list',
+  ...CONSOLE_COMMANDS.map((c) => `  ${c.usage.padEnd(28)}${c.help}`),
   'Anything else is evaluated as Lua in the selected frame.',
 ].join('\n');
 
-const SIMPLE: Record<string, ConsoleCommand['kind']> = {
-  locals: 'locals',
-  stack: 'stack',
-  continue: 'continue',
-  c: 'continue',
-  step: 'step',
-  s: 'step',
-  next: 'next',
-  n: 'next',
-  finish: 'finish',
-  clear: 'clear',
-  help: 'help',
-  '?': 'help',
-};
+const TAKES_ARGUMENTS = new Set(['break', 'watch']);
+const SIMPLE: Record<string, ConsoleCommand['kind']> = {};
+for (const c of CONSOLE_COMMANDS) {
+  if (TAKES_ARGUMENTS.has(c.name)) continue;
+  SIMPLE[c.name] = c.name;
+  for (const a of c.aliases) SIMPLE[a] = c.name;
+}
 
 /** True when the console input is a colon command rather than Lua. */
 export function isConsoleCommand(input: string): boolean {

@@ -18,6 +18,9 @@ import { LlmspellDebugSession, type DapLog } from './session';
 /** The seed ipykernel uses; any constant works because JupyterLab reads it from debugInfo. */
 export const DEFAULT_HASH_SEED = 0xc70f6907;
 
+/** The breakpoint owner name of JupyterLab's debugger in the runtime's debug state. */
+const OWNER = 'jupyterlab';
+
 export interface CellScheme {
   prefix: string;
   suffix: string;
@@ -76,8 +79,6 @@ export class JupyterDebugHandler {
   private started = false;
   private seq = 1;
   private readonly waiting = new Map<number, (r: DebugProtocol.Response) => void>();
-  private readonly breakpoints = new Map<string, DebugProtocol.SourceBreakpoint[]>();
-  private stoppedThreads = new Set<number>();
 
   constructor(private readonly options: JupyterDebugOptions) {
     this.seed = options.hashSeed ?? DEFAULT_HASH_SEED;
@@ -99,7 +100,7 @@ export class JupyterDebugHandler {
     const s = new LlmspellDebugSession({
       attachRuntime: this.options.runtime,
       log: this.options.log,
-      owner: 'jupyterlab',
+      owner: OWNER,
     });
     s.onDidSendMessage((m) => {
       const msg = m as DebugProtocol.ProtocolMessage;
@@ -112,14 +113,30 @@ export class JupyterDebugHandler {
         }
       } else if (msg.type === 'event') {
         const e = msg as DebugProtocol.Event;
-        if (e.event === 'stopped')
-          this.stoppedThreads.add((e as DebugProtocol.StoppedEvent).body.threadId ?? 1);
-        if (e.event === 'continued') this.stoppedThreads.clear();
         this.options.emitEvent(e);
       }
     });
     this.session = s;
     return s;
+  }
+
+  /** JupyterLab's breakpoints as the runtime records them (restored when the page reloads). */
+  private breakpoints(): Array<{ source: string; breakpoints: DebugProtocol.SourceBreakpoint[] }> {
+    return this.options.runtime.debugger.state.lineBreakpoints(OWNER).map((b) => ({
+      source: b.path,
+      breakpoints: b.specs.map((s) => {
+        const bp: DebugProtocol.SourceBreakpoint = { line: s.line };
+        if (s.condition) bp.condition = s.condition;
+        if (s.hitCondition) bp.hitCondition = s.hitCondition;
+        if (s.logMessage) bp.logMessage = s.logMessage;
+        return bp;
+      }),
+    }));
+  }
+
+  private stoppedThreads(): number[] {
+    const stop = this.options.runtime.debugger.state.stop;
+    return stop ? [stop.threadId] : [];
   }
 
   private forward(req: DebugRequestContent): Promise<DebugProtocol.Response> {
@@ -169,8 +186,8 @@ export class JupyterDebugHandler {
           hashSeed: this.seed,
           tmpFilePrefix: this.scheme.prefix,
           tmpFileSuffix: this.scheme.suffix,
-          breakpoints: [...this.breakpoints].map(([source, breakpoints]) => ({ source, breakpoints })),
-          stoppedThreads: [...this.stoppedThreads],
+          breakpoints: this.breakpoints(),
+          stoppedThreads: this.stoppedThreads(),
           richRendering: true,
           exceptionPaths: [],
         });
@@ -207,21 +224,9 @@ export class JupyterDebugHandler {
         if (r.success) this.started = true;
         return r;
       }
-      case 'setBreakpoints': {
-        const r = await this.fromSession(req);
-        const src = (args.source ?? {}) as DebugProtocol.Source;
-        if (r.success && src.path) {
-          const bps = (args.breakpoints ?? []) as DebugProtocol.SourceBreakpoint[];
-          if (bps.length) this.breakpoints.set(src.path, bps);
-          else this.breakpoints.delete(src.path);
-        }
-        return r;
-      }
       case 'disconnect': {
         const r = await this.fromSession(req);
         this.started = false;
-        this.breakpoints.clear();
-        this.stoppedThreads.clear();
         this.session = undefined;
         return r;
       }
@@ -253,9 +258,9 @@ export class JupyterDebugHandler {
   /** The user's globals (JupyterLab's variable explorer when not stopped). */
   private async inspectVariables(): Promise<VariableOut[]> {
     const rt = this.options.runtime;
-    if (rt.debugger.isStopped() && this.stoppedThreads.size) {
+    const threadId = rt.debugger.state.stop?.threadId;
+    if (rt.debugger.isStopped() && threadId !== undefined) {
       // Stopped: the Globals scope of the top frame (std lib folded away by the runtime).
-      const threadId = [...this.stoppedThreads][0];
       const st = (await this.forward({
         seq: 0,
         type: 'request',

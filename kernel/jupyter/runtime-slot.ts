@@ -1,15 +1,15 @@
 import type {
   BreakpointResult,
-  BreakpointSpec,
   CompletionResult,
   DebuggerApi,
-  ExceptionFilters,
+  DebugStateView,
   ExecOptions,
   ExecResult,
   InspectResult,
   RuntimeEvent,
   RuntimeHandle,
 } from '../runtime/types';
+import { replayDebugState } from '../runtime/debug-state';
 
 /** Creates a fresh runtime (same host modules) after a crash. */
 export type RuntimeFactory = () => Promise<RuntimeHandle>;
@@ -34,9 +34,6 @@ export class RuntimeSlot implements RuntimeHandle {
   private readonly crashWaiters = new Set<() => void>();
   private ready: Promise<void> = Promise.resolve();
   private disposed = false;
-  private readonly bps = new Map<string, { path: string; owner?: string; specs: BreakpointSpec[] }>();
-  private readonly fnBps = new Map<string, string[]>();
-  private filters: ExceptionFilters | undefined;
   readonly debugger: DebuggerApi;
 
   constructor(
@@ -99,18 +96,15 @@ export class RuntimeSlot implements RuntimeHandle {
       this.inner = next;
       this.ownsInner = true;
       this.unsubscribe = this.subscribe(next, gen);
-      await this.replayDebuggerState(next);
+      await this.replayDebuggerState(old, next);
     })();
     return this.ready;
   }
 
-  private async replayDebuggerState(rt: RuntimeHandle): Promise<void> {
-    if (this.bps.size === 0 && this.fnBps.size === 0 && !this.filters) return;
+  /** Breakpoints and filters live in the runtime's debugger state: copy the old one's onto the new. */
+  private async replayDebuggerState(old: RuntimeHandle, rt: RuntimeHandle): Promise<void> {
     try {
-      for (const b of this.bps.values()) await rt.debugger.setBreakpoints(b.path, b.specs, b.owner);
-      for (const [owner, names] of this.fnBps)
-        await rt.debugger.setFunctionBreakpoints(names, owner || undefined);
-      if (this.filters) await rt.debugger.setExceptionFilters(this.filters);
+      await replayDebugState(old.debugger.state, rt.debugger);
     } catch {
       // a runtime without a debugger (tests) or one that failed again: nothing to replay
     }
@@ -200,23 +194,16 @@ export class RuntimeSlot implements RuntimeHandle {
       return d();
     };
     return {
-      setBreakpoints: async (path, specs, owner): Promise<BreakpointResult[]> => {
-        const key = `${owner ?? ''}\0${path}`;
-        if (specs.length) this.bps.set(key, { path, owner, specs: [...specs] });
-        else this.bps.delete(key);
-        return (await whenReady()).setBreakpoints(path, specs, owner);
+      get state(): DebugStateView {
+        return d().state;
       },
+      setBreakpoints: async (path, specs, owner): Promise<BreakpointResult[]> =>
+        (await whenReady()).setBreakpoints(path, specs, owner),
       breakpointLocations: async (path, line, endLine) =>
         (await whenReady()).breakpointLocations(path, line, endLine),
-      setFunctionBreakpoints: async (names, owner) => {
-        if (names.length) this.fnBps.set(owner ?? '', [...names]);
-        else this.fnBps.delete(owner ?? '');
-        return (await whenReady()).setFunctionBreakpoints(names, owner);
-      },
-      setExceptionFilters: async (filters) => {
-        this.filters = filters.all || filters.uncaught ? { ...filters } : undefined;
-        return (await whenReady()).setExceptionFilters(filters);
-      },
+      setFunctionBreakpoints: async (names, owner) =>
+        (await whenReady()).setFunctionBreakpoints(names, owner),
+      setExceptionFilters: async (filters) => (await whenReady()).setExceptionFilters(filters),
       setStopOnEntry: (on) => d().setStopOnEntry(on),
       pause: () => d().pause(),
       resume: () => d().resume(),

@@ -12,6 +12,8 @@ import type { ParsedChunk, LuaSyntaxError } from './syntax';
 
 interface SourceRecord {
   parsed?: ParsedChunk;
+  /** The text last loaded under this path (cells and load() chunks have no file). */
+  text?: string;
   error?: LuaSyntaxError;
   /** Lines that had a probe in every load of this source so far (undefined: never loaded). */
   probedAll?: ReadonlySet<number>;
@@ -34,7 +36,22 @@ export function parseHitCondition(text: string | undefined): { op?: string; n?: 
 const MAX_PARSED_SOURCES = 256;
 const NO_LINES: ReadonlySet<number> = new Set<number>();
 
+/** Called when a breakpoint's verification or line changes after it was set (e.g. its code loaded). */
+export type BreakpointChanged = (result: BreakpointResult) => void;
+
 export class BreakpointBook {
+  constructor(private readonly onChange: BreakpointChanged = () => undefined) {}
+
+  /** Agent commands a load produced (breakpoints that resolved differently against the loaded code). */
+  private queued: LuaCommand[] = [];
+
+  /** Take the agent commands the last prepare() produced; run them before the chunk runs. */
+  takeCommands(): LuaCommand[] {
+    const q = this.queued;
+    this.queued = [];
+    return q;
+  }
+
   private readonly sources = new Map<string, SourceRecord>();
   /** Paths whose parsed AST summary is kept, oldest first (a long-lived kernel sees many cells). */
   private readonly parsedLru = new Map<string, true>();
@@ -77,7 +94,7 @@ export class BreakpointBook {
     if (rec?.parsed || rec?.error) return rec;
     const fresh: SourceRecord = rec ?? {};
     try {
-      const text = fs.readFileSync(path, 'utf8');
+      const text = fresh.text ?? fs.readFileSync(path, 'utf8');
       fresh.parsed = parseChunk(text);
     } catch (err) {
       if (err instanceof LuaSyntaxErrorException) fresh.error = err.info;
@@ -98,7 +115,7 @@ export class BreakpointBook {
     return byLine;
   }
 
-  private functionLines(path: string, parsed: ParsedChunk | undefined): Map<number, number> {
+  private functionLines(path: string, parsed: ParsedChunk | undefined, report = false): Map<number, number> {
     const lines = new Map<number, number>();
     if (!parsed) return lines;
     for (const list of this.funcBps.values()) {
@@ -106,10 +123,12 @@ export class BreakpointBook {
         for (const [name, line] of parsed.functions) {
           if (name === fb.name || name.endsWith('.' + fb.name) || name.endsWith(':' + fb.name)) {
             lines.set(line, fb.result.id);
+            const changed = !fb.result.verified || fb.result.line !== line || fb.result.path !== path;
             fb.result.verified = true;
             fb.result.line = line;
             fb.result.path = path;
             fb.result.message = undefined;
+            if (report && changed) this.onChange({ ...fb.result });
           }
         }
       }
@@ -125,7 +144,7 @@ export class BreakpointBook {
       // Fast path (every cell and file without breakpoints): no parse, nothing inserted. The load
       // is recorded so breakpoints set later know this code has no probes (they go "late").
       const prior = this.sources.get(path);
-      this.sources.set(path, { probedAll: NO_LINES, parsed: undefined, error: undefined });
+      this.sources.set(path, { probedAll: NO_LINES, parsed: undefined, error: undefined, text: code });
       if (prior?.parsed) this.parsedLru.delete(path);
       return code;
     }
@@ -135,19 +154,29 @@ export class BreakpointBook {
     } catch {
       return code;
     }
-    const rec: SourceRecord = { parsed, probedAll: this.sources.get(path)?.probedAll };
-    // Re-resolve this path's breakpoints against the code actually loaded.
+    const rec: SourceRecord = { parsed, probedAll: this.sources.get(path)?.probedAll, text: code };
+    // Re-resolve this path's breakpoints against the code actually loaded; tell clients of changes.
     const owners = this.lineBps.get(path);
+    let changed = false;
     if (owners) {
-      for (const list of owners.values()) for (const bp of list) this.resolveInto(bp, parsed, path);
+      for (const list of owners.values())
+        for (const bp of list) {
+          const before = { ...bp.result };
+          this.resolveInto(bp, parsed, path);
+          if (before.verified !== bp.result.verified || before.line !== bp.result.line) {
+            changed = true;
+            this.onChange({ ...bp.result });
+          }
+        }
     }
     const lines = new Set<number>(this.union(path).keys());
-    const fl = this.functionLines(path, parsed);
+    const fl = this.functionLines(path, parsed, true);
     for (const l of fl.keys()) lines.add(l);
     const probed = rec.probedAll ? [...rec.probedAll].filter((l) => lines.has(l)) : [...lines];
     rec.probedAll = probed.length ? new Set(probed) : NO_LINES;
     this.sources.set(path, rec);
     this.touchParsed(path);
+    if (changed) this.queued.push(...this.commandsFor(path));
     const text = instrument(code, parsed, lines);
     if (fl.size === 0) return text;
     const fmap: Record<string, number> = {};
@@ -173,6 +202,12 @@ export class BreakpointBook {
   private resolveInto(bp: StoredBreakpoint, parsed: ParsedChunk | undefined, path: string): void {
     const requested = bp.spec.line;
     bp.result.path = path;
+    if (!parsed && this.sources.get(path)?.probedAll === undefined && !fs.existsSync(path)) {
+      bp.result.verified = false;
+      bp.result.line = requested;
+      bp.result.message = `${path} is not loaded and not on disk; the breakpoint binds when code with this name loads`;
+      return;
+    }
     if (!parsed) {
       bp.result.verified = true;
       bp.result.line = requested;

@@ -6,6 +6,7 @@ import { Worker, MessageChannel, MessagePort } from 'worker_threads';
 import * as path from 'path';
 import * as fs from 'fs';
 import { interrupter } from './interrupter';
+import { DebugState } from './debug-state';
 import type { FromWorker, ToWorker, LuaCommand, RawRunResult, WorkerInit } from './protocol';
 import type {
   BreakpointResult,
@@ -55,10 +56,13 @@ export class LuaRuntime implements RuntimeHandle {
   private readonly pending = new Map<number, { resolve: (r: FromWorker & { t: 'reply' }) => void }>();
   private nextId = 1;
   private busy = 0;
-  private stopped = false;
+  /** Stopped at a breakpoint/step/pause: read from the debugger state, the one record of it. */
+  private get stopped(): boolean {
+    return this.debugger.state.stop !== undefined;
+  }
   private disposed = false;
   private exitError: string | undefined;
-  readonly debugger: DebuggerApi;
+  readonly debugger: RuntimeDebugger;
 
   private constructor(
     private readonly worker: Worker,
@@ -168,8 +172,7 @@ export class LuaRuntime implements RuntimeHandle {
       return;
     }
     if (m.t === 'event') {
-      if (m.event.type === 'stopped') this.stopped = true;
-      if (m.event.type === 'continued') this.stopped = false;
+      this.debugger.state.observe(m.event);
       this.emit(m.event);
     }
   }
@@ -179,6 +182,7 @@ export class LuaRuntime implements RuntimeHandle {
     this.exitError = message;
     for (const [, p] of this.pending) p.resolve({ t: 'reply', id: -1, error: message });
     this.pending.clear();
+    this.debugger.state.clearStop();
     this.emit({ type: 'crashed', message });
   }
 
@@ -254,7 +258,7 @@ export class LuaRuntime implements RuntimeHandle {
       return toExecResult(reply.result as RawRunResult, opts.chunkName, reply.syntaxColumn);
     } finally {
       this.busy--;
-      this.stopped = false;
+      this.debugger.state.clearStop();
     }
   }
 
@@ -333,9 +337,12 @@ function toExecResult(r: RawRunResult, chunkName: string, syntaxColumn: number |
 
 /** The debugger facade: each call becomes an agent command or a worker request. */
 class RuntimeDebugger implements DebuggerApi {
+  readonly state = new DebugState();
+
   constructor(private readonly rt: LuaRuntime) {}
 
   async setBreakpoints(p: string, specs: BreakpointSpec[], owner = 'default'): Promise<BreakpointResult[]> {
+    this.state.setLines(owner, p, specs);
     const r = await this.rt.request({ t: 'setbps', path: p, specs, owner });
     return asArray<BreakpointResult>(r.result);
   }
@@ -346,11 +353,13 @@ class RuntimeDebugger implements DebuggerApi {
   }
 
   async setFunctionBreakpoints(names: string[], owner = 'default'): Promise<BreakpointResult[]> {
+    this.state.setFunctions(owner, names);
     const r = await this.rt.request({ t: 'setfbps', names, owner });
     return asArray<BreakpointResult>(r.result);
   }
 
   async setExceptionFilters(filters: ExceptionFilters): Promise<void> {
+    this.state.setFilters(filters);
     await this.rt.command({ cmd: 'filters', a: filters.uncaught, b: filters.all }, true);
   }
 

@@ -222,8 +222,26 @@ export interface InspectResult {
   type: string;
 }
 
+/** Where the program is stopped (a runtime is stopped on one thread at a time). */
+export interface StopState {
+  threadId: number;
+  reason: StopReason;
+}
+
+/** The debugger state of a runtime as every front end reads it (kernel/runtime/debug-state.ts). */
+export interface DebugStateView {
+  /** Set while the program is stopped. */
+  readonly stop: StopState | undefined;
+  readonly filters: ExceptionFilters;
+  /** Line breakpoints as owners asked for them (all owners, or one). */
+  lineBreakpoints(owner?: string): Array<{ owner: string; path: string; specs: BreakpointSpec[] }>;
+  functionBreakpoints(owner?: string): Array<{ owner: string; names: string[] }>;
+}
+
 /** Debugger operations on a runtime. Valid thread/frame/variable ids come from the runtime while it is stopped. */
 export interface DebuggerApi {
+  /** The one record of breakpoints, filters and stop state for this runtime. */
+  readonly state: DebugStateView;
   /** Replace the breakpoints of one source for one owner (a DAP client id); owners' sets are unioned. */
   setBreakpoints(path: string, specs: BreakpointSpec[], owner?: string): Promise<BreakpointResult[]>;
   /** Lines of `path` in [line, endLine] where a breakpoint can be set. */

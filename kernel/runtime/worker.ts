@@ -34,7 +34,9 @@ let agent: Agent;
 let running = false;
 let stopped = false;
 const pendingLua: LuaCommand[] = [];
-const book = new BreakpointBook();
+const book = new BreakpointBook((breakpoint) =>
+  post({ t: 'event', event: { type: 'breakpoint', breakpoint } }),
+);
 const cwd = init.options.cwd ?? process.cwd();
 const sessionId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
@@ -240,7 +242,11 @@ const host = {
     post({ t: 'event', event: { type: 'output', stream: 'stdout', text, source: { path: p, line } } });
   },
   input: (prompt: string, password: boolean) => waitInput(prompt ?? '', !!password),
-  prepare: (code: string, chunkname: string) => book.prepare(code, chunkname),
+  prepare: (code: string, chunkname: string) => {
+    const text = book.prepare(code, chunkname);
+    for (const c of book.takeCommands()) agent.command(c.cmd, c.id, c.a, c.b, c.c);
+    return text;
+  },
   stmtline: (chunkname: string, line: number) => book.isStatementLine(chunkname, line),
   display: (mime: string, data: string, plain: string, displayId: string, update: boolean) => {
     flush();
