@@ -1,4 +1,5 @@
-import type { ApiMember, DocBlock, ParamInfo, ReturnInfo, Span } from './types';
+import type { ApiMember, DocBlock, Span } from './types';
+import { scanType } from './types/typeParse';
 
 /** A `---` comment line: its text after the dashes and its span. */
 export interface DocLine {
@@ -7,14 +8,11 @@ export interface DocLine {
   line: number;
 }
 
-const TYPE_RE =
-  /^([\w.]+(?:<[^>]*>)?(?:\[\])?(?:\s*\|\s*[\w.]+(?:<[^>]*>)?(?:\[\])?)*\??|fun\([^)]*\)(?::\s*[\w.|?]+)?|\{[^}]*\}|"[^"]*"|'[^']*')/;
-
-function splitType(rest: string): { type: string; after: string } {
+function splitType(rest: string, list = false): { type: string; after: string } {
   const r = rest.trim();
-  const m = TYPE_RE.exec(r);
-  if (!m) return { type: 'any', after: r };
-  return { type: m[1], after: r.slice(m[1].length).trim() };
+  const m = scanType(r, list);
+  if (!m || !m.type) return { type: 'any', after: r };
+  return { type: m.type, after: r.slice(m.end).trim() };
 }
 
 function cleanDoc(s: string): string | undefined {
@@ -36,94 +34,160 @@ export function parseDocBlock(lines: DocLine[]): DocBlock {
       : { start: 0, end: 0 },
   };
   const desc: string[] = [];
+  let last: { kind: 'alias' | 'type' | 'param'; index: number } | undefined;
   for (const l of lines) {
     const t = l.text.replace(/^\s?/, '');
+    if (t.startsWith('|')) {
+      continueEnum(block, last, t.slice(1));
+      continue;
+    }
     if (!t.startsWith('@')) {
       desc.push(t);
       continue;
     }
     const m = /^@(\w+)\s*(.*)$/.exec(t);
     if (!m) continue;
-    const [, tag, rest] = m;
-    switch (tag) {
-      case 'param': {
-        const pm = /^([\w.]+|\.\.\.)(\?)?\s*(.*)$/.exec(rest);
-        if (!pm) break;
-        const { type, after } = splitType(pm[3]);
-        const p: ParamInfo = {
-          name: pm[1],
-          type,
-          optional: !!pm[2] || type.endsWith('?'),
-          doc: cleanDoc(after),
-        };
-        block.params.push(p);
-        break;
-      }
-      case 'return': {
-        const { type, after } = splitType(rest);
-        const nm = /^([A-Za-z_]\w*)\s*(.*)$/.exec(after);
-        const r: ReturnInfo = nm
-          ? { type, name: nm[1], doc: cleanDoc(nm[2]) }
-          : { type, doc: cleanDoc(after) };
-        block.returns.push(r);
-        break;
-      }
-      case 'class': {
-        const cm = /^([\w.]+)\s*(?::\s*([\w.,\s]+))?/.exec(rest);
-        if (cm) {
-          block.className = cm[1];
-          block.classParents = cm[2]
-            ? cm[2]
-                .split(',')
-                .map((x) => x.trim())
-                .filter(Boolean)
-            : [];
-        }
-        break;
-      }
-      case 'field': {
-        const fm = /^(?:(public|private|protected)\s+)?([\w]+)(\?)?\s*(.*)$/.exec(rest);
-        if (!fm) break;
-        const { type, after } = splitType(fm[4]);
-        const isFun = type.startsWith('fun(');
-        const f: ApiMember = {
-          name: fm[2],
-          kind: isFun ? 'function' : 'field',
-          type,
-          doc: cleanDoc(after),
-          origin: 'workspace',
-        };
-        if (isFun) {
-          const fp = /^fun\(([^)]*)\)(?::\s*(.+))?$/.exec(type);
-          if (fp) {
-            f.params = fp[1]
-              .split(',')
-              .map((x) => x.trim())
-              .filter(Boolean)
-              .map((x) => {
-                const [n, ty] = x.split(':').map((y) => y.trim());
-                return { name: n.replace(/\?$/, ''), type: ty ?? 'any', optional: n.endsWith('?') };
-              });
-            if (fp[2]) f.returns = [{ type: fp[2] }];
-          }
-        }
-        block.fields.push(f);
-        break;
-      }
-      case 'type':
-        block.type = splitType(rest).type;
-        break;
-      case 'alias': {
-        const am = /^([\w.]+)\s*(.*)$/.exec(rest);
-        if (am) block.aliases.push({ name: am[1], type: am[2].trim() || 'any' });
-        break;
-      }
-      default:
-        break;
-    }
+    last = docTag(block, m[1], m[2]);
   }
   block.description = desc.join('\n').trim();
   return block;
+}
+
+type LastTag = { kind: 'alias' | 'type' | 'param'; index: number } | undefined;
+
+/** `---| 'value'` lines extend the previous `@alias`, `@type` or `@param` with enum members. */
+function continueEnum(block: DocBlock, last: LastTag, text: string): void {
+  const m = /^\s*(>?\+?)\s*(.*)$/.exec(text);
+  const { type } = splitType(m?.[2] ?? '');
+  if (!last || type === 'any') return;
+  const add = (t: string) => (t && t !== 'any' ? `${t}|${type}` : type);
+  if (last.kind === 'alias') block.aliases[last.index].type = add(block.aliases[last.index].type);
+  else if (last.kind === 'type') block.type = add(block.type ?? '');
+  else block.params[last.index].type = add(block.params[last.index].type ?? '');
+}
+
+function fieldTag(block: DocBlock, rest: string): void {
+  const fm = /^(?:(public|private|protected|package)\s+)?(\[[^\]]+\]|[\w]+)(\?)?\s*(.*)$/.exec(rest);
+  if (!fm) return;
+  const { type, after } = splitType(fm[4]);
+  const isFun = type.startsWith('fun(');
+  const f: ApiMember = {
+    name: fm[2],
+    kind: isFun ? 'function' : 'field',
+    type: fm[3] && !type.endsWith('?') ? `${type}?` : type,
+    doc: cleanDoc(after),
+    origin: 'workspace',
+  };
+  if (fm[1]) f.visibility = fm[1] as ApiMember['visibility'];
+  if (isFun) {
+    const fp = /^fun\(([^)]*)\)(?::\s*(.+))?$/.exec(type);
+    if (fp) {
+      f.params = fp[1]
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => {
+          const [n, ty] = x.split(':').map((y) => y.trim());
+          return { name: n.replace(/\?$/, ''), type: ty ?? 'any', optional: n.endsWith('?') };
+        });
+      if (fp[2]) f.returns = [{ type: fp[2] }];
+    }
+  }
+  block.fields.push(f);
+}
+
+function returnTag(block: DocBlock, rest: string): void {
+  let r = rest;
+  for (let guard = 0; guard < 16 && r.trim(); guard++) {
+    const { type, after } = splitType(r);
+    const nm = /^(\.\.\.|[A-Za-z_]\w*)?\s*(,?)\s*(.*)$/s.exec(after);
+    const name = nm?.[1];
+    if (nm?.[2] === ',') {
+      block.returns.push(name ? { type, name } : { type });
+      r = nm[3];
+      continue;
+    }
+    const tail = nm?.[3] ?? after;
+    block.returns.push(name ? { type, name, doc: cleanDoc(tail) } : { type, doc: cleanDoc(after) });
+    break;
+  }
+}
+
+/** One `---@tag rest` line; returns what a following `---|` line extends. */
+function docTag(block: DocBlock, tag: string, rest: string): LastTag {
+  switch (tag) {
+    case 'param': {
+      const pm = /^([\w.]+|\.\.\.)(\?)?\s*(.*)$/.exec(rest);
+      if (!pm) return undefined;
+      const { type, after } = splitType(pm[3]);
+      block.params.push({ name: pm[1], type, optional: !!pm[2] || type.endsWith('?'), doc: cleanDoc(after) });
+      return { kind: 'param', index: block.params.length - 1 };
+    }
+    case 'return':
+      returnTag(block, rest);
+      return undefined;
+    case 'class': {
+      const cm = /^(?:\(\w+\)\s*)?([\w.\u0080-\uffff]+)(?:<[^>]*>)?\s*(?::\s*([\w.,\s<>[\]{}:]+))?/.exec(
+        rest,
+      );
+      if (cm) {
+        block.className = cm[1];
+        block.classParents = cm[2]
+          ? cm[2]
+              .split(',')
+              .map((x) => x.trim())
+              .filter((x) => /^[\w.]+$/.test(x))
+          : [];
+      }
+      return undefined;
+    }
+    case 'field':
+      fieldTag(block, rest);
+      return undefined;
+    case 'type':
+      block.type = splitType(rest, true).type;
+      return { kind: 'type', index: 0 };
+    case 'alias': {
+      const am = /^([\w.]+)\s*(.*)$/.exec(rest);
+      if (!am) return undefined;
+      const t = am[2].trim() ? splitType(am[2]).type : '';
+      block.aliases.push({ name: am[1], type: t || 'any' });
+      return { kind: 'alias', index: block.aliases.length - 1 };
+    }
+    case 'overload':
+      (block.overloads ??= []).push(splitType(rest, true).type);
+      return undefined;
+    case 'generic':
+      block.generics = rest
+        .split(',')
+        .map((x) => x.split(':')[0].trim())
+        .filter(Boolean);
+      return undefined;
+    case 'vararg':
+      block.vararg = splitType(rest).type;
+      return undefined;
+    case 'enum': {
+      const em = /^(?:\(key\)\s*)?([\w.]+)/.exec(rest);
+      if (em) block.enumName = em[1];
+      return undefined;
+    }
+    case 'see':
+      (block.see ??= []).push(rest.trim());
+      return undefined;
+    case 'deprecated':
+    case 'nodiscard':
+    case 'async':
+      block[tag] = true;
+      return undefined;
+    case 'private':
+    case 'protected':
+    case 'public':
+    case 'package':
+      block.visibility = tag;
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** `---@diagnostic disable-next-line: a, b` and friends. */

@@ -6,6 +6,7 @@ import type {
   ApiClass,
   CallSite,
   Definition,
+  DocBlock,
   DocSymbol,
   FoldInfo,
   FunctionInfo,
@@ -40,6 +41,8 @@ export interface FileAnalysis {
   classes: Map<string, ApiClass>;
   aliases: Map<string, string>;
   attributes: Attribute[];
+  /** doc comment blocks by the line they end on (the statement below is what they document) */
+  docs: Map<number, DocBlock>;
   /** statement/expression spans for selection ranges (open files only) */
   nodeSpans?: Span[];
   /** a compact summary of a closed file (see summary.ts): no occurrences, calls, functions */

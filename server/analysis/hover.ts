@@ -2,6 +2,8 @@ import { callContext } from './context';
 import { memberDoc, signatureText } from './completion';
 import type { Project, Value } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
+import { TypeEngine } from './types/engine';
+import { hoverLabel } from './types/hoverView';
 import type { Occurrence, ParamInfo, Span } from './types';
 
 /** The value an occurrence refers to (definition, global or member). */
@@ -50,6 +52,17 @@ export interface HoverResult {
 export function hover(project: Project, fa: FileAnalysis, offset: number): HoverResult | undefined {
   const occ = occurrenceAt(fa, offset);
   if (!occ) return undefined;
+  const typed = hoverLabel(new TypeEngine(project), fa, occ);
+  if (!typed) return legacyHover(project, fa, occ);
+  const old = legacyHover(project, fa, occ);
+  const rest = old?.markdown.replace(/^```lua\n[\s\S]*?\n```(\n\n)?/, '');
+  const parts = ['```lua\n' + typed.label + '\n```'];
+  if (rest) parts.push(rest);
+  else if (typed.doc) parts.push(typed.doc);
+  return { markdown: parts.join('\n\n'), span: occ.span };
+}
+
+function legacyHover(project: Project, fa: FileAnalysis, occ: Occurrence): HoverResult | undefined {
   if (occ.member && occ.baseDefId !== undefined) {
     // a field of a table seen in this file
     const base = fa.defs[occ.baseDefId];

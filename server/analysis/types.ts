@@ -42,6 +42,11 @@ export interface ApiMember {
   location?: Location;
   /** Where it came from, for hover: 'stdlib' | 'host' | 'workspace'. */
   origin: 'stdlib' | 'host' | 'workspace';
+  /** `---@field private x` / `---@private` */
+  visibility?: 'public' | 'private' | 'protected' | 'package';
+  deprecated?: boolean;
+  /** `---@overload fun(...)` signatures */
+  overloads?: string[];
 }
 
 export interface ApiClass {
@@ -63,6 +68,20 @@ export interface DocBlock {
   type?: string;
   aliases: { name: string; type: string }[];
   span: Span;
+  /** `---@overload fun(...)` */
+  overloads?: string[];
+  /** `---@generic T, K: table` names */
+  generics?: string[];
+  /** `---@vararg T` */
+  vararg?: string;
+  deprecated?: boolean;
+  nodiscard?: boolean;
+  async?: boolean;
+  visibility?: 'public' | 'private' | 'protected' | 'package';
+  /** `---@enum Name` */
+  enumName?: string;
+  /** `---@see name` */
+  see?: string[];
 }
 
 export type DefKind =

@@ -258,7 +258,7 @@ export abstract class ExprWalker extends WalkerBase {
           classParents: [],
           fields: [],
           aliases: [],
-          type: pd.type,
+          type: pd.optional && !pd.type.endsWith('?') ? `${pd.type}?` : pd.type,
           span: sp(p),
         };
     }

@@ -74,6 +74,7 @@ export class Walker extends ExprWalker {
       aliases: this.aliases,
       attributes,
       nodeSpans: this.nodeSpans,
+      docs: this.docByEndLine,
     };
   }
 

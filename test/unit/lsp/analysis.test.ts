@@ -315,7 +315,7 @@ describe('lsp analysis: hover and signature help', () => {
     assert.ok(h);
     assert.match(
       h.markdown,
-      /function Agent\.query\(prompt: string, opts\?: AgentQueryOptions\): AgentResponse/,
+      /function Agent\.query\(prompt: string, opts\?: AgentQueryOptions\)\n {2}-> response: AgentResponse/,
     );
     assert.match(h.markdown, /Ask a model once/);
   });
@@ -325,7 +325,7 @@ describe('lsp analysis: hover and signature help', () => {
     );
     const p = project();
     const h = hover(p, open(p, URI, f.text), f.cursor);
-    assert.match(h?.markdown ?? '', /local function add\(a: number, b: number\): number/);
+    assert.match(h?.markdown ?? '', /function add\(a: number, b: number\)\n {2}-> number/);
     assert.match(h?.markdown ?? '', /Adds two numbers/);
   });
   it('signature help with the active parameter', () => {

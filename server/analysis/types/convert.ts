@@ -1,0 +1,118 @@
+import type { ApiMember, DocBlock, ParamInfo, ReturnInfo } from '../types';
+import { ANY, UNKNOWN, union, type FnSig, type Ty, type TyParam } from './ty';
+import { parseType } from './typeParse';
+
+/**
+ * Annotation text -> types: `---@param`/`---@return` lists, API members (std lib, host API,
+ * `---@field`), with `---@generic` names turned into generic parameters and aliases expanded.
+ */
+
+export type AliasLookup = (name: string) => string | undefined;
+
+/** Replace named types that are generic parameters by `<T>`, and expand aliases. */
+export function resolveNames(t: Ty, generics: string[] | undefined, alias: AliasLookup, depth = 0): Ty {
+  if (depth > 6) return t;
+  const r = (x: Ty) => resolveNames(x, generics, alias, depth + 1);
+  switch (t.k) {
+    case 'named': {
+      if (generics?.includes(t.name)) return { k: 'generic', name: t.name };
+      const a = !t.args?.length ? alias(t.name) : undefined;
+      if (a !== undefined) {
+        const parsed = parseType(a);
+        if (parsed.k === 'named' && parsed.name === t.name) return t;
+        return resolveNames(parsed, generics, alias, depth + 1);
+      }
+      return t.args?.length ? { ...t, args: t.args.map(r) } : t;
+    }
+    case 'array':
+      return { k: 'array', elem: r(t.elem) };
+    case 'map':
+      return { k: 'map', key: r(t.key), value: r(t.value) };
+    case 'record':
+      return { k: 'record', fields: t.fields.map((f) => ({ ...f, ty: r(f.ty) })) };
+    case 'union':
+      return union(t.items.map(r), t.opt);
+    case 'function':
+      return t.fn ? { k: 'function', fn: resolveSig(t.fn, generics, alias, depth + 1) } : t;
+    default:
+      return t;
+  }
+}
+
+function resolveSig(fn: FnSig, generics: string[] | undefined, alias: AliasLookup, depth: number): FnSig {
+  const r = (x: Ty) => resolveNames(x, generics, alias, depth);
+  return {
+    ...fn,
+    params: fn.params.map((p) => ({ ...p, ty: r(p.ty) })),
+    vararg: fn.vararg && r(fn.vararg),
+    returns: fn.returns.map((x) => ({ ...x, ty: r(x.ty) })),
+    returnsVararg: fn.returnsVararg && r(fn.returnsVararg),
+  };
+}
+
+export function typeText(text: string | undefined, generics: string[] | undefined, alias: AliasLookup): Ty {
+  if (!text) return ANY;
+  return resolveNames(parseType(text), generics, alias);
+}
+
+function paramTy(p: ParamInfo, generics: string[] | undefined, alias: AliasLookup): TyParam {
+  const ty = p.type ? typeText(p.type, generics, alias) : ANY;
+  return { name: p.name, ty, optional: p.optional && p.name !== '...' ? true : undefined };
+}
+
+/** A signature from parameter/return lists (code function parameters or an API member). */
+export function sigFrom(
+  params: ParamInfo[],
+  returns: ReturnInfo[] | undefined,
+  generics: string[] | undefined,
+  alias: AliasLookup,
+): FnSig {
+  const fn: FnSig = { params: [], returns: [] };
+  for (const p of params) {
+    const tp = paramTy(p, generics, alias);
+    if (p.name === '...') fn.vararg = p.type && p.type !== 'any' ? tp.ty : ANY;
+    else fn.params.push(tp);
+  }
+  for (const r of returns ?? []) {
+    if (r.name === '...' || r.type === '...') {
+      fn.returnsVararg = r.type === '...' ? UNKNOWN : typeText(r.type, generics, alias);
+      continue;
+    }
+    fn.returns.push(
+      r.name
+        ? { ty: typeText(r.type, generics, alias), name: r.name }
+        : { ty: typeText(r.type, generics, alias) },
+    );
+  }
+  if (generics?.length) fn.generics = generics;
+  return fn;
+}
+
+/** The type of an API member (`---@field`, std lib, host API). */
+export function memberTy(m: ApiMember, alias: AliasLookup): Ty {
+  if (m.kind === 'function' || m.kind === 'method') {
+    if (m.type?.startsWith('fun(')) return typeText(m.type, undefined, alias);
+    const fn = sigFrom(m.params ?? [], m.returns, undefined, alias);
+    if (m.isVararg && !fn.vararg) fn.vararg = ANY;
+    fn.method = m.kind === 'method';
+    return { k: 'function', fn };
+  }
+  if (m.kind === 'table') return m.type ? { k: 'named', name: m.type } : { k: 'table' };
+  return typeText(m.type, undefined, alias);
+}
+
+/** The signature a doc block gives a function (its parameters named by the code). */
+export function docSig(names: string[], doc: DocBlock | undefined, alias: AliasLookup): FnSig {
+  const params: ParamInfo[] = names.map((name) => {
+    const d = doc?.params.find((x) => x.name === name);
+    if (name === '...' && !d && doc?.vararg) return { name, type: doc.vararg, optional: true };
+    return { name, type: d?.type, optional: d?.optional };
+  });
+  const fn = sigFrom(params, doc?.returns.length ? doc.returns : undefined, doc?.generics, alias);
+  if (doc?.async) fn.async = true;
+  if (doc?.overloads?.length)
+    fn.overloads = doc.overloads
+      .map((o) => typeText(o, doc.generics, alias))
+      .flatMap((t) => (t.k === 'function' && t.fn ? [t.fn] : []));
+  return fn;
+}

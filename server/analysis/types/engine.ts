@@ -1,0 +1,392 @@
+import type * as lp from 'luaparse';
+import type { FileAnalysis } from '../fileAnalysis';
+import { spanOf } from '../parse';
+import type { Project } from '../project';
+import { occurrenceAt } from '../resolve';
+import { stdlib } from '../stdlib';
+import { expand } from '../summary';
+import type { Definition, DocBlock } from '../types';
+import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
+import { builtinCall } from './calls';
+import { docSig, memberTy, typeText, type AliasLookup } from './convert';
+import { exprTypeOf } from './exprs';
+import { narrowAt, reachingSite } from './flow';
+import { iterTypes } from './iterators';
+import { memberOf } from './members';
+import { ANY, NIL, UNKNOWN, union, type FnSig, type Ty } from './ty';
+
+/**
+ * The type engine: the type of any expression, definition or member, computed on demand from the
+ * syntax tree (astIndex.ts), the scope analysis (resolve.ts) and the annotations, with results
+ * memoised per request. One engine serves one request: the project may change between requests.
+ */
+export class TypeEngine {
+  private readonly defMemo = new Map<string, Ty>();
+  private readonly active = new Set<unknown>();
+  private readonly fullFiles = new Map<string, FileAnalysis>();
+  readonly alias: AliasLookup;
+  depth = 0;
+
+  constructor(readonly project: Project) {
+    this.alias = (name) => {
+      for (const fa of [...this.project.hostFiles, ...this.project.files.values()]) {
+        const a = fa.aliases.get(name);
+        if (a !== undefined) return a;
+      }
+      return undefined;
+    };
+  }
+
+  /** The full analysis (occurrences, all definitions) of a file that may be stored as a summary. */
+  full(fa: FileAnalysis): FileAnalysis {
+    if (!fa.summary) return fa;
+    let f = this.fullFiles.get(fa.uri);
+    if (!f) this.fullFiles.set(fa.uri, (f = expand(fa)));
+    return f;
+  }
+
+  /** Guard against cycles (`a = b; b = a`, recursive functions): undefined when re-entered. */
+  guard<T>(key: unknown, f: () => T): T | undefined {
+    if (this.active.has(key) || this.depth > 40) return undefined;
+    this.active.add(key);
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+      this.active.delete(key);
+    }
+  }
+
+  docAbove(fa: FileAnalysis, offset: number): DocBlock | undefined {
+    return fa.docs?.get(fa.lines.lineOf(offset) - 1);
+  }
+
+  // ---- definitions ---------------------------------------------------------------------------
+
+  /** The definition an identifier at `offset` resolves to. */
+  defAt(fa: FileAnalysis, offset: number): Definition | undefined {
+    const occ = occurrenceAt(fa, offset);
+    return occ?.defId !== undefined && !occ.member ? fa.defs[occ.defId] : undefined;
+  }
+
+  /** Declared type of a definition (`---@type`, `---@class`, `---@param`), if any. */
+  declared(fa: FileAnalysis, def: Definition): Ty | undefined {
+    const doc = def.doc ?? this.trailingDoc(fa, def);
+    if (def.kind === 'parameter') return this.paramDeclared(fa, def);
+    if (doc?.type) return typeText(doc.type, undefined, this.alias);
+    const isFn =
+      def.kind === 'localFunction' || def.kind === 'globalFunction' || def.init?.kind === 'function';
+    if (doc?.className && !isFn) return { k: 'named', name: doc.className };
+    return undefined;
+  }
+
+  /** `local x --- @type boolean`: a doc comment after the name on the same line. */
+  private trailingDoc(fa: FileAnalysis, def: Definition): DocBlock | undefined {
+    if (!def.visible || def.kind === 'parameter') return undefined;
+    const doc = fa.docs?.get(fa.lines.lineOf(def.span.start));
+    return doc &&
+      doc.span.start > def.span.end &&
+      fa.lines.lineOf(doc.span.start) === fa.lines.lineOf(def.span.start)
+      ? doc
+      : undefined;
+  }
+
+  private paramDeclared(fa: FileAnalysis, def: Definition): Ty | undefined {
+    if (def.doc?.type) {
+      const site = fileIndex(fa).sites.get(def.span.start);
+      const g = site?.fnNode ? this.docAbove(fa, spanOf(site.fnNode).start)?.generics : undefined;
+      return typeText(def.doc.type, g, this.alias);
+    }
+    return undefined;
+  }
+
+  /** The type of a definition as seen at `at` (the declaration when undefined). */
+  defType(fa: FileAnalysis, def: Definition, at?: number): Ty {
+    const key = `${fa.uri}#${def.id}@${at ?? -1}`;
+    const memo = this.defMemo.get(key);
+    if (memo) return memo;
+    const t = this.guard(key, () => this.computeDefType(fa, def, at)) ?? UNKNOWN;
+    this.defMemo.set(key, t);
+    return t;
+  }
+
+  private computeDefType(fa: FileAnalysis, def: Definition, at?: number): Ty {
+    const declared = this.declared(fa, def);
+    if (def.kind === 'self') return this.selfType(fa, def);
+    const idx = fileIndex(fa);
+    if (declared && (def.kind === 'parameter' || !at || at === def.span.start))
+      return at && at !== def.span.start ? narrowAt(this, fa, def, declared, at) : declared;
+    if (def.kind === 'parameter') {
+      const site = idx.sites.get(def.span.start);
+      const inferred = site ? this.callbackParam(fa, site) : undefined;
+      return inferred ?? (def.name === 'self' ? UNKNOWN : ANY);
+    }
+    const site = reachingSite(this, fa, def, at);
+    let t = site ? this.siteType(fa, site) : UNKNOWN;
+    if (declared && site && site.offset === def.span.start && site.kind !== 'assign') t = declared;
+    else if (declared && !site) t = declared;
+    if (t.k === 'table' && t.ref && !t.ref.def)
+      t = { k: 'table', ref: { ...t.ref, def, fa: t.ref.fa ?? fa } };
+    if (t.k === 'table' && !t.ref && site) t = { k: 'table', ref: { def, fa } };
+    if (at !== undefined && at !== def.span.start) t = narrowAt(this, fa, def, t, at, site?.offset);
+    return t;
+  }
+
+  /** `self` in `function m:f()`: the type of `m`. */
+  private selfType(fa: FileAnalysis, def: Definition): Ty {
+    const base = occurrenceAt(fa, def.span.start - 2);
+    if (base?.defId !== undefined) return this.defType(fa, fa.defs[base.defId]);
+    if (base?.global) return this.globalType(base.global, fa);
+    return UNKNOWN;
+  }
+
+  /** A value-giving site's type. */
+  siteType(fa: FileAnalysis, site: Site): Ty {
+    switch (site.kind) {
+      case 'function':
+      case 'method':
+        return this.functionType(fa, site.fnNode as FnNode);
+      case 'key':
+        return this.exprType(fa, site.values[0]);
+      case 'forNum': {
+        const s = site.values[0];
+        return s?.type === 'NumericLiteral' && /[.eE]/.test(s.raw) && !/^0[xX]/.test(s.raw)
+          ? { k: 'number' }
+          : { k: 'integer' };
+      }
+      case 'for':
+        return this.forVarType(fa, site);
+      case 'param':
+        return ANY;
+      default:
+        return this.valueAt(fa, site.values, site.index, site.kind === 'local' ? NIL : UNKNOWN);
+    }
+  }
+
+  /** The `index`th value of an expression list (a last call or `...` spreads). */
+  valueAt(fa: FileAnalysis, values: Expr[], index: number, missing: Ty): Ty {
+    if (values.length === 0) return UNKNOWN;
+    if (index < values.length - 1) return this.exprType(fa, values[index]);
+    const last = values[values.length - 1];
+    const k = index - (values.length - 1);
+    if (isMulti(last)) return this.multiType(fa, last)[k] ?? (k === 0 ? UNKNOWN : missing);
+    return k === 0 ? this.exprType(fa, last) : missing;
+  }
+
+  /** All values of a call or `...`. */
+  multiType(fa: FileAnalysis, e: Expr): Ty[] {
+    if (e.type === 'VarargLiteral') {
+      const v = this.varargType(fa, spanOf(e).start);
+      return [v, v, v, v, v, v, v, v];
+    }
+    if (e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression')
+      return this.callTypes(fa, e);
+    return [this.exprType(fa, e)];
+  }
+
+  /** The type of `...` inside the function around `offset` (`---@vararg T`, `---@param ... T`). */
+  varargType(fa: FileAnalysis, offset: number): Ty {
+    const fn = functionAt(fileIndex(fa), offset);
+    if (!fn) return UNKNOWN;
+    const doc = this.docAbove(fa, spanOf(fn).start);
+    const t = doc?.params.find((p) => p.name === '...')?.type ?? doc?.vararg;
+    return t ? typeText(t, doc?.generics, this.alias) : UNKNOWN;
+  }
+
+  // ---- functions -----------------------------------------------------------------------------
+
+  /** The signature of a function in code: its doc comment, else parameters named `any`. */
+  sigOf(fa: FileAnalysis, fn: FnNode): FnSig {
+    const doc = this.docAbove(fa, spanOf(fn).start);
+    const names = fn.parameters.map((p) => (p.type === 'Identifier' ? p.name : '...'));
+    const sig = docSig(names, doc, this.alias);
+    sig.node = fn;
+    sig.fa = fa;
+    if (fn.identifier?.type === 'MemberExpression' && fn.identifier.indexer === ':') sig.method = true;
+    return sig;
+  }
+
+  functionType(fa: FileAnalysis, fn: FnNode): Ty {
+    return { k: 'function', fn: this.sigOf(fa, fn) };
+  }
+
+  /** Returns of a function: annotated, else inferred from its `return` statements. */
+  returnsOf(sig: FnSig): Ty[] {
+    if (sig.returns.length || !sig.node || !sig.fa) {
+      const out = sig.returns.map((r) => r.ty);
+      if (sig.returnsVararg) out.push(sig.returnsVararg);
+      return out;
+    }
+    const node = sig.node;
+    const fa = sig.fa;
+    return (
+      this.guard(node, () => {
+        const rets = fileIndex(fa).returns.get(node) ?? [];
+        const cols: Ty[][] = [];
+        for (const r of rets) {
+          const n = r.arguments.length;
+          const last = r.arguments[n - 1];
+          const vals =
+            last && isMulti(last)
+              ? [
+                  ...r.arguments.slice(0, -1).map((a) => this.exprType(fa, a)),
+                  ...this.multiType(fa, last).slice(0, 3),
+                ]
+              : r.arguments.map((a) => this.exprType(fa, a));
+          vals.forEach((v, i) => (cols[i] ??= []).push(v));
+        }
+        return cols.map((c) => union(c));
+      }) ?? []
+    );
+  }
+
+  /** A parameter of a function passed as an argument gets its type from the callee's `fun(...)`. */
+  private callbackParam(fa: FileAnalysis, site: Site): Ty | undefined {
+    const fn = site.fnNode;
+    if (!fn || fn.identifier) return undefined;
+    const call = this.enclosingCall(fa, fn);
+    if (!call) return undefined;
+    const args = callArgs(call.call);
+    let pos = args.indexOf(fn);
+    const callee = this.exprType(fa, call.call.base);
+    const sig = callee.k === 'function' ? callee.fn : undefined;
+    if (!sig || pos < 0) return undefined;
+    if (call.call.base.type === 'MemberExpression' && call.call.base.indexer === ':' && !sig.method) pos++;
+    const p = sig.params[pos]?.ty;
+    const cb = p?.k === 'union' ? p.items.find((x) => x.k === 'function') : p;
+    if (cb?.k !== 'function' || !cb.fn) return undefined;
+    return cb.fn.params[site.index]?.ty;
+  }
+
+  private enclosingCall(fa: FileAnalysis, fn: FnNode): { call: CallNode } | undefined {
+    let found: CallNode | undefined;
+    const start = spanOf(fn).start;
+    const visit = (n: unknown): void => {
+      if (found || !n || typeof n !== 'object') return;
+      if (Array.isArray(n)) return n.forEach(visit);
+      const node = n as { type?: string; range?: [number, number] };
+      if (node.range && (start < node.range[0] || start > node.range[1])) return;
+      if (node.type === 'CallExpression' && (node as lp.CallExpression).arguments.includes(fn)) {
+        found = node as CallNode;
+        return;
+      }
+      for (const k in node) if (k !== 'range' && k !== 'loc') visit((node as Record<string, unknown>)[k]);
+    };
+    visit(fileIndex(fa).chunk.body);
+    return found ? { call: found } : undefined;
+  }
+
+  // ---- expressions ---------------------------------------------------------------------------
+
+  exprType(fa: FileAnalysis, e: Expr | null | undefined): Ty {
+    if (!e) return UNKNOWN;
+    return this.guard(e, () => exprTypeOf(this, fa, e)) ?? UNKNOWN;
+  }
+
+  /** Types of all values a call returns. */
+  callTypes(fa: FileAnalysis, call: CallNode): Ty[] {
+    const b = builtinCall(this, fa, call);
+    if (b) return b;
+    const callee = this.exprType(fa, call.base);
+    const out: Ty[][] = [];
+    for (const t of callee.k === 'union' ? callee.items : [callee]) {
+      const sig = t.k === 'function' ? t.fn : undefined;
+      if (!sig) continue;
+      this.returnsWithGenerics(fa, call, sig).forEach((r, i) => (out[i] ??= []).push(r));
+    }
+    return out.map((c) => union(c));
+  }
+
+  private returnsWithGenerics(fa: FileAnalysis, call: CallNode, sig: FnSig): Ty[] {
+    const rets = this.returnsOf(sig);
+    if (!sig.generics?.length) return rets;
+    const args = callArgs(call).map((a) => this.exprType(fa, a));
+    if (call.base.type === 'MemberExpression' && call.base.indexer === ':')
+      args.unshift(this.exprType(fa, call.base.base));
+    const params = sig.method
+      ? [{ name: 'self', ty: { k: 'generic', name: '' } as Ty }, ...sig.params]
+      : sig.params;
+    const bind = new Map<string, Ty>();
+    params.forEach((p, i) => bindGeneric(p.ty, args[i], bind));
+    return rets.map((r) => substitute(r, bind));
+  }
+
+  // ---- globals and members -------------------------------------------------------------------
+
+  /** A global by name: this file, the workspace, the host API, the standard library. */
+  globalType(name: string, fa?: FileAnalysis): Ty {
+    const own = fa?.globals.get(name);
+    if (own && fa) return this.defType(fa, own);
+    const ws = this.project.globals().get(name);
+    if (ws?.length) {
+      const pick = ws.find((g) => !this.project.isHostUri(g.fa.uri)) ?? ws[0];
+      const full = this.full(pick.fa);
+      const def = full.globals.get(name);
+      if (def) return this.defType(full, def);
+    }
+    const std = stdlib().globals.get(name);
+    if (std) return memberTy(std, this.alias);
+    if (fa && fileIndex(fa).nameFields.has(name)) return { k: 'table', ref: { fa, global: name } };
+    return UNKNOWN;
+  }
+
+  member(t: Ty, name: string): ReturnType<typeof memberOf> {
+    return memberOf(this, t, name);
+  }
+
+  /** For `for k, v in pairs(t)`: the loop variable's type. */
+  private forVarType(fa: FileAnalysis, site: Site): Ty {
+    return iterTypes(this, fa, site.values)[site.index] ?? UNKNOWN;
+  }
+}
+
+export type CallNode = lp.CallExpression | lp.StringCallExpression | lp.TableCallExpression;
+
+export function callArgs(e: CallNode): Expr[] {
+  if (e.type === 'CallExpression') return e.arguments;
+  if (e.type === 'StringCallExpression') return [e.argument];
+  return [e.arguments];
+}
+
+export function isMulti(e: Expr): boolean {
+  return (
+    e.type === 'VarargLiteral' ||
+    ((e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression') &&
+      !(e as { inParens?: boolean }).inParens)
+  );
+}
+
+function bindGeneric(p: Ty, a: Ty | undefined, bind: Map<string, Ty>): void {
+  if (!a || a.k === 'unknown' || a.k === 'nil') return;
+  if (p.k === 'generic') {
+    if (!bind.has(p.name)) bind.set(p.name, a);
+  } else if (p.k === 'union') {
+    const g = p.items.find((x) => x.k === 'generic');
+    if (g && p.items.every((x) => x.k === 'generic' || x.k === 'nil')) bindGeneric(g, a, bind);
+  } else if (p.k === 'array' && a.k === 'array') bindGeneric(p.elem, a.elem, bind);
+  else if (p.k === 'map' && a.k === 'map') {
+    bindGeneric(p.key, a.key, bind);
+    bindGeneric(p.value, a.value, bind);
+  } else if (p.k === 'array' && a.k === 'map') bindGeneric(p.elem, a.value, bind);
+}
+
+export function substitute(t: Ty, bind: Map<string, Ty>): Ty {
+  switch (t.k) {
+    case 'generic':
+      return bind.get(t.name) ?? UNKNOWN;
+    case 'array':
+      return { k: 'array', elem: substitute(t.elem, bind) };
+    case 'map':
+      return { k: 'map', key: substitute(t.key, bind), value: substitute(t.value, bind) };
+    case 'union':
+      return union(
+        t.items.map((x) => substitute(x, bind)),
+        t.opt,
+      );
+    case 'record':
+      return { k: 'record', fields: t.fields.map((f) => ({ ...f, ty: substitute(f.ty, bind) })) };
+    default:
+      return t;
+  }
+}

@@ -1,0 +1,277 @@
+import type { FileAnalysis } from '../fileAnalysis';
+import type { ApiMember, Definition, Location } from '../types';
+import { spanOf } from '../parse';
+import { stdlib } from '../stdlib';
+import { fileIndex, type Site } from './astIndex';
+import { occurrenceAt } from '../resolve';
+import { memberTy } from './convert';
+import type { TypeEngine } from './engine';
+import { stringValue } from './exprs';
+import { members, union, UNKNOWN, type Ty } from './ty';
+
+/**
+ * Members of a type: fields of tables seen in code (constructor keys, assignments after
+ * construction, `self.x` in methods), metatable `__index` chains, classes with their parents
+ * (`---@class`, `---@field`, host API, std lib), arrays/maps/records and string methods.
+ */
+
+export interface MemberInfo {
+  name: string;
+  ty: Ty;
+  location?: Location;
+  /** the documented member (std lib, host API, `---@field`) */
+  api?: ApiMember;
+  /** a method (`function t:m()` or `---@field m fun(self: T)`) */
+  method?: boolean;
+  visibility?: ApiMember['visibility'];
+}
+
+const LIB_CLASS: Record<string, string> = { 'file*': 'file', stringlib: 'string' };
+
+export function memberOf(en: TypeEngine, t: Ty, name: string): MemberInfo | undefined {
+  const found: MemberInfo[] = [];
+  for (const x of members(t)) {
+    const m = oneMember(en, x, name);
+    if (m) found.push(m);
+  }
+  if (found.length <= 1) return found[0];
+  return { ...found[0], ty: union(found.map((f) => f.ty)) };
+}
+
+function oneMember(en: TypeEngine, t: Ty, name: string): MemberInfo | undefined {
+  switch (t.k) {
+    case 'string':
+      return classMember(en, 'string', name, new Set());
+    case 'named':
+      return classMember(en, LIB_CLASS[t.name] ?? t.name, name, new Set());
+    case 'table':
+      return tableMember(en, t, name);
+    case 'array':
+      return name === '[integer]' || /^\[\d+\]$/.test(name) ? { name, ty: t.elem } : undefined;
+    case 'map':
+      return name.startsWith('[')
+        ? { name, ty: t.value }
+        : t.key.k === 'string' || t.key.k === 'any'
+          ? { name, ty: t.value }
+          : undefined;
+    case 'record': {
+      const f = t.fields.find((x) => x.key === name);
+      return f ? { name, ty: f.optional ? union([f.ty], true) : f.ty } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Definitions annotated `---@class name` (their table fields are members), across files. */
+function classDefs(en: TypeEngine, cls: string): { fa: FileAnalysis; def: Definition }[] {
+  const out: { fa: FileAnalysis; def: Definition }[] = [];
+  for (const fa of [...en.project.hostFiles, ...en.project.files.values()]) {
+    if (!fa.classes.has(cls)) continue;
+    const full = en.full(fa);
+    for (const def of full.defs) if (def.doc?.className === cls) out.push({ fa: full, def });
+  }
+  return out;
+}
+
+function classMember(en: TypeEngine, cls: string, name: string, seen: Set<string>): MemberInfo | undefined {
+  if (seen.has(cls) || seen.size > 8) return undefined;
+  seen.add(cls);
+  for (const { fa, def } of classDefs(en, cls)) {
+    const m = defField(en, fa, def, name);
+    if (m) return m;
+  }
+  const c = en.project.classes().get(cls);
+  const api = c?.fields.get(name);
+  if (api) return apiMember(en, api);
+  if (!c) {
+    const a = en.alias(cls);
+    if (a !== undefined) return undefined;
+  }
+  for (const p of c?.parents ?? []) {
+    const m = classMember(en, p, name, seen);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+function apiMember(en: TypeEngine, api: ApiMember): MemberInfo {
+  return {
+    name: api.name,
+    ty: memberTy(api, en.alias),
+    location: api.location,
+    api,
+    method: api.kind === 'method',
+    visibility: api.visibility,
+  };
+}
+
+/** A field of a table definition: the union of what is assigned to it. */
+function defField(en: TypeEngine, fa: FileAnalysis, def: Definition, name: string): MemberInfo | undefined {
+  const f = def.fields.get(name) ?? selfField(fa, def, name);
+  if (!f) return undefined;
+  const idx = fileIndex(fa);
+  const tys: Ty[] = [];
+  let method = false;
+  for (const r of f.refs) {
+    const site = idx.sites.get(r.start);
+    if (!site) continue;
+    if (site.kind === 'method') method = true;
+    tys.push(
+      f.doc?.type
+        ? (en.declared(fa, { ...def, doc: f.doc, kind: 'local' }) ?? UNKNOWN)
+        : en.siteType(fa, site),
+    );
+  }
+  if (!tys.length) {
+    const site = idx.sites.get(f.span.start);
+    if (site) tys.push(en.siteType(fa, site));
+  }
+  return {
+    name,
+    ty: tys.length ? union(tys) : UNKNOWN,
+    location: { uri: fa.uri, span: f.span },
+    method,
+    visibility: f.doc?.visibility,
+  };
+}
+
+/** `self.x = v` in a method of `def`. */
+function selfField(fa: FileAnalysis, def: Definition, name: string) {
+  for (const d of selfDefs(fa, def)) {
+    const f = d.fields.get(name);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+function selfDefs(fa: FileAnalysis, def: Definition): Definition[] {
+  return fa.defs.filter(
+    (d) =>
+      d.kind === 'self' &&
+      d.init?.kind === 'chain' &&
+      d.init.chain[0]?.name === def.name &&
+      d.span.start > def.span.start,
+  );
+}
+
+function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: string): MemberInfo | undefined {
+  const ref = t.ref;
+  if (!ref) return undefined;
+  const fa = ref.fa;
+  if (ref.ctor && fa) {
+    let pos = 0;
+    for (const f of ref.ctor.fields) {
+      if (f.type === 'TableValue') pos++;
+      const key =
+        f.type === 'TableKeyString'
+          ? f.key.name
+          : f.type === 'TableKey'
+            ? f.key.type === 'StringLiteral'
+              ? stringValue(f.key.raw)
+              : f.key.type === 'NumericLiteral'
+                ? `[${f.key.raw}]`
+                : undefined
+            : `[${pos}]`;
+      if (key === name) {
+        const ty = en.exprType(fa, f.value);
+        const span = f.type === 'TableValue' ? undefined : spanOf(f.key);
+        return { name, ty, location: span ? { uri: fa.uri, span } : undefined };
+      }
+    }
+  }
+  if (ref.def && fa) {
+    const m = defField(en, fa, ref.def, name);
+    if (m) return m;
+    const cls = ref.def.doc?.className;
+    if (cls) {
+      const c = classMember(en, cls, name, new Set());
+      if (c) return c;
+    }
+  }
+  if (ref.global && fa) {
+    const sites = globalSites(fa, ref.global).filter((s) => s.field === name);
+    if (sites.length) {
+      const method = sites.some((s) => s.kind === 'method');
+      const ty = union(sites.map((s) => en.siteType(fa, s)));
+      return {
+        name,
+        ty,
+        method,
+        location: { uri: fa.uri, span: { start: sites[0].offset, end: sites[0].offset + name.length } },
+      };
+    }
+  }
+  if (ref.meta) {
+    const index = memberOf(en, ref.meta, '__index');
+    if (index && index.ty.k !== 'function') return en.guard(index, () => memberOf(en, index.ty, name));
+  }
+  return undefined;
+}
+
+/** Field sites of a global that no statement assigns (its base resolves to no local). */
+function globalSites(fa: FileAnalysis, name: string): Site[] {
+  return (fileIndex(fa).nameFields.get(name) ?? []).filter((s) => {
+    const occ = s.base ? occurrenceAt(fa, spanOf(s.base).start) : undefined;
+    return !(occ?.defId !== undefined && fa.defs[occ.defId].visible);
+  });
+}
+
+/** All members of a type, in a stable order (for completion and table hovers). */
+export function membersOf(en: TypeEngine, t: Ty): Map<string, MemberInfo> {
+  const out = new Map<string, MemberInfo>();
+  const add = (name: string) => {
+    if (out.has(name)) return;
+    const m = memberOf(en, t, name);
+    if (m) out.set(name, m);
+  };
+  for (const n of memberNames(en, t, new Set())) add(n);
+  return out;
+}
+
+function memberNames(en: TypeEngine, t: Ty, seen: Set<unknown>): string[] {
+  if (seen.has(t) || seen.size > 12) return [];
+  seen.add(t);
+  const names: string[] = [];
+  for (const x of members(t)) {
+    if (x.k === 'string') names.push(...classNames(en, 'string', new Set()));
+    else if (x.k === 'named') names.push(...classNames(en, LIB_CLASS[x.name] ?? x.name, new Set()));
+    else if (x.k === 'record') names.push(...x.fields.map((f) => f.key));
+    else if (x.k === 'table' && x.ref) {
+      const ref = x.ref;
+      let pos = 0;
+      for (const f of ref.ctor?.fields ?? []) {
+        if (f.type === 'TableKeyString') names.push(f.key.name);
+        else if (f.type === 'TableKey' && f.key.type === 'StringLiteral') names.push(stringValue(f.key.raw));
+        else if (f.type === 'TableKey' && f.key.type === 'NumericLiteral') names.push(`[${f.key.raw}]`);
+        else if (f.type === 'TableValue') names.push(`[${++pos}]`);
+      }
+      if (ref.def && ref.fa) {
+        names.push(...ref.def.fields.keys());
+        for (const d of selfDefs(ref.fa, ref.def)) names.push(...d.fields.keys());
+        if (ref.def.doc?.className) names.push(...classNames(en, ref.def.doc.className, new Set()));
+      }
+      if (ref.meta) {
+        const index = memberOf(en, ref.meta, '__index');
+        if (index && index.ty.k !== 'function') names.push(...memberNames(en, index.ty, seen));
+      }
+      if (ref.global && ref.fa)
+        for (const s of globalSites(ref.fa, ref.global)) if (s.field) names.push(s.field);
+    }
+  }
+  return names;
+}
+
+function classNames(en: TypeEngine, cls: string, seen: Set<string>): string[] {
+  if (seen.has(cls) || seen.size > 8) return [];
+  seen.add(cls);
+  const names: string[] = [];
+  const c = en.project.classes().get(cls) ?? stdlib().classes.get(cls);
+  for (const { def, fa } of classDefs(en, cls)) {
+    names.push(...def.fields.keys());
+    for (const d of selfDefs(fa, def)) names.push(...d.fields.keys());
+  }
+  if (c) names.push(...c.fields.keys());
+  for (const p of c?.parents ?? []) names.push(...classNames(en, p, seen));
+  return names;
+}

@@ -1,0 +1,313 @@
+import type * as lp from 'luaparse';
+import type { FileAnalysis } from '../fileAnalysis';
+import type { Definition } from '../types';
+
+/**
+ * The type model of the type engine: what an expression may evaluate to, in LuaLS's terms.
+ * Types are plain immutable objects; `view` renders them the way LuaLS's hover does.
+ */
+
+/** A parameter of a function type. */
+export interface TyParam {
+  name: string;
+  ty: Ty;
+  optional?: boolean;
+}
+
+export interface TyReturn {
+  ty: Ty;
+  name?: string;
+}
+
+/** A function: from an annotation (`fun(...)`, `---@param`) and/or a function body in code. */
+export interface FnSig {
+  params: TyParam[];
+  /** `...` and its element type */
+  vararg?: Ty;
+  returns: TyReturn[];
+  /** `---@return T ...`: more values of this type */
+  returnsVararg?: Ty;
+  /** declared with `:` (a method: `self` implicit) */
+  method?: boolean;
+  generics?: string[];
+  /** the function body, to infer returns when none are annotated */
+  node?: lp.FunctionDeclaration;
+  fa?: FileAnalysis;
+  /** written as an annotation `fun(...)` (shown as such) rather than a function value */
+  declared?: boolean;
+  /** other signatures (`---@overload`) */
+  overloads?: FnSig[];
+  async?: boolean;
+}
+
+/** A table value seen in code: its constructor, the definition it is bound to, its metatable. */
+export interface TableRef {
+  ctor?: lp.TableConstructorExpression;
+  fa?: FileAnalysis;
+  def?: Definition;
+  /** `setmetatable(t, mt)`: members fall back to `mt.__index` */
+  meta?: Ty;
+  /** `{...}` in a function whose varargs are typed: an array */
+  elem?: Ty;
+  /** a global nobody assigns whose fields are set (`g.x = 1`): fields are those sites */
+  global?: string;
+}
+
+export type Ty =
+  | { k: 'nil' }
+  | { k: 'any' }
+  | { k: 'unknown' }
+  | { k: 'boolean'; lit?: boolean }
+  | { k: 'integer'; lit?: number }
+  | { k: 'number'; lit?: number }
+  | { k: 'string'; lit?: string; quote?: string }
+  | { k: 'table'; ref?: TableRef }
+  | { k: 'function'; fn?: FnSig }
+  | { k: 'named'; name: string; args?: Ty[] }
+  | { k: 'array'; elem: Ty }
+  | { k: 'map'; key: Ty; value: Ty }
+  | { k: 'record'; fields: { key: string; ty: Ty; optional?: boolean }[] }
+  | { k: 'union'; items: Ty[]; opt?: boolean }
+  | { k: 'generic'; name: string }
+  | { k: 'literal'; text: string };
+
+export const NIL: Ty = { k: 'nil' };
+export const ANY: Ty = { k: 'any' };
+export const UNKNOWN: Ty = { k: 'unknown' };
+
+export function isUnknown(t: Ty | undefined): boolean {
+  return !t || t.k === 'unknown';
+}
+
+/** Drop literal values (`1` -> integer) but keep the kind. */
+export function widen(t: Ty): Ty {
+  switch (t.k) {
+    case 'boolean':
+    case 'integer':
+    case 'number':
+      return t.lit === undefined ? t : { k: t.k };
+    case 'string':
+      return t.lit === undefined ? t : { k: 'string' };
+    case 'union':
+      return union(t.items.map(widen), t.opt);
+    default:
+      return t;
+  }
+}
+
+function sameTy(a: Ty, b: Ty): boolean {
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'boolean':
+    case 'integer':
+    case 'number':
+    case 'string':
+      return (b as typeof a).lit === a.lit;
+    case 'named':
+      return a.name === (b as typeof a).name && view(a) === view(b);
+    case 'table':
+      return a.ref === (b as typeof a).ref;
+    case 'function':
+      return a.fn === (b as typeof a).fn;
+    case 'generic':
+      return a.name === (b as typeof a).name;
+    default:
+      return view(a) === view(b);
+  }
+}
+
+/** A union of types (flattened, duplicates and `unknown` beside known types removed). */
+export function union(items: Ty[], opt?: boolean): Ty {
+  const out: Ty[] = [];
+  let hasOpt = !!opt;
+  for (const t of items) {
+    const list = t.k === 'union' ? t.items : [t];
+    if (t.k === 'union' && t.opt) hasOpt = true;
+    for (const x of list) if (!out.some((y) => sameTy(x, y))) out.push(x);
+  }
+  const known = out.filter((t) => t.k !== 'unknown');
+  const list = known.length && known.length < out.length && known.some((t) => t.k !== 'nil') ? known : out;
+  if (hasOpt && !list.some((t) => t.k === 'nil')) list.push(NIL);
+  if (list.length === 0) return UNKNOWN;
+  if (list.length === 1) return list[0];
+  return { k: 'union', items: list, opt: hasOpt || undefined };
+}
+
+export function members(t: Ty): Ty[] {
+  return t.k === 'union' ? t.items : [t];
+}
+
+/** `if x then`: x is neither nil nor false. */
+export function truthy(t: Ty): Ty {
+  const items = members(t).filter((x) => x.k !== 'nil' && !(x.k === 'boolean' && x.lit === false));
+  const mapped = items.map((x): Ty =>
+    x.k === 'boolean' && x.lit === undefined ? { k: 'boolean', lit: true } : x,
+  );
+  if (!mapped.length) return UNKNOWN;
+  return union(mapped);
+}
+
+/** `if not x then`: x is nil or false. */
+export function falsy(t: Ty): Ty {
+  const out: Ty[] = [];
+  for (const x of members(t)) {
+    if (x.k === 'nil') out.push(x);
+    else if (x.k === 'boolean' && x.lit !== true) out.push({ k: 'boolean', lit: false });
+    else if (x.k === 'unknown' || x.k === 'any') out.push(x);
+  }
+  return out.length ? union(out) : NIL;
+}
+
+export function nonNil(t: Ty): Ty {
+  const items = members(t).filter((x) => x.k !== 'nil');
+  return items.length ? union(items) : UNKNOWN;
+}
+
+// ---- views -------------------------------------------------------------------------------------
+
+/** A Lua string literal as LuaLS shows it: double quotes, escapes, control bytes as `\ddd`. */
+export function quoteString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 32 || c === 127) out += '\\' + String(c).padStart(3, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+export function numberText(n: number, integer: boolean): string {
+  if (integer) return String(n);
+  if (Number.isInteger(n)) return n.toFixed(1);
+  return String(n);
+}
+
+function rank(t: Ty): number {
+  switch (t.k) {
+    case 'nil':
+      return 9;
+    case 'literal':
+      return 2;
+    case 'array':
+    case 'map':
+    case 'record':
+    case 'function':
+      return 3;
+    case 'string':
+    case 'integer':
+    case 'number':
+    case 'boolean':
+      return t.lit !== undefined ? 2 : 1;
+    default:
+      return 1;
+  }
+}
+
+function viewUnion(t: Extract<Ty, { k: 'union' }>): string {
+  const items = [...t.items];
+  const nonNilItems = items.filter((x) => x.k !== 'nil');
+  if (t.opt && nonNilItems.length === 1) {
+    const v = view(nonNilItems[0]);
+    return (nonNilItems[0].k === 'function' && nonNilItems[0].fn?.declared) || v.includes('|')
+      ? `(${v})?`
+      : `${v}?`;
+  }
+  const sorted = items
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i)
+    .map((e) => e.x);
+  return sorted
+    .map((x) => (x.k === 'function' && x.fn?.declared && sorted.length > 1 ? view(x) : view(x)))
+    .join('|');
+}
+
+/** The type as LuaLS writes it (`integer`, `string[]`, `fun(x: number):boolean`, `A|B`, ...). */
+export function view(t: Ty): string {
+  switch (t.k) {
+    case 'nil':
+    case 'any':
+    case 'unknown':
+    case 'boolean':
+    case 'integer':
+    case 'number':
+    case 'string':
+      return t.k;
+    case 'table':
+      return t.ref?.elem ? `${view(t.ref.elem)}[]` : 'table';
+    case 'function':
+      return t.fn?.declared ? viewFun(t.fn) : 'function';
+    case 'named':
+      return t.args?.length ? `${t.name}<${t.args.map(view).join(', ')}>` : t.name;
+    case 'array': {
+      const e = view(t.elem);
+      return t.elem.k === 'union' || (t.elem.k === 'function' && t.elem.fn?.declared) ? `(${e})[]` : `${e}[]`;
+    }
+    case 'map':
+      return `table<${view(t.key)}, ${view(t.value)}>`;
+    case 'record':
+      return `{ ${t.fields.map((f) => `${f.key}${f.optional ? '?' : ''}: ${view(f.ty)}`).join(', ')} }`;
+    case 'union':
+      return viewUnion(t);
+    case 'generic':
+      return `<${t.name}>`;
+    case 'literal':
+      return t.text;
+  }
+}
+
+export function viewParam(p: TyParam): string {
+  if (p.name === '...') return `...${view(p.ty)}`;
+  return `${p.name}${p.optional ? '?' : ''}: ${view(p.ty)}`;
+}
+
+/** `fun(a: string, ...any):integer` */
+export function viewFun(fn: FnSig): string {
+  const params = fn.params.map(viewParam);
+  if (fn.vararg) params.push(`...${view(fn.vararg)}`);
+  let s = `${fn.async ? 'async ' : ''}fun(${params.join(', ')})`;
+  const rets = fn.returns.map((r) => (r.name ? `${r.name}: ${view(r.ty)}` : view(r.ty)));
+  if (fn.returnsVararg) rets.push(`...${view(fn.returnsVararg)}`);
+  if (rets.length) {
+    const named = fn.returns.some((r) => r.name);
+    s += named ? `:(${rets.join(', ')})` : `:${rets.join(', ')}`;
+  }
+  return s;
+}
+
+/** The literal value(s) of a type, for hover's ` = 1` (undefined when not all are literals). */
+export function literalText(t: Ty): string | undefined {
+  const lits: string[] = [];
+  for (const x of members(t)) {
+    if (x.k === 'integer' || x.k === 'number') {
+      if (x.lit === undefined) return undefined;
+      lits.push(numberText(x.lit, x.k === 'integer'));
+    } else if (x.k === 'string') {
+      if (x.lit === undefined) return undefined;
+      lits.push(quoteString(x.lit));
+    } else if (x.k === 'boolean') {
+      if (x.lit === undefined) return undefined;
+      lits.push(String(x.lit));
+    } else return undefined;
+  }
+  if (!lits.length) return undefined;
+  return [...new Set(lits)].sort().join('|');
+}
+
+/** The type without literal values, with `boolean|integer` sorted as LuaLS sorts inferred unions. */
+export function viewInferred(t: Ty): string {
+  const w = widen(t);
+  if (w.k !== 'union' || w.opt) return view(w);
+  const names = w.items.filter((x) => x.k !== 'nil').map(view);
+  const simple = w.items.every((x) =>
+    ['boolean', 'integer', 'number', 'string', 'nil', 'table', 'function', 'unknown'].includes(x.k),
+  );
+  if (!simple) return view(w);
+  const parts = [...new Set(names)].sort();
+  if (w.items.some((x) => x.k === 'nil')) parts.push('nil');
+  return parts.join('|');
+}
