@@ -39,6 +39,17 @@ export function capabilities(opts: CapabilityOptions): ServerCapabilities {
     diagnosticProvider: opts.pullDiagnostics
       ? { interFileDependencies: true, workspaceDiagnostics: false }
       : undefined,
-    workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    workspace: {
+      workspaceFolders: { supported: true, changeNotifications: true },
+      // moving a module file or folder rewrites the `require` strings that load it
+      fileOperations: {
+        willRename: {
+          filters: [
+            { scheme: 'file', pattern: { glob: '**/*.lua', matches: 'file' } },
+            { scheme: 'file', pattern: { glob: '**/*', matches: 'folder' } },
+          ],
+        },
+      },
+    },
   };
 }

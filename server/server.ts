@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   type Connection,
+  type FileEvent,
   type MessageType,
   type InitializeParams,
   type InitializeResult,
@@ -48,6 +51,12 @@ const QUICK_SYNTAX_CHARS = 100_000;
 const INDEX_DELAY_MS = 50;
 /** Indexing yields to pending messages after this much work. */
 const INDEX_SLICE_MS = 10;
+/** What the client watches for us (dynamic registration). */
+const WATCHED_FILES = [
+  { globPattern: '**/*.lua' },
+  { globPattern: '**/.luarc.json' },
+  { globPattern: '**/*.rockspec' },
+];
 
 /** One LSP session: documents, settings and the project model. */
 export class LanguageServer implements FeatureContext {
@@ -59,6 +68,7 @@ export class LanguageServer implements FeatureContext {
   private pullMode = false;
   private configurationSupport = false;
   private codeLensRefresh = false;
+  private watchRegistration = false;
   private roots: string[] = [];
   private disposed = false;
 
@@ -70,6 +80,7 @@ export class LanguageServer implements FeatureContext {
     connection.onInitialized(() => void this.initialized());
     connection.onDidChangeConfiguration((p) => void this.configurationChanged(p.settings));
     connection.onExecuteCommand((p) => this.executeCommand(p.command, p.arguments ?? []));
+    connection.onDidChangeWatchedFiles((p) => this.watchedFilesChanged(p.changes));
     connection.onNotification(IGNORED_METHOD, () => undefined);
     connection.onShutdown(() => this.dispose());
     this.documents.onDidChangeContent((e) => this.schedule(e.document));
@@ -121,6 +132,7 @@ export class LanguageServer implements FeatureContext {
     this.pullMode = !!params.capabilities.textDocument?.diagnostic;
     this.configurationSupport = !!params.capabilities.workspace?.configuration;
     this.codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+    this.watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) this.applySettings(init.settings);
     this.loadHostApi();
@@ -143,6 +155,12 @@ export class LanguageServer implements FeatureContext {
       } catch (e) {
         this.log.debug(`workspace/configuration failed: ${(e as Error).message}`);
       }
+    }
+    if (this.watchRegistration) {
+      // files created, changed or deleted outside the editor update the model
+      void this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILES })
+        .catch((e: Error) => this.log.debug(`file watch registration failed: ${e.message}`));
     }
     // in the background, after the documents the client opens right away
     setTimeout(() => void this.indexWorkspace(), INDEX_DELAY_MS);
@@ -280,6 +298,31 @@ export class LanguageServer implements FeatureContext {
   }
 
   // ---- workspace ------------------------------------------------------------------------------
+
+  /** `workspace/didChangeWatchedFiles`: re-read changed files, drop deleted ones, reload settings. */
+  private watchedFilesChanged(changes: FileEvent[]): void {
+    let settings = false;
+    for (const c of changes) {
+      if (/(^|\/)\.luarc\.json$|\.rockspec$/.test(c.uri)) {
+        settings = true;
+        continue;
+      }
+      if (!c.uri.endsWith('.lua') || this.documents.get(c.uri)) continue;
+      const p = uriToPath(c.uri);
+      if (c.type === FileChangeType.Deleted || !p) {
+        this.project.removeFile(c.uri);
+        continue;
+      }
+      try {
+        if (fs.statSync(p).size > MAX_FILE_BYTES) continue;
+        this.project.setFile(summarize(this.project.analyze(c.uri, fs.readFileSync(p, 'utf8'))));
+      } catch {
+        this.project.removeFile(c.uri);
+      }
+    }
+    if (settings) this.loadLuarc();
+    this.republishAll();
+  }
 
   private listLuaFiles(): string[] {
     const out: string[] = [];

@@ -4,6 +4,7 @@ import { codeLenses } from './features/codeLens';
 import { completion, resolveCompletion } from './features/completion';
 import type { FeatureContext } from './features/context';
 import { pullDiagnostics } from './features/diagnostics';
+import { willRenameFiles } from './features/fileOperations';
 import { foldingRanges } from './features/folding';
 import { formatting, rangeFormatting } from './features/formatting';
 import { hover } from './features/hover';
@@ -45,4 +46,5 @@ export function wireFeatures(connection: Connection, ctx: FeatureContext): void 
   connection.languages.callHierarchy.onIncomingCalls((p) => incoming(ctx, p));
   connection.languages.callHierarchy.onOutgoingCalls((p) => outgoing(ctx, p));
   connection.languages.diagnostics.on((p) => pullDiagnostics(ctx, p));
+  connection.workspace.onWillRenameFiles((p) => willRenameFiles(ctx, p));
 }

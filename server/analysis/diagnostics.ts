@@ -1,4 +1,6 @@
+import { lint, LINT_CODES } from './lint';
 import type { Project } from './project';
+import { stdlib } from './stdlib';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import type { AnalysisDiagnostic, ApiMember, CallSite, ParamInfo, SyntaxErrorInfo } from './types';
 
@@ -140,7 +142,25 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
   const out: AnalysisDiagnostic[] = [];
   for (const e of fa.syntaxErrors)
     out.push({ code: 'syntax-error', message: e.message, span: e.span, severity: 'error' });
-  for (const d of fa.localDiagnostics) out.push(d);
+  if (fa.isMeta) out.push(...fa.localDiagnostics);
+  else {
+    // the syntax-tree rules replace the walk's versions of their codes (LuaLS spans and semantics)
+    const own = lint(fa);
+    const seen = new Set(own.map((d) => `${d.code}@${d.span.start}`));
+    for (const d of fa.localDiagnostics) {
+      if (LINT_CODES.includes(d.code) || seen.has(`${d.code}@${d.span.start}`)) continue;
+      // assigning a std lib name (`tostring = ...`) or a configured global is deliberate
+      const name = d.data?.name;
+      if (
+        d.code === 'lowercase-global' &&
+        name &&
+        (stdlib().globals.has(name) || project.config.globals.includes(name))
+      )
+        continue;
+      out.push(d);
+    }
+    out.push(...own);
+  }
   if (!fa.isMeta) {
     const reported = new Map<string, number>();
     for (const o of fa.occurrences) {

@@ -112,3 +112,24 @@ function commonPrefix(a: string, b: string): number {
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
 }
+
+/** The module name `require` would use for the file `p` under one of `bases` (longest first). */
+export function moduleNameOf(p: string, bases: string[], templates: string[]): string | undefined {
+  for (const base of [...bases].sort((a, b) => b.length - a.length)) {
+    const b = base.replace(/\/+$/, '');
+    if (!p.startsWith(b + '/')) continue;
+    const rel = p.slice(b.length + 1);
+    for (const tpl of templates) {
+      const t = tpl.trim().replace(/\\/g, '/').replace(/^\.\//, '');
+      if (!t.includes('?') || t.startsWith('/')) continue;
+      const re = new RegExp('^' + t.split('?').map(escapeRe).join('(.+?)') + '$');
+      const m = re.exec(rel);
+      if (m && m[1] && !m[1].includes('.')) return m[1].replace(/\//g, '.');
+    }
+  }
+  return undefined;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,9 +1,35 @@
 import { valueAtOccurrence } from './hover';
+import { keywordHighlights } from './keywords';
 import type { Project } from './project';
+import { entryAt, keyName, refIndex, SEP, type RefEntry, type RefIndex } from './refIndex';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import { LUA_KEYWORDS } from './stdlib';
+import { LUA_KEYWORDS, stdlib } from './stdlib';
 import { expand } from './summary';
 import type { Location, Occurrence, Span } from './types';
+
+/** The name index of a file, `require` resolved through the project. */
+function indexOf(project: Project, fa: FileAnalysis): RefIndex {
+  return refIndex(fa, (m) => project.moduleUri(m, fa.uri));
+}
+
+/** Keys that only exist in one file: locals (and their fields), labels. */
+function fileLocal(key: string): boolean {
+  return key.startsWith('L#') || key.startsWith('B:');
+}
+
+/** Every entry with `key`: in this file, or in every file whose text holds the name. */
+function keyEntries(project: Project, fa: FileAnalysis, key: string): { uri: string; e: RefEntry }[] {
+  const out: { uri: string; e: RefEntry }[] = [];
+  const files = fileLocal(key)
+    ? [fa]
+    : key.includes(SEP) || !key.startsWith('M:')
+      ? project.fullFiles(fa, keyName(key))
+      : project.fullFiles(fa);
+  for (const f of files) {
+    for (const e of indexOf(project, f).entries) if (e.key === key) out.push({ uri: f.uri, e });
+  }
+  return out;
+}
 
 /** Where the thing at `offset` is defined. */
 export function definition(project: Project, fa: FileAnalysis, offset: number): Location[] {
@@ -139,6 +165,12 @@ export function references(
   offset: number,
   includeDeclaration = true,
 ): Location[] {
+  const e = entryAt(indexOf(project, fa), offset);
+  if (e) {
+    return keyEntries(project, fa, e.key)
+      .filter((x) => includeDeclaration || !x.e.write || x.e.span.start === e.span.start)
+      .map((x) => ({ uri: x.uri, span: x.e.span }));
+  }
   const t = targetAt(project, fa, offset);
   if (!t) return [];
   let refs = refsOf(project, fa, t.target);
@@ -152,9 +184,19 @@ export function references(
 export interface HighlightSpan {
   span: Span;
   write: boolean;
+  /** a keyword or literal (LSP kind Text) */
+  text?: boolean;
 }
 
 export function documentHighlights(project: Project, fa: FileAnalysis, offset: number): HighlightSpan[] {
+  const e = entryAt(indexOf(project, fa), offset);
+  if (e) {
+    return indexOf(project, fa)
+      .entries.filter((x) => x.key === e.key)
+      .map((x) => ({ span: x.span, write: x.write }));
+  }
+  const kw = keywordHighlights(fa.text, offset);
+  if (kw) return kw.map((span) => ({ span, write: false, text: true }));
   const t = targetAt(project, fa, offset);
   if (!t) return [];
   const decl = new Set(fa.occurrences.filter((o) => o.isDeclaration).map((o) => o.span.start));
@@ -165,35 +207,92 @@ export function documentHighlights(project: Project, fa: FileAnalysis, offset: n
 
 export type PrepareRenameResult = { span: Span; placeholder: string } | { error: string };
 
-export function prepareRename(project: Project, fa: FileAnalysis, offset: number): PrepareRenameResult {
-  const t = targetAt(project, fa, offset);
-  if (!t) return { error: 'Nothing to rename here.' };
-  const name = fa.text.slice(t.occ.span.start, t.occ.span.end);
-  if (t.target.kind === 'global') {
-    const defs = project.globals().get(t.target.name) ?? [];
-    const inWorkspace = defs.some((g) => !project.isHostUri(g.fa.uri)) || fa.globals.has(t.target.name);
-    if (!inWorkspace)
-      return {
-        error: `\`${name}\` is defined outside the workspace (standard library or host API) and cannot be renamed.`,
-      };
+/** Why the thing at `offset` cannot be renamed completely, if it cannot. */
+function renameRefusal(project: Project, fa: FileAnalysis, e: RefEntry): string | undefined {
+  const name = keyName(e.key);
+  if (e.kind === 'name' && fa.text.slice(e.span.start, e.span.end) === 'self')
+    return '`self` cannot be renamed.';
+  const root = e.key.startsWith('G:') ? e.key.slice(2).split(SEP)[0] : undefined;
+  if (root !== undefined) {
+    const inWorkspace =
+      (project.globals().get(root) ?? []).some((g) => !project.isHostUri(g.fa.uri)) ||
+      fa.globals.has(root) ||
+      project.envGlobalIndex().has(root);
+    const builtin =
+      stdlib().globals.has(root) ||
+      (project.globals().get(root) ?? []).some((g) => project.isHostUri(g.fa.uri));
+    if (!e.key.includes(SEP) && builtin && !inWorkspace)
+      return `\`${name}\` is defined outside the workspace (standard library or host API) and cannot be renamed.`;
+    if (e.key.includes(SEP) && builtin && !inWorkspace) {
+      const m = project.member(project.globalValue(root), name);
+      if (m && m.origin !== 'workspace')
+        return `\`${name}\` belongs to the ${m.origin === 'host' ? 'host API' : 'standard library'} and cannot be renamed.`;
+    }
   }
-  if (t.target.kind === 'field') {
-    if (project.isHostUri(t.target.fa.uri))
-      return { error: `\`${name}\` belongs to the host API and cannot be renamed.` };
-    const f = t.target.fa.defs[t.target.defId].fields.get(t.target.name);
-    if (!f) return { error: `\`${name}\` is not a field defined in the workspace.` };
-  }
-  if (t.target.kind === 'local' && t.target.fa.defs[t.target.defId].kind === 'self')
-    return { error: '`self` cannot be renamed.' };
-  return { span: t.occ.span, placeholder: name };
+  return undefined;
 }
 
-export type RenameResult = { edits: Location[]; newName: string } | { error: string };
+export function prepareRename(project: Project, fa: FileAnalysis, offset: number): PrepareRenameResult {
+  const e = entryAt(indexOf(project, fa), offset);
+  if (e) {
+    const why = renameRefusal(project, fa, e);
+    if (why) return { error: why };
+    const span = e.content ?? e.span;
+    return { span, placeholder: fa.text.slice(span.start, span.end) };
+  }
+  const t = targetAt(project, fa, offset);
+  if (!t) return { error: 'Nothing to rename here.' };
+  return { error: `\`${fa.text.slice(t.occ.span.start, t.occ.span.end)}\` cannot be renamed.` };
+}
+
+export interface RenameEdit {
+  uri: string;
+  span: Span;
+  newText: string;
+}
+
+export type RenameResult = { edits: RenameEdit[] } | { error: string };
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The text of a string literal's content for `value` inside `quote`. */
+function escapeFor(quote: string, value: string): string | undefined {
+  if (quote === '[') return /\]=*\]/.test(value) ? undefined : value;
+  return value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n');
+}
+
+function editFor(text: string, e: RefEntry, newName: string): Omit<RenameEdit, 'uri'> | string {
+  const ident = IDENT.test(newName) && !LUA_KEYWORDS.includes(newName);
+  if (e.kind === 'string' && e.content) {
+    const quote = text[e.span.start];
+    const v = escapeFor(quote === '[' ? '[' : quote, newName);
+    if (v === undefined) return `\`${newName}\` cannot be written inside this long string.`;
+    return { span: e.content, newText: v };
+  }
+  if (ident) return { span: e.span, newText: newName };
+  const quoted = `["${escapeFor('"', newName)}"]`;
+  if (e.kind === 'field' && e.tableKey) return { span: e.span, newText: quoted };
+  if (e.kind === 'field' && e.sepSpan && text[e.sepSpan.start] === '.')
+    return { span: e.sepSpan, newText: quoted };
+  if (e.kind === 'name' && e.key.startsWith('G:') && !e.key.includes(SEP)) {
+    if (/^[A-Za-z_]\w*([.:][A-Za-z_]\w*)+$/.test(newName)) return { span: e.span, newText: newName };
+    return { span: e.span, newText: `_ENV${quoted}` };
+  }
+  return `\`${newName}\` is not a valid Lua name here.`;
+}
 
 export function rename(project: Project, fa: FileAnalysis, offset: number, newName: string): RenameResult {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || LUA_KEYWORDS.includes(newName))
-    return { error: `\`${newName}\` is not a valid Lua name.` };
+  if (!newName) return { error: 'The new name is empty.' };
   const p = prepareRename(project, fa, offset);
   if ('error' in p) return p;
-  return { edits: references(project, fa, offset, true), newName };
+  const e = entryAt(indexOf(project, fa), offset);
+  if (!e) return { error: 'Nothing to rename here.' };
+  const edits: RenameEdit[] = [];
+  for (const x of keyEntries(project, fa, e.key)) {
+    const text = x.uri === fa.uri ? fa.text : (project.files.get(x.uri)?.text ?? '');
+    const ed = editFor(text, x.e, newName);
+    if (typeof ed === 'string') return { error: ed };
+    edits.push({ uri: x.uri, ...ed });
+  }
+  return { edits };
 }

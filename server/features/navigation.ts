@@ -40,7 +40,11 @@ export function documentHighlight(ctx: FeatureContext, params: DocumentHighlight
   if (!a) return [];
   return nav.documentHighlights(ctx.project, a.fa, a.offset).map((h) => ({
     range: toRange(a.fa.lines, h.span),
-    kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+    kind: h.text
+      ? DocumentHighlightKind.Text
+      : h.write
+        ? DocumentHighlightKind.Write
+        : DocumentHighlightKind.Read,
   }));
 }
 
@@ -64,7 +68,7 @@ export function rename(ctx: FeatureContext, params: RenameParams): WorkspaceEdit
   for (const l of r.edits) {
     const loc = toLocation(ctx.project, l, a.fa);
     if (!loc) continue;
-    (changes[loc.uri] ??= []).push({ range: loc.range, newText: r.newName });
+    (changes[loc.uri] ??= []).push({ range: loc.range, newText: l.newText });
   }
   return { changes };
 }

@@ -5,8 +5,9 @@ import {
   type SymbolInformation,
   type WorkspaceSymbolParams,
 } from 'vscode-languageserver';
+import { outline, type OutlineKind, type OutlineSymbol } from '../analysis/docSymbols';
 import { workspaceSymbols } from '../analysis/structure';
-import type { DocSymbol, SymbolKindName } from '../analysis/types';
+import type { SymbolKindName } from '../analysis/types';
 import type { LineIndex } from '../analysis/lineIndex';
 import type { FeatureContext } from './context';
 import { toRange } from './convert';
@@ -22,23 +23,36 @@ const KIND: Record<SymbolKindName, SymbolKind> = {
   property: SymbolKind.Property,
 };
 
-function convert(lines: LineIndex, s: DocSymbol): DocumentSymbol {
+const OUTLINE_KIND: Record<OutlineKind, SymbolKind> = {
+  function: SymbolKind.Function,
+  method: SymbolKind.Method,
+  variable: SymbolKind.Variable,
+  constant: SymbolKind.Constant,
+  number: SymbolKind.Number,
+  string: SymbolKind.String,
+  boolean: SymbolKind.Boolean,
+  object: SymbolKind.Object,
+  array: SymbolKind.Array,
+  package: SymbolKind.Package,
+};
+
+function convertOutline(lines: LineIndex, s: OutlineSymbol): DocumentSymbol {
   const range = toRange(lines, s.span);
   let sel = toRange(lines, s.selectionSpan);
-  if (sel.start.line < range.start.line || sel.end.line > range.end.line) sel = range;
+  if (s.selectionSpan.start < s.span.start || s.selectionSpan.end > s.span.end) sel = range;
   return {
     name: s.name || '?',
     detail: s.detail,
-    kind: KIND[s.kind],
+    kind: OUTLINE_KIND[s.kind],
     range,
     selectionRange: sel,
-    children: s.children.map((c) => convert(lines, c)),
+    children: s.children.map((c) => convertOutline(lines, c)),
   };
 }
 
 export function documentSymbols(ctx: FeatureContext, params: DocumentSymbolParams): DocumentSymbol[] {
   const fa = ctx.analysis(params.textDocument.uri);
-  return fa ? fa.symbols.map((s) => convert(fa.lines, s)) : [];
+  return fa ? outline(fa.text).map((s) => convertOutline(fa.lines, s)) : [];
 }
 
 export function workspaceSymbol(ctx: FeatureContext, params: WorkspaceSymbolParams): SymbolInformation[] {

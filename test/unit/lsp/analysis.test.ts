@@ -33,7 +33,7 @@ const DIAGNOSTIC_CASES: {
   { name: 'unused local', src: 'local ⟪x⟫ = 1', codes: ['unused-local'] },
   {
     name: 'unused function and parameter',
-    src: 'local function ⟪f⟫(⟪a⟫) end',
+    src: 'local ⟪function f(⟪a⟫) end⟫',
     codes: ['unused-function', 'unused-parameter'],
   },
   {
@@ -47,7 +47,7 @@ const DIAGNOSTIC_CASES: {
     codes: ['redefined-local'],
   },
   { name: 'lowercase global', src: '⟪counter⟫ = 1\nprint(counter)', codes: ['lowercase-global'] },
-  { name: 'unbalanced assignment', src: '⟪local a, b = 1⟫\nprint(a, b)', codes: ['unbalanced-assignments'] },
+  { name: 'unbalanced assignment', src: 'local a, ⟪b⟫ = 1\nprint(a, b)', codes: ['unbalanced-assignments'] },
   {
     name: 'a call may return several values',
     src: 'local a, b = string.find("x", "x")\nprint(a, b)',

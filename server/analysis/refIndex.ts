@@ -1,0 +1,520 @@
+import type * as lp from 'luaparse';
+import { parseLua, spanOf } from './parse';
+import { occurrenceAt, type FileAnalysis } from './resolve';
+import type { Span } from './types';
+
+/**
+ * A name index for references, rename and highlight that follows Lua's tables: every name in a
+ * file gets a key saying what it denotes, so equal keys are the same thing.
+ *
+ * - `L#id`: a local (its definition id in this file); `G:name`: a global (also `_G.name`,
+ *   `_ENV.name`); `M:uri`: what a module returns (the returned local of the module file and every
+ *   `local m = require(...)` of it); `B:fn:name`: a label in a function; `C:name`: an annotation
+ *   class or alias name.
+ * - a field appends `\u0000name` to its table's key: `t.a`, `t['a']`, `t["a"]`, `{ a = 1 }`,
+ *   `{ ['a'] = 1 }`, `function t.a()`, `function t:a()` and `self.a` inside `function t:m()`
+ *   share a key, for tables of any kind (local, global, undeclared, nested `a.b.c`).
+ *
+ * Pure: built from the file's text and its analysis (scopes), cached per analysis.
+ */
+export interface RefEntry {
+  key: string;
+  /** the name (for a string key: the literal with its quotes) */
+  span: Span;
+  write: boolean;
+  kind: 'name' | 'field' | 'string' | 'label' | 'doc';
+  /** for `field`: from the `.`/`:` to the end of the name (rename to a non-identifier) */
+  sepSpan?: Span;
+  /** for `string`: the characters inside the quotes */
+  content?: Span;
+  /** a key in a table constructor (`{ a = 1 }`) */
+  tableKey?: boolean;
+}
+
+export interface RefIndex {
+  /** sorted by span.start */
+  entries: RefEntry[];
+}
+
+/** Resolves `require(module)` from this file to a module uri (the project's resolver). */
+export type ModuleResolver = (module: string) => string | undefined;
+
+export const SEP = '\u0000';
+
+/** The last name of a key (what the user sees). */
+export function keyName(key: string): string {
+  const i = key.lastIndexOf(SEP);
+  if (i >= 0) return key.slice(i + 1);
+  return key.replace(/^(G:|C:|V:|B:\d+:)/, '');
+}
+
+const cache = new WeakMap<FileAnalysis, RefIndex>();
+
+export function refIndex(fa: FileAnalysis, resolve: ModuleResolver): RefIndex {
+  let idx = cache.get(fa);
+  if (!idx) {
+    idx = new Indexer(fa, resolve).run();
+    cache.set(fa, idx);
+  }
+  return idx;
+}
+
+/** The entry whose span holds `offset` (end inclusive, for a cursor after a name). */
+export function entryAt(idx: RefIndex, offset: number): RefEntry | undefined {
+  let best: RefEntry | undefined;
+  for (const e of idx.entries) {
+    if (e.span.start > offset) break;
+    if (offset <= e.span.end && (!best || e.span.start >= best.span.start)) best = e;
+  }
+  return best;
+}
+
+type Expr = lp.Expression;
+type Stmt = lp.Statement;
+
+/** The characters of a string literal key, when it is a plain literal (no escapes). */
+function stringContent(raw: string, start: number): { value: string; content: Span } | undefined {
+  const q = /^(['"])([^\\\n]*)\1$/.exec(raw);
+  if (q) return { value: q[2], content: { start: start + 1, end: start + 1 + q[2].length } };
+  const l = /^\[(=*)\[([\s\S]*)\]\1\]$/.exec(raw);
+  if (l) {
+    const open = l[1].length + 2;
+    return { value: l[2], content: { start: start + open, end: start + open + l[2].length } };
+  }
+  return undefined;
+}
+
+const DOC_TYPE_WORDS = new Set(['fun', 'nil', 'true', 'false', 'self', 'async']);
+
+class Indexer {
+  readonly entries: RefEntry[] = [];
+  /** definition id -> key, for locals that stand for something else (self, modules) */
+  private readonly alias = new Map<number, string>();
+  /** `self` definitions by the start of their method */
+  private readonly selfDefs = new Map<number, number>();
+  /** parameter keys of functions by the line their statement starts on (for `---@param`) */
+  private readonly paramsByLine = new Map<number, Map<string, string>>();
+  private fnStart = 0;
+  private comments: lp.Comment[] = [];
+
+  constructor(
+    readonly fa: FileAnalysis,
+    readonly resolve: ModuleResolver,
+  ) {}
+
+  run(): RefIndex {
+    const fa = this.fa;
+    for (const d of fa.defs) if (d.kind === 'self') this.selfDefs.set(d.fullSpan.start, d.id);
+    const ret = fa.moduleReturn?.defId;
+    if (ret !== undefined) this.alias.set(ret, `M:${fa.uri}`);
+    for (const r of fa.requires) {
+      if (r.defId === undefined) continue;
+      const uri = this.resolve(r.module);
+      if (uri) this.alias.set(r.defId, `M:${uri}`);
+    }
+    const parsed = parseLua(fa.text);
+    this.comments = parsed.comments;
+    this.block(parsed.chunk.body, 0);
+    this.docs();
+    this.entries.sort((a, b) => a.span.start - b.span.start);
+    return { entries: this.entries };
+  }
+
+  private add(e: RefEntry): void {
+    this.entries.push(e);
+  }
+
+  // ---- keys --------------------------------------------------------------------------------
+
+  /** The key of an identifier occurrence (scope analysis decides local or global). */
+  private identKey(id: lp.Identifier): string {
+    const span = spanOf(id);
+    const occ = occurrenceAt(this.fa, span.start);
+    if (occ && occ.span.start === span.start && occ.defId !== undefined && !occ.member) {
+      const def = this.fa.defs[occ.defId];
+      if (def && def.visible) {
+        const a = this.alias.get(def.id);
+        return a ?? classKey(def.doc) ?? `L#${def.id}`;
+      }
+    }
+    if (id.name === '_G' || id.name === '_ENV') return 'G';
+    return `G:${id.name}`;
+  }
+
+  /** The key of an expression that names a table, when it has one. */
+  private keyOf(e: Expr): string | undefined {
+    switch (e.type) {
+      case 'Identifier':
+        return this.identKey(e);
+      case 'MemberExpression': {
+        const b = this.keyOf(e.base);
+        return b === undefined ? undefined : fieldKey(b, e.identifier.name);
+      }
+      case 'IndexExpression': {
+        const b = this.keyOf(e.base);
+        if (b === undefined || e.index.type !== 'StringLiteral') return undefined;
+        const s = stringContent((e.index as { raw: string }).raw, spanOf(e.index).start);
+        return s ? fieldKey(b, s.value) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- statements --------------------------------------------------------------------------
+
+  private block(body: Stmt[], fnStart: number): void {
+    const saved = this.fnStart;
+    this.fnStart = fnStart;
+    for (const s of body) this.statement(s);
+    this.fnStart = saved;
+  }
+
+  private statement(s: Stmt): void {
+    switch (s.type) {
+      case 'LocalStatement':
+        s.init.forEach((e) => this.expr(e));
+        s.variables.forEach((v, i) => {
+          const key = this.identKey(v);
+          this.add({ key, span: spanOf(v), write: true, kind: 'name' });
+          this.valueKeyed(s.init[i], key, spanOf(s).start);
+        });
+        return;
+      case 'AssignmentStatement':
+        s.init.forEach((e) => this.expr(e));
+        s.variables.forEach((v, i) => {
+          this.target(v);
+          const key = this.keyOf(v);
+          if (key) this.valueKeyed(s.init[i], key, spanOf(s).start);
+        });
+        return;
+      case 'CallStatement':
+        this.expr(s.expression);
+        return;
+      case 'FunctionDeclaration':
+        this.functionDecl(s, spanOf(s).start);
+        return;
+      case 'ReturnStatement':
+        s.arguments.forEach((a) => {
+          if (this.fnStart === 0 && s.arguments.length === 1 && a.type === 'TableConstructorExpression')
+            this.table(a, `M:${this.fa.uri}`);
+          else this.expr(a);
+        });
+        return;
+      case 'IfStatement':
+        for (const c of s.clauses) {
+          if (c.type !== 'ElseClause') this.expr(c.condition);
+          this.block(c.body, this.fnStart);
+        }
+        return;
+      case 'WhileStatement':
+        this.expr(s.condition);
+        this.block(s.body, this.fnStart);
+        return;
+      case 'RepeatStatement':
+        this.block(s.body, this.fnStart);
+        this.expr(s.condition);
+        return;
+      case 'DoStatement':
+        this.block(s.body, this.fnStart);
+        return;
+      case 'ForNumericStatement':
+        this.add({ key: this.identKey(s.variable), span: spanOf(s.variable), write: true, kind: 'name' });
+        this.expr(s.start);
+        this.expr(s.end);
+        if (s.step) this.expr(s.step);
+        this.block(s.body, this.fnStart);
+        return;
+      case 'ForGenericStatement':
+        for (const v of s.variables)
+          this.add({ key: this.identKey(v), span: spanOf(v), write: true, kind: 'name' });
+        s.iterators.forEach((e) => this.expr(e));
+        this.block(s.body, this.fnStart);
+        return;
+      case 'LabelStatement':
+        this.add({
+          key: `B:${this.fnStart}:${s.label.name}`,
+          span: spanOf(s.label),
+          write: true,
+          kind: 'label',
+        });
+        return;
+      case 'GotoStatement':
+        this.add({
+          key: `B:${this.fnStart}:${s.label.name}`,
+          span: spanOf(s.label),
+          write: false,
+          kind: 'label',
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** An assignment target: a name, `t.a`, `t['a']`. */
+  private target(v: Expr): void {
+    if (v.type === 'Identifier') {
+      this.add({ key: this.identKey(v), span: spanOf(v), write: true, kind: 'name' });
+    } else if (v.type === 'MemberExpression') {
+      this.member(v, true);
+    } else if (v.type === 'IndexExpression') {
+      this.index(v, true);
+    } else this.expr(v);
+  }
+
+  /** A value stored under `key`: a table constructor's fields continue the key. */
+  private valueKeyed(e: Expr | undefined, key: string, stmtStart: number): void {
+    if (!e) return;
+    if (e.type === 'TableConstructorExpression') this.table(e, key);
+    else if (e.type === 'FunctionDeclaration') this.functionBody(e, stmtStart);
+  }
+
+  // ---- functions ---------------------------------------------------------------------------
+
+  private functionDecl(fn: lp.FunctionDeclaration, stmtStart: number): void {
+    const id = fn.identifier;
+    if (id?.type === 'Identifier') {
+      this.add({ key: this.identKey(id), span: spanOf(id), write: true, kind: 'name' });
+    } else if (id?.type === 'MemberExpression') {
+      this.member(id, true);
+      if (id.indexer === ':') {
+        const selfId = this.selfDefs.get(spanOf(fn).start);
+        const base = this.keyOf(id.base);
+        if (selfId !== undefined && base) this.alias.set(selfId, base);
+      }
+    }
+    this.functionBody(fn, stmtStart);
+  }
+
+  private functionBody(fn: lp.FunctionDeclaration, stmtStart: number): void {
+    const params = new Map<string, string>();
+    for (const p of fn.parameters) {
+      if (p.type !== 'Identifier') continue;
+      const key = this.identKey(p);
+      params.set(p.name, key);
+      this.add({ key, span: spanOf(p), write: true, kind: 'name' });
+    }
+    const line = this.fa.lines.lineOf(stmtStart);
+    if (!this.paramsByLine.has(line)) this.paramsByLine.set(line, params);
+    this.block(fn.body, spanOf(fn).start);
+  }
+
+  // ---- expressions -------------------------------------------------------------------------
+
+  private member(e: lp.MemberExpression, write: boolean): void {
+    this.expr(e.base);
+    const base = this.keyOf(e.base);
+    if (base === undefined) return;
+    const span = spanOf(e.identifier);
+    let sep = span.start - 1;
+    while (sep > 0 && /\s/.test(this.fa.text[sep])) sep--;
+    this.add({
+      key: fieldKey(base, e.identifier.name),
+      span,
+      write,
+      kind: 'field',
+      sepSpan: { start: sep, end: span.end },
+    });
+  }
+
+  private index(e: lp.IndexExpression, write: boolean): void {
+    this.expr(e.base);
+    const base = this.keyOf(e.base);
+    if (base !== undefined && e.index.type === 'StringLiteral') {
+      const span = spanOf(e.index);
+      const s = stringContent((e.index as { raw: string }).raw, span.start);
+      if (s) {
+        this.add({ key: fieldKey(base, s.value), span, write, kind: 'string', content: s.content });
+        return;
+      }
+    }
+    this.expr(e.index);
+  }
+
+  private table(t: lp.TableConstructorExpression, key: string | undefined): void {
+    for (const f of t.fields) {
+      if (f.type === 'TableKeyString') {
+        const k = key === undefined ? undefined : fieldKey(key, f.key.name);
+        if (k) this.add({ key: k, span: spanOf(f.key), write: true, kind: 'field', tableKey: true });
+        if (k) this.valueKeyed(f.value, k, spanOf(f).start);
+        if (!k || (f.value.type !== 'TableConstructorExpression' && f.value.type !== 'FunctionDeclaration'))
+          this.expr(f.value);
+      } else if (f.type === 'TableKey' && f.key.type === 'StringLiteral' && key !== undefined) {
+        const span = spanOf(f.key);
+        const s = stringContent((f.key as { raw: string }).raw, span.start);
+        if (s) {
+          const k = fieldKey(key, s.value);
+          this.add({ key: k, span, write: true, kind: 'string', content: s.content, tableKey: true });
+          if (f.value.type === 'TableConstructorExpression' || f.value.type === 'FunctionDeclaration')
+            this.valueKeyed(f.value, k, spanOf(f).start);
+          else this.expr(f.value);
+        } else this.expr(f.value);
+      } else {
+        if (f.type === 'TableKey') this.expr(f.key);
+        this.expr(f.value);
+      }
+    }
+  }
+
+  private expr(e: Expr | null | undefined): void {
+    if (!e) return;
+    switch (e.type) {
+      case 'Identifier':
+        this.add({ key: this.identKey(e), span: spanOf(e), write: false, kind: 'name' });
+        return;
+      case 'MemberExpression':
+        this.member(e, false);
+        return;
+      case 'IndexExpression':
+        this.index(e, false);
+        return;
+      case 'CallExpression':
+        this.expr(e.base);
+        e.arguments.forEach((a) => this.expr(a));
+        return;
+      case 'StringCallExpression':
+        this.expr(e.base);
+        return;
+      case 'TableCallExpression':
+        this.expr(e.base);
+        this.expr(e.arguments);
+        return;
+      case 'FunctionDeclaration':
+        this.functionBody(e, spanOf(e).start);
+        return;
+      case 'TableConstructorExpression':
+        this.table(e, undefined);
+        return;
+      case 'BinaryExpression':
+      case 'LogicalExpression':
+        this.expr(e.left);
+        this.expr(e.right);
+        return;
+      case 'UnaryExpression':
+        this.expr(e.argument);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- annotations -------------------------------------------------------------------------
+
+  /** Names inside `---@` annotations: class/alias names and types, `---@param` names. */
+  private docs(): void {
+    for (const c of this.comments) {
+      const raw = c.raw;
+      const m = /^---\s*@(\w+)(\s+)(.*)$/.exec(raw);
+      if (!m) continue;
+      const tag = m[1];
+      let at = spanOf(c).start + raw.length - m[3].length;
+      let rest = m[3];
+      if (tag === 'param' || tag === 'field') {
+        const n = /^([A-Za-z_]\w*)\??\s+/.exec(rest);
+        if (!n) continue;
+        if (tag === 'param') this.docParam(n[1], { start: at, end: at + n[1].length }, c);
+        at += n[0].length;
+        rest = rest.slice(n[0].length);
+      } else if (tag === 'class') {
+        const n = /^(\([\w ]+\)\s*)?([A-Za-z_][\w.]*)(\s*:\s*)?/.exec(rest);
+        if (!n) continue;
+        const nameAt = at + (n[1]?.length ?? 0);
+        this.docName(n[2], nameAt);
+        if (!n[3]) continue;
+        // parents: `A, B`
+        const parents = rest.slice(n[0].length);
+        for (const p of parents.matchAll(/[A-Za-z_][\w.]*/g))
+          this.docName(p[0], at + n[0].length + (p.index ?? 0));
+        continue;
+      } else if (tag === 'alias') {
+        const n = /^([A-Za-z_][\w.]*)\s+/.exec(rest);
+        if (!n) continue;
+        this.docName(n[1], at);
+        at += n[0].length;
+        rest = rest.slice(n[0].length);
+      } else if (tag !== 'type' && tag !== 'return') continue;
+      this.docType(typeText(rest), at);
+    }
+  }
+
+  private docName(name: string, at: number): void {
+    if (DOC_TYPE_WORDS.has(name)) return;
+    this.add({ key: `C:${name}`, span: { start: at, end: at + name.length }, write: false, kind: 'doc' });
+  }
+
+  /** The names in a type expression (`A|B[]`, `table<K, V>`, `fun(x: A): B`), not `fun`'s parameter names. */
+  private docType(type: string, at: number): void {
+    for (const m of type.matchAll(/[A-Za-z_][\w.]*/g)) {
+      const i = m.index ?? 0;
+      if (/^\s*\??\s*:/.test(type.slice(i + m[0].length)) && /[(,]\s*$/.test(type.slice(0, i))) continue;
+      if (/["'`]/.test(type.slice(0, i).replace(/(["'`]).*?\1/g, ''))) continue;
+      this.docName(m[0], at + i);
+    }
+  }
+
+  /** `---@param name`: the parameter of the function the annotation block precedes. */
+  private docParam(name: string, span: Span, c: lp.Comment): void {
+    const lines = this.fa.lines;
+    let line = lines.lineOf(spanOf(c).start);
+    // the block may continue with more `---` lines; the function starts on the line after it
+    for (let i = 0; i < 200 && line + 1 < lines.lineCount; i++) {
+      line++;
+      const params = this.paramsByLine.get(line);
+      if (params) {
+        const key = params.get(name);
+        if (key) this.add({ key, span, write: false, kind: 'doc' });
+        return;
+      }
+      if (!/^\s*---/.test(lines.lineText(line))) return;
+    }
+  }
+}
+
+/** The type at the start of an annotation's text (a description may follow it). */
+function typeText(s: string): string {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if ('(<{['.includes(c)) depth++;
+    else if (')>}]'.includes(c)) depth--;
+    else if (/\s/.test(c) && depth <= 0) {
+      const before = s.slice(0, i).trimEnd();
+      const after = s.slice(i).trimStart();
+      if (/[|,:(<{[]$/.test(before) || /^[|,:)>}\]?]/.test(after)) continue;
+      return s.slice(0, i);
+    } else if (c === '#' || (c === '@' && depth <= 0)) return s.slice(0, i);
+  }
+  return s;
+}
+
+const BUILTIN_TYPES = new Set([
+  'any',
+  'nil',
+  'boolean',
+  'number',
+  'integer',
+  'string',
+  'table',
+  'function',
+  'thread',
+  'userdata',
+  'unknown',
+  'lightuserdata',
+  'self',
+]);
+
+/**
+ * A local declared as a class (`---@class A` on it) or typed with one (`---@type A`) stands for
+ * the class's values: its fields are the class's fields in every file.
+ */
+function classKey(doc: { className?: string; type?: string } | undefined): string | undefined {
+  const name = doc?.className ?? doc?.type?.trim();
+  if (!name || !/^[A-Za-z_][\w.]*$/.test(name) || BUILTIN_TYPES.has(name)) return undefined;
+  return `V:${name}`;
+}
+
+export function fieldKey(base: string, name: string): string {
+  // `_G.x` and `_ENV.x` are the global x
+  return base === 'G' ? `G:${name}` : `${base}${SEP}${name}`;
+}
