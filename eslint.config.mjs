@@ -7,6 +7,8 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'clients/vscode/node_modules/**',
+      'clients/vscode/dist/**',
+      'clients/vscode/scripts/**',
       'test/run.js',
       'test/setup.js',
       'bin/**',

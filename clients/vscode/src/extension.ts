@@ -1,70 +1,49 @@
 /**
- * LLMSpell for VS Code: the `llmspell` debugger type (attach to a kernel's DAP port over TCP, or
- * spawn `llmspell dap` on stdio for launch) and the LLMSpell language server for Lua files.
- * Built separately from the root project: `npm install && npm run build` in clients/vscode.
+ * LLMSpell for VS Code: the `llmspell` debugger (attach to a kernel's DAP port, or launch through
+ * `llmspell dap`), the language client for Lua files, kernel/REPL commands and "Run file" output.
+ * Bundled with esbuild (`npm run bundle`); `npm run package` builds the .vsix.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { defaultDebugEnvironment, registerDebugger } from './debug';
+import { createLanguageClient } from './lsp';
+import { runningKernels } from './registry';
+import { RunOutput } from './run';
+
+export { clientOptions, serverOptions } from './lsp';
 
 let client: LanguageClient | undefined;
+let starting: Promise<void> | undefined;
 
-function llmspellPath(): string {
+export function llmspellCommand(): string {
   return vscode.workspace.getConfiguration('llmspell').get<string>('path') || 'llmspell';
 }
 
-class LlmspellAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  createDebugAdapterDescriptor(
-    session: vscode.DebugSession,
-  ): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
-    const c = session.configuration;
-    // attach (or launch with an explicit port): the kernel's DAP server; launch: a private adapter on stdio.
-    if (c.request === 'attach' || typeof c.port === 'number') {
-      return new vscode.DebugAdapterServer(typeof c.port === 'number' ? c.port : 9556, c.host || 'localhost');
-    }
-    return new vscode.DebugAdapterExecutable(llmspellPath(), ['dap']);
-  }
+export interface Activated {
+  client: LanguageClient | undefined;
+  /** Settles when the language server has answered `initialize` (or failed to start). */
+  started: Promise<void>;
 }
 
-class LlmspellConfigurationProvider implements vscode.DebugConfigurationProvider {
-  resolveDebugConfiguration(
-    _folder: vscode.WorkspaceFolder | undefined,
-    config: vscode.DebugConfiguration,
-  ): vscode.ProviderResult<vscode.DebugConfiguration> {
-    // F5 without a launch.json: run the active Lua file.
-    if (!config.type && !config.request && !config.name) {
-      const editor = vscode.window.activeTextEditor;
-      if (editor && editor.document.languageId === 'lua') {
-        return {
-          type: 'llmspell',
-          request: 'launch',
-          name: 'Launch Lua script',
-          program: '${file}',
-          stopOnEntry: false,
-        };
-      }
-    }
-    if (config.request === 'launch' && !config.program) {
-      return vscode.window
-        .showInformationMessage('llmspell: set "program" in launch.json')
-        .then(() => undefined);
-    }
-    return config;
-  }
-}
-
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.debug.registerDebugAdapterDescriptorFactory('llmspell', new LlmspellAdapterFactory()),
-    vscode.debug.registerDebugConfigurationProvider('llmspell', new LlmspellConfigurationProvider()),
-  );
+export function activate(context: vscode.ExtensionContext): Activated {
+  const runChannel = vscode.window.createOutputChannel('LLMSpell Run');
+  context.subscriptions.push(runChannel);
+  const run = new RunOutput(runChannel);
+  registerDebugger(context, defaultDebugEnvironment(llmspellCommand));
+  registerCommands(context, { command: llmspellCommand, kernels: () => runningKernels(), run });
   if (vscode.workspace.getConfiguration('llmspell').get<boolean>('lsp.enable', true)) {
-    const serverOptions: ServerOptions = { command: llmspellPath(), args: ['kernel', 'start', '--lsp'] };
-    const clientOptions: LanguageClientOptions = { documentSelector: [{ scheme: 'file', language: 'lua' }] };
-    client = new LanguageClient('llmspell', 'LLMSpell Language Server', serverOptions, clientOptions);
-    void client.start();
+    client = createLanguageClient(llmspellCommand(), run);
+    starting = client.start().catch((err: Error) => {
+      void vscode.window.showErrorMessage(`llmspell: the language server did not start: ${err.message}`);
+    });
   }
+  return { client, started: starting ?? Promise.resolve() };
 }
 
-export function deactivate(): Thenable<void> | undefined {
-  return client?.stop();
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  await starting;
+  if (c?.isRunning()) await c.stop();
 }
