@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import type { AddressInfo } from 'net';
+import type { Duplex } from 'stream';
 import type pino from 'pino';
 import type { ServiceMetrics } from './metrics';
 import type { ServiceConfig } from './schema';
@@ -33,6 +34,22 @@ export class PortInUseError extends Error {
     super(`port ${port} is already in use (${what}); choose another with --port or stop the other process`);
     this.name = 'PortInUseError';
   }
+}
+
+/** Requests under /api: the Jupyter server (kernel/jupyter-server), attached once the kernel runs. */
+export interface ApiHandler {
+  /** The token /api requires when [security] auth_token is not set (generated and printed at start). */
+  readonly token: string;
+  /** Answer a request whose body was read; resolves with the status code sent. */
+  request(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    body: Buffer,
+    headers: Record<string, string>,
+  ): Promise<number>;
+  /** Take over a WebSocket upgrade (origin and token already checked). */
+  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
 }
 
 export interface ControlServerOptions {
@@ -74,14 +91,25 @@ export function requestUrl(target: string | undefined): URL | undefined {
   }
 }
 
+/** /api and everything under it belongs to the Jupyter server. */
+function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/');
+}
+
 export class ControlServer {
   private server?: http.Server | https.Server;
   private security: ServiceConfig['security'];
   private readonly windows = new Map<string, { start: number; count: number }>();
   private boundPort = 0;
+  private api: ApiHandler | undefined;
 
   constructor(private readonly opts: ControlServerOptions) {
     this.security = opts.security;
+  }
+
+  /** Serve the Jupyter server API under /api (and WebSocket upgrades to it). */
+  setApi(api: ApiHandler | undefined): void {
+    this.api = api;
   }
 
   get port(): number {
@@ -117,6 +145,9 @@ export class ControlServer {
       server.listen(this.opts.port, this.opts.host ?? '127.0.0.1');
     });
     server.on('error', (err) => this.opts.logger.error({ err: err.message }, 'HTTP control server error'));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
     this.server = server;
     this.boundPort = (server.address() as AddressInfo).port;
     return this.boundPort;
@@ -166,11 +197,37 @@ export class ControlServer {
     return w.count > limit ? Math.ceil((w.start + 60_000 - now) / 1000) : undefined;
   }
 
-  private authorized(req: http.IncomingMessage): boolean {
-    const token = this.security.auth_token;
+  /**
+   * The token a request must carry: `[security] auth_token` on every path when set; otherwise the
+   * Jupyter server's generated token on /api only (/health and /metrics stay open, as before).
+   * Accepted as `Authorization: Bearer T`, `Authorization: token T` (Jupyter) or `?token=T`.
+   */
+  private authorized(req: http.IncomingMessage, url: URL): boolean {
+    const isApi = isApiPath(url.pathname);
+    const token = this.security.auth_token ?? (isApi ? this.api?.token : undefined);
     if (!token) return true;
-    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    return !!m && timingSafeEqual(sha(m[1].trim()), sha(token));
+    const m = /^(?:Bearer|token)\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    const given = m ? m[1].trim() : url.searchParams.get('token');
+    return given !== null && timingSafeEqual(sha(given), sha(token));
+  }
+
+  /** WebSocket upgrades: only to the Jupyter server's channels, with the same origin and token rules. */
+  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    const refuse = (code: number, text: string) => {
+      this.opts.metrics.recordHttp('/api', code);
+      socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const url = requestUrl(req.url);
+    if (!url || !this.api || !isApiPath(url.pathname)) return refuse(404, 'Not Found');
+    if (this.rateLimited(req.socket.remoteAddress ?? '?') !== undefined)
+      return refuse(429, 'Too Many Requests');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, this.security.allowed_origins ?? []))
+      return refuse(403, 'Forbidden');
+    if (!this.authorized(req, url)) return refuse(401, 'Unauthorized');
+    this.opts.metrics.recordHttp('/api', 101);
+    this.api.upgrade(req, socket, head, url);
   }
 
   /** Never lets an exception escape to the http server (which would end the process). */
@@ -192,7 +249,11 @@ export class ControlServer {
       res.end(JSON.stringify({ error: 'malformed request target' }) + '\n');
       return;
     }
-    const route = ['/health', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+    const route = ['/health', '/metrics'].includes(url.pathname)
+      ? url.pathname
+      : isApiPath(url.pathname) && this.api
+        ? '/api'
+        : 'other';
     const send = (
       code: number,
       body: string,
@@ -221,8 +282,16 @@ export class ControlServer {
       cors['Access-Control-Allow-Origin'] = origin;
       cors.Vary = 'Origin';
     }
-    if (!this.authorized(req)) {
-      return error(401, 'missing or wrong bearer token', {
+    if (route === '/api' && req.method === 'OPTIONS') {
+      // CORS preflight from an allowed origin (checked above); the request itself carries the token
+      return send(204, '', 'text/plain', {
+        ...cors,
+        'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-XSRFToken',
+      });
+    }
+    if (!this.authorized(req, url)) {
+      return error(401, 'missing or wrong token', {
         'WWW-Authenticate': 'Bearer realm="llmspell"',
         ...cors,
       });
@@ -236,8 +305,10 @@ export class ControlServer {
     }
     let received = 0;
     let tooLarge = false;
+    const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
+      if (route === '/api' && received <= maxBytes) chunks.push(chunk);
       if (received > maxBytes && !tooLarge) {
         tooLarge = true;
         res.setHeader('Connection', 'close');
@@ -248,6 +319,13 @@ export class ControlServer {
     req.on('error', () => undefined);
     req.on('end', () => {
       if (tooLarge) return;
+      if (route === '/api' && this.api) {
+        this.api.request(req, res, url, Buffer.concat(chunks), cors).then(
+          (code) => this.opts.metrics.recordHttp(route, code),
+          (err: Error) => error(500, `request failed: ${err.message}`, cors),
+        );
+        return;
+      }
       this.route(req, url, route, send, error, cors).catch((err: Error) =>
         error(500, `request failed: ${err.message}`, cors),
       );

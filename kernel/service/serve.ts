@@ -6,6 +6,7 @@ import type { KernelStartFlags } from '../cli/commands/kernel';
 import { VERSION } from '../cli/version';
 import { type KernelHandle, type KernelOptions, startKernel } from '../jupyter/kernel';
 import { defaultConnectionFile } from '../jupyter/registry';
+import { JupyterServer } from '../jupyter-server';
 import { type LoadedConfig, loadServiceConfig } from './config';
 import { DAEMON_CWD_ENV, defaultDaemonLogFile, isDaemonChild, notifyParent, spawnDaemon } from './daemon';
 import { flagLayer } from './flags';
@@ -116,6 +117,32 @@ function kernelOptions(
   return options;
 }
 
+/**
+ * Options of a kernel a Jupyter client starts through the control port (POST /api/kernels, a new
+ * session): a fresh in-process kernel with its own runtime and host modules, free ports, no DAP
+ * server, no registry entry (it shares this process: `kernel stop ID` would stop them all).
+ */
+function launchedKernelOptions(
+  config: ServiceConfig,
+  loaded: LoadedConfig,
+  logging: ServiceLogging,
+): KernelOptions {
+  return {
+    idleTimeoutSec: 0,
+    maxClients: config.kernel.max_clients,
+    dapPort: null,
+    register: false,
+    parentPid: 0,
+    hostModules: hostModules({
+      settings: loaded.host,
+      env: process.env,
+      cwd: process.cwd(),
+      log: logging.logger,
+    }),
+    logger: logging.logger,
+  };
+}
+
 const RESTART_KEYS = [
   'kernel.port',
   'kernel.connection_file',
@@ -139,6 +166,8 @@ function diffKeys(a: ServiceConfig, b: ServiceConfig): string[] {
 export interface ServeResult {
   kernel: KernelHandle;
   http?: ControlServer;
+  /** The Jupyter server API on the control port (absent when the port was not bound). */
+  jupyter?: JupyterServer;
   logging: ServiceLogging;
   /** Resolves after the kernel stopped and everything was cleaned up. */
   done: Promise<void>;
@@ -223,6 +252,15 @@ export async function serveKernel(
   const k = kernel;
   state = 'ok';
   metrics.attachKernel(k);
+  const jupyter = http
+    ? new JupyterServer({
+        primary: k,
+        launch: () => startKernel(launchedKernelOptions(config, loaded, logging)),
+        logger: log,
+        token: config.security.auth_token,
+      })
+    : undefined;
+  http?.setApi(jupyter);
   log.info(
     {
       id: k.id,
@@ -285,10 +323,12 @@ export async function serveKernel(
   const done = k.stopped.then(async ({ reason }) => {
     state = 'stopping';
     uninstall();
+    http?.setApi(undefined);
+    await jupyter?.close();
     await http?.close();
     if (pidFile) removePidFile(pidFile);
     log.info({ reason }, 'kernel service exited');
     logging.close();
   });
-  return { kernel: k, http, logging, done };
+  return { kernel: k, http, jupyter, logging, done };
 }

@@ -69,6 +69,10 @@ export async function runKernelStart(flags: KernelStartFlags, globals: GlobalFla
         (served.http
           ? `  control: ${served.http.scheme}://127.0.0.1:${served.http.port}/health and /metrics\n`
           : '') +
+        (served.http && served.jupyter
+          ? `  jupyter server: ${served.http.scheme}://127.0.0.1:${served.http.port}/?token=` +
+            `${served.jupyter.tokenGenerated ? served.jupyter.token : '<[security] auth_token>'}\n`
+          : '') +
         (st.dapPort !== undefined
           ? `  debug adapter: 127.0.0.1:${st.dapPort} (attach from nvim-dap or VS Code)\n`
           : '') +
