@@ -28,6 +28,8 @@ const needs = [
   ['jupyter-console', () => ok('/usr/bin/python3', ['-c', 'import jupyter_console'])],
   ['python3-jupyter-kernel-test', () => ok('/usr/bin/python3', ['-c', 'import jupyter_kernel_test'])],
   ['python3-ipykernel', () => ok('/usr/bin/python3', ['-c', 'import ipykernel'])],
+  ['python3-notebook', () => ok('/usr/bin/python3', ['-c', 'import notebook'])],
+  ['python3-jupyter-server', () => ok('/usr/bin/python3', ['-c', 'import jupyter_server'])],
   ['systemd', () => ok('systemd-analyze', ['--version'])],
   ['openssl', () => ok('openssl', ['version'])],
   ['postgresql', hasPostgres],

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  type Kernel,
+  type KernelMessage,
+  KernelManager,
+  ServerConnection,
+  SessionManager,
+} from '@jupyterlab/services';
+import WebSocket from 'ws';
+import { type RunningService, startService } from './helpers';
+
+const PYTHON = '/usr/bin/python3';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Frontend {
+  child: ChildProcess;
+  base: string;
+  dir: string;
+  log(): string;
+}
+
+/**
+ * Debian's Notebook 6 or jupyter_server 1.23 with --gateway-url pointing at our control port: the
+ * front-end server keeps sessions and forwards kernels (REST and WebSocket) to llmspell.
+ */
+async function startFrontend(kind: 'notebook' | 'jupyter_server', svc: RunningService): Promise<Frontend> {
+  const dir = mkdtempSync(path.join(tmpdir(), `llmspell-${kind}-`));
+  const port = await freePort();
+  const app = kind === 'notebook' ? 'NotebookApp' : 'ServerApp';
+  const args = [
+    '-m',
+    kind,
+    '--no-browser',
+    '--allow-root',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    `--gateway-url=${svc.base}`,
+    `--GatewayClient.auth_token=${svc.token}`,
+    `--${app}.token=fronttoken`,
+    `--${app}.port_retries=0`,
+  ];
+  const env = {
+    ...process.env,
+    JUPYTER_CONFIG_DIR: path.join(dir, 'config'),
+    JUPYTER_DATA_DIR: path.join(dir, 'data'),
+    JUPYTER_RUNTIME_DIR: path.join(dir, 'runtime'),
+    JUPYTER_PLATFORM_DIRS: '1',
+  };
+  const child = spawn(PYTHON, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${log}`)), 60000);
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      if (/is running at:/.test(log)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} exited with ${code}:\n${log}`));
+    });
+  });
+  return { child, base: `http://127.0.0.1:${port}`, dir, log: () => log };
+}
+
+async function stopFrontend(f: Frontend | undefined): Promise<void> {
+  if (!f) return;
+  if (f.child.exitCode === null && f.child.signalCode === null) {
+    const exited = new Promise((r) => f.child.once('exit', r));
+    f.child.kill('SIGTERM');
+    const timer = setTimeout(() => f.child.kill('SIGKILL'), 10000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(f.dir, { recursive: true, force: true });
+}
+
+/** Resolves once the kernel connection's WebSocket is up (requests before that are refused). */
+function connected(k: Kernel.IKernelConnection): Promise<void> {
+  if (k.connectionStatus === 'connected') return Promise.resolve();
+  return new Promise((resolve) => {
+    const onChange = (_: unknown, status: string) => {
+      if (status !== 'connected') return;
+      k.connectionStatusChanged.disconnect(onChange);
+      resolve();
+    };
+    k.connectionStatusChanged.connect(onChange);
+  });
+}
+
+for (const kind of ['notebook', 'jupyter_server'] as const) {
+  describe(`${kind} --gateway-url pointing at the control port`, () => {
+    let svc: RunningService;
+    let front: Frontend;
+    before(async () => {
+      svc = await startService();
+      front = await startFrontend(kind, svc);
+    });
+    after(async () => {
+      await stopFrontend(front);
+      await svc?.stop();
+    });
+
+    it(
+      'a session through the front-end server runs cells on an llmspell kernel; interrupt and restart work',
+      { timeout: 120000 },
+      async () => {
+        const serverSettings = ServerConnection.makeSettings({
+          baseUrl: front.base + '/',
+          wsUrl: front.base.replace('http', 'ws') + '/',
+          token: 'fronttoken',
+          appendToken: true,
+          WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+          fetch,
+          Request,
+          Headers,
+        } as Partial<ServerConnection.ISettings>);
+        const kernels = new KernelManager({ serverSettings });
+        const sessions = new SessionManager({ serverSettings, kernelManager: kernels });
+        await sessions.ready;
+        const s = await sessions.startNew({
+          path: 'g.ipynb',
+          name: 'g',
+          type: 'notebook',
+          kernel: { name: 'llmspell' },
+        });
+        try {
+          const k = s.kernel!;
+          await connected(k);
+          const info = await k.requestKernelInfo();
+          assert.equal((info!.content as KernelMessage.IInfoReply).implementation, 'llmspell');
+          const results: string[] = [];
+          const f = k.requestExecute({ code: 'local t = {}\nfor i = 1, 3 do t[i] = i * i end\nt' });
+          f.onIOPub = (m) => {
+            if (m.header.msg_type === 'execute_result')
+              results.push(
+                String((m.content as KernelMessage.IExecuteResultMsg['content']).data['text/plain']),
+              );
+          };
+          assert.equal((await f.done).content.status, 'ok');
+          assert.deepEqual(results, ['{1, 4, 9}']);
+          // the kernel runs in llmspell: the gateway lists it
+          const listed = (await (await fetch(`${svc.base}/api/kernels?token=${svc.token}`)).json()) as Array<{
+            id: string;
+          }>;
+          assert.ok(
+            listed.some((x) => x.id === k.id),
+            'the gateway kernel is one of llmspell kernels',
+          );
+          const spin = k.requestExecute({ code: 'while true do end', stop_on_error: false });
+          let busy!: () => void;
+          const started = new Promise<void>((r) => (busy = r));
+          spin.onIOPub = (m) => {
+            if (m.header.msg_type === 'execute_input') busy();
+          };
+          await started;
+          await k.interrupt();
+          const reply = (await spin.done).content as { status: string; ename?: string };
+          assert.equal(reply.status, 'error');
+          assert.equal(reply.ename, 'Interrupted');
+          await k.restart();
+          const again = await k.requestExecute({ code: '6 * 7' }).done;
+          assert.equal(again.content.status, 'ok');
+        } catch (err) {
+          throw new Error(
+            `${String(err)}\n--- ${kind} log:\n${front.log()}\n--- llmspell:\n${svc.stderr()}`,
+            { cause: err },
+          );
+        } finally {
+          await s.shutdown();
+          sessions.dispose();
+          kernels.dispose();
+        }
+      },
+    );
+  });
+}
