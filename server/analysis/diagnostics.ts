@@ -1,4 +1,11 @@
-import { lint, LINT_CODES } from './lint';
+import { lint, LINT_CODES, lintReturns } from './lint';
+import {
+  assignTypeMismatches,
+  needCheckNil,
+  paramTypeMismatches,
+  returnTypeMismatches,
+  undefinedFields,
+} from './typeChecks';
 import type { Project } from './project';
 import { stdlib } from './stdlib';
 import { occurrenceAt, type FileAnalysis } from './resolve';
@@ -119,16 +126,20 @@ function paramCheck(
       },
     ];
   }
+  const mismatches = paramTypeMismatches(project, fa, call.args, fixed);
   if (!vararg && n > fixed.length) {
-    return call.args.slice(fixed.length).map((span) => ({
-      code: 'redundant-parameter',
-      message: `\`${info.name}\` takes ${fixed.length} argument(s), got ${n}.`,
-      span,
-      severity: 'warning',
-      unnecessary: true,
-    }));
+    return [
+      ...mismatches,
+      ...call.args.slice(fixed.length).map((span): AnalysisDiagnostic => ({
+        code: 'redundant-parameter',
+        message: `\`${info.name}\` takes ${fixed.length} argument(s), got ${n}.`,
+        span,
+        severity: 'warning',
+        unnecessary: true,
+      })),
+    ];
   }
-  return [];
+  return mismatches;
 }
 
 /** Syntax errors alone (the quick first publication for a big file), filtered by settings. */
@@ -183,6 +194,12 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
     }
     const memo: CalleeMemo = new Map();
     for (const c of fa.calls) out.push(...paramCheck(project, fa, c, memo));
+    out.push(
+      ...needCheckNil(fa),
+      ...assignTypeMismatches(project, fa),
+      ...undefinedFields(project, fa),
+      ...returnTypeMismatches(project, fa, lintReturns(fa)),
+    );
   }
   const filtered = filterDiagnostics(project, fa, out);
   return filtered.length > MAX_DIAGNOSTICS ? filtered.slice(0, MAX_DIAGNOSTICS) : filtered;

@@ -35,9 +35,9 @@ type Stmt = lp.Statement;
 
 const MAX_DETAIL_KEYS = 5;
 
-export function outline(text: string): OutlineSymbol[] {
-  const { chunk } = parseLua(text);
-  return new Outliner(text).block(chunk.body, true);
+/** The outline of `text`; pass the document's syntax tree when it has one (saves a parse). */
+export function outline(text: string, chunk?: lp.Chunk): OutlineSymbol[] {
+  return new Outliner(text).block((chunk ?? parseLua(text).chunk).body, true);
 }
 
 class Outliner {

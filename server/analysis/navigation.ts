@@ -1,7 +1,7 @@
 import { valueAtOccurrence } from './hover';
 import { keywordHighlights } from './keywords';
 import type { Project } from './project';
-import { entryAt, keyName, refIndex, SEP, type RefEntry, type RefIndex } from './refIndex';
+import { entryAt, keyName, moduleKey, refIndex, SEP, type RefEntry, type RefIndex } from './refIndex';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
 import { expand } from './summary';
@@ -9,7 +9,14 @@ import type { Location, Occurrence, Span } from './types';
 
 /** The name index of a file, `require` resolved through the project. */
 function indexOf(project: Project, fa: FileAnalysis): RefIndex {
-  return refIndex(fa, (m) => project.moduleUri(m, fa.uri));
+  return refIndex(fa, (m) => moduleKeyOf(project, m, fa.uri));
+}
+
+/** The key of what `require(module)` from `from` gives. */
+export function moduleKeyOf(project: Project, module: string, from: string): string | undefined {
+  const uri = project.moduleUri(module, from);
+  const mod = uri ? project.files.get(uri) : undefined;
+  return mod ? moduleKey(mod) : uri && `M:${uri}`;
 }
 
 /** Keys that only exist in one file: locals (and their fields), labels. */

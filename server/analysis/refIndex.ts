@@ -36,8 +36,14 @@ export interface RefIndex {
   entries: RefEntry[];
 }
 
-/** Resolves `require(module)` from this file to a module uri (the project's resolver). */
+/** Resolves `require(module)` from this file to the key of what the module returns. */
 export type ModuleResolver = (module: string) => string | undefined;
+
+/** The key of what a module file returns: its class when the returned table has one. */
+export function moduleKey(mod: FileAnalysis): string {
+  const ret = mod.moduleReturn?.defId;
+  return (ret !== undefined && classKey(mod.defs[ret]?.doc)) || `M:${mod.uri}`;
+}
 
 export const SEP = '\u0000';
 
@@ -106,13 +112,15 @@ class Indexer {
     const fa = this.fa;
     for (const d of fa.defs) if (d.kind === 'self') this.selfDefs.set(d.fullSpan.start, d.id);
     const ret = fa.moduleReturn?.defId;
-    if (ret !== undefined) this.alias.set(ret, `M:${fa.uri}`);
+    if (ret !== undefined) this.alias.set(ret, moduleKey(fa));
     for (const r of fa.requires) {
       if (r.defId === undefined) continue;
-      const uri = this.resolve(r.module);
-      if (uri) this.alias.set(r.defId, `M:${uri}`);
+      const key = this.resolve(r.module);
+      if (key) this.alias.set(r.defId, key);
     }
-    const parsed = parseLua(fa.text);
+    // an open document keeps its syntax tree (until the next version's re-parse consumes it)
+    const st = fa.parseState;
+    const parsed = st && !st.consumed ? { chunk: st.chunk, comments: st.comments } : parseLua(fa.text);
     this.comments = parsed.comments;
     this.block(parsed.chunk.body, 0);
     this.docs();
@@ -197,7 +205,7 @@ class Indexer {
       case 'ReturnStatement':
         s.arguments.forEach((a) => {
           if (this.fnStart === 0 && s.arguments.length === 1 && a.type === 'TableConstructorExpression')
-            this.table(a, `M:${this.fa.uri}`);
+            this.table(a, moduleKey(this.fa));
           else this.expr(a);
         });
         return;

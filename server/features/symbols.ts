@@ -52,7 +52,9 @@ function convertOutline(lines: LineIndex, s: OutlineSymbol): DocumentSymbol {
 
 export function documentSymbols(ctx: FeatureContext, params: DocumentSymbolParams): DocumentSymbol[] {
   const fa = ctx.analysis(params.textDocument.uri);
-  return fa ? outline(fa.text).map((s) => convertOutline(fa.lines, s)) : [];
+  if (!fa) return [];
+  const st = fa.parseState;
+  return outline(fa.text, st && !st.consumed ? st.chunk : undefined).map((s) => convertOutline(fa.lines, s));
 }
 
 export function workspaceSymbol(ctx: FeatureContext, params: WorkspaceSymbolParams): SymbolInformation[] {

@@ -1,0 +1,532 @@
+import type * as lp from 'luaparse';
+import { spanOf } from './parse';
+import type { AnalysisDiagnostic, Span } from './types';
+
+/**
+ * The syntax-tree walk of lint.ts, one top-level statement at a time: the diagnostics decided
+ * inside the statement, and the facts the file-wide rules need (declarations, assignments, field
+ * writes, functions stored in names, `function t.f()` sets, top-level labels), by offset so
+ * lint.ts can resolve them against the scope analysis and keep them for the next version.
+ */
+
+type Expr = lp.Expression;
+type Stmt = lp.Statement;
+
+const ARITH = new Set(['+', '-', '*', '/', '//', '%', '^', '..']);
+
+/** What one top-level statement contributes; offsets are relative to its start once recorded. */
+export interface Facts {
+  /** the statement's length when recorded (a reused node has the same text) */
+  len: number;
+  diags: AnalysisDiagnostic[];
+  /** identifiers declaring or assigning a name (a local's use record is created for them) */
+  decls: number[];
+  /** `t` in `t.a = v`, `t[k] = v`, `function t.a()` */
+  writeBases: Span[];
+  /** a function value stored in the name at `at` */
+  fns: { at: number; span: Span }[];
+  /** `function t.f()` / `t.f = function` at unconditional places */
+  setFields: { at: number; name: string; span: Span }[];
+  /** top-level labels and gotos (function-level ones are decided inside) */
+  labels: { name: string; span: Span }[];
+  gotos: string[];
+  /** the values each function returns (per `return`), with the name the function is declared under */
+  returns: { name?: Span; values: Span[] }[];
+}
+
+export function unusedLabel(out: AnalysisDiagnostic[], name: string, span: Span): void {
+  out.push({
+    code: 'unused-label',
+    span,
+    message: `Unused label \`${name}\`.`,
+    severity: 'hint',
+    unnecessary: true,
+  });
+}
+
+/** Record a top-level statement. */
+export function recordStatement(text: string, s: Stmt): Facts {
+  const w = new FactWalker(text);
+  w.statement(s, true);
+  w.done();
+  const f = w.f;
+  const at = spanOf(s).start;
+  f.len = spanOf(s).end - at;
+  return relative(f, -at);
+}
+
+/** `f` with every offset moved by `d` (new objects; `f` is kept). */
+export function relative(f: Facts, d: number): Facts {
+  const sp = (s: Span): Span => ({ start: s.start + d, end: s.end + d });
+  return {
+    len: f.len,
+    diags: f.diags.map((x) => ({ ...x, span: sp(x.span) })),
+    decls: f.decls.map((x) => x + d),
+    writeBases: f.writeBases.map(sp),
+    fns: f.fns.map((x) => ({ at: x.at + d, span: sp(x.span) })),
+    setFields: f.setFields.map((x) => ({ ...x, at: x.at + d, span: sp(x.span) })),
+    labels: f.labels.map((x) => ({ name: x.name, span: sp(x.span) })),
+    returns: f.returns.map((r) => ({ name: r.name && sp(r.name), values: r.values.map(sp) })),
+    gotos: f.gotos,
+  };
+}
+
+/** Does control never continue after `s`? */
+export function ends(s: Stmt): boolean {
+  switch (s.type) {
+    case 'ReturnStatement':
+    case 'BreakStatement':
+    case 'GotoStatement':
+      return true;
+    case 'CallStatement': {
+      const b = s.expression.base;
+      const name =
+        b.type === 'Identifier'
+          ? b.name
+          : b.type === 'MemberExpression' && b.base.type === 'Identifier'
+            ? `${b.base.name}.${b.identifier.name}`
+            : '';
+      return name === 'error' || name === 'os.exit';
+    }
+    case 'IfStatement':
+      return s.clauses.some((c) => c.type === 'ElseClause') && s.clauses.every((c) => c.body.some(ends));
+    case 'DoStatement':
+      return s.body.some(ends);
+    case 'WhileStatement':
+      return s.condition.type === 'BooleanLiteral' && s.condition.value === true && !hasBreak(s.body);
+    case 'RepeatStatement':
+      return s.condition.type === 'BooleanLiteral' && s.condition.value === false && !hasBreak(s.body);
+    default:
+      return false;
+  }
+}
+
+/** An unreachable tail of a block, from `first` to the block's last statement. */
+export function unreachable(out: AnalysisDiagnostic[], after: Stmt, first: Stmt, last: Stmt): void {
+  const afterBreak = after.type === 'BreakStatement';
+  out.push({
+    code: afterBreak ? 'code-after-break' : 'unreachable-code',
+    span: { start: spanOf(first).start, end: spanOf(last).end },
+    message: afterBreak ? 'Code after `break` never runs.' : 'Unreachable code.',
+    severity: 'hint',
+    unnecessary: true,
+  });
+}
+
+class FactWalker {
+  readonly f: Facts = {
+    len: 0,
+    diags: [],
+    decls: [],
+    writeBases: [],
+    fns: [],
+    setFields: [],
+    labels: [],
+    gotos: [],
+    returns: [],
+  };
+  /** the `return` values of the functions being walked (innermost last) */
+  private readonly fnReturns: Span[][][] = [];
+  /** labels and gotos per function (by the function's start; -1 for the top level) */
+  private readonly labels = new Map<number, { labels: lp.LabelStatement[]; gotos: Set<string> }>();
+  private fnStart = -1;
+
+  constructor(readonly text: string) {}
+
+  done(): void {
+    this.finishLabels();
+  }
+
+  private diag(
+    code: string,
+    span: Span,
+    message: string,
+    severity: AnalysisDiagnostic['severity'],
+    extra: Partial<AnalysisDiagnostic> = {},
+  ): void {
+    this.f.diags.push({ code, span, message, severity, ...extra });
+  }
+
+  /** Walk a block; returns whether it always ends (return, error, ...). */
+  private block(body: Stmt[], fnBody: lp.FunctionDeclaration | undefined, unconditional: boolean): boolean {
+    let ended: Stmt | undefined;
+    for (const s of body) {
+      // a label after a `goto` can be jumped to
+      if (ended?.type === 'GotoStatement' && s.type === 'LabelStatement') ended = undefined;
+      if (ended) {
+        unreachable(this.f.diags, ended, s, body[body.length - 1]);
+        for (const r of body.slice(body.indexOf(s))) this.statement(r, unconditional);
+        break;
+      }
+      this.statement(s, unconditional);
+      if (ends(s)) ended = s;
+    }
+    if (fnBody) {
+      const last = body[body.length - 1];
+      if (last?.type === 'ReturnStatement' && last.arguments.length === 0)
+        this.diag('redundant-return', spanOf(last), 'Redundant `return`.', 'hint', { unnecessary: true });
+    }
+    return !!ended;
+  }
+
+  statement(s: Stmt, unconditional: boolean): void {
+    switch (s.type) {
+      case 'LocalStatement':
+        s.init.forEach((e) => this.expr(e));
+        this.balance(s.variables, s.init);
+        s.variables.forEach((v, i) => {
+          const init = s.init[i];
+          const at = spanOf(v).start;
+          this.f.decls.push(at);
+          if (init?.type === 'FunctionDeclaration') this.f.fns.push({ at, span: spanOf(init) });
+        });
+        return;
+      case 'AssignmentStatement':
+        s.init.forEach((e) => this.expr(e));
+        this.balance(s.variables, s.init);
+        s.variables.forEach((v, i) => this.target(v, s.init[i], unconditional));
+        return;
+      case 'CallStatement':
+        this.expr(s.expression);
+        return;
+      case 'FunctionDeclaration': {
+        const id = s.identifier;
+        if (id?.type === 'MemberExpression') {
+          this.writeBase(id.base);
+          if (unconditional) this.setField(id);
+        } else if (id?.type === 'Identifier' && !s.isLocal) {
+          this.f.fns.push({ at: spanOf(id).start, span: spanOf(s) });
+        }
+        if (s.isLocal && id?.type === 'Identifier') this.f.decls.push(spanOf(id).start);
+        this.functionBody(s);
+        return;
+      }
+      case 'ReturnStatement':
+        this.fnReturns[this.fnReturns.length - 1]?.push(s.arguments.map((e) => spanOf(e)));
+        s.arguments.forEach((e) => this.expr(e));
+        return;
+      case 'IfStatement': {
+        for (const c of s.clauses) if (c.type !== 'ElseClause') this.expr(c.condition);
+        if (s.clauses.every((c) => !c.body.length) && !this.hasComment(spanOf(s)))
+          this.diag('empty-block', spanOf(s), 'Empty block.', 'hint', { unnecessary: true });
+        for (const c of s.clauses) this.block(c.body, undefined, false);
+        return;
+      }
+      case 'WhileStatement':
+        this.expr(s.condition);
+        this.block(s.body, undefined, false);
+        return;
+      case 'RepeatStatement':
+        this.block(s.body, undefined, false);
+        this.expr(s.condition);
+        return;
+      case 'DoStatement':
+        this.block(s.body, undefined, unconditional);
+        return;
+      case 'ForNumericStatement':
+        this.expr(s.start);
+        this.expr(s.end);
+        if (s.step) this.expr(s.step);
+        this.countDown(s);
+        this.loopBody(s);
+        return;
+      case 'ForGenericStatement':
+        s.iterators.forEach((e) => this.expr(e));
+        this.loopBody(s);
+        return;
+      case 'LabelStatement':
+        this.fnLabels().labels.push(s);
+        return;
+      case 'GotoStatement':
+        this.fnLabels().gotos.add(s.label.name);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private loopBody(s: lp.ForNumericStatement | lp.ForGenericStatement): void {
+    if (!s.body.length && !this.hasComment(spanOf(s)))
+      this.diag('empty-block', spanOf(s), 'Empty block.', 'hint', { unnecessary: true });
+    this.block(s.body, undefined, false);
+  }
+
+  private hasComment(span: Span): boolean {
+    const t = this.text.slice(span.start, span.end);
+    return t.includes('--');
+  }
+
+  private countDown(s: lp.ForNumericStatement): void {
+    const num = (e: Expr | null): number | undefined => {
+      if (!e) return undefined;
+      if (e.type === 'NumericLiteral') return e.value;
+      if (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral')
+        return -e.argument.value;
+      return undefined;
+    };
+    const a = num(s.start);
+    const b = num(s.end);
+    const step = s.step ? num(s.step) : 1;
+    if (a === undefined || b === undefined || step === undefined || !(a > b) || step <= 0) return;
+    const span = { start: spanOf(s.start).start, end: spanOf(s.step ?? s.end).end };
+    this.diag(
+      'count-down-loop',
+      span,
+      `This loop runs zero times: ${a} > ${b} with step ${step}. Did you mean \`${a}, ${b}, -1\`?`,
+      'warning',
+    );
+  }
+
+  /** An assignment target. */
+  private target(v: Expr, value: Expr | undefined, unconditional: boolean): void {
+    if (v.type === 'Identifier') {
+      const at = spanOf(v).start;
+      if (value?.type === 'FunctionDeclaration') this.f.fns.push({ at, span: spanOf(value) });
+      else this.f.decls.push(at);
+      return;
+    }
+    if (v.type === 'MemberExpression') {
+      this.writeBase(v.base);
+      if (unconditional && value?.type === 'FunctionDeclaration') this.setField(v);
+      return;
+    }
+    if (v.type === 'IndexExpression') {
+      this.writeBase(v.base);
+      this.expr(v.index);
+      return;
+    }
+    this.expr(v);
+  }
+
+  private writeBase(base: Expr): void {
+    if (base.type === 'Identifier') {
+      this.f.writeBases.push(spanOf(base));
+      return;
+    }
+    this.expr(base);
+  }
+
+  private setField(m: lp.MemberExpression): void {
+    if (m.base.type !== 'Identifier') return;
+    this.f.setFields.push({
+      at: spanOf(m.base).start,
+      name: `${m.base.name}.${m.identifier.name}`,
+      span: spanOf(m),
+    });
+  }
+
+  private functionBody(fn: lp.FunctionDeclaration): void {
+    const vararg = fn.parameters.find((p) => p.type === 'VarargLiteral');
+    if (vararg && !usesVararg(fn.body))
+      this.diag('unused-vararg', spanOf(vararg), 'Unused vararg `...`.', 'hint', { unnecessary: true });
+    const saved = this.fnStart;
+    this.fnStart = spanOf(fn).start;
+    this.fnReturns.push([]);
+    this.block(fn.body, fn, false);
+    const returns = this.fnReturns.pop() ?? [];
+    const id = fn.identifier;
+    const name =
+      id?.type === 'Identifier'
+        ? spanOf(id)
+        : id?.type === 'MemberExpression'
+          ? spanOf(id.identifier)
+          : undefined;
+    if (name) for (const values of returns) this.f.returns.push({ name, values });
+    this.fnStart = saved;
+  }
+
+  private fnLabels(): { labels: lp.LabelStatement[]; gotos: Set<string> } {
+    let l = this.labels.get(this.fnStart);
+    if (!l) this.labels.set(this.fnStart, (l = { labels: [], gotos: new Set() }));
+    return l;
+  }
+
+  /** Labels of the functions inside the statement are decided here; top-level ones by the file. */
+  private finishLabels(): void {
+    for (const [fn, { labels, gotos }] of this.labels) {
+      if (fn < 0) {
+        for (const l of labels) this.f.labels.push({ name: l.label.name, span: spanOf(l.label) });
+        this.f.gotos.push(...gotos);
+        continue;
+      }
+      for (const l of labels)
+        if (!gotos.has(l.label.name)) unusedLabel(this.f.diags, l.label.name, spanOf(l.label));
+    }
+  }
+
+  /** `local x, y = 1` (y is nil) and `x = 1, 2` (2 is dropped), one diagnostic per name/value. */
+  private balance(vars: Expr[], init: Expr[]): void {
+    if (!init.length) return;
+    if (init.length > vars.length) {
+      for (const v of init.slice(vars.length))
+        this.diag('redundant-value', spanOf(v), 'This value is assigned to nothing.', 'warning', {
+          unnecessary: true,
+        });
+      return;
+    }
+    const last = init[init.length - 1];
+    if (
+      last.type === 'CallExpression' ||
+      last.type === 'StringCallExpression' ||
+      last.type === 'TableCallExpression' ||
+      last.type === 'VarargLiteral'
+    )
+      return;
+    for (const v of vars.slice(init.length))
+      this.diag(
+        'unbalanced-assignments',
+        spanOf(v),
+        'No value is assigned to this name: it is nil.',
+        'warning',
+      );
+  }
+
+  private expr(e: Expr | null | undefined): void {
+    if (!e) return;
+    switch (e.type) {
+      case 'Identifier':
+        // a read: lint.ts takes reads from the scope analysis's occurrences
+        return;
+      case 'MemberExpression':
+        this.newlineCall(e.base);
+        this.expr(e.base);
+        return;
+      case 'IndexExpression':
+        this.newlineCall(e.base);
+        this.expr(e.base);
+        this.expr(e.index);
+        return;
+      case 'CallExpression':
+        this.newlineCall(e.base);
+        this.expr(e.base);
+        e.arguments.forEach((a) => this.expr(a));
+        return;
+      case 'StringCallExpression':
+      case 'TableCallExpression':
+        this.expr(e.base);
+        this.expr(e.type === 'StringCallExpression' ? e.argument : e.arguments);
+        return;
+      case 'FunctionDeclaration':
+        this.functionBody(e);
+        return;
+      case 'TableConstructorExpression':
+        this.duplicateIndex(e);
+        for (const f of e.fields) {
+          if (f.type === 'TableKey') this.expr(f.key);
+          this.expr(f.value);
+        }
+        return;
+      case 'LogicalExpression':
+        this.ambiguity(e);
+        this.expr(e.left);
+        this.expr(e.right);
+        return;
+      case 'BinaryExpression':
+        this.expr(e.left);
+        this.expr(e.right);
+        return;
+      case 'UnaryExpression':
+        this.expr(e.argument);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** `{ x = 1, x = 2 }`: each key given twice. */
+  private duplicateIndex(t: lp.TableConstructorExpression): void {
+    const keys = new Map<string, Span[]>();
+    for (const f of t.fields) {
+      let k: string | undefined;
+      let span: Span | undefined;
+      if (f.type === 'TableKeyString') {
+        k = `s:${f.key.name}`;
+        span = spanOf(f.key);
+      } else if (f.type === 'TableKey') {
+        span = spanOf(f.key);
+        const raw = this.text.slice(span.start, span.end);
+        if (f.key.type === 'StringLiteral') {
+          const m = /^(['"])([^\\]*)\1$/.exec(raw);
+          if (m) k = `s:${m[2]}`;
+        } else if (f.key.type === 'NumericLiteral') k = `n:${f.key.value}`;
+        else if (f.key.type === 'BooleanLiteral') k = `b:${raw}`;
+      }
+      if (k === undefined || !span) continue;
+      const l = keys.get(k) ?? [];
+      l.push(span);
+      keys.set(k, l);
+    }
+    for (const spans of keys.values())
+      if (spans.length > 1)
+        for (const s of spans)
+          this.diag('duplicate-index', s, 'This key is set twice in the table.', 'warning');
+  }
+
+  /** `f()\n(g)` used further: Lua reads it as one call of f()'s result. */
+  private newlineCall(base: Expr): void {
+    if (base.type !== 'CallExpression') return;
+    const callee = spanOf(base.base);
+    const all = spanOf(base);
+    const between = this.text.slice(callee.end, all.end);
+    const paren = between.indexOf('(');
+    if (paren < 0 || !between.slice(0, paren).includes('\n')) return;
+    this.diag(
+      'newline-call',
+      all,
+      'A call on a new line continues the expression of the line before.',
+      'warning',
+    );
+  }
+
+  private parenthesized(e: Expr): boolean {
+    const s = spanOf(e);
+    const t = this.text;
+    let i = s.start - 1;
+    while (i >= 0 && /\s/.test(t[i])) i--;
+    let j = s.end;
+    while (j < t.length && /\s/.test(t[j])) j++;
+    return t[i] === '(' && t[j] === ')';
+  }
+
+  /** `x or 0 + 1`, `x + y or 0`: the precedence is likely not what was meant. */
+  private ambiguity(e: lp.LogicalExpression): void {
+    if (e.operator !== 'or' && e.operator !== 'and') return;
+    const arith = (x: Expr) =>
+      x.type === 'BinaryExpression' && ARITH.has(x.operator) && x.operator !== '..' && !this.parenthesized(x);
+    const num = (x: Expr) => x.type === 'NumericLiteral';
+    const r = e.right;
+    const l = e.left;
+    if ((arith(r) && num((r as lp.BinaryExpression).left)) || (arith(l) && num(r)))
+      this.diag(
+        'ambiguity-1',
+        spanOf(e),
+        'The precedence of this expression may not be what was meant; add parentheses.',
+        'warning',
+      );
+  }
+}
+
+function hasBreak(body: Stmt[]): boolean {
+  return body.some(
+    (x) =>
+      x.type === 'BreakStatement' ||
+      x.type === 'GotoStatement' ||
+      (x.type === 'IfStatement' && x.clauses.some((c) => hasBreak(c.body))) ||
+      (x.type === 'DoStatement' && hasBreak(x.body)),
+  );
+}
+
+/** Does a function body use `...` (not counting nested functions, which have their own)? */
+function usesVararg(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(usesVararg);
+  const n = node as { type?: string };
+  if (n.type === 'VarargLiteral') return true;
+  if (n.type === 'FunctionDeclaration') return false;
+  for (const k in node) {
+    if (k === 'range' || k === 'loc') continue;
+    const v = (node as Record<string, unknown>)[k];
+    if (v && typeof v === 'object' && usesVararg(v)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { computeDiagnostics } from '../../../server/analysis/diagnostics';
+import { fixture, open, project, slice } from './fixture';
+
+const URI = 'file:///ws/main.lua';
+
+/** The diagnostics of `code` in `src` must be exactly the `⟪spans⟫`. */
+function check(code: string, src: string, files: Record<string, string> = {}): void {
+  const f = fixture(src);
+  const p = project(files);
+  const fa = open(p, URI, f.text);
+  const got = computeDiagnostics(p, fa)
+    .filter((d) => d.code === code)
+    .map((d) => `${d.span.start}:${slice(f.text, d.span)}`)
+    .sort();
+  assert.deepEqual(got, f.spans.map((s) => `${s.start}:${slice(f.text, s)}`).sort());
+}
+
+const CASES: [string, string, string][] = [
+  [
+    'param-type-mismatch',
+    'a boolean for a number',
+    '---@param x number\nlocal function f(x) return x end\n\nf(⟪true⟫)',
+  ],
+  [
+    'param-type-mismatch',
+    'an integer for a number',
+    '---@param x number\nlocal function f(x) return x end\nf(1)\nf(1.5)',
+  ],
+  [
+    'param-type-mismatch',
+    'an alias',
+    '---@alias A string|boolean\n---@param x A\nlocal function f(x) return x end\nf("s")\nf(⟪1⟫)',
+  ],
+  [
+    'param-type-mismatch',
+    'a static function of a class',
+    '---@class Class\nlocal Class = {}\n---@param source string\nfunction Class.staticCreator(source) return source end\nClass.staticCreator(⟪true⟫)',
+  ],
+  [
+    'param-type-mismatch',
+    'a typed local',
+    '---@param b boolean\nlocal function f(b) return b end\n---@type string\nlocal s = "x"\nf(⟪s⟫)',
+  ],
+  [
+    'param-type-mismatch',
+    'unknown types are not checked',
+    '---@param x SomethingElse\nlocal function f(x) return x end\nf(1)',
+  ],
+  ['assign-type-mismatch', 'a literal', "---@type number\nlocal ⟪x⟫ = 'aaa'\nprint(x)"],
+  [
+    'assign-type-mismatch',
+    'an alias',
+    '---@alias test boolean\n\n---@type test\nlocal ⟪test⟫ = 4\nprint(test)',
+  ],
+  [
+    'assign-type-mismatch',
+    'fits',
+    '---@type number\nlocal t = 1\n---@type string|nil\nlocal s = "x"\nprint(t, s)',
+  ],
+  ['need-check-nil', 'a method call', '---@type string?\nlocal x\n\nlocal s = ⟪x⟫:upper()\nprint(s)'],
+  ['need-check-nil', 'a call', '---@type function?\nlocal x\n\nS = ⟪x⟫()'],
+  ['need-check-nil', 'checked by if', '---@type string?\nlocal x\n\nif x then\n  S = x:upper()\nend'],
+  [
+    'need-check-nil',
+    'checked by assignment',
+    "---@type string?\nlocal x\n\nif not x then\n  x = ''\nend\n\nS = x:upper()",
+  ],
+  [
+    'need-check-nil',
+    'each use before a check',
+    '---@class A\n---@field b string\n---@type A?\nlocal a\n\nif ⟪a⟫.b == "string1" then end\nif ⟪a⟫.b == "string" then end',
+  ],
+  [
+    'undefined-field',
+    'fields of a class and its parent',
+    '---@class Foo\n---@field field1 integer\nlocal mt = {}\nfunction mt:Constructor()\n  self.field2 = 1\nend\nfunction mt:method1() return 1 end\n\n---@class Bar: Foo\nlocal mt2 = {}\n\n---@type Foo\nlocal v\nprint(v.field1, v.field2, v.⟪field3⟫, v:method1(), v:⟪method3⟫())\n---@type Bar\nlocal v2\nprint(v2.field1, v2.⟪field3⟫, mt2)\nlocal v3 = {}\nprint(v3.abc)',
+  ],
+  [
+    'undefined-field',
+    'the class variable itself',
+    '---@class Foo\nlocal Foo\nfunction Foo:method1() end\nFoo:⟪method2⟫()',
+  ],
+  [
+    'undefined-field',
+    'no class, no check',
+    'local Foo = {}\nfunction Foo:method1()\n  return Foo:method2()\nend\nreturn Foo',
+  ],
+  [
+    'undefined-field',
+    'through self',
+    '---@class Foo\nlocal mt = {}\nfunction mt:method1()\n  return self.⟪method2⟫()\nend\nreturn mt',
+  ],
+  ['return-type-mismatch', 'a boolean for a number', '---@return number\nfunction F()\n  return ⟪true⟫\nend'],
+  [
+    'return-type-mismatch',
+    'optional',
+    '---@return number?\nfunction F()\n  if X then return 1 end\n  return nil\nend',
+  ],
+  [
+    'return-type-mismatch',
+    'a module function, second value',
+    '---@return number, boolean\nlocal function f()\n  return 1, ⟪2⟫\nend\nlocal M = {}\n---@return string\nfunction M.g()\n  return ⟪{}⟫\nend\nreturn f, M',
+  ],
+];
+
+describe('lsp type diagnostics from declarations (LuaLS semantics)', () => {
+  for (const [code, name, src] of CASES) it(`${code}: ${name}`, () => check(code, src));
+  it('undefined-field: a field set in another workspace file', () => {
+    check('undefined-field', '---@type Foo\nlocal v\nprint(v.extra, v.⟪missing⟫)', {
+      'file:///ws/foo.lua': '---@class Foo\nlocal Foo = {}\nFoo.extra = 1\nreturn Foo',
+    });
+  });
+});
