@@ -1,9 +1,7 @@
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import type { AnalysisConfig } from './analysis/project';
 import type { Severity } from './analysis/types';
 
-/** LuaLS severity names (`"Warning!"` forces the level; we treat it the same). */
-const SeverityName = z.string();
 const SEVERITY: Record<string, Severity | undefined> = {
   error: 'error',
   warning: 'warning',
@@ -21,50 +19,73 @@ export function severities(raw: Record<string, string> | undefined): Record<stri
   return out;
 }
 
-/** Client settings under the `llmspell` section (see the guide's nvim-lspconfig snippet). */
-export const SettingsSchema = z
-  .object({
-    /** call snippets in completion (default true) */
-    enableSnippets: z.boolean().default(true),
-    /** "Run file" / "Run selection" / "Debug file" code lenses (default false) */
-    enableDebug: z.boolean().default(false),
-    diagnostics: z
-      .object({
-        globals: z.array(z.string()).default([]),
-        disable: z.array(z.string()).default([]),
-        severity: z.record(z.string(), SeverityName).default({}),
-      })
-      .partial()
-      .default({}),
-  })
-  .partial();
-export type Settings = z.infer<typeof SettingsSchema>;
+// zod is loaded on first use: a client that sends no settings and has no .luarc.json never pays
+// for it at start-up (docs/ARCHITECTURE.md, "Start-up").
+function buildSchemas(z: typeof Zod) {
+  /** LuaLS severity names (`"Warning!"` forces the level; we treat it the same). */
+  const SeverityName = z.string();
+  /** Client settings under the `llmspell` section (see the guide's nvim-lspconfig snippet). */
+  const settings = z
+    .object({
+      /** call snippets in completion (default true) */
+      enableSnippets: z.boolean().default(true),
+      /** "Run file" / "Run selection" / "Debug file" code lenses (default false) */
+      enableDebug: z.boolean().default(false),
+      diagnostics: z
+        .object({
+          globals: z.array(z.string()).default([]),
+          disable: z.array(z.string()).default([]),
+          severity: z.record(z.string(), SeverityName).default({}),
+        })
+        .partial()
+        .default({}),
+    })
+    .partial();
+  /** The `.luarc.json` keys LuaLS users already have (flat "a.b" keys or nested objects). */
+  const luarc = z
+    .object({
+      'diagnostics.globals': z.array(z.string()),
+      'diagnostics.disable': z.array(z.string()),
+      'diagnostics.severity': z.record(z.string(), SeverityName),
+      'runtime.version': z.string(),
+      'runtime.path': z.array(z.string()),
+      'workspace.library': z.array(z.string()),
+      diagnostics: z
+        .object({
+          globals: z.array(z.string()),
+          disable: z.array(z.string()),
+          severity: z.record(z.string(), SeverityName),
+        })
+        .partial(),
+      runtime: z.object({ version: z.string(), path: z.array(z.string()) }).partial(),
+      workspace: z.object({ library: z.array(z.string()) }).partial(),
+    })
+    .partial()
+    .passthrough();
+  return { settings, luarc };
+}
 
-/** The `.luarc.json` keys LuaLS users already have (flat "a.b" keys or nested objects). */
-export const LuarcSchema = z
-  .object({
-    'diagnostics.globals': z.array(z.string()),
-    'diagnostics.disable': z.array(z.string()),
-    'diagnostics.severity': z.record(z.string(), SeverityName),
-    'runtime.version': z.string(),
-    'runtime.path': z.array(z.string()),
-    'workspace.library': z.array(z.string()),
-    diagnostics: z
-      .object({
-        globals: z.array(z.string()),
-        disable: z.array(z.string()),
-        severity: z.record(z.string(), SeverityName),
-      })
-      .partial(),
-    runtime: z.object({ version: z.string(), path: z.array(z.string()) }).partial(),
-    workspace: z.object({ library: z.array(z.string()) }).partial(),
-  })
-  .partial()
-  .passthrough();
-export type Luarc = z.infer<typeof LuarcSchema>;
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+function getSchemas(): Schemas {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  schemas ??= buildSchemas((require('zod') as { z: typeof Zod }).z);
+  return schemas;
+}
+
+export type Settings = Zod.infer<Schemas['settings']>;
+export type Luarc = Zod.infer<Schemas['luarc']>;
+
+/** What the schema makes of no settings at all (its defaults), without loading zod. */
+function defaultSettings(): Settings {
+  return { enableSnippets: true, enableDebug: false, diagnostics: {} };
+}
 
 export function parseSettings(raw: unknown): { settings: Settings; error?: string } {
-  const r = SettingsSchema.safeParse(raw ?? {});
+  if (raw === undefined || raw === null) return { settings: defaultSettings() };
+  if (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0)
+    return { settings: defaultSettings() };
+  const r = getSchemas().settings.safeParse(raw);
   return r.success ? { settings: r.data } : { settings: {}, error: r.error.message };
 }
 
@@ -76,7 +97,7 @@ export function parseLuarc(text: string, root: string): { config: Partial<Analys
   } catch (e) {
     return { config: {}, error: `.luarc.json: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const r = LuarcSchema.safeParse(raw);
+  const r = getSchemas().luarc.safeParse(raw);
   if (!r.success) return { config: {}, error: `.luarc.json: ${r.error.message}` };
   const l = r.data;
   const lib = [...(l['workspace.library'] ?? []), ...(l.workspace?.library ?? [])].map((p) =>

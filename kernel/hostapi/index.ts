@@ -6,7 +6,8 @@
  *   LuaRuntime.create({ ..., hostModules: hostModules(loadHostConfig(globals)) })
  */
 import type { HostModule } from '../runtime/types';
-import { loadServiceConfig } from '../service/config';
+import type * as ConfigModule from '../service/config';
+import { defaultHostSettings, onlyDefaults } from '../service/defaults';
 import { agentModule } from './agent';
 import { argsModule } from './args';
 import { debugModule } from './debug';
@@ -68,6 +69,10 @@ export interface HostGlobals {
 export function loadHostConfig(globals: HostGlobals = {}): HostConfig {
   const env = globals.env ?? process.env;
   const cwd = globals.cwd ?? process.cwd();
-  const loaded = loadServiceConfig({ profile: globals.profile, configFile: globals.config, env, cwd });
-  return { settings: loaded.host, env, cwd, log: globals.log };
+  const opts = { profile: globals.profile, configFile: globals.config, env, cwd };
+  // Nothing but the defaults to validate: skip loading the validator (zod) at start-up.
+  if (onlyDefaults(opts)) return { settings: defaultHostSettings(), env, cwd, log: globals.log };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadServiceConfig } = require('../service/config') as typeof ConfigModule;
+  return { settings: loadServiceConfig(opts).host, env, cwd, log: globals.log };
 }

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresConfig } from '../service/config';
-import { redactUrl } from '../service/config';
+import { redactUrl } from '../service/defaults';
 import type { StateBackend } from './state';
 import { HostError, type HostLogger } from './types';
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import { findProfile } from './profiles';
+import { defaultHostSettings, ENV_KEYS, redactUrl } from './defaults';
 // smol-toml ships a CommonJS build (dist/index.cjs) but its types are declared as ESM
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse: parseToml, TomlError } = require('smol-toml') as typeof import('smol-toml', {
@@ -16,6 +17,9 @@ import {
   type SectionName,
   type ServiceConfig,
 } from './schema';
+
+// Zod-free parts (builtin host settings, ENV_KEYS) live in defaults.ts so start-up can skip this module.
+export { defaultHostSettings, ENV_KEYS, onlyDefaults, redactUrl } from './defaults';
 
 /**
  * Loading the service config: defaults < profile < file < env < flags. Each layer is validated
@@ -58,18 +62,6 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
-
-/** Environment variables that set a key (between the file and the flags). */
-export const ENV_KEYS: Record<string, string> = {
-  LLMSPELL_PORT: 'kernel.port',
-  LLMSPELL_DAP_PORT: 'kernel.dap_port',
-  LLMSPELL_CONNECTION_FILE: 'kernel.connection_file',
-  LLMSPELL_PID_FILE: 'daemon.pid_file',
-  LLMSPELL_LOG_FILE: 'logging.log_file',
-  LLMSPELL_LOG: 'logging.log_level',
-  LLMSPELL_HMAC_KEY: 'security.hmac_key',
-  LLMSPELL_AUTH_TOKEN: 'security.auth_token',
-};
 
 const PATH_KEYS = new Set([
   'kernel.connection_file',
@@ -291,39 +283,6 @@ const MEMORY_SCHEMA = z
       .optional(),
   })
   .strict();
-
-/** Builtin providers: known wire formats, endpoints and key variables. Gemini goes through Google's
- *  OpenAI-compatible endpoint (the native generateContent API is not supported). */
-export function defaultHostSettings(): HostSettings {
-  const p = (type: ProviderType, base_url: string, default_model: string, api_key_env?: string) => ({
-    enabled: true,
-    type,
-    base_url,
-    default_model,
-    api_key_env,
-    timeout_secs: 120,
-    max_retries: 3,
-  });
-  return {
-    default_provider: 'openai',
-    providers: {
-      openai: p('openai', 'https://api.openai.com/v1', 'gpt-4o-mini', 'OPENAI_API_KEY'),
-      anthropic: p('anthropic', 'https://api.anthropic.com', 'claude-3-5-haiku-latest', 'ANTHROPIC_API_KEY'),
-      ollama: p('ollama', 'http://localhost:11434', 'llama3.2'),
-      gemini: p(
-        'openai',
-        'https://generativelanguage.googleapis.com/v1beta/openai',
-        'gemini-2.0-flash',
-        'GEMINI_API_KEY',
-      ),
-    },
-    storage: {
-      backend: 'embedded',
-      postgres: { pool_size: 5, auto_migrate: true, enforce_tenant_isolation: false, tenant: 'default' },
-    },
-    tools: { http_allowed_hosts: [] },
-  };
-}
 
 function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -653,9 +612,4 @@ export function formatConfig(loaded: LoadedConfig): string {
   }
   lines.push('', '[tools]', `http_allowed_hosts = ${tomlValue(h.tools.http_allowed_hosts, '')}`);
   return lines.join('\n') + '\n';
-}
-
-/** A connection URL with its password replaced by "***" (for logs and --dry-run). */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }

@@ -2,8 +2,9 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { LuaRuntime } from '../../runtime/runtime';
-import { hostModules, loadHostConfig } from '../../hostapi';
+import type { LuaRuntime } from '../../runtime/runtime';
+import type * as HostApiModule from '../../hostapi';
+import type * as RuntimeModule from '../../runtime/runtime';
 import type { ExecResult, RuntimeEvent } from '../../runtime/types';
 
 /** Terminal front end for a runtime: stdout/stderr passthrough, io.read from the terminal's stdin. */
@@ -62,6 +63,11 @@ async function runAndExit(
   globals: { profile?: string; config?: string },
   scriptName?: string,
 ) {
+  // Loaded here, not at the top: the other commands do not pay for the runtime and the host API.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { hostModules, loadHostConfig } = require('../../hostapi') as typeof HostApiModule;
+  const { LuaRuntime } = require('../../runtime/runtime') as typeof RuntimeModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const host = hostModules(loadHostConfig({ profile: globals.profile, config: globals.config }));
   const rt = await LuaRuntime.create({
     cwd: process.cwd(),

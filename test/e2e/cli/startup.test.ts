@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Start-up work (issue 17): each command loads only what it uses, and the fast paths change
+ * nothing users see (same output, errors and exit status). Speed itself is measured in
+ * bench/startup.ts, not here.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const BIN = path.join(ROOT, 'bin', 'llmspell');
+
+/** A preload that writes the files the process loaded (require.cache) to `out` at exit. */
+function preloadSource(out: string): string {
+  return `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`;
+}
+
+/** The npm packages among loaded files. */
+function packagesOf(files: string[]): Set<string> {
+  const names = files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]);
+  return new Set(names.filter((p): p is string => p !== undefined));
+}
+
+/** Run the CLI with a preload that lists, at exit, the packages the process loaded. */
+function withModules(args: string[], env: NodeJS.ProcessEnv = {}, input = '') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-startup-'));
+  const out = path.join(dir, 'modules.json');
+  const preload = path.join(dir, 'preload.js');
+  fs.writeFileSync(preload, preloadSource(out));
+  const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], {
+    cwd: dir,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, LLMSPELL_CONFIG: '', LLMSPELL_PROFILE: '', ...env },
+    timeout: 30_000,
+  });
+  const files = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as string[]) : [];
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { ...r, packages: packagesOf(files) };
+}
+
+test('exec and run load neither the config validator nor protocol packages when there is no config', () => {
+  const r = withModules(['exec', 'return 1 + 1']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '2\n');
+  for (const p of ['zod', 'smol-toml', 'vscode-languageserver', 'zeromq', '@vscode/debugadapter', 'pino'])
+    assert.ok(!r.packages.has(p), `exec loaded ${p}`);
+});
+
+test('the language server does not load the runtime, the config validator or ZeroMQ', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-startup-'));
+  const out = path.join(dir, 'modules.json');
+  const preload = path.join(dir, 'preload.js');
+  fs.writeFileSync(preload, preloadSource(out));
+  const child = spawn(process.execPath, ['-r', preload, BIN, 'kernel', 'start', '--lsp'], {
+    cwd: dir,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const frame = (msg: object) => {
+    const s = JSON.stringify({ jsonrpc: '2.0', ...msg });
+    return `Content-Length: ${Buffer.byteLength(s)}\r\n\r\n${s}`;
+  };
+  let stdout = '';
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no initialize response: ${stdout}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('"id":1')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, capabilities: {} } }));
+  });
+  child.stdin.write(frame({ id: 2, method: 'shutdown' }) + frame({ method: 'exit' }));
+  await closed;
+  assert.match(stdout, /"id":1,"result":\{"capabilities"/);
+  const packages = packagesOf(JSON.parse(fs.readFileSync(out, 'utf8')) as string[]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.ok(packages.has('vscode-languageserver'));
+  for (const p of ['zod', 'zeromq', 'wasmoon', 'pino'])
+    assert.ok(!packages.has(p), `kernel start --lsp loaded ${p}`);
+});
+
+test('a config file, a profile or an LLMSPELL_* variable is still validated by run and exec', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-startup-'));
+  const bad = path.join(dir, 'bad.toml');
+  fs.writeFileSync(bad, '[kernel]\nport = "abc"\n');
+  const file = withModules(['-c', bad, 'exec', 'return 1']);
+  assert.equal(file.status, 1);
+  assert.match(file.stderr, /bad\.toml: \[kernel\] port: .*\(got 'abc'\)/);
+  assert.ok(file.packages.has('zod'));
+  const env = withModules(['exec', 'return 1'], { LLMSPELL_PORT: 'x' });
+  assert.equal(env.status, 1);
+  assert.match(env.stderr, /LLMSPELL_PORT \(\[kernel\] port\)/);
+  const profile = withModules(['-p', 'nosuch', 'run', bad]);
+  assert.equal(profile.status, 1);
+  assert.match(profile.stderr, /unknown profile 'nosuch'/);
+  const good = withModules(['-p', 'development', 'exec', 'return 6 * 7']);
+  assert.equal(good.status, 0, good.stderr);
+  assert.equal(good.stdout, '42\n');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('all output written before the script ends reaches a pipe, whatever the exit status', () => {
+  const code =
+    'for i = 1, 20000 do io.write(string.format("line %05d\\n", i)) end io.stderr:write("done\\n")';
+  const ok = withModules(['exec', code]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout.length, 20000 * 11);
+  assert.ok(ok.stdout.endsWith('line 20000\n'));
+  assert.equal(ok.stderr, 'done\n');
+  const failed = withModules(['exec', `${code} error("boom")`]);
+  assert.equal(failed.status, 1);
+  assert.equal(failed.stdout.length, 20000 * 11);
+  assert.match(failed.stderr, /^done\nllmspell: \(exec\):1: boom/);
+});
