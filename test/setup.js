@@ -33,6 +33,7 @@ const needs = [
   ['systemd', () => ok('systemd-analyze', ['--version'])],
   ['openssl', () => ok('openssl', ['version'])],
   ['postgresql', hasPostgres],
+  ['lua5.4', () => ok('lua5.4', ['-v'])],
 ];
 const missing = needs.filter(([, check]) => !check()).map(([pkg]) => pkg);
 if (missing.length === 0) process.exit(0);

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import { LuaMultiReturn } from 'wasmoon';
 import type { BreakpointResult, BreakpointSpec } from './types';
-import type { LuaCommand } from './protocol';
+import type { AgentCommand } from './protocol';
 import { instrument, parseChunk, LuaSyntaxErrorException, resolveBreakpointLine } from './syntax';
 import type { ParsedChunk, LuaSyntaxError } from './syntax';
 
@@ -43,10 +43,10 @@ export class BreakpointBook {
   constructor(private readonly onChange: BreakpointChanged = () => undefined) {}
 
   /** Agent commands a load produced (breakpoints that resolved differently against the loaded code). */
-  private queued: LuaCommand[] = [];
+  private queued: AgentCommand[] = [];
 
   /** Take the agent commands the last prepare() produced; run them before the chunk runs. */
-  takeCommands(): LuaCommand[] {
+  takeCommands(): AgentCommand[] {
     const q = this.queued;
     this.queued = [];
     return q;
@@ -230,7 +230,7 @@ export class BreakpointBook {
     path: string,
     specs: BreakpointSpec[],
     owner: string,
-  ): { results: BreakpointResult[]; commands: LuaCommand[] } {
+  ): { results: BreakpointResult[]; commands: AgentCommand[] } {
     const rec = this.parsedFor(path);
     const list: StoredBreakpoint[] = [];
     for (const spec of specs) {
@@ -271,16 +271,16 @@ export class BreakpointBook {
     return { results: list.map((b) => ({ ...b.result })), commands: this.commandsFor(path) };
   }
 
-  private commandsFor(path: string): LuaCommand[] {
+  private commandsFor(path: string): AgentCommand[] {
     const src = '@' + path;
-    const cmds: LuaCommand[] = [{ cmd: 'clearbps', a: src, b: 'line' }];
+    const cmds: AgentCommand[] = [{ cmd: 'clearbps', source: src, kind: 'line' }];
     const probed = this.sources.get(path)?.probedAll;
     for (const [line, bp] of this.union(path)) {
       cmds.push({
         cmd: 'bp',
-        a: src,
-        b: line,
-        c: {
+        source: src,
+        line,
+        spec: {
           id: bp.result.id,
           cond: bp.spec.condition && bp.spec.condition.trim() !== '' ? bp.spec.condition : undefined,
           hitop: bp.hitop,
@@ -296,7 +296,7 @@ export class BreakpointBook {
   setFunctionBreakpoints(
     names: string[],
     owner: string,
-  ): { results: BreakpointResult[]; commands: LuaCommand[] } {
+  ): { results: BreakpointResult[]; commands: AgentCommand[] } {
     const list = names.map((name) => ({
       name,
       result: {
@@ -308,12 +308,12 @@ export class BreakpointBook {
       } as BreakpointResult,
     }));
     this.funcBps.set(owner, list);
-    const cmds: LuaCommand[] = [{ cmd: 'clearbps', b: 'function' }];
+    const cmds: AgentCommand[] = [{ cmd: 'clearbps', kind: 'function' }];
     for (const [path, rec] of this.sources) {
       if (rec.probedAll === undefined) continue;
       for (const [line, id] of this.functionLines(path, rec.parsed)) {
-        cmds.push({ cmd: 'fbp', a: '@' + path, b: line, c: id });
-        if (!rec.probedAll.has(line)) cmds.push({ cmd: 'late', a: '@' + path, b: line });
+        cmds.push({ cmd: 'fbp', source: '@' + path, line, bpId: id });
+        if (!rec.probedAll.has(line)) cmds.push({ cmd: 'late', source: '@' + path, line });
       }
     }
     return { results: list.map((f) => ({ ...f.result })), commands: cmds };

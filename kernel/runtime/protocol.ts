@@ -1,25 +1,169 @@
 /** Messages between the main thread (LuaRuntime) and the VM worker. Internal to kernel/runtime. */
 import type { MessagePort } from 'worker_threads';
-import type { BreakpointSpec, RuntimeEvent, RuntimeOptions } from './types';
+import type { LuaMultiReturn } from 'wasmoon';
+import type { BreakpointSpec, RuntimeEvent, RuntimeOptions, StepKind } from './types';
+
+/**
+ * The Lua agent's modules (kernel/runtime/lua/agent/<name>.lua), in load order. Each is loaded under
+ * the chunk name "=[llmspell]" and called with (H, A, I); see docs/ARCHITECTURE.md.
+ */
+export const AGENT_MODULES = [
+  'core',
+  'render',
+  'json',
+  'output',
+  'hostapi',
+  'display',
+  'io',
+  'load',
+  'coroutine',
+  'eval',
+  'stop',
+  'variables',
+  'breakpoints',
+  'hooks',
+  'errors',
+  'commands',
+  'run',
+] as const;
 
 export interface WorkerInit {
   port: MessagePort;
   /** SharedArrayBuffer with one Int32: the wake-up flag for Atomics.wait while stopped. */
   signal: SharedArrayBuffer;
-  preludePath: string;
+  /** Directory holding the agent's modules (AGENT_MODULES). */
+  agentDir: string;
   options: Omit<RuntimeOptions, 'hostModules'> & { env?: Record<string, string | undefined> };
   /** Lua sources of the host modules, in load order. */
   hostLua: Array<{ name: string; lua: string }>;
 }
 
-/** A command the Lua agent executes (A.command): scalars only, plus one plain object in c. */
-export interface LuaCommand {
-  cmd: string;
-  id?: number;
-  a?: unknown;
-  b?: unknown;
-  c?: unknown;
+/** A breakpoint as the agent stores it (computed by breakpoints.ts). */
+export interface AgentBreakpointSpec {
+  id: number;
+  cond?: string;
+  hitop?: string;
+  hitn?: number;
+  log?: string;
+  /** The line has no probe in an already loaded chunk: the line hook must watch it. */
+  late: boolean;
 }
+
+/**
+ * Every command the Lua agent executes (A.command; lua/agent/commands.lua has one handler per
+ * `cmd`). `id` asks for an answer: the agent calls H.reply(id, ...). Fields are passed to Lua as a
+ * table with these names.
+ */
+export type AgentCommand = { id?: number } & (
+  | { cmd: 'stack'; threadId?: number }
+  | { cmd: 'scopes'; frameId: number }
+  | { cmd: 'vars'; ref: number }
+  | { cmd: 'setvar'; ref: number; name: string; value: string }
+  | { cmd: 'eval'; expr: string; frameId?: number }
+  | { cmd: 'completions'; text: string; frameId?: number }
+  | { cmd: 'threads' }
+  | { cmd: 'continue' }
+  | { cmd: 'step'; kind: StepKind }
+  | { cmd: 'terminate' }
+  | { cmd: 'pause' }
+  | { cmd: 'interrupt' }
+  | { cmd: 'bp'; source: string; line: number; spec: AgentBreakpointSpec }
+  | { cmd: 'fbp'; source: string; line: number; bpId: number }
+  | { cmd: 'clearbps'; source?: string; kind: 'line' | 'function' }
+  | { cmd: 'late'; source: string; line: number }
+  | { cmd: 'filters'; uncaught: boolean; all: boolean }
+  | { cmd: 'entry'; on: boolean }
+  | { cmd: 'budget'; ticks: number }
+);
+
+/** Every command name, exactly once (the compiler checks this against AgentCommand). */
+export const AGENT_COMMAND_NAMES: Readonly<Record<AgentCommand['cmd'], true>> = {
+  stack: true,
+  scopes: true,
+  vars: true,
+  setvar: true,
+  eval: true,
+  completions: true,
+  threads: true,
+  continue: true,
+  step: true,
+  terminate: true,
+  pause: true,
+  interrupt: true,
+  bp: true,
+  fbp: true,
+  clearbps: true,
+  late: true,
+  filters: true,
+  entry: true,
+  budget: true,
+};
+
+/** Values a host function returns to Lua: several values go as a LuaMultiReturn. */
+type LuaRet<T> = T | LuaMultiReturn;
+
+/**
+ * The host functions the agent calls (its `H`), implemented by the worker. Declared for Lua in
+ * lua/host.meta.lua; the raw C functions `fread` and `fwrite` are added by the worker beside these.
+ */
+export interface AgentHost {
+  out(stream: number, text: string): void;
+  log(text: string, path: string, line: number): void;
+  input(prompt: string, password: boolean): LuaRet<string | undefined>;
+  prepare(code: string, chunkname: string): LuaRet<string>;
+  stmtline(chunkname: string, line: number): boolean;
+  display(mime: string, data: string, plain: string, displayId: string, update: boolean): void;
+  clear(wait: boolean): void;
+  sessionid(): string;
+  call(name: string, args: string): LuaRet<string>;
+  stream_start(name: string, args: string): number;
+  stream_next(id: number): LuaMultiReturn;
+  stopped(reason: string, threadId: number, text?: string, hit?: number, src?: string, line?: number): void;
+  next(): AgentCommand | undefined;
+  poll(): AgentCommand | undefined;
+  reply(id: number, result: unknown, error?: string): void;
+  fopen(path: string, mode: string): LuaRet<number>;
+  fseek(id: number, whence: string, offset: number): LuaRet<number>;
+  fclose(id: number): void;
+  readfile(path: string): LuaRet<string>;
+  abspath(path: string): string;
+  searchpath(name: string, template: string, sep?: string, rep?: string): LuaRet<string>;
+  getenv(name: string): string | undefined;
+  tmpname(): string;
+  remove(path: string): LuaRet<boolean>;
+  rename(from: string, to: string): LuaRet<boolean>;
+}
+
+/** Every host function name (checked by the compiler against AgentHost, by a test against the meta file). */
+export const AGENT_HOST_NAMES: Readonly<Record<keyof AgentHost, true>> = {
+  out: true,
+  log: true,
+  input: true,
+  prepare: true,
+  stmtline: true,
+  display: true,
+  clear: true,
+  sessionid: true,
+  call: true,
+  stream_start: true,
+  stream_next: true,
+  stopped: true,
+  next: true,
+  poll: true,
+  reply: true,
+  fopen: true,
+  fseek: true,
+  fclose: true,
+  readfile: true,
+  abspath: true,
+  searchpath: true,
+  getenv: true,
+  tmpname: true,
+  remove: true,
+  rename: true,
+};
+/** Raw lua_CFunctions the worker adds to H (byte-exact file I/O). */
+export const AGENT_RAW_HOST_NAMES = ['fread', 'fwrite'] as const;
 
 export type ToWorker =
   | {
@@ -31,7 +175,7 @@ export type ToWorker =
       args?: string[];
       scriptName?: string;
     }
-  | { t: 'cmd'; cmd: LuaCommand }
+  | { t: 'cmd'; cmd: AgentCommand }
   | { t: 'setbps'; id: number; path: string; specs: BreakpointSpec[]; owner: string }
   | { t: 'setfbps'; id: number; names: string[]; owner: string }
   | { t: 'bplocations'; id: number; path: string; line: number; endLine?: number }

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { interrupter } from './interrupter';
 import { DebugState } from './debug-state';
-import type { FromWorker, ToWorker, LuaCommand, RawRunResult, WorkerInit } from './protocol';
+import type { FromWorker, ToWorker, AgentCommand, RawRunResult, WorkerInit } from './protocol';
 import type {
   BreakpointResult,
   BreakpointSpec,
@@ -34,12 +34,12 @@ import type {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Request = DistributiveOmit<Exclude<ToWorker, { t: 'cmd' } | { t: 'input' }>, 'id'>;
 
-function findPrelude(): string {
+function findAgent(): string {
   const candidates = [
-    path.join(__dirname, 'lua', 'prelude.lua'),
-    path.join(__dirname, '..', '..', '..', 'kernel', 'runtime', 'lua', 'prelude.lua'),
+    path.join(__dirname, 'lua', 'agent'),
+    path.join(__dirname, '..', '..', '..', 'kernel', 'runtime', 'lua', 'agent'),
   ];
-  for (const c of candidates) if (fs.existsSync(c)) return c;
+  for (const c of candidates) if (fs.existsSync(path.join(c, 'core.lua'))) return c;
   throw new Error(`llmspell: cannot find the Lua agent (looked in ${candidates.join(', ')})`);
 }
 
@@ -82,7 +82,7 @@ export class LuaRuntime implements RuntimeHandle {
     const init: WorkerInit = {
       port: port2,
       signal: sab,
-      preludePath: findPrelude(),
+      agentDir: findAgent(),
       options: workerOptions,
       hostLua: hostModules.map((m) => ({ name: m.name, lua: m.lua })),
     };
@@ -218,7 +218,7 @@ export class LuaRuntime implements RuntimeHandle {
   }
 
   /** Send an agent command; with `reply` the promise resolves with the agent's answer. */
-  command(cmd: LuaCommand, reply = false): Promise<FromWorker & { t: 'reply' }> | undefined {
+  command(cmd: AgentCommand, reply = false): Promise<FromWorker & { t: 'reply' }> | undefined {
     if (this.exitError)
       return reply ? Promise.resolve({ t: 'reply', id: -1, error: this.exitError }) : undefined;
     let p: Promise<FromWorker & { t: 'reply' }> | undefined;
@@ -360,11 +360,11 @@ class RuntimeDebugger implements DebuggerApi {
 
   async setExceptionFilters(filters: ExceptionFilters): Promise<void> {
     this.state.setFilters(filters);
-    await this.rt.command({ cmd: 'filters', a: filters.uncaught, b: filters.all }, true);
+    await this.rt.command({ cmd: 'filters', uncaught: filters.uncaught, all: filters.all }, true);
   }
 
   setStopOnEntry(on: boolean): void {
-    this.rt.command({ cmd: 'entry', a: on });
+    this.rt.command({ cmd: 'entry', on });
   }
 
   pause(): void {
@@ -376,14 +376,14 @@ class RuntimeDebugger implements DebuggerApi {
   }
 
   step(kind: StepKind): void {
-    if (this.rt.isStopped()) this.rt.command({ cmd: 'step', a: kind });
+    if (this.rt.isStopped()) this.rt.command({ cmd: 'step', kind });
   }
 
   isStopped(): boolean {
     return this.rt.isStopped();
   }
 
-  private async ask<T>(cmd: LuaCommand): Promise<T> {
+  private async ask<T>(cmd: AgentCommand): Promise<T> {
     if (!this.rt.isStopped()) throw new RuntimeError('not stopped');
     const r = await this.rt.command(cmd, true)!;
     if (r.error) throw new RuntimeError(r.error);
@@ -401,7 +401,7 @@ class RuntimeDebugger implements DebuggerApi {
     levels = 0,
   ): Promise<{ frames: FrameInfo[]; total: number }> {
     const raw = asArray<{ id: number; name: string; source?: string; line: number; kind: string }>(
-      await this.ask<unknown>({ cmd: 'stack', a: threadId }),
+      await this.ask<unknown>({ cmd: 'stack', threadId }),
     );
     const all: FrameInfo[] = raw.map((f) => ({
       id: f.id,
@@ -416,18 +416,18 @@ class RuntimeDebugger implements DebuggerApi {
 
   async scopes(frameId: number): Promise<ScopeInfo[]> {
     const raw = asArray<{ name: string; kind: ScopeInfo['kind']; ref: number }>(
-      await this.ask<unknown>({ cmd: 'scopes', a: frameId }),
+      await this.ask<unknown>({ cmd: 'scopes', frameId }),
     );
     return raw.map((s) => ({ name: s.name, kind: s.kind, ref: s.ref, expensive: s.kind === 'globals' }));
   }
 
   async variables(ref: number, start = 0, count = 0): Promise<VariableInfo[]> {
-    const all = asArray<VariableInfo>(await this.ask<unknown>({ cmd: 'vars', a: ref }));
+    const all = asArray<VariableInfo>(await this.ask<unknown>({ cmd: 'vars', ref }));
     return count > 0 ? all.slice(start, start + count) : all.slice(start);
   }
 
   async setVariable(ref: number, name: string, value: string): Promise<EvalResult> {
-    return this.ask<EvalResult>({ cmd: 'setvar', a: ref, b: name, c: value });
+    return this.ask<EvalResult>({ cmd: 'setvar', ref, name, value });
   }
 
   async evaluate(expression: string, frameId?: number): Promise<EvalResult> {
@@ -436,11 +436,11 @@ class RuntimeDebugger implements DebuggerApi {
       const r = await this.rt.inspect(expression);
       return { value: r.text, type: r.type, ref: 0 };
     }
-    return this.ask<EvalResult>({ cmd: 'eval', a: expression, b: frameId });
+    return this.ask<EvalResult>({ cmd: 'eval', expr: expression, frameId });
   }
 
   async completions(text: string, frameId?: number): Promise<string[]> {
     if (!this.rt.isStopped()) return (await this.rt.complete(text)).matches;
-    return asArray<string>(await this.ask<unknown>({ cmd: 'completions', a: text, b: frameId }));
+    return asArray<string>(await this.ask<unknown>({ cmd: 'completions', text, frameId }));
   }
 }

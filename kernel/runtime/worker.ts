@@ -1,5 +1,5 @@
 /**
- * The VM thread. Runs wasmoon (Lua 5.4 in WebAssembly) and the Lua agent (lua/prelude.lua).
+ * The VM thread. Runs wasmoon (Lua 5.4 in WebAssembly) and the Lua agent (lua/agent/*.lua).
  * Lua -> JS calls are synchronous; when Lua must stop (breakpoint, step, pause, io.read) this
  * thread blocks in Atomics.wait and reads commands with receiveMessageOnPort, so it uses no CPU.
  */
@@ -10,8 +10,8 @@ import * as path from 'path';
 import { LuaFactory, LuaMultiReturn, LUA_REGISTRYINDEX } from 'wasmoon';
 import type { LuaEngine } from 'wasmoon';
 import { BreakpointBook } from './breakpoints';
-import type { ToWorker, FromWorker, WorkerInit, LuaCommand, RawRunResult } from './protocol';
-import { normalizeLuaValue } from './protocol';
+import type { AgentCommand, AgentHost, ToWorker, FromWorker, WorkerInit, RawRunResult } from './protocol';
+import { AGENT_MODULES, normalizeLuaValue } from './protocol';
 
 const init = workerData as WorkerInit;
 const port = init.port as MessagePort;
@@ -33,7 +33,7 @@ let engine: LuaEngine;
 let agent: Agent;
 let running = false;
 let stopped = false;
-const pendingLua: LuaCommand[] = [];
+const pendingLua: AgentCommand[] = [];
 const book = new BreakpointBook((breakpoint) =>
   post({ t: 'event', event: { type: 'breakpoint', breakpoint } }),
 );
@@ -107,7 +107,7 @@ function drainPort(): void {
   }
 }
 
-function nextLuaCommand(block: boolean): LuaCommand | undefined {
+function nextAgentCommand(block: boolean): AgentCommand | undefined {
   for (;;) {
     if (pendingLua.length) return pendingLua.shift();
     drainPort();
@@ -116,17 +116,6 @@ function nextLuaCommand(block: boolean): LuaCommand | undefined {
     Atomics.wait(signal, 0, 0);
     Atomics.store(signal, 0, 0);
   }
-}
-
-function asMulti(cmd: LuaCommand | undefined): LuaMultiReturn {
-  if (!cmd) return LuaMultiReturn.from([]);
-  return LuaMultiReturn.from([
-    cmd.cmd,
-    cmd.id ?? undefined,
-    cmd.a ?? undefined,
-    cmd.b ?? undefined,
-    cmd.c ?? undefined,
-  ]);
 }
 
 function waitInput(prompt: string, password: boolean): string | undefined | LuaMultiReturn {
@@ -244,7 +233,7 @@ const host = {
   input: (prompt: string, password: boolean) => waitInput(prompt ?? '', !!password),
   prepare: (code: string, chunkname: string) => {
     const text = book.prepare(code, chunkname);
-    for (const c of book.takeCommands()) agent.command(c.cmd, c.id, c.a, c.b, c.c);
+    for (const c of book.takeCommands()) agent.command(c);
     return text;
   },
   stmtline: (chunkname: string, line: number) => book.isStatementLine(chunkname, line),
@@ -310,14 +299,14 @@ const host = {
     });
   },
   next: () => {
-    const cmd = nextLuaCommand(true);
+    const cmd = nextAgentCommand(true);
     if (cmd && (cmd.cmd === 'continue' || cmd.cmd === 'step' || cmd.cmd === 'terminate')) {
       stopped = false;
       post({ t: 'event', event: { type: 'continued', threadId: 1 } });
     }
-    return asMulti(cmd);
+    return cmd;
   },
-  poll: () => asMulti(nextLuaCommand(false)),
+  poll: () => nextAgentCommand(false),
   reply: (id: number, result: unknown, error?: string) => {
     post({ t: 'reply', id, result: normalizeLuaValue(result), error: error ?? undefined });
   },
@@ -396,7 +385,7 @@ const host = {
       return errnoResult(err, a);
     }
   },
-};
+} satisfies AgentHost;
 
 // ---- byte-exact file I/O ------------------------------------------------------------------------------
 // wasmoon converts strings between Lua and JavaScript as UTF-8 text, which would corrupt binary file
@@ -513,26 +502,33 @@ async function setup(): Promise<void> {
   const lua = engine.global.lua;
   helperThread = lua.lua_newthread(mainL);
   lua.luaL_ref(mainL, LUA_REGISTRYINDEX);
-  const prelude = fs.readFileSync(init.preludePath, 'utf8');
   engine.global.set('__llmspell_host', host);
-  engine.global.set('__llmspell_prelude_src', prelude);
   const raw = rawFileFunctions();
   for (const [name, ptr] of Object.entries(raw)) {
     lua.lua_pushcclosure(mainL, ptr, 0);
     lua.lua_setglobal(mainL, `__llmspell_raw_${name}`);
   }
-  const a = engine.doStringSync(
-    `local src = __llmspell_prelude_src; __llmspell_prelude_src = nil
-     local H = __llmspell_host; __llmspell_host = nil
+  // The agent's modules share H (host functions), A (what this worker calls) and I (internals).
+  const loadModule = engine.doStringSync(
+    `local H = __llmspell_host; __llmspell_host = nil
      H.fread, H.fwrite = __llmspell_raw_fread, __llmspell_raw_fwrite
      __llmspell_raw_fread, __llmspell_raw_fwrite = nil, nil
-     local A = assert(load(src, '=[llmspell]'))(H)
-     local reg = debug.getregistry()
-     reg[${REG_CO}] = A.CO
-     reg[${REG_ATTN}] = A.attention
-     reg[${REG_HOST}] = A.HOST
-     return A`,
-  ) as Agent;
+     local A, I = {}, {}
+     return function(src)
+       if src == nil then
+         local reg = debug.getregistry()
+         reg[${REG_CO}] = A.CO
+         reg[${REG_ATTN}] = A.attention
+         reg[${REG_HOST}] = A.HOST
+         return A
+       end
+       assert(load(src, '=[llmspell]'))(H, A, I)
+     end`,
+  ) as (src?: string) => unknown;
+  for (const name of AGENT_MODULES) {
+    loadModule(fs.readFileSync(path.join(init.agentDir, `${name}.lua`), 'utf8'));
+  }
+  const a = loadModule() as Agent;
   agent = a;
   for (const mod of init.hostLua) {
     engine.global.set('__llmspell_mod_src', mod.lua);
@@ -549,14 +545,14 @@ async function setup(): Promise<void> {
   }
   engine.doStringSync(`package.path = './?.lua;./?/init.lua;' .. package.path`);
   if (init.options.instructionLimit) {
-    pendingLua.push({ cmd: 'budget', a: Math.max(1, Math.ceil(init.options.instructionLimit / 100000)) });
+    pendingLua.push({ cmd: 'budget', ticks: Math.max(1, Math.ceil(init.options.instructionLimit / 100000)) });
   }
   installHook();
 }
 
 function runLua(msg: Extract<ToWorker, { t: 'exec' }>): RawRunResult {
   // Apply queued commands (breakpoints set while idle) before running.
-  for (let c = nextLuaCommand(false); c; c = nextLuaCommand(false)) agent.command(c.cmd, c.id, c.a, c.b, c.c);
+  for (let c = nextAgentCommand(false); c; c = nextAgentCommand(false)) agent.command(c);
   running = true;
   book.beginRun();
   try {
@@ -609,9 +605,9 @@ function onMessage(msg: ToWorker): void {
     default:
       if (handleHostMessage(msg)) {
         // Idle: apply Lua commands now (replies go out synchronously).
-        for (let c = nextLuaCommand(false); c; c = nextLuaCommand(false)) {
+        for (let c = nextAgentCommand(false); c; c = nextAgentCommand(false)) {
           if (c.cmd === 'pause' || c.cmd === 'interrupt') continue;
-          agent.command(c.cmd, c.id, c.a, c.b, c.c);
+          agent.command(c);
         }
       }
   }

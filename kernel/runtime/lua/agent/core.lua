@@ -1,0 +1,88 @@
+-- Agent core: shared state (S), the resume chain (CO), thread ids and stack depth.
+-- Every agent module is loaded under the chunk name "=[llmspell]" and receives (H, A, I): H the host
+-- functions (see ../host.meta.lua), A the agent table the worker calls, I the agent's internals
+-- shared between modules (filled in load order; a module reads later modules' entries at call time).
+local H, A, I = ...
+local AGENT = '=[llmspell]'
+local getinfo, getlocal, setlocal = debug.getinfo, debug.getlocal, debug.setlocal
+local getupvalue, setupvalue, sethook = debug.getupvalue, debug.setupvalue, debug.sethook
+local getmetatable, setmetatable, rawget, rawset, next, type, select = getmetatable, setmetatable, rawget, rawset, next, type, select
+local tostring, tonumber, pcall, xpcall, error, load = tostring, tonumber, pcall, xpcall, error, load
+local sformat, srep, ssub, sfind, sgsub, smatch = string.format, string.rep, string.sub, string.find, string.gsub, string.match
+local tconcat, tsort, tunpack = table.concat, table.sort, table.unpack
+local rawresume, rawcreate, rawrunning, rawstatus = coroutine.resume, coroutine.create, coroutine.running, coroutine.status
+I.B = {
+  getinfo = getinfo, getlocal = getlocal, setlocal = setlocal,
+  getupvalue = getupvalue, setupvalue = setupvalue, sethook = sethook,
+  getmetatable = getmetatable, setmetatable = setmetatable, rawget = rawget, rawset = rawset, next = next,
+  type = type, select = select, tostring = tostring, tonumber = tonumber, pcall = pcall, xpcall = xpcall,
+  error = error, load = load, sformat = sformat, srep = srep, ssub = ssub, sfind = sfind, sgsub = sgsub,
+  smatch = smatch, tconcat = tconcat, tsort = tsort, tunpack = tunpack,
+  resume = rawresume, create = rawcreate, running = rawrunning, status = rawstatus,
+}
+-- C functions and agent wrappers that never show in user stacks.
+local HIDDEN_C = { [error] = true, [xpcall] = true, [pcall] = false }
+local G = _G
+
+local S = {
+  MAIN = rawrunning(), -- replaced by the thread that runs A.run
+  last_error = nil,    -- what the error handler saw for the current run
+  stepping = nil,      -- {kind, co, abs, func}
+  lateAny = false,     -- some breakpoint lines have no probe in an already loaded chunk
+  late = {},           -- late[source][line] = true
+  bps = {},            -- bps[source][line] = {id, cond, hitop, hitn, log, hits}
+  fbps = {},           -- fbps[source][line] = id (function breakpoints, resolved to a line)
+  filters = { uncaught = false, all = false },
+  inStop = false,
+  interrupting = false,
+  budget = nil,        -- remaining ticks of the instruction budget (1 tick = TICK instructions)
+  entry = false,       -- stop on the next user line (stopOnEntry)
+  -- The line the hook just handled (stop or breakpoint check): the probe that runs right after
+  -- on the same line must not handle it again (no double stop, no double hit count).
+  hookVisited = nil,
+}
+local TICK = 100000
+
+-- Thread tracking -------------------------------------------------------------------------------
+-- CO[1] is the depth of the resume chain, CO[d+1] the d-th running coroutine. The array is
+-- preallocated so the host can read it at any instruction boundary without the table changing shape.
+local CO = {}
+for i = 1, 258 do CO[i] = false end
+CO[1] = 0
+A.CO = CO
+local coids = setmetatable({}, { __mode = 'k' })
+local nextcoid = 1
+local function co_id(co)
+  if co == S.MAIN then return 1 end
+  local id = coids[co]
+  if not id then nextcoid = nextcoid + 1; id = nextcoid; coids[co] = id end
+  return id
+end
+
+-- Stack helpers -------------------------------------------------------------------------------
+-- maxlevel(co): the highest valid level as seen by the caller (or in thread co).
+local function maxlevel(co)
+  if co then
+    local hi = 1
+    while getinfo(co, hi, 'l') do hi = hi * 2 end
+    local lo = hi // 2
+    while hi - lo > 1 do
+      local mid = (lo + hi) // 2
+      if getinfo(co, mid, 'l') then lo = mid else hi = mid end
+    end
+    return lo
+  end
+  local hi = 2
+  while getinfo(hi + 1, 'l') do hi = hi * 2 end
+  local lo = hi // 2
+  if lo < 2 then lo = 2 end
+  while hi - lo > 1 do
+    local mid = (lo + hi) // 2
+    if getinfo(mid + 1, 'l') then lo = mid else hi = mid end
+  end
+  return lo - 1
+end
+
+
+I.AGENT, I.S, I.CO, I.HIDDEN_C, I.TICK = AGENT, S, CO, HIDDEN_C, TICK
+I.co_id, I.maxlevel = co_id, maxlevel

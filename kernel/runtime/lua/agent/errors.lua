@@ -1,0 +1,104 @@
+-- Errors: error() (exception breakpoints), Lua-style tracebacks without agent frames, the run's handler.
+local H, A, I = ...
+local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local B = I.B -- the standard functions as they were before the agent replaced any
+local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
+local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
+local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
+local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
+local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
+local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
+local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local maxlevel, render, stop_loop, apply_all_hooks = I.maxlevel, I.render, I.stop_loop, I.apply_all_hooks
+
+-- Errors ----------------------------------------------------------------------------------------------
+local rawerror = error
+G.error = function(msg, level)
+  if S.filters.all and not S.inStop and not (type(msg) == 'table' and msg.__llmspell_exit) then
+    local lvl = level == nil and 1 or level
+    local shown = msg
+    if type(msg) == 'string' and lvl > 0 then
+      local info = getinfo(lvl + 1, 'Sl')
+      if info and info.currentline and info.currentline > 0 then shown = info.short_src .. ':' .. info.currentline .. ': ' .. msg end
+    end
+    local info2 = getinfo(2, 'S')
+    if info2 and info2.source ~= AGENT then
+      S.filters.all_hit = shown
+      stop_loop('exception', rawrunning(), maxlevel() - 2, tostring(shown), nil)
+    end
+  end
+  if level == nil then level = 1 end
+  if level > 0 then level = level + 1 end
+  rawerror(msg, level)
+end
+HIDDEN_C[G.error] = true
+
+local function traceback_lines(level)
+  local lines = {}
+  local skipped = 0
+  while true do
+    if #lines == 12 then
+      -- Like Lua's own traceback: keep the innermost frames and the outermost ones.
+      local total = maxlevel() - 1
+      while total > level do
+        local fi = getinfo(total + 1, 'f')
+        if fi and fi.func == A.run_chunk then break end
+        total = total - 1
+      end
+      if total - level > 30 then
+        skipped = total - level - 11
+        level = level + skipped
+        lines[#lines + 1] = sformat('...\t(skipping %d levels)', skipped)
+      end
+    end
+    local info = getinfo(level, 'nSlf')
+    if not info then break end
+    if info.func == A.run_chunk then break end
+    if info.source ~= AGENT and info.what ~= 'C' then
+      local where = info.short_src .. ':' .. (info.currentline or 0)
+      local name
+      if info.what == 'main' then name = 'in main chunk'
+      elseif info.name then name = sformat("in %s '%s'", info.namewhat ~= '' and info.namewhat or 'function', info.name)
+      else name = sformat('in function <%s:%d>', info.short_src, info.linedefined) end
+      lines[#lines + 1] = where .. ': ' .. name
+      if info.what == 'main' then break end
+    elseif info.what == 'C' and info.name and not HIDDEN_C[info.func] and level > 2 then
+      lines[#lines + 1] = sformat("[C]: in function '%s'", info.name)
+    end
+    level = level + 1
+  end
+  return lines
+end
+
+local function handler(e)
+  if type(e) == 'table' and e.__llmspell_exit then S.last_error = { exit = e }; return e end
+  local msg
+  if type(e) == 'string' then msg = e
+  elseif type(e) == 'table' or type(e) == 'userdata' then
+    local mt = getmetatable(e)
+    if mt and rawget(mt, '__tostring') then msg = tostring(e) else msg = '(error object is a ' .. type(e) .. ' value)' .. (type(e) == 'table' and (' ' .. render(e, 1)) or '') end
+  else msg = tostring(e) end
+  local interrupted = S.interrupting
+  if interrupted then
+    S.interrupting = false
+    apply_all_hooks()
+  end
+  local where = getinfo(2, 'Sl')
+  local tb = traceback_lines(2)
+  S.last_error = { message = msg, traceback = tb, interrupted = interrupted }
+  if S.filters.uncaught and not interrupted and not S.inStop and S.filters.all_hit ~= e then
+    -- The innermost user frame (skip error()/C functions and the agent's wrappers).
+    local lvl = 2
+    while true do
+      local info = getinfo(lvl, 'Sf')
+      if not info or info.func == A.run_chunk then lvl = nil; break end
+      if info.source ~= AGENT and info.what ~= 'C' then break end
+      lvl = lvl + 1
+    end
+    if lvl then stop_loop('exception', rawrunning(), maxlevel() - lvl, msg, nil) end
+  end
+  S.filters.all_hit = nil
+  return e
+end
+
+I.handler, I.traceback_lines = handler, traceback_lines

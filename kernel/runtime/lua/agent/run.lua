@@ -1,0 +1,103 @@
+-- Running code for the front ends (A.run), and completion/inspection while idle.
+local H, A, I = ...
+local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local B = I.B -- the standard functions as they were before the agent replaced any
+local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
+local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
+local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
+local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
+local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
+local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
+local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local STD, render, loadsource, handler, apply_hook = I.STD, I.render, I.loadsource, I.handler, I.apply_hook
+
+local function pack(...) return { n = select('#', ...), ... } end
+
+-- Run a loaded chunk (function) with arguments; returns ok, results-or-error info.
+local function identity(...) return ... end
+function A.run_chunk(f, ...)
+  return identity(f(...))
+end
+
+function A.run(code, chunkname, mode, args, nargs, script)
+  S.MAIN = rawrunning()
+  CO[1] = 1
+  CO[2] = S.MAIN
+  S.last_error = nil
+  S.interrupting = false
+  S.hookVisited = nil
+  if S.budgetTicks then S.budget = S.budgetTicks else S.budget = nil end
+  local f, err
+  if mode == 'cell' then
+    -- As a REPL does, try the cell as an expression first. The values pass through a function call
+    -- so a call in the cell is not a tail call and keeps its frame (error lines, debugger stacks).
+    f = loadsource('return (function(...) return ... end)(' .. code .. '\n)', chunkname)
+    if not f then f, err = loadsource(code, chunkname) end
+  else
+    f, err = loadsource(code, chunkname)
+  end
+  if not f then
+    return { ok = false, syntax = true, message = err }
+  end
+  if S.entry then
+    S.entry = false
+    S.stepping = { kind = 'in', entry = true }
+  end
+  apply_hook(nil)
+  local argv = {}
+  for i = 1, nargs or 0 do argv[i] = args[i] or args[tostring(i)] or args[i - 1] end
+  if script then
+    local at = { [0] = script }
+    for i = 1, #argv do at[i] = argv[i] end
+    G.arg = at
+  end
+  local res = pack(xpcall(A.run_chunk, handler, f, tunpack(argv, 1, nargs or 0)))
+  S.stepping = nil
+  S.budget = nil
+  S.interrupting = false
+  sethook()
+  CO[1] = 0
+  CO[2] = false
+  if res[1] then
+    local values = {}
+    for i = 2, res.n do values[i - 1] = render(res[i], 4) end
+    return { ok = true, values = values, n = res.n - 1 }
+  end
+  local le = S.last_error or {}
+  if le.exit then
+    return { ok = false, exit = true, code = le.exit.code, terminated = le.exit.terminated }
+  end
+  return { ok = false, message = le.message or tostring(res[2]), traceback = le.traceback or {}, interrupted = le.interrupted }
+end
+
+-- Completion and inspection for front ends while idle.
+function A.complete(text)
+  return A.complete_names(text, nil, nil)
+end
+
+function A.inspect(expr)
+  local f = load('return ' .. expr, '=(inspect)', 't', G)
+  if not f then return nil end
+  local ok, v = pcall(f)
+  if not ok then return nil end
+  local t = type(v)
+  local text
+  if t == 'function' then
+    local info = getinfo(v, 'S')
+    text = sformat('function defined at %s:%d', info.short_src, info.linedefined)
+  else
+    text = render(v, 3)
+  end
+  return { type = t, text = text }
+end
+
+function A.user_globals()
+  local res = {}
+  for k in next, G do
+    if type(k) == 'string' and not STD[k] and ssub(k, 1, 9) ~= '__llmspel' then res[#res + 1] = k end
+  end
+  tsort(res)
+  return res
+end
+
+return A

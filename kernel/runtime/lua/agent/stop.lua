@@ -1,0 +1,116 @@
+-- Stopping: the stop loop (breakpoint, step, pause, exception) serves commands until a resume.
+local H, A, I = ...
+local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local B = I.B -- the standard functions as they were before the agent replaced any
+local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
+local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
+local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
+local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
+local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
+local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
+local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local co_id, maxlevel, newframe, clear_refs = I.co_id, I.maxlevel, I.newframe, I.clear_refs
+
+-- Stopping ---------------------------------------------------------------------------------------------
+local function std_globals()
+  local t = {}
+  for _, k in ipairs({ '_G', '_VERSION', 'assert', 'collectgarbage', 'coroutine', 'debug', 'dofile', 'error',
+    'getmetatable', 'io', 'ipairs', 'load', 'loadfile', 'math', 'next', 'os', 'package', 'pairs', 'pcall', 'print',
+    'rawequal', 'rawget', 'rawlen', 'rawset', 'require', 'select', 'setmetatable', 'string', 'table', 'tonumber',
+    'tostring', 'type', 'utf8', 'warn', 'xpcall' }) do t[k] = true end
+  return t
+end
+local STD = std_globals()
+A.STD = STD
+-- After the host modules loaded: their globals (Agent, Tool, ...) are builtins too, not user globals.
+function A.mark_builtins()
+  for k in next, G do
+    if type(k) == 'string' then STD[k] = true end
+  end
+end
+
+local function frame_name(info)
+  if info.what == 'main' then return 'main chunk' end
+  if info.name then return info.name end
+  if info.what == 'C' then return '[C function]' end
+  return sformat('function <%s:%d>', ssub(info.short_src or '?', 1, 60), info.linedefined or 0)
+end
+
+local function user_source(src)
+  return src and src ~= AGENT and ssub(src, 1, 1) == '@' or (src and ssub(src, 1, 1) ~= '=' and src ~= AGENT)
+end
+
+local function stop_loop(reason, co, abs, text, hit)
+  S.inStop = true
+  S.stepping = nil
+  sethook()
+  clear_refs()
+  local cur_max = maxlevel()
+  -- Register frames of the stopped thread.
+  local stack, out = {}, {}
+  do
+    local level = cur_max - abs -- level relative to this function
+    while true do
+      local info = getinfo(level, 'nSlf')
+      if not info then break end
+      if info.func == A.run_chunk then break end
+      if info.source ~= AGENT then
+        local ref = newframe({ co = co, abs = cur_max - level })
+        stack[#stack + 1] = ref
+        out[#out + 1] = { ref, frame_name(info), info.source, info.currentline, info.what }
+      end
+      if info.what == 'main' and info.source ~= AGENT then break end
+      level = level + 1
+    end
+  end
+  S.stack = out
+  S.stacks = { [co_id(co)] = out }
+  -- Frames of the other threads in the resume chain (main program, outer coroutines).
+  for d = 1, CO[1] do
+    local other = CO[d + 1]
+    if other and other ~= co then
+      local list = {}
+      local level = 0
+      while true do
+        local info = getinfo(other, level, 'nSlf')
+        if not info then break end
+        if info.func == A.run_chunk then break end
+        if info.source ~= AGENT and not (info.what == 'C' and (info.func == rawresume or HIDDEN_C[info.func])) then
+          local ref = newframe({ co = other, level = level })
+          list[#list + 1] = { ref, frame_name(info), info.source, info.currentline, info.what }
+        end
+        if info.what == 'main' and info.source ~= AGENT then break end
+        level = level + 1
+      end
+      S.stacks[co_id(other)] = list
+    end
+  end
+  local top = out[1]
+  H.stopped(reason, co_id(co), text, hit, top and top[3], top and top[4])
+  local stepping
+  while true do
+    local c = H.next()
+    local cmd = c.cmd
+    if cmd == 'continue' then break
+    elseif cmd == 'step' then
+      local fr = I.R.frames[stack[1]]
+      local finfo = getinfo(maxlevel() - fr.abs - 1 + 1, 'f')
+      stepping = { kind = c.kind, co = co, abs = fr.abs, func = finfo and finfo.func }
+      break
+    elseif cmd == 'terminate' then
+      S.inStop = false
+      S.stack = nil
+      error({ __llmspell_exit = true, code = 0, terminated = true }, 0)
+    else
+      A.command(c)
+    end
+  end
+  clear_refs()
+  S.stack = nil
+  S.stacks = nil
+  S.inStop = false
+  S.stepping = stepping
+  if S.interrupting or stepping then I.apply_all_hooks() else I.apply_hook(nil) end
+end
+
+I.STD, I.stop_loop = STD, stop_loop

@@ -1,0 +1,38 @@
+---@meta
+-- The host functions the Lua agent (lua/agent/*.lua) calls as `H.name(...)`. Implemented by the VM
+-- worker (kernel/runtime/worker.ts, the object that satisfies `AgentHost` in protocol.ts).
+-- test/unit/runtime/agent-contract.test.ts checks that this file, AgentHost and the agent agree.
+
+---A command for the agent (AgentCommand in protocol.ts); `cmd` selects the handler in commands.lua.
+---@class AgentCommand
+---@field cmd string
+---@field id? integer       ask for an answer through H.reply(id, ...)
+
+---@class AgentHost
+---@field out fun(stream: integer, text: string)                     output to stdout (1) or stderr (2)
+---@field log fun(text: string, path: string, line: integer)        a log point's message, with its location
+---@field input fun(prompt: string, password: boolean): string?, string?  a line from the front end (nil at end of input; nil, error)
+---@field prepare fun(code: string, chunkname: string): string, table<string, integer>?  the text to load (instrumented) and function-breakpoint lines
+---@field stmtline fun(chunkname: string, line: integer): boolean  does a statement start on this line
+---@field display fun(mime: string, data: string, plain: string, displayId: string, update: boolean)
+---@field clear fun(wait: boolean)
+---@field sessionid fun(): string
+---@field call fun(name: string, args: string): string?, string?   a blocking host call (JSON in, JSON out; nil, error)
+---@field stream_start fun(name: string, args: string): integer
+---@field stream_next fun(id: integer): boolean?, string             true, chunk | false, result | nil, error
+---@field stopped fun(reason: string, threadId: integer, text: string?, hit: integer?, src: string?, line: integer?)
+---@field next fun(): AgentCommand                                  block until the next command (while stopped)
+---@field poll fun(): AgentCommand?                                 the next queued command, if any
+---@field reply fun(id: integer, result: any, error: string?)
+---@field fopen fun(path: string, mode: string): integer?, string?, integer?
+---@field fseek fun(id: integer, whence: string, offset: integer): integer?, string?
+---@field fclose fun(id: integer)
+---@field readfile fun(path: string): string?, string?
+---@field abspath fun(path: string): string
+---@field searchpath fun(name: string, template: string, sep: string?, rep: string?): string?, string?
+---@field getenv fun(name: string): string?
+---@field tmpname fun(): string
+---@field remove fun(path: string): boolean?, string?, integer?
+---@field rename fun(from: string, to: string): boolean?, string?, integer?
+---@field fread fun(id: integer, n: integer): string?, string?     raw C function: bytes from a host file
+---@field fwrite fun(id: integer, data: string): boolean?, string? raw C function: bytes to a host file
