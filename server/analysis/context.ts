@@ -106,14 +106,28 @@ export function inCommentOrString(line: string): boolean {
   return q !== undefined;
 }
 
-export interface CallContext {
-  chain: ChainItem[];
-  activeParameter: number;
-  openParen: number;
+export interface CallSiteContext {
+  /** offset of the call's `(` */
+  open: number;
+  /** index of the argument holding the cursor */
+  active: number;
+  /** arguments typed so far (the current one counts when not blank) */
+  typed: number;
 }
 
-/** The call whose argument list contains `offset` (text based). */
-export function callContext(text: string, offset: number): CallContext | undefined {
+/**
+ * The innermost call whose argument list holds `offset` (text based, works on broken lines). A
+ * function body between the cursor and the `(` ends the search: inside `pcall(function () ‸ end)`
+ * the cursor is in a body, not in pcall's arguments.
+ */
+export function callAt(text: string, offset: number): CallSiteContext | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(lineStart, offset);
+  if (inCommentOrString(line)) {
+    const q = stringStart(line);
+    if (q === undefined) return undefined;
+    return callAt(text, lineStart + q);
+  }
   let depth = 0;
   let commas = 0;
   const limit = Math.max(0, offset - 4000);
@@ -129,20 +143,40 @@ export function callContext(text: string, offset: number): CallContext | undefin
     else if (ch === '(' || ch === '{' || ch === '[') {
       if (depth === 0) {
         if (ch !== '(') return undefined;
-        const chain = chainBefore(text, i);
-        if (!chain) return undefined;
-        const last = chain[chain.length - 1];
-        if (last.called) return undefined;
-        return { chain, activeParameter: commas, openParen: i };
+        const current =
+          text
+            .slice(i + 1, offset)
+            .split(',')
+            .pop() ?? '';
+        const typed = commas + (current.trim() ? 1 : 0);
+        return { open: i, active: commas, typed };
       }
       depth--;
     } else if (ch === ',' && depth === 0) commas++;
-    else if (
-      ch === '\n' &&
-      depth === 0 &&
-      /\b(end|then|do|local)\s*$/.test(text.slice(Math.max(0, i - 8), i))
-    )
-      return undefined;
+    else if (depth === 0 && /[a-z]/.test(ch) && !/\w/.test(text[i + 1] ?? '')) {
+      let s = i;
+      while (s > 0 && /\w/.test(text[s - 1])) s--;
+      const word = text.slice(s, i + 1);
+      if (/^(function|end|then|do|local|return|else|elseif|repeat|until)$/.test(word)) return undefined;
+      i = s;
+    }
   }
   return undefined;
+}
+
+/** Where the string literal open at the end of `line` starts. */
+function stringStart(line: string): number | undefined {
+  let q: string | undefined;
+  let start = 0;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (q) {
+      if (ch === '\\') i++;
+      else if (ch === q) q = undefined;
+    } else if (ch === '"' || ch === "'") {
+      q = ch;
+      start = i;
+    } else if (ch === '-' && line[i + 1] === '-') return undefined;
+  }
+  return q ? start : undefined;
 }

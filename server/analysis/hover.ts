@@ -1,10 +1,11 @@
-import { callContext } from './context';
+import { callAt } from './context';
 import { memberDoc, signatureText } from './completion';
 import type { Project, Value } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { TypeEngine } from './types/engine';
 import { hoverLabel } from './types/hoverView';
-import type { Occurrence, ParamInfo, Span } from './types';
+import { signatures, type SignatureHelpResult } from './types/signature';
+import type { Occurrence, Span } from './types';
 
 /** The value an occurrence refers to (definition, global or member). */
 export function valueAtOccurrence(
@@ -133,43 +134,18 @@ function inferName(k: string | undefined): string | undefined {
   return undefined;
 }
 
-export interface SignatureResult {
-  label: string;
-  doc?: string;
-  params: { label: string; doc?: string }[];
-  activeParameter: number;
-}
-
+/**
+ * Signature help at `offset` of `text`; `fa` may be an older analysis (scope queries use
+ * `staleOffset`).
+ */
 export function signatureHelp(
   project: Project,
   fa: FileAnalysis,
   text: string,
   offset: number,
   staleOffset: number,
-): SignatureResult | undefined {
-  const ctx = callContext(text, offset);
+): SignatureHelpResult | undefined {
+  const ctx = callAt(text, offset);
   if (!ctx) return undefined;
-  const v = project.evalChain(fa, ctx.chain, staleOffset);
-  const info = v.info;
-  if (!info || (info.kind !== 'function' && info.kind !== 'method')) return undefined;
-  const last = ctx.chain[ctx.chain.length - 1];
-  let params: ParamInfo[] = info.params ?? [];
-  if (last.sep === ':' && info.kind === 'function') params = params.slice(1);
-  const name = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
-  const label = signatureText(name, { ...info, params });
-  let active = ctx.activeParameter;
-  const varIdx = params.findIndex((p) => p.name === '...');
-  if (varIdx >= 0 && active > varIdx) active = varIdx;
-  return {
-    label,
-    doc: info.doc,
-    params: params.map((p) => ({
-      label:
-        p.type && p.type !== 'any' && p.name !== '...'
-          ? `${p.name}${p.optional ? '?' : ''}: ${p.type}`
-          : p.name,
-      doc: p.doc,
-    })),
-    activeParameter: active,
-  };
+  return signatures(project, fa, text, ctx.open, ctx.active, ctx.typed, staleOffset);
 }

@@ -12,15 +12,16 @@ export function signatureHelp(ctx: FeatureContext, params: SignatureHelpParams):
   const s = analyzeSignature(ctx.project, fa, text, offset, stale);
   if (!s) return null;
   return {
-    signatures: [
-      {
-        label: s.label,
-        documentation: s.doc,
-        parameters: s.params.map((p) => ({ label: p.label, documentation: p.doc })),
-        activeParameter: s.activeParameter,
-      },
-    ],
-    activeSignature: 0,
+    signatures: s.signatures.map((sig) => ({
+      label: sig.label,
+      documentation: sig.doc ? { kind: 'markdown', value: sig.doc } : undefined,
+      parameters: sig.params.map((p) => ({
+        label: [p.start, p.end] as [number, number],
+        documentation: p.doc,
+      })),
+      activeParameter: sig.activeParameter,
+    })),
+    activeSignature: s.activeSignature,
     activeParameter: s.activeParameter,
   };
 }

@@ -95,6 +95,8 @@ export function memberTy(m: ApiMember, alias: AliasLookup): Ty {
     const fn = sigFrom(m.params ?? [], m.returns, undefined, alias);
     if (m.isVararg && !fn.vararg) fn.vararg = ANY;
     fn.method = m.kind === 'method';
+    if (m.doc) fn.doc = m.doc;
+    for (const p of m.params ?? []) if (p.doc) (fn.paramDocs ??= {})[p.name] = p.doc;
     return { k: 'function', fn };
   }
   if (m.kind === 'table') return m.type ? { k: 'named', name: m.type } : { k: 'table' };

@@ -203,6 +203,8 @@ export class TypeEngine {
     const sig = docSig(names, doc, this.alias);
     sig.node = fn;
     sig.fa = fa;
+    if (doc?.description) sig.doc = doc.description;
+    for (const p of doc?.params ?? []) if (p.doc) (sig.paramDocs ??= {})[p.name] = p.doc;
     if (fn.identifier?.type === 'MemberExpression' && fn.identifier.indexer === ':') sig.method = true;
     return sig;
   }

@@ -38,6 +38,9 @@ export interface FnSig {
   /** other signatures (`---@overload`) */
   overloads?: FnSig[];
   async?: boolean;
+  /** description and parameter descriptions from the doc comment */
+  doc?: string;
+  paramDocs?: Record<string, string>;
 }
 
 /** A table value seen in code: its constructor, the definition it is bound to, its metatable. */

@@ -334,8 +334,8 @@ describe('lsp analysis: hover and signature help', () => {
     const s = signatureHelp(p, open(p, URI, f.text), f.text, f.cursor, f.cursor);
     assert.equal(s?.activeParameter, 1);
     assert.deepEqual(
-      s?.params.map((x) => x.label),
-      ['value', 'opts?: JsonStringifyOptions'],
+      s?.signatures[0].params.map((x) => x.label),
+      ['value: any', 'opts?: JsonStringifyOptions'],
     );
   });
   it('signature help for a method drops self', () => {
@@ -343,7 +343,7 @@ describe('lsp analysis: hover and signature help', () => {
     const p = project();
     const s = signatureHelp(p, open(p, URI, f.text), f.text, f.cursor, f.cursor);
     assert.deepEqual(
-      s?.params.map((x) => x.label.split(':')[0]),
+      s?.signatures[0].params.map((x) => x.label.split(':')[0]),
       ['i', 'j?'],
     );
     assert.equal(s?.activeParameter, 1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hover } from '../../../server/analysis/hover';
+import { hover, signatureHelp } from '../../../server/analysis/hover';
 import { fixture, open, project } from './fixture';
 
 const URI = 'file:///ws/types.lua';
@@ -130,4 +130,45 @@ describe('type engine (hover labels in LuaLS format)', () => {
     const l = label('local r = Agent.query("hi")\nprint(r‸)');
     assert.match(l ?? '', /^local r: AgentResponse/);
   });
+});
+
+/** Signature help: `‸` is the cursor; `«»` marks the active parameter in the expected label. */
+const SIGNATURES: [string, string[] | null][] = [
+  ['local function mix(r, g)\nend\nmix(‸', ['function mix(«r: any», g: any)']],
+  ['local function mix(r, g)\nend\nmix(1, ‸)', ['function mix(r: any, «g: any»)']],
+  ["local function say(a, b) end\nsay(1, 'hel‸lo')", ['function say(a: any, «b: any»)']],
+  ['local obj = {}\nfunction obj:move(dx, dy) end\nobj:move(‸', ['(method) obj:move(«dx: any», dy: any)']],
+  ['local obj = {}\nfunction obj:move(dx) end\nobj.move(‸', ['function obj.move(«self: any», dx: any)']],
+  ['local function log(fmt, ...) end\nlog("%d %d", 1, 2, ‸', ['function log(fmt: any, «...any»)']],
+  ['local name = "x"\nname:sub(‸', ['(method) string:sub(«i: integer», j?: integer)']],
+  ["('x'):rep(‸", ['(method) string:rep(«n: integer», sep?: string)']],
+  [
+    '---@type fun(w: number, h: number):number\nlocal area\narea(3, ‸)',
+    ['function area(w: number, «h: number»)'],
+  ],
+  [
+    '---@overload fun(s: string)\n---@param n integer\n---@param base integer\nlocal function conv(n, base) end\nconv(‸',
+    ['function conv(«n: integer», base: integer)', 'function conv(«s: string»)'],
+  ],
+  ['local function outer(f) end\nouter(function () ‸ end)', null],
+  ['local t = { 1 }\nprint(#t)‸', null],
+];
+
+describe('signature help (LuaLS labels, overloads, innermost call)', () => {
+  for (const [src, expected] of SIGNATURES) {
+    it(src.split('\n').pop() ?? src, () => {
+      const f = fixture(src);
+      const p = project();
+      const s = signatureHelp(p, open(p, URI, f.text), f.text, f.cursor, f.cursor);
+      const got = s
+        ? s.signatures.map((x) => {
+            const a = x.params[x.activeParameter];
+            return a
+              ? `${x.label.slice(0, a.start)}«${x.label.slice(a.start, a.end)}»${x.label.slice(a.end)}`
+              : x.label;
+          })
+        : null;
+      assert.deepEqual(got, expected);
+    });
+  }
 });
