@@ -31,6 +31,8 @@ function buildSchemas(z: typeof Zod) {
       enableSnippets: z.boolean().default(true),
       /** "Run file" / "Run selection" / "Debug file" code lenses (default false) */
       enableDebug: z.boolean().default(false),
+      /** opened documents larger than this many KB (UTF-8) are not analysed (default 5000) */
+      maxFileSize: z.number().int().positive().default(5000),
       diagnostics: z
         .object({
           globals: z.array(z.string()).default([]),

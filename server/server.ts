@@ -21,6 +21,7 @@ import type { FeatureContext } from './features/context';
 import { RUN_COMMANDS, runCommand, type Messages } from './features/run';
 import { diagnosticsFor, syntaxDiagnosticsFor } from './features/diagnostics';
 import type { Logger } from './logger';
+import { DEFAULT_MAX_FILE_SIZE_KB, SizeLimit } from './sizeLimit';
 import { IGNORED_METHOD } from './transport';
 import { wireFeatures } from './wiring';
 import { readRockspecs } from './workspace';
@@ -71,6 +72,9 @@ export class LanguageServer implements FeatureContext {
   private watchRegistration = false;
   private roots: string[] = [];
   private disposed = false;
+  private readonly sizeLimit = new SizeLimit(
+    () => this.clientSettings.maxFileSize ?? DEFAULT_MAX_FILE_SIZE_KB,
+  );
 
   constructor(
     readonly connection: Connection,
@@ -109,7 +113,7 @@ export class LanguageServer implements FeatureContext {
   analysis(uri: string): FileAnalysis | undefined {
     const doc = this.documents.get(uri);
     if (!doc) return this.project.fullFile(uri);
-    if (!this.isLua(doc)) return undefined;
+    if (!this.isLua(doc) || this.sizeLimit.check(doc)) return undefined;
     const cached = this.analyses.get(uri);
     if (cached && cached.version === doc.version) return cached.fa;
     return this.analyzeNow(doc);
@@ -117,7 +121,7 @@ export class LanguageServer implements FeatureContext {
 
   staleAnalysis(uri: string): FileAnalysis | undefined {
     const doc = this.documents.get(uri);
-    if (doc && !this.isLua(doc)) return undefined;
+    if (doc && (!this.isLua(doc) || this.sizeLimit.check(doc))) return undefined;
     return this.analyses.get(uri)?.fa ?? this.analysis(uri);
   }
 
@@ -240,6 +244,7 @@ export class LanguageServer implements FeatureContext {
 
   private schedule(doc: TextDocument): void {
     if (!this.isLua(doc) || this.disposed) return;
+    if (this.refuseOversize(doc)) return;
     const prev = this.timers.get(doc.uri);
     if (prev) clearTimeout(prev);
     const first = !this.analyses.has(doc.uri);
@@ -275,7 +280,37 @@ export class LanguageServer implements FeatureContext {
     else this.timers.set(doc.uri, setTimeout(run, debounceMs(doc.getText().length)));
   }
 
+  /** An opened document over llmspell.maxFileSize: drop its analysis and tell the user once. */
+  private refuseOversize(doc: TextDocument): boolean {
+    const over = this.sizeLimit.check(doc);
+    if (!over) return false;
+    this.analyses.delete(doc.uri);
+    const t = this.timers.get(doc.uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(doc.uri);
+    if (this.sizeLimit.firstNotice(doc.uri)) {
+      this.log.warn(`${doc.uri}: ${over.bytes} bytes, over maxFileSize ${over.limitKb} KB; not analysed`);
+      void this.connection.sendNotification('window/showMessage', { type: 2, message: over.message });
+    }
+    if (!this.pullMode)
+      void this.connection.sendDiagnostics({
+        uri: doc.uri,
+        version: doc.version,
+        diagnostics: [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            severity: 3,
+            source: 'llmspell',
+            code: 'file-too-large',
+            message: over.message,
+          },
+        ],
+      });
+    return true;
+  }
+
   private closed(uri: string): void {
+    this.sizeLimit.forget(uri);
     this.analyses.delete(uri);
     const t = this.timers.get(uri);
     if (t) clearTimeout(t);
@@ -283,6 +318,7 @@ export class LanguageServer implements FeatureContext {
     const p = uriToPath(uri);
     if (p && fs.existsSync(p) && this.roots.some((r) => p.startsWith(r + path.sep))) {
       try {
+        if (fs.statSync(p).size > MAX_FILE_BYTES) throw new Error('too large to index');
         this.project.setFile(summarize(this.project.analyze(uri, fs.readFileSync(p, 'utf8'))));
       } catch {
         this.project.removeFile(uri);

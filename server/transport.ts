@@ -1,74 +1,90 @@
 import * as net from 'net';
 import type { Readable, Writable } from 'stream';
-import { StreamMessageReader, StreamMessageWriter, type Message } from 'vscode-languageserver/node';
+import { StreamMessageWriter, type Message } from 'vscode-languageserver/node';
+import { FramedMessageReader, type FramingLimits } from './framing';
 import type { Logger } from './logger';
 
 export const IGNORED_METHOD = '$/llmspell/ignored';
 export const SESSION_EXIT_METHOD = '$/llmspell/sessionExit';
 
 /**
- * Message reader and writer over byte streams. A body that is not JSON gets the JSON-RPC
- * "Parse error" response (id null) instead of tearing the connection down; `exit` can be mapped
- * to a session-only notification (TCP sessions must not end the process).
+ * Message reader and writer over byte streams. Framing errors (see framing.ts) and bodies that
+ * are not JSON-RPC get an error response (id null) and the reader resynchronises on the next
+ * frame instead of tearing the connection down or going deaf; `exit` can be mapped to a
+ * session-only notification (TCP sessions must not end the process).
  */
 export function createTransport(
   input: Readable,
   output: Writable,
   log: Logger,
-  opts: { mapExit?: boolean } = {},
-): { reader: StreamMessageReader; writer: StreamMessageWriter } {
+  opts: { mapExit?: boolean; limits?: FramingLimits } = {},
+): { reader: FramedMessageReader; writer: StreamMessageWriter } {
   const writer = new StreamMessageWriter(output, 'utf-8');
-  const decoder = {
-    name: 'application/json',
-    decode: (buffer: Uint8Array, options: { charset: string }): Promise<Message> => {
-      const text = Buffer.from(buffer).toString(options.charset === 'utf8' ? 'utf8' : 'utf8');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (e) {
-        log.warn(`malformed JSON-RPC message (${(e as Error).message}); answered with a parse error`);
-        void writer.write({
-          jsonrpc: '2.0',
-          id: null,
-          error: { code: -32700, message: 'Parse error: the message body is not valid JSON' },
-        } as unknown as Message);
-        return Promise.resolve({ jsonrpc: '2.0', method: IGNORED_METHOD } as Message);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        void writer.write({
-          jsonrpc: '2.0',
-          id: null,
-          error: { code: -32600, message: 'Invalid Request: expected a JSON object' },
-        } as unknown as Message);
-        return Promise.resolve({ jsonrpc: '2.0', method: IGNORED_METHOD } as Message);
-      }
-      const msg = parsed as { method?: unknown; id?: unknown };
-      if (opts.mapExit && msg.method === 'exit')
-        return Promise.resolve({ jsonrpc: '2.0', method: SESSION_EXIT_METHOD } as Message);
-      if (msg.method === undefined && msg.id === undefined) {
-        void writer.write({
-          jsonrpc: '2.0',
-          id: null,
-          error: { code: -32600, message: 'Invalid Request: no method' },
-        } as unknown as Message);
-        return Promise.resolve({ jsonrpc: '2.0', method: IGNORED_METHOD } as Message);
-      }
-      if (msg.method !== undefined && typeof msg.method !== 'string') {
-        const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-        void writer.write({
-          jsonrpc: '2.0',
-          id,
-          error: { code: -32600, message: 'Invalid Request: method must be a string' },
-        } as unknown as Message);
-        return Promise.resolve({ jsonrpc: '2.0', method: IGNORED_METHOD } as Message);
-      }
-      return Promise.resolve(parsed as Message);
-    },
+  const ignored = { jsonrpc: '2.0', method: IGNORED_METHOD } as Message;
+  const fail = (code: number, message: string, id: number | string | null = null): Message => {
+    log.warn(`${message}; answered with an error`);
+    void writer.write({ jsonrpc: '2.0', id, error: { code, message } } as unknown as Message);
+    return ignored;
   };
-  const reader = new StreamMessageReader(input, { charset: 'utf-8', contentTypeDecoder: decoder });
+  const decode = (body: Buffer): Message => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      return fail(-32700, `Parse error: the message body is not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return fail(-32600, 'Invalid Request: expected a JSON object');
+    return checkShape(parsed as RawMessage, fail, opts.mapExit === true) ?? ignored;
+  };
+  const reader = new FramedMessageReader(
+    input,
+    decode,
+    (message) => void fail(-32700, `Parse error: ${message}`),
+    opts.limits,
+  );
   reader.onError((e) => log.warn(`protocol read error: ${e.message}`));
   writer.onError(([e]) => log.warn(`protocol write error: ${e.message}`));
   return { reader, writer };
+}
+
+interface RawMessage {
+  method?: unknown;
+  id?: unknown;
+  params?: unknown;
+  result?: unknown;
+  error?: unknown;
+}
+
+/**
+ * JSON-RPC shape checks before vscode-jsonrpc sees a message (it throws on some of these, e.g. a
+ * `$/cancelRequest` without an id): requests need a string or number id, params are an object
+ * or an array, responses carry a result or an error. Bad requests are answered; bad
+ * notifications and responses are dropped with a log line (they cannot be answered).
+ */
+function checkShape(
+  msg: RawMessage,
+  fail: (code: number, message: string, id?: number | string | null) => Message,
+  mapExit: boolean,
+): Message | undefined {
+  const idOk = typeof msg.id === 'string' || (typeof msg.id === 'number' && Number.isFinite(msg.id));
+  const id = idOk ? (msg.id as number | string) : null;
+  if (msg.method === undefined) {
+    if (msg.id === undefined) return fail(-32600, 'Invalid Request: no method');
+    if ((msg.result === undefined && msg.error === undefined) || !(idOk || msg.id === null))
+      return fail(-32600, 'Invalid Request: neither a request nor a response');
+    return msg as Message;
+  }
+  if (typeof msg.method !== 'string') return fail(-32600, 'Invalid Request: method must be a string', id);
+  if (msg.id !== undefined && !idOk) return fail(-32600, 'Invalid Request: id must be a string or a number');
+  if (msg.params !== undefined && (typeof msg.params !== 'object' || msg.params === null))
+    return fail(-32602, 'Invalid params: params must be an object or an array', id);
+  if (msg.method === '$/cancelRequest') {
+    const target = (msg.params as { id?: unknown } | undefined)?.id;
+    if (typeof target !== 'string' && typeof target !== 'number') return undefined;
+  }
+  if (mapExit && msg.method === 'exit') return { jsonrpc: '2.0', method: SESSION_EXIT_METHOD } as Message;
+  return msg as Message;
 }
 
 /** Offer LSP on a TCP port when it is free; log and continue when not. */

@@ -229,18 +229,24 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
       textDocument: { uri: junkUri },
       position: { line: 0, character: 5 },
     });
+    // over the default llmspell.maxFileSize (5000 KB): refused with a message, not analysed
     const bigUri = 'file://' + path.join(dir, 'big.lua');
     const line = 'local value_abc = string.format("%d", 12345) -- filler comment to grow the file\n';
     const big = line.repeat(Math.ceil((5 * 1024 * 1024) / line.length));
     await s.conn.sendNotification('textDocument/didOpen', {
       textDocument: { uri: bigUri, languageId: 'lua', version: 1, text: big },
     });
-    await s.waitDiagnostics(bigUri, () => true, 30000);
+    const refused = await s.waitDiagnostics(bigUri, () => true, 30000);
+    assert.deepEqual(
+      refused.map((d) => d.code),
+      ['file-too-large'],
+    );
+    assert.match(refused[0].message, /maxFileSize \(5000 KB\)/);
     const r = await s.conn.sendRequest('textDocument/hover', {
       textDocument: { uri: bigUri },
       position: { line: 10, character: 8 },
     });
-    assert.ok(r);
+    assert.equal(r, null);
     const js = 'file://' + path.join(dir, 'x.js');
     await s.conn.sendNotification('textDocument/didOpen', {
       textDocument: { uri: js, languageId: 'javascript', version: 1, text: 'const a = 1;' },
