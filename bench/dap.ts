@@ -92,7 +92,7 @@ async function plainRun(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const server = await startDapServer({ port: 0, host: '127.0.0.1' });
+  const server = await startDapServer({ port: 0, host: '127.0.0.1', authToken: false });
   try {
     const { hit, step } = await hitLatency(server.port);
     const plain: number[] = [];

@@ -13,6 +13,7 @@ import {
   ExitedEvent,
   InitializedEvent,
   OutputEvent,
+  Response,
   StoppedEvent,
   TerminatedEvent,
   ThreadEvent,
@@ -38,6 +39,7 @@ import {
 } from './launch';
 import { parsePathMappings } from './paths';
 import { Watches } from './watches';
+import { DAP_AUTH_ERROR, DapAuth } from './auth';
 
 export type { LaunchArguments, RuntimeFactory } from './launch';
 export type DapLog = (message: string) => void;
@@ -53,6 +55,10 @@ export interface SessionOptions {
   log?: DapLog;
   /** Breakpoint owner name in the runtime; unique per session. */
   owner?: string;
+  /** When set, requests other than initialize/disconnect need this secret (see auth.ts). */
+  authToken?: string;
+  /** True when other clients are attached to the same runtime: leaving then does not resume it. */
+  othersAttached?: () => boolean;
 }
 
 export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
@@ -74,6 +80,7 @@ export class LlmspellDebugSession extends DebugSession {
   private unsubscribe: (() => void) | undefined;
   private readonly convert = new Convert();
   private readonly log: DapLog;
+  private readonly auth: DapAuth;
   private readonly bps: ClientBreakpoints;
   private readonly watches = new Watches();
   private pendingApplied: Promise<void> = Promise.resolve();
@@ -95,6 +102,7 @@ export class LlmspellDebugSession extends DebugSession {
     const owner = options.owner ?? `dap-${++sessionCounter}`;
     this.bps = new ClientBreakpoints(owner, `${owner}/console`);
     this.log = options.log ?? (() => undefined);
+    this.auth = new DapAuth(options.authToken);
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
   }
@@ -122,6 +130,12 @@ export class LlmspellDebugSession extends DebugSession {
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     this.log(`<- ${request.command}`);
+    const refusal = this.auth.check(request);
+    if (refusal) {
+      this.log(`refused ${request.command}: ${refusal}`);
+      this.sendErrorResponse(new Response(request), DAP_AUTH_ERROR, refusal);
+      return;
+    }
     // Some clients omit pathFormat; native paths are the default the protocol documents.
     if (request.command === 'initialize') {
       const args = (request.arguments ?? {}) as DebugProtocol.InitializeRequestArguments;
@@ -304,7 +318,13 @@ export class LlmspellDebugSession extends DebugSession {
       this.log(`releasing breakpoints failed: ${message(err)}`);
     }
     this.watches.clear();
-    if (rt.debugger.isStopped()) rt.debugger.resume();
+    // another client still debugging this runtime keeps it as it is
+    if (rt.debugger.isStopped() && !this.options.othersAttached?.()) rt.debugger.resume();
+  }
+
+  /** Attached to a shared runtime and listening to it (false after disconnect). */
+  get attachedToShared(): boolean {
+    return this.mode === 'attach' && this.unsubscribe !== undefined;
   }
 
   // ---- runtime events --------------------------------------------------------------------------

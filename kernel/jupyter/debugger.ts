@@ -23,6 +23,8 @@ export interface KernelDebuggerOptions {
   chunkSource: (path: string) => string | undefined;
   /** Chunk names of the cells run so far (the debugger's `modules`). */
   cellChunks?: () => string[];
+  /** The secret DAP clients must present (debug-adapter/auth.ts). */
+  dapToken: string;
 }
 
 export interface KernelDebugger {
@@ -59,6 +61,7 @@ export async function startKernelDebugger(opts: KernelDebuggerOptions): Promise<
         attachRuntime: opts.runtime,
         readSource: opts.chunkSource,
         log,
+        authToken: opts.dapToken,
       });
       opts.logger.info({ port: server.port }, 'debug adapter listening');
     } catch (err) {

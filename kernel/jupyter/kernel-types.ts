@@ -41,6 +41,8 @@ export interface KernelOptions {
   registryExtras?: { http?: number; pidFile?: string; logFile?: string };
   /** Chunk naming scheme for cells (the debugger may switch to JupyterLab's murmur2 scheme). */
   cellScheme?: CellPathScheme;
+  /** The DAP secret (default: derived from the connection key; see debug-adapter/auth.ts). */
+  dapToken?: string;
   /**
    * History file (JSON lines, shared by the user's kernels). Default: `history.jsonl` under
    * LLMSPELL_HOME or ~/.llmspell; null keeps history in memory only.
@@ -105,6 +107,8 @@ export interface KernelHandle {
   readonly connectionFile: string;
   readonly runtime: RuntimeHandle;
   readonly options: Readonly<KernelOptions>;
+  /** The secret DAP clients present as `token` (also in the registry entry). */
+  readonly dapToken: string;
   stats(): KernelStats;
   on<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): this;
   off<E extends keyof KernelEvents>(event: E, listener: (...args: KernelEvents[E]) => void): this;

@@ -16,6 +16,7 @@ import {
   readConnectionFile,
   writeConnectionFile,
 } from './connection';
+import { dapToken } from '../../debug-adapter/auth';
 import { startKernelDebugger, type KernelDebugger } from './debugger';
 import {
   controlHandlers,
@@ -76,6 +77,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   connectionFile!: string;
   runtime!: RuntimeSlot;
   cells: CellFiles;
+  dapToken = '';
 
   private signer!: Signer;
   private outbox!: Outbox;
@@ -129,6 +131,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     const t0 = performance.now();
     const { base, useExisting } = await this.connectionBase();
     this.signer = new Signer(base.key);
+    this.dapToken = dapToken({ configured: this.options.dapToken, connectionKey: base.key });
     this.outbox = new Outbox(this.sockets, this.signer, this.id);
     this.openHistory();
     const runtimePromise = this.options.runtime
@@ -207,6 +210,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         registerHandler: (channel, msgType, handler) => this.registerHandler(channel, msgType, handler),
         chunkSource: (p) => this.chunkSource(p),
         cellChunks: () => this.cells.chunkNames(),
+        dapToken: this.dapToken,
       });
     } catch (err) {
       this.sockets.close();
@@ -274,6 +278,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         pidFile: extras.pidFile,
         logFile: extras.logFile,
         version: VERSION,
+        ...(this.debuggers?.dapPort !== undefined ? { dapToken: this.dapToken } : {}),
       });
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not write the kernel registry entry');

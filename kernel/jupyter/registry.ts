@@ -30,6 +30,8 @@ export const registryEntrySchema = z.object({
   pidFile: z.string().optional(),
   logFile: z.string().optional(),
   version: z.string().optional(),
+  /** The secret DAP clients present as `token` in attach/launch (the file is mode 0600). */
+  dapToken: z.string().optional(),
 });
 
 export type RegistryEntry = z.infer<typeof registryEntrySchema>;

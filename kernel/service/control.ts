@@ -20,6 +20,8 @@ export interface KernelStatus {
   state: string | null;
   /** ok, unreachable, unauthorized, no-http, or the HTTP status. */
   health: string;
+  /** The secret DAP clients present as `token` in attach/launch (null without a DAP server). */
+  dap_token: string | null;
 }
 
 function getJson(url: string, timeoutMs: number): Promise<{ code: number; body: unknown }> {
@@ -74,6 +76,7 @@ export async function kernelStatuses(): Promise<KernelStatus[]> {
       pid_file: e.pidFile ?? null,
       log_file: e.logFile ?? null,
       started: e.started,
+      dap_token: e.dapToken ?? null,
       uptime_seconds: Math.max(0, Math.round((Date.now() - Date.parse(e.started)) / 1000)),
       ...(await probe(e)),
     })),

@@ -110,6 +110,8 @@ function kernelOptions(
     }),
     logger: logging.logger,
     registryExtras: { http: httpPort, pidFile: config.daemon.pid_file, logFile: config.logging.log_file },
+    // one secret for the control port and the DAP port when [security] auth_token is set
+    ...(config.security.auth_token ? { dapToken: config.security.auth_token } : {}),
   };
   if (loaded.sources['security.max_message_size_mb'] !== 'default' && config.security.max_message_size_mb) {
     options.maxMessageBytes = Math.round(config.security.max_message_size_mb * 1024 * 1024);

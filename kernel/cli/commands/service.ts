@@ -74,7 +74,8 @@ export async function runKernelStart(flags: KernelStartFlags, globals: GlobalFla
             `${served.jupyter.tokenGenerated ? served.jupyter.token : '<[security] auth_token>'}\n`
           : '') +
         (st.dapPort !== undefined
-          ? `  debug adapter: 127.0.0.1:${st.dapPort} (attach from nvim-dap or VS Code)\n`
+          ? `  debug adapter: 127.0.0.1:${st.dapPort} (attach from nvim-dap or VS Code with the token ` +
+            `shown by llmspell kernel status --json, dap_token)\n`
           : '') +
         `  stop: Ctrl-C or llmspell kernel stop ${served.kernel.id.slice(0, 8)}\n`,
     );

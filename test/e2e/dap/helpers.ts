@@ -31,8 +31,30 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * A DebugClient that presents `token` (the server's DAP secret) in its initialize, attach and
+ * launch arguments, as editors do (see debug-adapter/auth.ts).
+ */
+export function withToken(dc: DebugClient, token: string | undefined): DebugClient {
+  if (!token) return dc;
+  type Send = (command: string, args?: unknown) => Promise<DebugProtocol.Response>;
+  const send = dc.send.bind(dc) as Send;
+  const withTok: Send = (command, args) =>
+    send(
+      command,
+      ['initialize', 'attach', 'launch'].includes(command) ? { ...(args as object), token } : args,
+    );
+  (dc as unknown as { send: Send }).send = withTok;
+  return dc;
+}
+
+/** A new, not yet started client for `server` that authenticates itself. */
+export function client(server: DapServer): DebugClient {
+  return withToken(new DebugClient('node', 'unused', 'llmspell'), server.token);
+}
+
 export async function connect(server: DapServer): Promise<DebugClient> {
-  const dc = new DebugClient('node', 'unused', 'llmspell');
+  const dc = client(server);
   dc.defaultTimeout = TIMEOUT;
   await within(dc.start(server.port), 'connect');
   return dc;

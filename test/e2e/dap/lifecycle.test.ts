@@ -7,9 +7,10 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
-import { startDapServer } from '../../../debug-adapter/server';
+import { startDapServer, type DapServer } from '../../../debug-adapter/server';
 import {
   T,
+  client,
   fixture,
   harness,
   launch,
@@ -139,9 +140,9 @@ test('a client that connects and closes at once does not disturb a live session'
   }
 });
 
-async function attachClient(port: number): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
-  const dc = new DebugClient('node', 'unused', 'llmspell');
-  await within(dc.start(port), 'connect');
+async function attachClient(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
+  const dc = client(server);
+  await within(dc.start(server.port), 'connect');
   const wait: Harness['wait'] = (e) => within(dc.waitForEvent(e, 86400000), e) as never;
   const initialized = wait('initialized');
   await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
@@ -158,7 +159,7 @@ test(
     const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
     const p = fixture('basic.lua');
     try {
-      const a = await attachClient(server.port);
+      const a = await attachClient(server);
       await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: 7 }] }), 'bp');
       await within(a.dc.configurationDoneRequest(), 'configurationDone');
       const stopped = a.wait<DebugProtocol.StoppedEvent>('stopped');
@@ -187,8 +188,8 @@ test('two clients attached at once both see the stop; either can resume', T, asy
   const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
   const p = fixture('basic.lua');
   try {
-    const a = await attachClient(server.port);
-    const b = await attachClient(server.port);
+    const a = await attachClient(server);
+    const b = await attachClient(server);
     assert.equal(server.clients(), 2);
     await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: 20 }] }), 'bp');
     await within(a.dc.configurationDoneRequest(), 'cd a');
@@ -237,7 +238,7 @@ test('pathMappings translate client paths to runtime paths and back', T, async (
   const p = fixture('basic.lua');
   const localRoot = '/home/me/project';
   try {
-    const dc = new DebugClient('node', 'unused', 'llmspell');
+    const dc = client(server);
     await within(dc.start(server.port), 'connect');
     await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
     await within(

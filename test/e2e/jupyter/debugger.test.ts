@@ -78,13 +78,19 @@ describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => 
         assert.ok(existsSync(reg));
         const entry = JSON.parse(readFileSync(path.join(reg, readdirSync(reg)[0]), 'utf8')) as {
           ports: { dap?: number };
+          dapToken?: string;
         };
         assert.ok(entry.ports.dap && entry.ports.dap > 0, 'the registry names the DAP port');
+        assert.ok(entry.dapToken, 'the registry holds the DAP token');
         const dc = new DebugClient('node', '', 'llmspell');
         await dc.start(entry.ports.dap);
         try {
           await within(dc.initializeRequest(), 'initialize');
-          await within(dc.attachRequest({ request: 'attach' } as never), 'attach');
+          await assert.rejects(
+            within(dc.attachRequest({ request: 'attach' } as never), 'attach without a token'),
+            /authentication required/,
+          );
+          await within(dc.attachRequest({ request: 'attach', token: entry.dapToken } as never), 'attach');
           const bps = await within(
             dc.setBreakpointsRequest({ source: { path: script }, breakpoints: [{ line: 3 }] }),
             'setBreakpoints',
