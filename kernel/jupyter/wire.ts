@@ -178,27 +178,40 @@ export function makeHeader(msgType: string, session: string, username = 'llmspel
   };
 }
 
-/** Remembers recent signatures to drop replayed messages (bounded FIFO set). */
+/**
+ * How many recent signatures the kernel remembers to refuse replays: jupyter_client's
+ * Session.digest_history_size (2**16). A captured signed message replayed after fewer than this
+ * many other messages is dropped.
+ */
+export const REPLAY_WINDOW = 65536;
+
+/**
+ * Remembers recent signatures to drop replayed messages: a bounded FIFO set (a ring of keys plus
+ * a Set). Keys are the first 32 hex digits (128 bits) of the HMAC, so the full window costs a
+ * few MB.
+ */
 export class ReplayGuard {
   private readonly seen = new Set<string>();
-  private readonly order: string[] = [];
-  private head = 0;
+  private readonly ring: (string | undefined)[];
+  private next = 0;
 
-  constructor(private readonly capacity = 4096) {}
+  constructor(private readonly capacity = REPLAY_WINDOW) {
+    this.ring = new Array<string | undefined>(capacity);
+  }
 
   /** Returns false if the key was seen recently (a duplicate). */
-  admit(key: string): boolean {
+  admit(signature: string): boolean {
+    const key = signature.length > 32 ? signature.slice(0, 32) : signature;
     if (this.seen.has(key)) return false;
+    const old = this.ring[this.next];
+    if (old !== undefined) this.seen.delete(old);
+    this.ring[this.next] = key;
     this.seen.add(key);
-    this.order.push(key);
-    if (this.order.length - this.head > this.capacity) {
-      const old = this.order[this.head++];
-      this.seen.delete(old);
-      if (this.head > this.capacity) {
-        this.order.splice(0, this.head);
-        this.head = 0;
-      }
-    }
+    this.next = (this.next + 1) % this.capacity;
     return true;
+  }
+
+  get size(): number {
+    return this.seen.size;
   }
 }

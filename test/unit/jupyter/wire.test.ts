@@ -7,6 +7,7 @@ import {
   isoNow,
   makeHeader,
   ReplayGuard,
+  REPLAY_WINDOW,
   Signer,
   WireError,
   type WireErrorReason,
@@ -130,5 +131,17 @@ describe('wire format', () => {
     for (const k of ['b', 'c', 'd', 'e']) assert.equal(g.admit(k), true);
     assert.equal(g.admit('a'), true, 'a was evicted');
     assert.equal(g.admit('e'), false);
+  });
+
+  it("the default replay window is at least jupyter_client's digest history (2**16)", () => {
+    assert.ok(REPLAY_WINDOW >= 2 ** 16);
+    const g = new ReplayGuard();
+    const sig = (i: number) => createHmac('sha256', 'k').update(String(i)).digest('hex');
+    assert.equal(g.admit(sig(-1)), true);
+    for (let i = 0; i < REPLAY_WINDOW - 1; i++) assert.equal(g.admit(sig(i)), true);
+    assert.equal(g.admit(sig(-1)), false, 'still remembered after 65,535 others');
+    assert.equal(g.size, REPLAY_WINDOW);
+    g.admit(sig(1e9));
+    assert.equal(g.admit(sig(-1)), true, 'forgotten once the window moved past it');
   });
 });
