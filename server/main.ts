@@ -19,7 +19,7 @@ export function startSession(
 ): Connection {
   const { reader, writer } = createTransport(input as never, output as never, log, { mapExit: !!opts.tcp });
   const connection = createConnection(ProposedFeatures.all, reader, writer);
-  new LanguageServer(connection, log);
+  new LanguageServer(connection, log, { allowRun: !opts.tcp });
   if (opts.tcp) {
     const sock = opts.tcp;
     connection.onNotification(SESSION_EXIT_METHOD, () => {

@@ -79,6 +79,8 @@ export class LanguageServer implements FeatureContext {
   constructor(
     readonly connection: Connection,
     readonly log: Logger,
+    /** allowRun false (TCP sessions): Run file/selection are refused, since any local process could connect. */
+    private readonly opts: { allowRun?: boolean } = {},
   ) {
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => void this.initialized());
@@ -433,6 +435,11 @@ export class LanguageServer implements FeatureContext {
     if (RUN_COMMANDS.includes(command)) {
       const send = (method: string) => (type: MessageType, message: string) =>
         void this.connection.sendNotification(method, { type, message });
+      if (this.opts.allowRun === false) {
+        const message = `${command}: running code is only offered over stdio, not on the LSP TCP port`;
+        send('window/showMessage')(1, message);
+        return { ok: false, message };
+      }
       const msgs: Messages = { log: send('window/logMessage'), show: send('window/showMessage') };
       return runCommand(this, msgs, command, args);
     }

@@ -289,6 +289,16 @@ describe('lsp --port', () => {
         capabilities: {},
       })) as { capabilities: object };
       assert.ok('hoverProvider' in init.capabilities);
+      // any local process can reach the TCP port: it analyses, it never runs code
+      await tcp.sendNotification('workspace/didChangeConfiguration', {
+        settings: { llmspell: { enableDebug: true } },
+      });
+      const ran = (await tcp.sendRequest('workspace/executeCommand', {
+        command: 'llmspell.runFile',
+        arguments: ['file:///tmp/x.lua'],
+      })) as { ok: boolean; message: string };
+      assert.equal(ran.ok, false);
+      assert.match(ran.message, /only offered over stdio/);
       await tcp.sendRequest('shutdown');
       await tcp.sendNotification('exit');
       tcp.dispose();
