@@ -80,7 +80,7 @@ export type Luarc = Zod.infer<Schemas['luarc']>;
 
 /** What the schema makes of no settings at all (its defaults), without loading zod. */
 function defaultSettings(): Settings {
-  return { enableSnippets: true, enableDebug: false, diagnostics: {} };
+  return { enableSnippets: true, enableDebug: false, maxFileSize: 5000, diagnostics: {} };
 }
 
 export function parseSettings(raw: unknown): { settings: Settings; error?: string } {
