@@ -11,4 +11,4 @@ export {
   type DebugReplyContent,
   type JupyterDebugOptions,
 } from './jupyter-debug';
-export { murmur2 } from './murmur2';
+export { murmur2 } from '../kernel/shared/murmur2';

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RuntimeHandle } from '../kernel/runtime/types';
-import { murmur2 } from './murmur2';
+import { murmur2 } from '../kernel/shared/murmur2';
 import { LlmspellDebugSession, type DapLog } from './session';
 
 /** The seed ipykernel uses; any constant works because JupyterLab reads it from debugInfo. */

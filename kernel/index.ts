@@ -20,9 +20,9 @@ export {
   loadServiceConfig,
   type LoadedConfig,
   type LoadOptions,
-} from './service/config';
-export { PROFILES, findProfile, type Profile } from './service/profiles';
-export type { ServiceConfig, PartialServiceConfig } from './service/schema';
+} from './config/config';
+export { PROFILES, findProfile, type Profile } from './config/profiles';
+export type { ServiceConfig, PartialServiceConfig } from './config/schema';
 export type { KernelHandle, KernelOptions, KernelStats } from './jupyter/kernel';
 export type { LuaErrorInfo } from './runtime/types';
 

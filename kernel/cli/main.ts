@@ -5,7 +5,7 @@ import { registerDapCommand } from './commands/dap';
 import { registerReplCommand } from './commands/repl';
 import { registerServiceCommands } from './commands/service';
 import { registerMetaCommand } from './commands/meta';
-import { VERSION } from './version';
+import { VERSION } from '../shared/version';
 
 /** Global options every command sees (`-p`, `-c`, `--trace`). */
 export interface GlobalOptions {

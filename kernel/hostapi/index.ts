@@ -6,8 +6,8 @@
  *   LuaRuntime.create({ ..., hostModules: hostModules(loadHostConfig(globals)) })
  */
 import type { HostModule } from '../runtime/types';
-import type * as ConfigModule from '../service/config';
-import { defaultHostSettings, onlyDefaults } from '../service/defaults';
+import type * as ConfigModule from '../config/config';
+import { defaultHostSettings, onlyDefaults } from '../config/defaults';
 import { agentModule } from './agent';
 import { argsModule } from './args';
 import { debugModule } from './debug';
@@ -73,6 +73,6 @@ export function loadHostConfig(globals: HostGlobals = {}): HostConfig {
   // Nothing but the defaults to validate: skip loading the validator (zod) at start-up.
   if (onlyDefaults(opts)) return { settings: defaultHostSettings(), env, cwd, log: globals.log };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadServiceConfig } = require('../service/config') as typeof ConfigModule;
+  const { loadServiceConfig } = require('../config/config') as typeof ConfigModule;
   return { settings: loadServiceConfig(opts).host, env, cwd, log: globals.log };
 }

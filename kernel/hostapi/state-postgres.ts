@@ -1,8 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import type { PostgresConfig } from '../service/config';
-import { redactUrl } from '../service/defaults';
-import type { StateBackend } from './state';
-import { HostError, type HostLogger } from './types';
+import type { PostgresConfig } from '../config/config';
+import { redactUrl } from '../config/defaults';
+import { HostError, type HostLogger, type StateBackend } from './types';
 
 /**
  * State in PostgreSQL (the `pg` package, loaded on first use). Every operation runs in a

@@ -3,9 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { HostModule } from '../runtime/types';
-import type { StorageConfig } from '../service/config';
+import type { StorageConfig } from '../config/config';
 import { PostgresState } from './state-postgres';
-import { HostError, type HostConfig, type HostLogger, silentHostLogger } from './types';
+import { HostError, type HostConfig, type HostLogger, type StateBackend, silentHostLogger } from './types';
+
+export type { StateBackend } from './types';
 
 /**
  * The State global: a key/value store per scope ("global" unless given), values round-tripping
@@ -13,16 +15,6 @@ import { HostError, type HostConfig, type HostLogger, silentHostLogger } from '.
  * per key written to a temporary file and renamed, so a crash mid-write leaves the old value) and
  * PostgreSQL (state-postgres.ts).
  */
-
-export interface StateBackend {
-  readonly kind: string;
-  /** The stored JSON text, or undefined. */
-  get(scope: string, key: string): Promise<string | undefined>;
-  set(scope: string, key: string, json: string): Promise<void>;
-  delete(scope: string, key: string): Promise<boolean>;
-  list(scope: string): Promise<string[]>;
-  close(): Promise<void>;
-}
 
 export class MemoryState implements StateBackend {
   readonly kind = 'memory';

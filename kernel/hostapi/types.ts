@@ -1,4 +1,4 @@
-import type { HostSettings } from '../service/config';
+import type { HostSettings } from '../config/config';
 
 /** The leveled logger host modules write to (pino's Logger fits). Never given secrets. */
 export interface HostLogger {
@@ -40,4 +40,14 @@ export function luaLongString(text: string): string {
   let eq = '';
   while (text.includes(`]${eq}]`)) eq += '=';
   return `[${eq}[\n${text}\n]${eq}]`;
+}
+
+export interface StateBackend {
+  readonly kind: string;
+  /** The stored JSON text, or undefined. */
+  get(scope: string, key: string): Promise<string | undefined>;
+  set(scope: string, key: string, json: string): Promise<void>;
+  delete(scope: string, key: string): Promise<boolean>;
+  list(scope: string): Promise<string[]>;
+  close(): Promise<void>;
 }

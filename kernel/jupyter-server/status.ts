@@ -1,4 +1,4 @@
-import { VERSION } from '../cli/version';
+import { VERSION } from '../shared/version';
 import { type ApiRequest, type ApiResponse, methodNotAllowed } from './http-io';
 import type { KernelManager } from './kernels';
 

@@ -1,4 +1,4 @@
-import { VERSION } from '../cli/version';
+import { VERSION } from '../shared/version';
 import { PROTOCOL_VERSION, type JsonObject } from './wire';
 
 /** kernel_info_reply content (shell and control). */

@@ -4,7 +4,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { LuaRuntime } from '../runtime/runtime';
 import type { HostModule, RuntimeEvent, RuntimeHandle } from '../runtime/types';
-import { VERSION } from '../cli/version';
+import { VERSION } from '../shared/version';
 import { defaultCellScheme } from './cell-path';
 import { CellFiles } from './cells';
 import { CommManager } from './comms';

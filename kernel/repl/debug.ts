@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { murmur2 } from '../../debug-adapter/murmur2';
+import { murmur2 } from '../shared/murmur2';
 import {
   CONSOLE_HELP,
   type ConsoleCommand,

@@ -1,8 +1,26 @@
-import type { KernelStartFlags } from '../cli/commands/kernel';
-import type { FlagLayer } from './config';
+import { DEFAULT_DAP_PORT } from '../shared/ports';
+import type { FlagLayer } from '../config/config';
+
+/** The `llmspell kernel start` flags as commander parses them (strings; validated by the config layer). */
+export interface KernelStartFlags {
+  connectionFile?: string;
+  port?: string;
+  dapPort: string;
+  dap: boolean;
+  daemon?: boolean;
+  pidFile?: string;
+  logFile?: string;
+  idleTimeout?: string;
+  maxClients?: string;
+  trace?: string;
+  config?: string;
+  dryRun?: boolean;
+  lsp?: boolean;
+  stdio?: boolean;
+}
 
 /** Commander's default for --dap-port; a value equal to it is treated as "not given". */
-const DEFAULT_DAP_FLAG = '9556';
+export const DEFAULT_DAP_FLAG = String(DEFAULT_DAP_PORT);
 
 function int(text: string | undefined): number | string | undefined {
   if (text === undefined) return undefined;

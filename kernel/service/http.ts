@@ -6,7 +6,7 @@ import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
 import type pino from 'pino';
 import type { ServiceMetrics } from './metrics';
-import type { ServiceConfig } from './schema';
+import type { ServiceConfig } from '../config/schema';
 
 /**
  * The HTTP control port: GET /health (JSON) and GET /metrics (Prometheus text).

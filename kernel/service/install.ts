@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_CONTROL_PORT } from '../shared/ports';
 
 /**
  * `kernel install-service` / `uninstall-service`: a systemd unit (Type=forking with --daemon and
@@ -79,7 +80,7 @@ export function planService(opts: InstallOptions): ServicePlan {
   const type = opts.serviceType ?? detectServiceType();
   const system = !!opts.system;
   const home = homeOf(opts);
-  const port = opts.port ?? 9555;
+  const port = opts.port ?? DEFAULT_CONTROL_PORT;
   const cmd = installedCommand();
   if (type === 'systemd') {
     const name = (opts.name ?? 'llmspell-kernel').replace(/\.service$/, '');

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { RotatingFileStream } from './rotating-stream';
-import type { LogLevel, ServiceConfig } from './schema';
+import type { LogLevel, ServiceConfig } from '../config/schema';
 
 /**
  * The service logger: pino JSON lines to a size-rotated file (logging.log_file) or stderr.

@@ -2,19 +2,20 @@ import { hostModules } from '../hostapi';
 import { randomUUID } from 'crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import type { KernelStartFlags } from '../cli/commands/kernel';
-import { VERSION } from '../cli/version';
+import type { KernelStartFlags } from './flags';
+import { DEFAULT_CONTROL_PORT, DEFAULT_DAP_PORT } from '../shared/ports';
+import { VERSION } from '../shared/version';
 import { type KernelHandle, type KernelOptions, startKernel } from '../jupyter/kernel';
 import { defaultConnectionFile } from '../jupyter/registry';
 import { JupyterServer } from '../jupyter-server';
-import { type LoadedConfig, loadServiceConfig } from './config';
+import { type LoadedConfig, loadServiceConfig } from '../config/config';
 import { DAEMON_CWD_ENV, defaultDaemonLogFile, isDaemonChild, notifyParent, spawnDaemon } from './daemon';
 import { flagLayer } from './flags';
 import { ControlServer, type HealthInfo, PortInUseError } from './http';
 import { createServiceLogging, type ServiceLogging } from './logging';
 import { ServiceMetrics } from './metrics';
 import { removePidFile, checkPidFile, writePidFile } from './pidfile';
-import type { ServiceConfig } from './schema';
+import type { ServiceConfig } from '../config/schema';
 import { installServiceSignals } from './signals';
 
 /**
@@ -100,7 +101,7 @@ function kernelOptions(
     connectionFile,
     idleTimeoutSec: k.idle_timeout,
     maxClients: k.max_clients,
-    dapPort: k.dap_port === false ? null : (k.dap_port ?? 9556),
+    dapPort: k.dap_port === false ? null : (k.dap_port ?? DEFAULT_DAP_PORT),
     dapPortIsDefault: (loaded.sources['kernel.dap_port'] ?? 'default') === 'default',
     hostModules: hostModules({
       settings: loaded.host,
@@ -225,7 +226,7 @@ export async function serveKernel(
   };
 
   let http: ControlServer | undefined = new ControlServer({
-    port: config.kernel.port ?? 9555,
+    port: config.kernel.port ?? DEFAULT_CONTROL_PORT,
     security: config.security,
     health,
     metrics,

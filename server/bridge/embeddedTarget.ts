@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { LuaRuntime } from '../../kernel/runtime/runtime';
-import type { RunOutcome, RunOutput, RunRequest, RunTarget } from './run';
+import type { RunOutcome, RunOutput, RunRequest, RunTarget } from './types';
 
 /** Run code in a fresh embedded Lua runtime, as `llmspell run FILE` does (disposed afterwards). */
 export class EmbeddedTarget implements RunTarget {

@@ -2,7 +2,7 @@ import { readConnectionFile } from '../../kernel/jupyter/connection';
 import type { RegistryEntry } from '../../kernel/jupyter/registry';
 import type { JupyterMessage } from '../../kernel/jupyter/wire';
 import { KernelClient } from '../../kernel/repl/client';
-import type { RunFailure, RunOutcome, RunOutput, RunRequest, RunTarget } from './run';
+import type { RunFailure, RunOutcome, RunOutput, RunRequest, RunTarget } from './types';
 
 /** Run code in a running kernel with the Jupyter client `llmspell repl` uses (one connection per run). */
 export class KernelTarget implements RunTarget {

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import type { RegistryEntry } from '../../kernel/jupyter/registry';
+import { DEFAULT_DAP_PORT } from '../../kernel/shared/ports';
 
 /**
  * Run Lua code for the "Run file" / "Run selection" commands: in the newest running kernel of the
@@ -8,44 +9,8 @@ import type { RegistryEntry } from '../../kernel/jupyter/registry';
  * client and the runtime are loaded on first use only.
  */
 
-export interface RunRequest {
-  code: string;
-  /** absolute path of the file the code comes from (chunk name; errors point into it) */
-  file: string;
-  mode: 'file' | 'cell';
-}
-
-export interface RunOutput {
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
-export interface RunFailure {
-  message: string;
-  /** the file of the error when it is not the one run (a required module) */
-  file?: string;
-  /** 1-based line in `file`, when known */
-  line?: number;
-  traceback: string[];
-}
-
-export interface RunOutcome {
-  ok: boolean;
-  /** 'kernel' (with its id) or 'embedded' */
-  target: 'kernel' | 'embedded';
-  kernelId?: string;
-  output: string;
-  /** rendered result values (an expression's value, a cell's Out) */
-  values: string[];
-  error?: RunFailure;
-}
-
-/** Where code runs. */
-export interface RunTarget {
-  run(req: RunRequest, onOutput: (o: RunOutput) => void): Promise<RunOutcome>;
-}
-
-export const DEFAULT_DAP_PORT = 9556;
+export type { RunFailure, RunOutcome, RunOutput, RunRequest, RunTarget } from './types';
+import type { RunFailure, RunTarget } from './types';
 
 type RegistryModule = typeof import('../../kernel/jupyter/registry');
 

@@ -1,28 +1,14 @@
 import { Command } from 'commander';
+import { DEFAULT_CONTROL_PORT } from '../../shared/ports';
+import { DEFAULT_DAP_FLAG, type KernelStartFlags } from '../../service/flags';
 
 /**
  * `llmspell kernel ...` and `llmspell repl`.
  * Owned by the Jupyter kernel work (issue 3); `--lsp` dispatches to the language server (issue 4).
  */
-export interface KernelStartFlags {
-  connectionFile?: string;
-  port?: string;
-  dapPort: string;
-  dap: boolean;
-  daemon?: boolean;
-  pidFile?: string;
-  logFile?: string;
-  idleTimeout?: string;
-  maxClients?: string;
-  trace?: string;
-  config?: string;
-  dryRun?: boolean;
-  lsp?: boolean;
-  stdio?: boolean;
-}
 
 type LspModule = typeof import('../../../server/main');
-type StartModule = typeof import('../../jupyter/start');
+type ServiceCommands = typeof import('./service');
 type ReplModule = typeof import('../../repl/repl');
 type KernelspecModule = typeof import('../../jupyter/kernelspec');
 
@@ -36,9 +22,9 @@ export function registerKernelCommands(program: Command): void {
     .option('--connection-file <file>', 'Jupyter connection file (bound if it exists, written otherwise)')
     .option(
       '--port <n>',
-      'HTTP control port (/health, /metrics; default 9555); with --lsp an extra LSP TCP port',
+      `HTTP control port (/health, /metrics; default ${DEFAULT_CONTROL_PORT}); with --lsp an extra LSP TCP port`,
     )
-    .option('--dap-port <n>', 'Debug Adapter TCP port (0 = free port)', '9556')
+    .option('--dap-port <n>', 'Debug Adapter TCP port (0 = free port)', DEFAULT_DAP_FLAG)
     .option('--no-dap', 'do not start the Debug Adapter server')
     .option('--daemon', 'detach and run in the background')
     .option('--pid-file <file>', 'write the process id to this file')
@@ -58,9 +44,10 @@ export function registerKernelCommands(program: Command): void {
         await startLanguageServerFromCli({ port: flags.port, trace: globals.trace });
         return;
       }
+      // config, daemon, logging, pid file, HTTP control port and signals: the service layer
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { startKernelFromCli } = require('../../jupyter/start') as StartModule;
-      await startKernelFromCli(flags, globals);
+      const { runKernelStart } = require('./service') as ServiceCommands;
+      await runKernelStart(flags, globals);
     });
   kernel
     .command('connect')

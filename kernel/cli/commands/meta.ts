@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from '../version';
+import { packageRoot } from '../../shared/version';
 
 /** The `---@meta` definition file of the host API (LuaLS annotations), shipped in the package. */
 export function metaFilePath(): string {

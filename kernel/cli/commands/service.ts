@@ -1,17 +1,18 @@
 import { Command, Option } from 'commander';
-import type { KernelStartFlags } from './kernel';
-import type * as ConfigModule from '../../service/config';
+import type { KernelStartFlags } from '../../service/flags';
+import type * as ConfigModule from '../../config/config';
 import type * as ControlModule from '../../service/control';
 import type * as InstallModule from '../../service/install';
 import type * as ServeModule from '../../service/serve';
 import type { InstallOptions, ServiceType } from '../../service/install';
 import type { GlobalFlags } from '../../service/serve';
-import { findProfile, PROFILES } from '../../service/profiles';
+import { findProfile, PROFILES } from '../../config/profiles';
+import { DEFAULT_CONTROL_PORT } from '../../shared/ports';
 
 // The service modules pull in zod, pino and prom-client; load them only when a command needs them
 // so `llmspell run` and `kernel start --lsp` start fast.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const configMod = (): typeof ConfigModule => require('../../service/config') as typeof ConfigModule;
+const configMod = (): typeof ConfigModule => require('../../config/config') as typeof ConfigModule;
 const controlMod = (): typeof ControlModule => require('../../service/control') as typeof ControlModule;
 const installMod = (): typeof InstallModule => require('../../service/install') as typeof InstallModule;
 const serveMod = (): typeof ServeModule => require('../../service/serve') as typeof ServeModule;
@@ -31,7 +32,7 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-/** `llmspell kernel start` (not --lsp): called by kernel/jupyter/start.ts. */
+/** `llmspell kernel start` (not --lsp): called by the `kernel start` command. */
 export async function runKernelStart(flags: KernelStartFlags, globals: GlobalFlags): Promise<void> {
   let plan;
   try {
@@ -138,7 +139,7 @@ function registerKernelServiceCommands(kernel: Command): void {
       ]),
     )
     .option('--name <name>', 'service name (default llmspell-kernel, launchd: com.llmspell.kernel)')
-    .option('--port <n>', 'HTTP control port', '9555')
+    .option('--port <n>', 'HTTP control port', String(DEFAULT_CONTROL_PORT))
     .option('--log-file <file>', 'kernel log file')
     .option('--pid-file <file>', 'pid file (systemd PIDFile=)')
     .option('--config <file>', 'config file for the service (LLMSPELL_CONFIG)')

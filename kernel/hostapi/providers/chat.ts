@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../../service/config';
+import type { ProviderConfig } from '../../config/config';
 import type { HostLogger } from '../types';
 
 /** Provider-neutral chat types: the Lua side speaks these, each provider file translates them. */

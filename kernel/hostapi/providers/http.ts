@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../../service/config';
+import type { ProviderConfig } from '../../config/config';
 import { HostError, type HostLogger } from '../types';
 
 /**

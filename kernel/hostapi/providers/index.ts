@@ -1,4 +1,4 @@
-import type { HostSettings, ProviderConfig, ProviderType } from '../../service/config';
+import type { HostSettings, ProviderConfig, ProviderType } from '../../config/config';
 import { HostError } from '../types';
 import { anthropicChat } from './anthropic';
 import type { ChatFn } from './chat';

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { defaultHostSettings, type HostSettings } from '../../../kernel/service/config';
+import { defaultHostSettings, type HostSettings } from '../../../kernel/config/config';
 import { errorOf, makeHost, values } from '../../unit/hostapi/fake-providers';
 import { PgServer } from './pg-server';
 

@@ -6,7 +6,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import { JupyterDebugHandler, type DebugRequestContent } from '../../../debug-adapter/jupyter-debug';
-import { murmur2 } from '../../../debug-adapter/murmur2';
+import { murmur2 } from '../../../kernel/shared/murmur2';
 
 function waitFor<T>(events: DebugProtocol.Event[], name: string, ms = 5000): Promise<T> {
   const start = Date.now();

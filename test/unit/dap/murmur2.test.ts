@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { murmur2 } from '../../../debug-adapter/murmur2';
+import { murmur2 } from '../../../kernel/shared/murmur2';
 import { jupyterCellScheme, DEFAULT_HASH_SEED } from '../../../debug-adapter/jupyter-debug';
 
 /** An independent BigInt implementation of MurmurHash2 (x86, 32-bit) over UTF-8 bytes. */

@@ -2,7 +2,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import type { ExecResult } from '../../../kernel/runtime/types';
-import { defaultHostSettings, type HostSettings } from '../../../kernel/service/config';
+import { defaultHostSettings, type HostSettings } from '../../../kernel/config/config';
 import { createHost, type Host } from '../../../kernel/hostapi';
 import type { HostLogger } from '../../../kernel/hostapi/types';
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultHostSettings, loadServiceConfig, ConfigError } from '../../../kernel/service/config';
+import { defaultHostSettings, loadServiceConfig, ConfigError } from '../../../kernel/config/config';
 import { loadHostConfig } from '../../../kernel/hostapi';
 import { errorOf, makeHost, type TestHost, values } from './fake-providers';
 

@@ -4,7 +4,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultHostSettings } from '../../../kernel/service/config';
+import { defaultHostSettings } from '../../../kernel/config/config';
 import { EmbeddedState, llmspellHome } from '../../../kernel/hostapi/state';
 import { errorOf, makeHost, values } from './fake-providers';
 

@@ -5,7 +5,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultHostSettings } from '../../../kernel/service/config';
+import { defaultHostSettings } from '../../../kernel/config/config';
 import { evaluateExpression } from '../../../kernel/hostapi/calculator';
 import { jsonQuery } from '../../../kernel/hostapi/json-query';
 import { errorOf, makeHost, type TestHost, values } from './fake-providers';

@@ -12,10 +12,13 @@ describe('lsp startup', () => {
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
-    // kernel/runtime/syntax.js (luaparse helpers, the keyword list) is shared and light; the runtime
-    // itself, the Jupyter client and the registry must wait for a command.
+    // kernel/runtime/syntax.js (luaparse helpers, the keyword list) and kernel/shared (constants) are
+    // light; the runtime itself, the Jupyter client and the registry must wait for a command.
     const loaded = (JSON.parse(r.stdout) as string[]).filter(
-      (f) => /[\\/]kernel[\\/]/.test(f) && !/[\\/]kernel[\\/]runtime[\\/]syntax\.js$/.test(f),
+      (f) =>
+        /[\\/]kernel[\\/]/.test(f) &&
+        !/[\\/]kernel[\\/]runtime[\\/]syntax\.js$/.test(f) &&
+        !/[\\/]kernel[\\/]shared[\\/]/.test(f),
     );
     assert.deepEqual(loaded, []);
   });

@@ -4,7 +4,7 @@ import { after, test } from 'node:test';
 import pino from 'pino';
 import { ControlServer, type HealthInfo, requestUrl } from '../../../kernel/service/http';
 import { ServiceMetrics } from '../../../kernel/service/metrics';
-import { DEFAULTS } from '../../../kernel/service/schema';
+import { DEFAULTS } from '../../../kernel/config/schema';
 
 const health = (): HealthInfo => ({
   status: 'ok',

@@ -12,7 +12,7 @@ import pino from 'pino';
 import type { KernelStats } from '../../../kernel/jupyter/kernel';
 import { ControlServer, type HealthInfo, originAllowed, PortInUseError } from '../../../kernel/service/http';
 import { ServiceMetrics } from '../../../kernel/service/metrics';
-import { DEFAULTS, type ServiceConfig } from '../../../kernel/service/schema';
+import { DEFAULTS, type ServiceConfig } from '../../../kernel/config/schema';
 
 class FakeKernel extends EventEmitter {
   readonly id = 'k-1';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONTROL_PORT, DEFAULT_DAP_PORT } from '../shared/ports';
 
 /**
  * The service config (kernel.toml): sections [kernel] [daemon] [logging] [security] as in the
@@ -84,7 +85,7 @@ export type PartialServiceConfig = {
 };
 
 export const DEFAULTS: ServiceConfig = {
-  kernel: { port: 9555, idle_timeout: 0, dap_port: 9556, max_clients: 50 },
+  kernel: { port: DEFAULT_CONTROL_PORT, idle_timeout: 0, dap_port: DEFAULT_DAP_PORT, max_clients: 50 },
   daemon: { daemonize: false },
   logging: { max_size_mb: 100, max_backups: 5, compress: true },
   security: {

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, formatConfig, loadServiceConfig } from '../../../kernel/service/config';
+import { ConfigError, formatConfig, loadServiceConfig } from '../../../kernel/config/config';
 import { flagLayer } from '../../../kernel/service/flags';
-import { findProfile, PROFILES } from '../../../kernel/service/profiles';
+import { findProfile, PROFILES } from '../../../kernel/config/profiles';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'llmspell-config-'));
 function file(name: string, text: string): string {
