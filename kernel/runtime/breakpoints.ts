@@ -6,8 +6,14 @@
 import * as fs from 'fs';
 import { LuaMultiReturn } from 'wasmoon';
 import type { BreakpointResult, BreakpointSpec } from './types';
-import type { AgentCommand } from './protocol';
-import { instrument, parseChunk, LuaSyntaxErrorException, resolveBreakpointLine } from './syntax';
+import type { AgentCommand, ReliveFunction } from './protocol';
+import {
+  instrument,
+  instrumentFunction,
+  parseChunk,
+  LuaSyntaxErrorException,
+  resolveBreakpointLine,
+} from './syntax';
 import type { ParsedChunk, LuaSyntaxError } from './syntax';
 
 interface SourceRecord {
@@ -15,8 +21,10 @@ interface SourceRecord {
   /** The text last loaded under this path (cells and load() chunks have no file). */
   text?: string;
   error?: LuaSyntaxError;
-  /** Lines that had a probe in every load of this source so far (undefined: never loaded). */
+  /** Lines that have a probe in all of this source's live code (undefined: never loaded). */
   probedAll?: ReadonlySet<number>;
+  /** Lines that have a probe in some of its live code (loads and re-instrumented functions). */
+  probedAny?: ReadonlySet<number>;
 }
 
 interface StoredBreakpoint {
@@ -144,7 +152,14 @@ export class BreakpointBook {
       // Fast path (every cell and file without breakpoints): no parse, nothing inserted. The load
       // is recorded so breakpoints set later know this code has no probes (they go "late").
       const prior = this.sources.get(path);
-      this.sources.set(path, { probedAll: NO_LINES, parsed: undefined, error: undefined, text: code });
+      const any = prior?.probedAny ?? NO_LINES;
+      this.sources.set(path, {
+        probedAll: NO_LINES,
+        probedAny: any,
+        parsed: undefined,
+        error: undefined,
+        text: code,
+      });
       if (prior?.parsed) this.parsedLru.delete(path);
       return code;
     }
@@ -154,7 +169,13 @@ export class BreakpointBook {
     } catch {
       return code;
     }
-    const rec: SourceRecord = { parsed, probedAll: this.sources.get(path)?.probedAll, text: code };
+    const prior = this.sources.get(path);
+    const rec: SourceRecord = {
+      parsed,
+      probedAll: prior?.probedAll,
+      probedAny: prior?.probedAny,
+      text: code,
+    };
     // Re-resolve this path's breakpoints against the code actually loaded; tell clients of changes.
     const owners = this.lineBps.get(path);
     let changed = false;
@@ -174,10 +195,11 @@ export class BreakpointBook {
     for (const l of fl.keys()) lines.add(l);
     const probed = rec.probedAll ? [...rec.probedAll].filter((l) => lines.has(l)) : [...lines];
     rec.probedAll = probed.length ? new Set(probed) : NO_LINES;
+    rec.probedAny = new Set([...(rec.probedAny ?? []), ...lines]);
     this.sources.set(path, rec);
     this.touchParsed(path);
     if (changed) this.queued.push(...this.commandsFor(path));
-    const text = instrument(code, parsed, lines);
+    const text = instrument(code, parsed, lines, chunkname);
     if (fl.size === 0) return text;
     const fmap: Record<string, number> = {};
     for (const [line, id] of fl) fmap[String(line)] = id;
@@ -274,7 +296,6 @@ export class BreakpointBook {
   private commandsFor(path: string): AgentCommand[] {
     const src = '@' + path;
     const cmds: AgentCommand[] = [{ cmd: 'clearbps', source: src, kind: 'line' }];
-    const probed = this.sources.get(path)?.probedAll;
     for (const [line, bp] of this.union(path)) {
       cmds.push({
         cmd: 'bp',
@@ -286,11 +307,52 @@ export class BreakpointBook {
           hitop: bp.hitop,
           hitn: bp.hitn,
           log: bp.spec.logMessage && bp.spec.logMessage !== '' ? bp.spec.logMessage : undefined,
-          late: probed !== undefined && !probed.has(line),
+          late: false,
         },
       });
     }
+    const relive = this.relive(path);
+    if (relive) cmds.push(relive);
     return cmds;
+  }
+
+  /**
+   * When the probe lines a loaded source needs differ from the ones its live code has, the agent
+   * re-instruments the live functions that contain a changed line (lua/agent/relive.lua): this
+   * command carries each such function's text with probes on every breakpoint line.
+   */
+  private relive(path: string): AgentCommand | undefined {
+    const rec = this.sources.get(path);
+    if (!rec || rec.probedAll === undefined) return undefined;
+    const parsed = this.parsedFor(path).parsed;
+    const text = rec.text;
+    if (!parsed || text === undefined) return undefined;
+    const wanted = new Set<number>(this.union(path).keys());
+    for (const l of this.functionLines(path, parsed).keys()) wanted.add(l);
+    const changed = new Set<number>();
+    for (const l of wanted) if (!rec.probedAll.has(l)) changed.add(l);
+    for (const l of rec.probedAny ?? []) if (!wanted.has(l)) changed.add(l);
+    if (!changed.size) return undefined;
+    const offsets = [...changed]
+      .map((l) => [l, parsed.statementOffsets.get(l)] as const)
+      .filter((x): x is readonly [number, number] => x[1] !== undefined);
+    const functions: ReliveFunction[] = [];
+    const inFunction = new Set<number>();
+    for (const span of parsed.spans) {
+      const inside = offsets.filter(([, off]) => off > span.paren && off < span.end);
+      if (!inside.length) continue;
+      for (const [l] of inside) inFunction.add(l);
+      functions.push({
+        def: span.lineDefined,
+        line: span.parenLine,
+        last: span.lastLine,
+        text: instrumentFunction(text, parsed, span, wanted, '@' + path),
+      });
+    }
+    const late = [...changed].filter((l) => wanted.has(l) && !inFunction.has(l));
+    rec.probedAll = new Set(wanted);
+    rec.probedAny = new Set(wanted);
+    return { cmd: 'relive', source: '@' + path, functions, lines: [...wanted], late };
   }
 
   setFunctionBreakpoints(
@@ -313,8 +375,9 @@ export class BreakpointBook {
       if (rec.probedAll === undefined) continue;
       for (const [line, id] of this.functionLines(path, rec.parsed)) {
         cmds.push({ cmd: 'fbp', source: '@' + path, line, bpId: id });
-        if (!rec.probedAll.has(line)) cmds.push({ cmd: 'late', source: '@' + path, line });
       }
+      const relive = this.relive(path);
+      if (relive) cmds.push(relive);
     }
     return { results: list.map((f) => ({ ...f.result })), commands: cmds };
   }

@@ -22,6 +22,7 @@ export const AGENT_MODULES = [
   'variables',
   'breakpoints',
   'hooks',
+  'relive',
   'errors',
   'commands',
   'run',
@@ -50,6 +51,18 @@ export interface AgentBreakpointSpec {
 }
 
 /**
+ * One function of a loaded chunk to re-instrument (lua/agent/relive.lua): Lua's linedefined for it
+ * (`def`), the line of its '(' (`line`) and of its `end` (`last`), and its text from '(' to `end`
+ * with probes on the breakpoint lines.
+ */
+export interface ReliveFunction {
+  def: number;
+  line: number;
+  last: number;
+  text: string;
+}
+
+/**
  * Every command the Lua agent executes (A.command; lua/agent/commands.lua has one handler per
  * `cmd`). `id` asks for an answer: the agent calls H.reply(id, ...). Fields are passed to Lua as a
  * table with these names.
@@ -71,6 +84,7 @@ export type AgentCommand = { id?: number } & (
   | { cmd: 'fbp'; source: string; line: number; bpId: number }
   | { cmd: 'clearbps'; source?: string; kind: 'line' | 'function' }
   | { cmd: 'late'; source: string; line: number }
+  | { cmd: 'relive'; source: string; functions: ReliveFunction[]; lines: number[]; late: number[] }
   | { cmd: 'filters'; uncaught: boolean; all: boolean }
   | { cmd: 'entry'; on: boolean }
   | { cmd: 'budget'; ticks: number }
@@ -94,6 +108,7 @@ export const AGENT_COMMAND_NAMES: Readonly<Record<AgentCommand['cmd'], true>> = 
   fbp: true,
   clearbps: true,
   late: true,
+  relive: true,
   filters: true,
   entry: true,
   budget: true,

@@ -372,11 +372,16 @@ class RuntimeDebugger implements DebuggerApi {
   }
 
   resume(): void {
-    if (this.rt.isStopped()) this.rt.command({ cmd: 'continue' });
+    if (!this.rt.isStopped()) return;
+    this.rt.command({ cmd: 'continue' });
+    // Running from now on: a pause sent right after this must reach the agent, not be dropped.
+    this.state.clearStop();
   }
 
   step(kind: StepKind): void {
-    if (this.rt.isStopped()) this.rt.command({ cmd: 'step', kind });
+    if (!this.rt.isStopped()) return;
+    this.rt.command({ cmd: 'step', kind });
+    this.state.clearStop();
   }
 
   isStopped(): boolean {

@@ -18,6 +18,23 @@ export interface ParsedChunk {
   statementOffsets: Map<number, number>;
   /** Named functions: name -> line of the first statement of the body (or the header line when empty). */
   functions: Map<string, number>;
+  /** Every function in the chunk (named, local, anonymous), in source order. */
+  spans: FunctionSpan[];
+}
+
+/** Where a function is in the source: what re-instrumenting a live function of it needs. */
+export interface FunctionSpan {
+  /** Offset of the parameter list's '(' and the offset just after the closing `end`. */
+  paren: number;
+  end: number;
+  /** Lua's `linedefined` for it: the `function` keyword's line for `function a.b()` statements, else the '(' line. */
+  lineDefined: number;
+  /** The line of the '(' (where the re-instrumented copy starts) and of the closing `end`. */
+  parenLine: number;
+  lastLine: number;
+  /** `function a:b()`: `self` is an implicit first parameter. */
+  method: boolean;
+  hasParams: boolean;
 }
 
 const ATTRIB_DECL =
@@ -127,6 +144,8 @@ export function parseChunk(source: string): ParsedChunk {
   }
   const statementOffsets = new Map<number, number>();
   const functions = new Map<string, number>();
+  const spans: FunctionSpan[] = [];
+  const lineStarts = lineStartOffsets(source);
   const onStatement = (stmt: AnyNode): void => {
     if (!stmt.loc || !stmt.range) return;
     const line = stmt.loc.start.line;
@@ -134,6 +153,8 @@ export function parseChunk(source: string): ParsedChunk {
     if (prev === undefined || stmt.range[0] < prev) statementOffsets.set(line, stmt.range[0]);
   };
   const onFunction = (fn: AnyNode, name: string | undefined): void => {
+    const span = functionSpan(source, fn, lineStarts);
+    if (span) spans.push(span);
     if (!name || !fn.loc) return;
     const body = fn.body as AnyNode[];
     const first = body.find((s) => s.loc);
@@ -141,7 +162,47 @@ export function parseChunk(source: string): ParsedChunk {
   };
   visitStatements(ast.body as AnyNode[], onStatement, onFunction);
   const statementLines = [...statementOffsets.keys()].sort((a, b) => a - b);
-  return { statementLines, statementOffsets, functions };
+  spans.sort((a, b) => a.paren - b.paren);
+  return { statementLines, statementOffsets, functions, spans };
+}
+
+function lineStartOffsets(source: string): number[] {
+  const starts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line of an offset. */
+function lineAt(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+function functionSpan(source: string, fn: AnyNode, starts: number[]): FunctionSpan | undefined {
+  const range = fn.range;
+  const loc = fn.loc as { start: { line: number }; end?: { line: number } } | undefined;
+  if (!range || !loc?.end) return undefined;
+  const id = fn.identifier as AnyNode | null | undefined;
+  const from = id?.range ? id.range[1] : range[0] + (fn.isLocal ? 0 : 'function'.length);
+  const paren = source.indexOf('(', from);
+  if (paren < 0 || paren > range[1]) return undefined;
+  const parenLine = lineAt(starts, paren);
+  const named = !!id && !fn.isLocal;
+  return {
+    paren,
+    end: range[1],
+    lineDefined: named ? loc.start.line : parenLine,
+    parenLine,
+    lastLine: loc.end.line,
+    method: id?.type === 'MemberExpression' && id.indexer === ':',
+    hasParams: (fn.parameters as unknown[] | undefined)?.length ? true : false,
+  };
 }
 
 export class LuaSyntaxErrorException extends Error {
@@ -150,20 +211,42 @@ export class LuaSyntaxErrorException extends Error {
   }
 }
 
-/** The name of the probe the prelude defines (a chunk-local alias is added when probes exist). */
-export const PROBE_GLOBAL = '__llmspell_probe';
-const PROBE_LOCAL = '__llmspell_P';
+/**
+ * The probe is reached through the string metatable (`(""):__llmspell(line, chunkname)`), so it is
+ * neither a global nor an upvalue of user functions: upvalue numbering, `nups`, `_ENV` and a
+ * `string.dump`/`load` round trip stay as they are without the debugger.
+ */
+export const PROBE_METHOD = '__llmspell';
+
+/** A Lua string literal for any text (decimal escapes for quotes, backslashes and control bytes). */
+export function luaString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    out += ch === '"' || ch === '\\' || code < 32 ? `\\${String(code).padStart(3, '0')}` : ch;
+  }
+  return out + '"';
+}
+
+function probe(line: number, chunkname: string): string {
+  return `;(""):${PROBE_METHOD}(${line},${luaString(chunkname)});`;
+}
 
 /**
  * Insert a breakpoint probe before the first statement of each given line, on that same line, so
  * every line Lua reports stays the user's line. Lines without a statement are ignored (callers
  * resolve breakpoints to statement lines first).
  */
-export function instrument(source: string, chunk: ParsedChunk, lines: Iterable<number>): string {
+export function instrument(
+  source: string,
+  chunk: ParsedChunk,
+  lines: Iterable<number>,
+  chunkname: string,
+): string {
   const inserts: Array<[number, string]> = [];
   for (const line of lines) {
     const off = chunk.statementOffsets.get(line);
-    if (off !== undefined) inserts.push([off, `;${PROBE_LOCAL}(${line});`]);
+    if (off !== undefined) inserts.push([off, probe(line, chunkname)]);
   }
   let text = source;
   if (text.startsWith('#')) text = '--' + text.slice(1);
@@ -174,7 +257,31 @@ export function instrument(source: string, chunk: ParsedChunk, lines: Iterable<n
     const at = off + shift;
     text = text.slice(0, at) + probe + text.slice(at);
   }
-  return `local ${PROBE_LOCAL}=${PROBE_GLOBAL};` + text;
+  return text;
+}
+
+/**
+ * The text of one function re-instrumented with probes on `lines`: its parameter list and body
+ * (from '(' to `end`), `self` made explicit for methods. The agent compiles it as
+ * `<newlines>local <upvalue names>;return function<text>` so every line stays the user's.
+ */
+export function instrumentFunction(
+  source: string,
+  chunk: ParsedChunk,
+  span: FunctionSpan,
+  lines: Iterable<number>,
+  chunkname: string,
+): string {
+  const inserts: Array<[number, string]> = [];
+  for (const line of lines) {
+    const off = chunk.statementOffsets.get(line);
+    if (off !== undefined && off > span.paren && off < span.end) inserts.push([off, probe(line, chunkname)]);
+  }
+  inserts.sort((a, b) => b[0] - a[0]);
+  let text = source.slice(span.paren, span.end);
+  for (const [off, p] of inserts) text = text.slice(0, off - span.paren) + p + text.slice(off - span.paren);
+  if (span.method) text = `(self${span.hasParams ? ', ' : ''}${text.slice(1)}`;
+  return text;
 }
 
 /** The statement line a breakpoint on `line` resolves to: the line itself or the next one with a statement. */

@@ -605,10 +605,14 @@ function onMessage(msg: ToWorker): void {
     default:
       if (handleHostMessage(msg)) {
         // Idle: apply Lua commands now (replies go out synchronously).
+        // Pause and interrupt mean nothing while idle, unless an execution is already queued
+        // behind this message: then they are for it (kept for runLua's first drain).
+        const forNextRun: AgentCommand[] = [];
         for (let c = nextAgentCommand(false); c; c = nextAgentCommand(false)) {
-          if (c.cmd === 'pause' || c.cmd === 'interrupt') continue;
-          agent.command(c);
+          if (c.cmd === 'pause' || c.cmd === 'interrupt') forNextRun.push(c);
+          else agent.command(c);
         }
+        if (deferred.some((m) => m.t === 'exec')) pendingLua.push(...forNextRun);
       }
   }
 }

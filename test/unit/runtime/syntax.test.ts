@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import {
   blankLua54,
   instrument,
+  instrumentFunction,
   parseChunk,
   resolveBreakpointLine,
   LuaSyntaxErrorException,
@@ -42,12 +43,23 @@ test('syntax errors carry line and column', () => {
 test('probes go on the same line, so line numbers never change', () => {
   const src = 'local a = 1\nlocal b = 2\nreturn a + b\n';
   const chunk = parseChunk(src);
-  const out = instrument(src, chunk, [2, 3]);
+  const out = instrument(src, chunk, [2, 3], '@/x/"y".lua');
   const lines = out.split('\n');
   assert.equal(lines.length, src.split('\n').length);
-  assert.match(lines[1], /^;__llmspell_P\(2\);local b = 2$/);
-  assert.match(lines[2], /^;__llmspell_P\(3\);return a \+ b$/);
-  assert.match(lines[0], /^local __llmspell_P=__llmspell_probe;local a = 1$/);
+  assert.equal(lines[1], ';(""):__llmspell(2,"@/x/\\034y\\034.lua");local b = 2');
+  assert.equal(lines[2], ';(""):__llmspell(3,"@/x/\\034y\\034.lua");return a + b');
+  assert.equal(lines[0], 'local a = 1', 'nothing is declared: the probe is not a local or a global');
+});
+
+test('a function re-instrumented on its own keeps its lines and makes self explicit', () => {
+  const src = 'local M = {}\nfunction M:add(x)\n  local y = x\n  return y + self.n\nend\n';
+  const chunk = parseChunk(src);
+  const span = chunk.spans[0];
+  assert.deepEqual([span.lineDefined, span.parenLine, span.lastLine, span.method], [2, 2, 5, true]);
+  const text = instrumentFunction(src, chunk, span, [3], '@m.lua');
+  assert.equal(text, '(self, x)\n  ;(""):__llmspell(3,"@m.lua");local y = x\n  return y + self.n\nend');
+  const local = parseChunk('local function f()\n  return 1\nend\n').spans[0];
+  assert.deepEqual([local.lineDefined, local.parenLine, local.lastLine, local.method], [1, 1, 3, false]);
 });
 
 test('function names are recorded with the line of their first statement', () => {

@@ -9,9 +9,90 @@ local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B
 local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
 local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
 local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
-local maxlevel, eval_in, interpolate, stop_loop = I.maxlevel, I.eval_in, I.interpolate, I.stop_loop
+local maxlevel, stop_loop, render = I.maxlevel, I.stop_loop, I.render
 
--- Breakpoints -------------------------------------------------------------------------------------------
+-- Conditions and log messages are compiled once, when the breakpoint is set, into functions whose
+-- environment reads the frame being checked: FRAME is that frame's level as seen by `evaluate`.
+-- Nothing is compiled or kept per hit, and the cost of a check does not depend on stack depth.
+local FRAME = 0
+local EVAL_DEPTH = 3 -- __index -> compiled expression -> pcall -> evaluate
+
+local function frame_lookup(level, k)
+  local found, value = false, nil
+  local i = 1
+  while true do
+    local n, v = getlocal(level + 1, i)
+    if n == nil then break end
+    if n == k then found, value = true, v end
+    i = i + 1
+  end
+  if found then return true, value end
+  local info = getinfo(level + 1, 'f')
+  local f = info and info.func
+  if f then
+    i = 1
+    while true do
+      local n, v = getupvalue(f, i)
+      if n == nil then break end
+      if n == k then return true, v end
+      i = i + 1
+    end
+  end
+  return false, nil
+end
+
+local FRAME_ENV = setmetatable({}, {
+  __index = function(_, k)
+    local level = FRAME + EVAL_DEPTH
+    local ok, v = frame_lookup(level, k)
+    if ok then return v end
+    local eok, env = frame_lookup(level, '_ENV')
+    return (eok and env or G)[k]
+  end,
+  __newindex = function() error('a breakpoint condition cannot assign variables', 2) end,
+})
+
+local function compile(expr)
+  return load('return ' .. expr, '=(breakpoint)', 't', FRAME_ENV)
+end
+
+-- Evaluate a compiled expression for the frame at `level` as seen by the caller of evaluate.
+local function evaluate(f, level)
+  local saved = FRAME
+  FRAME = level + 1
+  S.evaluating = true
+  local ok, v = pcall(f)
+  S.evaluating = false
+  FRAME = saved
+  return ok, v
+end
+
+-- Compile a breakpoint's condition and log message once. A compile error is reported once and the
+-- breakpoint never stops.
+local function arm(src, line, spec)
+  local bp = { id = spec.id, hitop = spec.hitop, hitn = spec.hitn, hits = 0 }
+  if spec.cond then
+    local f, err = compile(spec.cond)
+    if f then bp.cond = f
+    else
+      bp.broken = true
+      H.out(2, sformat('breakpoint condition at %s:%d does not compile (%s); the breakpoint is ignored\n', ssub(src, 2), line, tostring(err)))
+    end
+  end
+  if spec.log then
+    local parts = {}
+    local pos = 1
+    for s, expr, e in string.gmatch(spec.log, '(){(.-)}()') do
+      if s > pos then parts[#parts + 1] = ssub(spec.log, pos, s - 1) end
+      parts[#parts + 1] = compile(expr) or ('{' .. expr .. '}')
+      pos = e
+    end
+    if pos <= #spec.log then parts[#parts + 1] = ssub(spec.log, pos) end
+    bp.log = parts
+  end
+  return bp
+end
+
 local function hit_ok(bp)
   bp.hits = bp.hits + 1
   local op, n = bp.hitop, bp.hitn
@@ -27,48 +108,77 @@ local function hit_ok(bp)
   return true
 end
 
--- A breakpoint line was reached in the frame at absolute index abs of the current thread.
-local function on_line(src, line, abs, from_hook)
-  if S.inStop then return end
+local function report(bp, src, line, what, err)
+  if S.interrupting then return end -- the interrupt, not the condition's fault
+  local msg = tostring(err)
+  if bp.lastError == msg then return end
+  bp.lastError = msg
+  H.out(2, sformat('breakpoint %s error (%s:%d): %s\n', what, ssub(src, 2), line, msg))
+end
+
+-- The log point's message for the frame at `level` as seen by the caller.
+local function message(bp, src, line, level)
+  local out = {}
+  for i, p in ipairs(bp.log) do
+    if type(p) == 'string' then out[i] = p
+    else
+      local ok, v = evaluate(p, level + 1)
+      if not ok then report(bp, src, line, 'log message', v); v = '{' .. tostring(v) .. '}'
+      elseif type(v) ~= 'string' then v = render(v, 1) end
+      out[i] = v
+    end
+  end
+  return tconcat(out)
+end
+
+-- A breakpoint line was reached; the user's frame is at level 3 as seen here (probe or hook at 2).
+local function on_line(src, line, from_hook)
+  if S.inStop or S.evaluating then return end
   local set = S.bps[src]
   local bp = set and set[line]
-  local fid = S.fbps[src] and S.fbps[src][line]
+  local fset = S.fbps[src]
+  local fid = fset and fset[line]
   if not bp and not fid then return end
-  local co = rawrunning()
-  local key = tostring(co) .. '|' .. abs .. '|' .. src .. '|' .. line
-  if from_hook then
-    S.hookVisited = key
-  elseif S.hookVisited == key then
-    S.hookVisited = nil
-    return
+  if from_hook or S.hookVisited then
+    -- The late-breakpoint hook and a probe on the same line must not both count it.
+    local key = tostring(rawrunning()) .. '|' .. (maxlevel() - 3) .. '|' .. src .. '|' .. line
+    if from_hook then S.hookVisited = key
+    elseif S.hookVisited == key then S.hookVisited = nil; return end
   end
   if bp then
-    local fr = { co = co, abs = abs }
-    if bp.cond then
-      S.inStop = true
-      local ok, v = eval_in(bp.cond, fr)
-      S.inStop = false
-      if ok and not v then bp = nil
-      elseif not ok then H.out(2, sformat('breakpoint condition error (%s:%d): %s\n', ssub(src, 2), line, tostring(v))) end
+    if bp.broken then bp = nil
+    elseif bp.cond then
+      local ok, v = evaluate(bp.cond, 3)
+      if not ok then report(bp, src, line, 'condition', v); bp = nil
+      elseif not v then bp = nil end
     end
     if bp and not hit_ok(bp) then bp = nil end
     if bp and bp.log then
-      S.inStop = true
-      local msg = interpolate(bp.log, fr)
-      S.inStop = false
-      H.log(msg .. '\n', ssub(src, 2), line)
+      H.log(message(bp, src, line, 3) .. '\n', ssub(src, 2), line)
       bp = nil
     end
   end
+  if S.stepping and S.stepping.pause then
+    -- A pause arrived while the condition ran: stop here, as a pause.
+    stop_loop('pause', rawrunning(), maxlevel() - 3, nil, nil)
+    return
+  end
   if not bp and not fid then return end
-  stop_loop(bp and 'breakpoint' or 'function breakpoint', co, abs, nil, bp and bp.id or fid)
+  stop_loop(bp and 'breakpoint' or 'function breakpoint', rawrunning(), maxlevel() - 3, nil, bp and bp.id or fid)
 end
 
--- The probe instrumented code calls on breakpoint lines.
-G.__llmspell_probe = function(line)
-  if S.inStop then return end
-  local info = getinfo(2, 'S')
-  on_line(info.source, line, maxlevel() - 2)
+-- The probe instrumented code calls on breakpoint lines as ("")::__llmspell(line, chunkname): it is
+-- found through the string metatable, so it is neither a global nor an upvalue of user code.
+local function probe(_, line, src)
+  if S.inStop or S.evaluating then return end
+  local set = S.bps[src]
+  if (set and set[line]) or (S.fbps[src] and S.fbps[src][line]) then
+    on_line(src, line, false) -- not a tail call: the user's frame stays at level 3 in on_line
+  end
+end
+local strings = getmetatable('').__index
+if type(strings) == 'table' and getmetatable(strings) == nil then
+  setmetatable(strings, { __index = { __llmspell = probe } })
 end
 
-I.on_line = on_line
+I.on_line, I.arm = on_line, arm

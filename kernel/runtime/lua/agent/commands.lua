@@ -42,7 +42,7 @@ function C.bp(c)
   local src, line, spec = c.source, c.line, c.spec
   local set = S.bps[src]
   if not set then set = {}; S.bps[src] = set end
-  set[line] = { id = spec.id, cond = spec.cond, hitop = spec.hitop, hitn = spec.hitn, log = spec.log, hits = 0 }
+  set[line] = I.arm(src, line, spec) -- condition and log message compiled once, here
   if spec.late then
     S.late[src] = S.late[src] or {}
     S.late[src][line] = true
@@ -65,6 +65,9 @@ function C.clearbps(c)
     if S.lateAny and next(S.fbps) ~= nil then S.lateAny = true end
   end
   if c.id then H.reply(c.id, true) end
+end
+function C.relive(c)
+  A.relive(c)
 end
 function C.late(c)
   S.late[c.source] = S.late[c.source] or {}

@@ -23,7 +23,7 @@ local function loadsource(code, chunkname, env)
 end
 A.loadsource = loadsource
 G.load = function(chunk, chunkname, mode, env)
-  if type(chunk) == 'string' and (chunkname == nil or ssub(chunkname, 1, 1) == '@' or ssub(chunkname, 1, 1) == '=') then
+  if type(chunk) == 'string' and ssub(chunk, 1, 4) ~= '\27Lua' and (chunkname == nil or ssub(chunkname, 1, 1) == '@' or ssub(chunkname, 1, 1) == '=') then
     if env ~= nil then return loadsource(chunk, chunkname or ('=(load)'), env) end
     return loadsource(chunk, chunkname or ('=(load)'))
   end

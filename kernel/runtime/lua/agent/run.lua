@@ -44,6 +44,7 @@ function A.run(code, chunkname, mode, args, nargs, script)
     S.stepping = { kind = 'in', entry = true }
   end
   apply_hook(nil)
+  I.settle()
   local argv = {}
   for i = 1, nargs or 0 do argv[i] = args[i] or args[tostring(i)] or args[i - 1] end
   if script then

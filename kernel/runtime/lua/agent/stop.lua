@@ -40,7 +40,9 @@ local function user_source(src)
   return src and src ~= AGENT and ssub(src, 1, 1) == '@' or (src and ssub(src, 1, 1) ~= '=' and src ~= AGENT)
 end
 
-local function stop_loop(reason, co, abs, text, hit)
+-- Stop the program: serve requests until a resume command. `line`, when given, is the line shown
+-- for the top frame (step out shows the line of the call it returned to).
+local function stop_loop(reason, co, abs, text, hit, line)
   S.inStop = true
   S.stepping = nil
   sethook()
@@ -63,6 +65,7 @@ local function stop_loop(reason, co, abs, text, hit)
       level = level + 1
     end
   end
+  if line and out[1] then out[1][4] = line end
   S.stack = out
   S.stacks = { [co_id(co)] = out }
   -- Frames of the other threads in the resume chain (main program, outer coroutines).
@@ -93,9 +96,8 @@ local function stop_loop(reason, co, abs, text, hit)
     local cmd = c.cmd
     if cmd == 'continue' then break
     elseif cmd == 'step' then
-      local fr = I.R.frames[stack[1]]
-      local finfo = getinfo(maxlevel() - fr.abs - 1 + 1, 'f')
-      stepping = { kind = c.kind, co = co, abs = fr.abs, func = finfo and finfo.func }
+      -- Counted from the stopped frame: depth 0 is that frame (see hooks.lua).
+      stepping = { kind = c.kind, co = co, depth = 0 }
       break
     elseif cmd == 'terminate' then
       S.inStop = false
@@ -110,7 +112,8 @@ local function stop_loop(reason, co, abs, text, hit)
   S.stacks = nil
   S.inStop = false
   S.stepping = stepping
-  if S.interrupting or stepping then I.apply_all_hooks() else I.apply_hook(nil) end
+  if S.interrupting or S.stepping then I.apply_all_hooks() else I.apply_hook(nil) end
+  I.settle()
 end
 
 I.STD, I.stop_loop = STD, stop_loop
