@@ -141,7 +141,6 @@ export class LanguageServer implements FeatureContext {
     this.watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) this.applySettings(init.settings);
-    this.loadHostApi();
     this.loadLuarc();
     this.log.info(`initialize: roots=${JSON.stringify(this.roots)} pullDiagnostics=${this.pullMode}`);
     return {
@@ -151,6 +150,9 @@ export class LanguageServer implements FeatureContext {
   }
 
   private async initialized(): Promise<void> {
+    // Clients send nothing else before `initialized` (LSP spec), so the host API definitions are
+    // parsed after the initialize response instead of delaying it.
+    this.loadHostApi();
     // until the background index is complete, `require` reads the modules it needs itself
     const missing = new Set<string>();
     this.project.loadFile = (uri) => this.readWorkspaceFile(uri, missing);

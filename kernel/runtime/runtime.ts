@@ -6,6 +6,7 @@ import { Worker, MessageChannel, MessagePort } from 'worker_threads';
 import * as path from 'path';
 import * as fs from 'fs';
 import { interrupter } from './interrupter';
+import { adoptPrestartedWorker, workerName } from './prestart';
 import { DebugState } from './debug-state';
 import type { FromWorker, ToWorker, AgentCommand, RawRunResult, WorkerInit } from './protocol';
 import type {
@@ -86,13 +87,15 @@ export class LuaRuntime implements RuntimeHandle {
       options: workerOptions,
       hostLua: hostModules.map((m) => ({ name: m.name, lua: m.lua })),
     };
-    const worker = new Worker(path.join(__dirname, 'worker.js'), {
-      workerData: init,
-      transferList: [port2],
-      name: `llmspell-lua${options.name ? '-' + options.name : ''}`,
-      stdout: false,
-      stderr: false,
-    });
+    const worker =
+      adoptPrestartedWorker(workerOptions, init) ??
+      new Worker(path.join(__dirname, 'worker.js'), {
+        workerData: init,
+        transferList: [port2],
+        name: workerName(options.name),
+        stdout: false,
+        stderr: false,
+      });
     const rt = new LuaRuntime(worker, port1, new Int32Array(sab));
     for (const m of hostModules)
       for (const [name, h] of Object.entries(m.handlers)) rt.hostHandlers.set(name, h);

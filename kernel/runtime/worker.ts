@@ -3,17 +3,18 @@
  * Lua -> JS calls are synchronous; when Lua must stop (breakpoint, step, pause, io.read) this
  * thread blocks in Atomics.wait and reads commands with receiveMessageOnPort, so it uses no CPU.
  */
-import { parentPort, receiveMessageOnPort, workerData, MessagePort } from 'worker_threads';
+import { parentPort, receiveMessageOnPort, MessagePort } from 'worker_threads';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LuaFactory, LuaMultiReturn, LUA_REGISTRYINDEX } from 'wasmoon';
 import type { LuaEngine } from 'wasmoon';
 import { BreakpointBook } from './breakpoints';
-import type { AgentCommand, AgentHost, ToWorker, FromWorker, WorkerInit, RawRunResult } from './protocol';
+import type { AgentCommand, AgentHost, ToWorker, FromWorker, RawRunResult } from './protocol';
 import { AGENT_MODULES, normalizeLuaValue } from './protocol';
+import { workerInit } from './worker-init';
 
-const init = workerData as WorkerInit;
+const init = workerInit();
 const port = init.port as MessagePort;
 const signal = new Int32Array(init.signal);
 const REG_CO = 987654321n;

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_CONTROL_PORT } from '../../shared/ports';
 import { DEFAULT_DAP_FLAG, type KernelStartFlags } from '../../service/flags';
+import { loadLanguageServer } from '../lsp-entry';
 
 /**
  * `llmspell kernel ...` and `llmspell repl`.
@@ -39,8 +40,7 @@ export function registerKernelCommands(program: Command): void {
     .action(async (flags: KernelStartFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<KernelStartFlags & { profile?: string }>();
       if (flags.lsp) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { startLanguageServerFromCli } = require('../../../server/main') as LspModule;
+        const { startLanguageServerFromCli } = loadLanguageServer<LspModule>();
         await startLanguageServerFromCli({ port: flags.port, trace: globals.trace });
         return;
       }

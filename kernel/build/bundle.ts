@@ -1,0 +1,145 @@
+/**
+ * Build step: bundle the language server (dist/server/main.js and the vscode-languageserver
+ * packages, ~150 modules) into dist/server/main.bundle.js with esbuild, so `kernel start --lsp`
+ * resolves and reads one file instead of ~150 (docs/ARCHITECTURE.md, "Start-up").
+ *
+ * The bundle sits beside main.js, so `__dirname` in server code is unchanged. Kernel modules the
+ * run bridge loads on demand (runtime, jupyter client) stay external, as do zod and StyLua. The
+ * list of inputs with their size and mtime goes to main.bundle.inputs.json; kernel/cli/lsp-entry.ts
+ * uses the bundle only while every input is unchanged, so a `tsc` without this step never runs
+ * stale code. Without esbuild installed this step does nothing and main.js is used.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { PassThrough } from 'stream';
+import {
+  BUNDLE_FILE,
+  CODE_CACHE_FILE,
+  compileModule,
+  INPUTS_FILE,
+  stamp,
+  type BundleInputs,
+} from '../cli/lsp-entry';
+
+/** The part of esbuild's API used here (esbuild is a devDependency, loaded only by this script). */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ metafile?: { inputs: Record<string, unknown> } }>;
+}
+interface ResolveArgs {
+  path: string;
+  resolveDir: string;
+}
+interface PluginBuild {
+  onResolve(
+    options: { filter: RegExp },
+    callback: (args: ResolveArgs) => { path: string; external: boolean } | undefined,
+  ): void;
+}
+
+const DIST = path.resolve(__dirname, '..', '..');
+const ROOT = path.dirname(DIST);
+const SERVER = path.join(DIST, 'server');
+/** Packages loaded only on demand (settings validation, formatting): not worth bundling. */
+const ON_DEMAND_PACKAGES = ['zod', '@johnnymorganz/stylua'];
+/** Kernel modules the server imports at start-up: pure code, bundled (no paths, no workers). */
+const PURE_KERNEL_MODULES = [path.join('kernel', 'runtime', 'syntax.js')];
+
+/** Requires that leave dist/server for dist/kernel (or anywhere else in dist) stay external. */
+const keepKernelExternal = {
+  name: 'llmspell-external-kernel',
+  setup(build: PluginBuild): void {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      if (!target.startsWith(DIST + path.sep) || target.startsWith(SERVER + path.sep)) return undefined;
+      if (
+        PURE_KERNEL_MODULES.some(
+          (m) => target === path.join(DIST, m) || target === path.join(DIST, m.replace(/\.js$/, '')),
+        )
+      )
+        return undefined;
+      const rel = path.relative(SERVER, target);
+      return { path: rel.startsWith('.') ? rel : `./${rel}`, external: true };
+    });
+  },
+};
+
+type ServerModule = typeof import('../../server/main');
+
+/** Answer one `initialize` over in-memory streams, so its code is compiled before the cache is made. */
+async function initializeOnce(server: ServerModule): Promise<void> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const quiet = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
+  const connection = server.startSession(input, output, quiet);
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { processId: null, rootUri: null, capabilities: {} },
+  });
+  const answered = new Promise<void>((resolve) => {
+    let text = '';
+    output.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.includes('"id":1')) resolve();
+    });
+  });
+  input.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  await answered;
+  connection.dispose();
+}
+
+async function main(): Promise<void> {
+  let esbuild: Esbuild;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    esbuild = require('esbuild') as Esbuild;
+  } catch {
+    process.stderr.write('llmspell build: esbuild is not installed; the language server runs unbundled\n');
+    fs.rmSync(INPUTS_FILE, { force: true });
+    return;
+  }
+  const result = await esbuild.build({
+    entryPoints: [path.join(SERVER, 'main.js')],
+    outfile: BUNDLE_FILE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ON_DEMAND_PACKAGES,
+    plugins: [keepKernelExternal],
+    metafile: true,
+    absWorkingDir: ROOT,
+    logLevel: 'warning',
+  });
+  const inputs: BundleInputs = { files: {} };
+  for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+    const abs = path.resolve(ROOT, input);
+    const st = fs.statSync(abs);
+    inputs.files[path.relative(SERVER, abs)] = [st.size, st.mtimeMs];
+  }
+  if (/[^\w$.]import\(/.test(fs.readFileSync(BUNDLE_FILE, 'utf8'))) {
+    // lsp-entry.ts compiles the bundle without a dynamic-import callback (see compileModule).
+    process.stderr.write('llmspell build: the server uses import(); the language server runs unbundled\n');
+    fs.rmSync(INPUTS_FILE, { force: true });
+    return;
+  }
+  // V8 code cache of what start-up runs: the bundle's top level and one `initialize` round trip.
+  const { exports, script } = compileModule(BUNDLE_FILE);
+  await initializeOnce(exports as ServerModule);
+  fs.writeFileSync(CODE_CACHE_FILE, script.createCachedData());
+  inputs.bundle = stamp(BUNDLE_FILE);
+  inputs.cache = stamp(CODE_CACHE_FILE);
+  fs.writeFileSync(INPUTS_FILE, JSON.stringify(inputs));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`llmspell build: bundling the language server failed: ${String(err)}\n`);
+  fs.rmSync(INPUTS_FILE, { force: true });
+  process.exit(1);
+});
