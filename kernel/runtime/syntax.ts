@@ -3,7 +3,12 @@
  * parser), syntax errors with line and column, the lines that hold statements (where breakpoints
  * can be), and probe insertion that never changes line numbers.
  */
-import * as luaparse from 'luaparse';
+import type * as Luaparse from 'luaparse';
+
+// Loaded on the first parse: a VM that runs chunks without breakpoints never parses (start-up).
+let parser: typeof Luaparse | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const luaparse = (): typeof Luaparse => (parser ??= require('luaparse') as typeof Luaparse);
 
 export interface LuaSyntaxError {
   message: string;
@@ -124,7 +129,7 @@ function visitNode(
 export function parseChunk(source: string): ParsedChunk {
   let ast: AnyNode;
   try {
-    ast = luaparse.parse(blankLua54(source), {
+    ast = luaparse().parse(blankLua54(source), {
       luaVersion: '5.3',
       locations: true,
       ranges: true,

@@ -11,6 +11,7 @@ import { setWorkerInit } from './worker-init';
 require('wasmoon');
 require('./breakpoints');
 require('./protocol');
+require('./bytecode');
 parentPort!.once('message', (m: { init: WorkerInit }) => {
   setWorkerInit(m.init);
   require('./worker');

@@ -13,6 +13,7 @@ import { BreakpointBook } from './breakpoints';
 import type { AgentCommand, AgentHost, ToWorker, FromWorker, RawRunResult } from './protocol';
 import { AGENT_MODULES, normalizeLuaValue } from './protocol';
 import { workerInit } from './worker-init';
+import { AGENT_CHUNK_NAME, BytecodeCache, loadChunk } from './bytecode';
 
 const init = workerInit();
 const port = init.port as MessagePort;
@@ -510,32 +511,48 @@ async function setup(): Promise<void> {
     lua.lua_setglobal(mainL, `__llmspell_raw_${name}`);
   }
   // The agent's modules share H (host functions), A (what this worker calls) and I (internals).
+  // Each chunk is staged as a function from the build's bytecode when its source is unchanged
+  // (bytecode.ts), else compiled from source; either way under the chunk name '=[llmspell]'.
+  const cache = BytecodeCache.open();
+  const stageChunk = (source: Uint8Array): void => {
+    if (loadChunk(engine, mainL, AGENT_CHUNK_NAME, source, cache) !== 0) {
+      const message = lua.lua_tolstring(mainL, -1, null);
+      lua.lua_settop(mainL, 0);
+      throw new Error(message);
+    }
+    lua.lua_setglobal(mainL, '__llmspell_chunk');
+  };
   const loadModule = engine.doStringSync(
     `local H = __llmspell_host; __llmspell_host = nil
      H.fread, H.fwrite = __llmspell_raw_fread, __llmspell_raw_fwrite
      __llmspell_raw_fread, __llmspell_raw_fwrite = nil, nil
      local A, I = {}, {}
-     return function(src)
-       if src == nil then
+     return function(finish)
+       if finish then
          local reg = debug.getregistry()
          reg[${REG_CO}] = A.CO
          reg[${REG_ATTN}] = A.attention
          reg[${REG_HOST}] = A.HOST
-         return A
+         -- Only the entry points cross to JavaScript: wasmoon converts a returned table deeply.
+         local entries = {}
+         for k, v in pairs(A) do if type(v) == 'function' then entries[k] = v end end
+         return entries
        end
-       assert(load(src, '=[llmspell]'))(H, A, I)
+       local chunk = __llmspell_chunk; __llmspell_chunk = nil
+       chunk(H, A, I)
      end`,
-  ) as (src?: string) => unknown;
+  ) as (finish?: boolean) => unknown;
   for (const name of AGENT_MODULES) {
-    loadModule(fs.readFileSync(path.join(init.agentDir, `${name}.lua`), 'utf8'));
+    stageChunk(fs.readFileSync(path.join(init.agentDir, `${name}.lua`)));
+    loadModule();
   }
-  const a = loadModule() as Agent;
+  const a = loadModule(true) as Agent;
   agent = a;
   for (const mod of init.hostLua) {
-    engine.global.set('__llmspell_mod_src', mod.lua);
+    stageChunk(Buffer.from(mod.lua, 'utf8'));
     engine.doStringSync(
-      `local src = __llmspell_mod_src; __llmspell_mod_src = nil
-       assert(load(src, '=[llmspell]'))(debug.getregistry()[${REG_HOST}])`,
+      `local chunk = __llmspell_chunk; __llmspell_chunk = nil
+       chunk(debug.getregistry()[${REG_HOST}])`,
     );
   }
   (a as unknown as { mark_builtins: LuaFn }).mark_builtins();
