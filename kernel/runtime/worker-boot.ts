@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'worker_threads';
 import type { WorkerInit } from './protocol';
-import { setWorkerInit } from './worker-init';
+import { prepareFactory, setWorkerInit } from './worker-init';
 
 // Warm the module cache: these are worker.ts's dependencies, loaded in the same order.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -12,6 +12,7 @@ require('wasmoon');
 require('./breakpoints');
 require('./protocol');
 require('./bytecode');
+prepareFactory();
 parentPort!.once('message', (m: { init: WorkerInit }) => {
   setWorkerInit(m.init);
   require('./worker');

@@ -7,12 +7,12 @@ import { parentPort, receiveMessageOnPort, MessagePort } from 'worker_threads';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LuaFactory, LuaMultiReturn, LUA_REGISTRYINDEX } from 'wasmoon';
+import { LuaMultiReturn, LUA_REGISTRYINDEX } from 'wasmoon';
 import type { LuaEngine } from 'wasmoon';
 import { BreakpointBook } from './breakpoints';
 import type { AgentCommand, AgentHost, ToWorker, FromWorker, RawRunResult } from './protocol';
 import { AGENT_MODULES, normalizeLuaValue } from './protocol';
-import { workerInit } from './worker-init';
+import { takeFactory, workerInit } from './worker-init';
 import { AGENT_CHUNK_NAME, BytecodeCache, loadChunk } from './bytecode';
 
 const init = workerInit();
@@ -492,7 +492,7 @@ function installHook(): void {
 
 // ---- setup ------------------------------------------------------------------------------------------------
 async function setup(): Promise<void> {
-  const factory = new LuaFactory(undefined, init.options.env as Record<string, string> | undefined);
+  const factory = takeFactory(init.options.env as Record<string, string> | undefined);
   engine = await factory.createEngine({
     openStandardLibs: true,
     injectObjects: false,
