@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { DEFAULT_CONTROL_PORT } from '../../shared/ports';
 import { DEFAULT_DAP_FLAG, type KernelStartFlags } from '../../service/flags';
-import { loadLanguageServer } from '../lsp-entry';
 
 /**
  * `llmspell kernel ...` and `llmspell repl`.
@@ -10,6 +9,7 @@ import { loadLanguageServer } from '../lsp-entry';
 
 type LspModule = typeof import('../../../server/main');
 type ServiceCommands = typeof import('./service');
+type LspEntryModule = typeof import('../lsp-entry');
 type ReplModule = typeof import('../../repl/repl');
 type KernelspecModule = typeof import('../../jupyter/kernelspec');
 
@@ -40,6 +40,8 @@ export function registerKernelCommands(program: Command): void {
     .action(async (flags: KernelStartFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<KernelStartFlags & { profile?: string }>();
       if (flags.lsp) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { loadLanguageServer } = require('../lsp-entry') as LspEntryModule;
         const { startLanguageServerFromCli } = loadLanguageServer<LspModule>();
         await startLanguageServerFromCli({ port: flags.port, trace: globals.trace });
         return;
