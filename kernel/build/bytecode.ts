@@ -15,7 +15,7 @@ import {
   installedWasmoonVersion,
 } from '../runtime/bytecode';
 import { hostModules } from '../hostapi';
-import { defaultHostSettings } from '../service/defaults';
+import { defaultHostSettings } from '../config/defaults';
 
 const LUA_DIR = path.resolve(__dirname, '..', '..', '..', 'kernel', 'runtime', 'lua');
 

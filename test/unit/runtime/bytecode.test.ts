@@ -13,7 +13,7 @@ import {
 } from '../../../kernel/runtime/bytecode';
 import { AGENT_MODULES } from '../../../kernel/runtime/protocol';
 import { hostModules } from '../../../kernel/hostapi';
-import { defaultHostSettings } from '../../../kernel/service/defaults';
+import { defaultHostSettings } from '../../../kernel/config/defaults';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const SOURCE = Buffer.from(
