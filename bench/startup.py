@@ -31,8 +31,16 @@ def run_process(argv):
     """(wall ms, peak RSS MB) of one process from spawn to exit.
 
     Linux keeps the parent's high-water RSS in a child's ru_maxrss across exec, so the process is
-    started through /usr/bin/time (small) and its %M is the command's own peak.
+    started through /usr/bin/time (small) and its %M is the command's own peak. Without it (Debian
+    package `time`) the wall time is measured alone and the peak is reported as NaN.
     """
+    if not os.path.exists(TIME):
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        ms = (time.perf_counter() - t0) * 1000
+        if p.returncode != 0:
+            raise RuntimeError(f"{argv} exited {p.returncode}: {p.stderr.decode()}")
+        return ms, float("nan")
     fd, out = tempfile.mkstemp(suffix=".rss")
     os.close(fd)
     try:

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as readline from 'readline';
+import type * as Readline from 'readline';
 import type { LuaRuntime } from '../../runtime/runtime';
 import type * as HostApiModule from '../../hostapi';
 import type * as RuntimeModule from '../../runtime/runtime';
@@ -10,7 +10,7 @@ import type { ExecResult, RuntimeEvent } from '../../runtime/types';
 /** Terminal front end for a runtime: stdout/stderr passthrough, io.read from the terminal's stdin. */
 function attachTerminal(rt: LuaRuntime): () => void {
   let lines: AsyncIterableIterator<string> | undefined;
-  let rl: readline.Interface | undefined;
+  let rl: Readline.Interface | undefined;
   const unsubscribe = rt.onEvent((e: RuntimeEvent) => {
     switch (e.type) {
       case 'output':
@@ -24,6 +24,9 @@ function attachTerminal(rt: LuaRuntime): () => void {
       case 'input': {
         if (e.prompt) process.stdout.write(e.prompt);
         if (!rl) {
+          // readline only when a script reads input (start-up)
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const readline = require('readline') as typeof Readline;
           rl = readline.createInterface({ input: process.stdin, terminal: false });
           lines = rl[Symbol.asyncIterator]();
         }
