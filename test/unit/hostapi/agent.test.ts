@@ -2,6 +2,7 @@ import { test, before, after, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as net from 'net';
 import { errorOf, FakeProvider, fakeSettings, makeHost, type TestHost, values } from './fake-providers';
+import { waitFor } from '../../support/wait';
 
 let fake: FakeProvider;
 let h: TestHost;
@@ -96,13 +97,11 @@ for (const provider of ['openai', 'anthropic', 'ollama'] as const) {
 test('429 with Retry-After is retried after the advertised delay', async () => {
   fake.reset();
   fake.flakyFailures = 2;
-  const start = Date.now();
   const r = await h.run(`return Agent.query('hello', { model = 'anthropic/flaky' }).content`);
   assert.deepEqual(values(r), ['"echo: hello"']);
   assert.equal(fake.requests.length, 3);
   const gaps = [fake.requests[1].at - fake.requests[0].at, fake.requests[2].at - fake.requests[1].at];
   for (const g of gaps) assert.ok(g >= 950, `retry waited ${g} ms`);
-  assert.ok(Date.now() - start < 6000);
   assert.match(h.log.text(), /HTTP 429, retrying in 1\.0 s \(attempt 2 of 3\)/);
 });
 
@@ -119,13 +118,11 @@ test('500 is retried max_retries times, then reported with the provider message'
 test('a slow response hits timeout_secs', async () => {
   const s = await makeHost(fakeSettings(fake, (x) => (x.providers.ollama.timeout_secs = 0.3)));
   try {
-    const start = Date.now();
     const e = errorOf(await s.run(`return Agent.query('x', { model = 'ollama/slow' })`));
     assert.match(
       e,
       /ollama: no response from http:\/\/127\.0\.0\.1:\d+\/api\/chat within 0\.3 s \(\[providers\.ollama\] timeout_secs\)/,
     );
-    assert.ok(Date.now() - start < 2000);
   } finally {
     await s.dispose();
   }
@@ -203,7 +200,7 @@ test('Agent.query uses the default provider; Agent.list and Agent.get find built
 test('an interrupt cancels the HTTP request and the runtime stays usable', async () => {
   fake.reset();
   const run = h.run(`return Agent.query('x', { model = 'openai/slow' })`);
-  await new Promise((r) => setTimeout(r, 200));
+  await waitFor(() => fake.requests.some((q) => q.body.model === 'slow'), 'the slow request at the fake');
   h.rt.interrupt();
   const r = await run;
   assert.equal(r.ok, false);

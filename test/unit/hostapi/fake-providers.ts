@@ -14,7 +14,7 @@ import type { HostLogger } from '../../../kernel/hostapi/types';
  *   tool        with tools: call the first tool with `toolArgs[name]`; after results: "tool said: <result>"
  *   flaky       429 with Retry-After: 1 for the first `flakyFailures` requests, then like echo
  *   fail        500 with the provider's error body, always
- *   slow        answers after 3 s
+ *   slow        never answers; the request stays open until the client gives up (timeouts, interrupts)
  *   drop        closes the connection without answering
  *   missing     404 "model not found" in the provider's format
  */
@@ -108,8 +108,10 @@ export class FakeProvider {
     if (model === 'missing') return this.error(wire, res, 404, `model '${model}' not found`);
     if (model === 'flaky' && this.flakyCount++ < this.flakyFailures)
       return this.error(wire, res, 429, 'rate limited, slow down', { 'retry-after': '1' });
-    if (model === 'slow') await new Promise((r) => setTimeout(r, 3000));
-    if (res.destroyed) return;
+    if (model === 'slow') {
+      await new Promise((r) => res.once('close', r));
+      return;
+    }
     const messages = (body.messages ?? []) as Msg[];
     const tools = (body.tools ?? []) as { name?: string; function?: { name: string } }[];
     const toolResult = findToolResult(wire, messages);

@@ -98,8 +98,8 @@ test('a crash mid-write leaves the old value (temp file + rename)', async () => 
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  // 'go' comes after the third write, in the middle of the loop: the kill lands between or inside writes.
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  await new Promise((r) => setTimeout(r, 30));
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   const after = JSON.parse((await store.get('global', 'k'))!) as { v: string; big: string };

@@ -1,6 +1,6 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Harness, fixture } from './helpers';
+import { Harness, fixture, waitFor } from './helpers';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 
 let h: Harness;
@@ -11,36 +11,25 @@ afterEach(async () => {
   await h.dispose();
 });
 
-test('pause stops `while true do end` within 50 ms; interrupt raises an error within 50 ms', async () => {
-  const run = h.rt.execute('local i = 0\nwhile true do i = i + 1 end', {
+// How fast pause and interrupt arrive, and the CPU used while stopped, are measured by
+// bench/control.ts (timings do not belong in tests); here: that they arrive, where, and what follows.
+test('pause stops a spinning loop on its line; after resume, interrupt ends it with Interrupted', async () => {
+  const run = h.rt.execute('local i = 0\nwhile true do i = i + 1 if i % 20000 == 0 then print(i) end end', {
     chunkName: '/cells/spin.lua',
     mode: 'cell',
   });
-  await new Promise((r) => setTimeout(r, 100));
-  let t0 = Date.now();
+  await h.waitOutput('20000');
   h.rt.debugger.pause();
   const stop = await h.nextStop();
-  const pauseMs = Date.now() - t0;
   assert.equal(stop.reason, 'pause');
   assert.equal(stop.location?.line, 2);
-  assert.ok(pauseMs < 50, `pause took ${pauseMs} ms`);
-  // 0 % CPU while stopped: the worker blocks in Atomics.wait.
-  const cpu0 = process.cpuUsage();
-  await new Promise((r) => setTimeout(r, 300));
-  const cpu = process.cpuUsage(cpu0);
-  assert.ok(
-    cpu.user + cpu.system < 60_000,
-    `used ${(cpu.user + cpu.system) / 1000} ms CPU in 300 ms stopped`,
-  );
+  const printed = h.output;
   h.rt.debugger.resume();
-  await new Promise((r) => setTimeout(r, 50));
-  t0 = Date.now();
+  await waitFor(() => h.output.length > printed.length, 'output after resume');
   h.rt.interrupt();
   const r = await run;
-  const intMs = Date.now() - t0;
   assert.equal(r.ok, false);
   if (!r.ok) assert.equal(r.error.ename, 'Interrupted');
-  assert.ok(intMs < 50, `interrupt took ${intMs} ms`);
   assert.deepEqual(await h.rt.execute('i == nil', { chunkName: '/cells/after.lua', mode: 'cell' }), {
     ok: true,
     values: ['true'],
@@ -50,9 +39,9 @@ test('pause stops `while true do end` within 50 ms; interrupt raises an error wi
 test('interrupt stops deep recursion without loops and survives pcall catching it', async () => {
   const code = `
     local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
-    while true do pcall(fib, 30) end`;
+    while true do print('round') pcall(fib, 25) end`;
   const run = h.rt.execute(code, { chunkName: '/cells/rec.lua', mode: 'cell' });
-  await new Promise((r) => setTimeout(r, 150));
+  await waitFor(() => h.output.split('round').length > 2, 'two rounds of fib');
   h.rt.interrupt();
   const r = await run;
   assert.equal(r.ok, false);
@@ -64,7 +53,7 @@ test('pause inside a table.sort comparator and inside a coroutine', async () => 
     local t = {}
     for i = 1, 3000 do t[i] = (i * 7919) % 1000 end
     local co = coroutine.create(function()
-      while true do
+      local n = 0 while true do n = n + 1 if n == 1 then print('sorting') end
         table.sort(t, function(a, b)
           return a > b
         end)
@@ -73,7 +62,7 @@ test('pause inside a table.sort comparator and inside a coroutine', async () => 
     end)
     coroutine.resume(co)`;
   const run = h.rt.execute(code, { chunkName: '/cells/sort.lua', mode: 'cell' });
-  await new Promise((r) => setTimeout(r, 150));
+  await h.waitOutput('sorting'); // printed once: later output would move where the pause lands
   h.rt.debugger.pause();
   const stop = await h.nextStop();
   assert.equal(stop.reason, 'pause');
@@ -117,14 +106,14 @@ test('memory cap and instruction budget end the script with a clear Lua error', 
   }
 });
 
-test('the loop fixture can be paused and shows its frames', async () => {
-  const run = h.runFile(fixture('loop.lua'));
-  await new Promise((r) => setTimeout(r, 100));
+test('a running fixture can be paused and shows its frames', async () => {
+  const run = h.runFile(fixture('ticker.lua'));
+  await h.waitOutput('tick');
   h.rt.debugger.pause();
   await h.nextStop();
   const st = await h.rt.debugger.stackTrace(1);
   assert.ok(st.frames.length >= 1);
-  assert.ok(st.frames.every((f) => f.path === fixture('loop.lua')));
+  assert.ok(st.frames.every((f) => f.path === fixture('ticker.lua')));
   h.rt.interrupt();
   assert.equal((await run).ok, false);
 });

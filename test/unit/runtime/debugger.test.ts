@@ -270,9 +270,9 @@ test('stop on entry, function breakpoints, and breakpoints added while running',
   await run;
 
   // A breakpoint set while the loop already runs (the chunk was loaded without a probe there).
-  const LOOP = fixture('loop.lua');
+  const LOOP = fixture('ticker.lua');
   run = h.runFile(LOOP);
-  await new Promise((r) => setTimeout(r, 100));
+  await h.waitOutput('tick');
   const res = await h.rt.debugger.setBreakpoints(LOOP, [{ line: lineOf(LOOP, 'count = count + 1') }]);
   assert.equal(res[0].verified, true);
   stop = await h.nextStop();

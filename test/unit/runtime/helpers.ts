@@ -2,6 +2,9 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import type { ExecResult, RuntimeEvent, StoppedEvent } from '../../../kernel/runtime/types';
+import { waitFor, withTimeout } from '../../support/wait';
+
+export { waitFor, withTimeout };
 
 export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'runtime');
 
@@ -17,16 +20,6 @@ export function lineOf(file: string, text: string, nth = 1): number {
     if (lines[i].includes(text) && ++seen === nth) return i + 1;
   }
   throw new Error(`'${text}' not found in ${file}`);
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]);
 }
 
 /** A runtime plus helpers to run a fixture and await stops and output. */
@@ -56,6 +49,11 @@ export class Harness {
     const queued = this.stops.shift();
     if (queued) return Promise.resolve(queued);
     return withTimeout(new Promise<StoppedEvent>((r) => this.stopWaiters.push(r)), ms, 'a stopped event');
+  }
+
+  /** Resolves once the program has printed `text` (a readiness signal from inside a running loop). */
+  waitOutput(text: string): Promise<void> {
+    return waitFor(() => this.output.includes(text), `output '${text}'`);
   }
 
   runFile(file: string, args: string[] = []): Promise<ExecResult> {

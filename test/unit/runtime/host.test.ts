@@ -2,9 +2,12 @@ import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import type { HostModule, RuntimeEvent } from '../../../kernel/runtime/types';
+import { signal, waitFor, withTimeout } from '../../support/wait';
 
 let rt: LuaRuntime;
 let aborted = 0;
+/** Raised when the slow host call reaches its main-thread handler. */
+let slowStarted = signal();
 
 const demo: HostModule = {
   name: 'demo',
@@ -24,7 +27,7 @@ const demo: HostModule = {
   handlers: {
     'demo.add': async (args) => {
       const { a, b } = args as { a: number; b: number };
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setImmediate(r)); // answered on a later turn, as real handlers are
       return { sum: a + b };
     },
     'demo.echo': async (args) => args,
@@ -33,6 +36,7 @@ const demo: HostModule = {
     },
     'demo.slow': (_args, ctx) =>
       new Promise((_resolve, reject) => {
+        slowStarted.resolve();
         ctx.signal.addEventListener('abort', () => {
           aborted++;
           reject(new Error('aborted'));
@@ -83,8 +87,9 @@ test('streaming calls deliver chunks to a Lua callback before returning', async 
 });
 
 test('an interrupt cancels a pending host call and the runtime stays usable', async () => {
+  slowStarted = signal();
   const run = cell('return Demo.slow()');
-  await new Promise((r) => setTimeout(r, 50));
+  await withTimeout(slowStarted.promise, 20_000, 'the slow host call to start');
   rt.interrupt();
   const r = await run;
   assert.equal(r.ok, false);
@@ -101,8 +106,7 @@ test('a breakpoint set during a host call is applied afterwards', async () => {
     chunkName: '/cells/host2.lua',
     mode: 'cell',
   });
-  for (let i = 0; i < 100 && !events.some((e) => e.type === 'stopped'); i++)
-    await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => events.some((e) => e.type === 'stopped'), 'the stop at line 3');
   const stop = events.find((e) => e.type === 'stopped');
   assert.ok(stop && stop.type === 'stopped' && stop.location?.line === 3);
   await rt.debugger.setBreakpoints('/cells/host2.lua', []);
