@@ -7,14 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { OutputEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { hostModules, loadHostConfig } from '../kernel/hostapi';
-import { LuaRuntime } from '../kernel/runtime/runtime';
-import type { ExecResult, RuntimeHandle, RuntimeOptions } from '../kernel/runtime/types';
+import { runtimeFactory } from '../kernel/hostapi/factory';
+import type { ExecResult, RuntimeFactory, RuntimeHandle } from '../kernel/runtime/types';
 import type { Convert } from './convert';
 
-export type RuntimeFactory = (
-  options: RuntimeOptions & { env?: Record<string, string | undefined> },
-) => Promise<RuntimeHandle>;
+export type { RuntimeFactory } from '../kernel/runtime/types';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   program: string;
@@ -55,16 +52,9 @@ export function resolveLaunch(args: LaunchArguments | undefined, convert: Conver
 
 /** A fresh runtime for the program, with the host API configured from its folder. */
 export function createLaunchRuntime(run: RunConfig, factory?: RuntimeFactory): Promise<RuntimeHandle> {
-  const create = factory ?? ((o) => LuaRuntime.create(o));
-  const env = { ...process.env, ...run.env };
+  const create = factory ?? runtimeFactory({ globals: {} });
   return Promise.resolve().then(() =>
-    create({
-      cwd: run.cwd,
-      env: run.env,
-      packagePath: [path.dirname(run.program)],
-      name: 'dap',
-      hostModules: hostModules(loadHostConfig({ cwd: run.cwd, env })),
-    }),
+    create({ cwd: run.cwd, env: run.env, packagePath: [path.dirname(run.program)], name: 'dap' }),
   );
 }
 

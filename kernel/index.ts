@@ -8,10 +8,9 @@
  *   const k = await startEmbeddedKernel();        // Jupyter sockets + the same runtime
  *   await k.execute('x = 41'); (await k.execute('return x + 1')).values  // ['42']
  */
-import { hostModules, loadHostConfig } from './hostapi';
+import { createRuntime } from './hostapi/factory';
 import { startKernel, type KernelHandle, type KernelOptions } from './jupyter/kernel';
 import { silentLogger } from './jupyter/log';
-import { LuaRuntime } from './runtime/runtime';
 import type { LuaErrorInfo, RuntimeHandle } from './runtime/types';
 
 export {
@@ -50,13 +49,7 @@ export class ScriptRuntime {
   private constructor(readonly handle: RuntimeHandle) {}
 
   static async create(options: ScriptRuntimeOptions = {}): Promise<ScriptRuntime> {
-    return new ScriptRuntime(
-      await LuaRuntime.create({
-        name: options.name,
-        env: options.env,
-        hostModules: hostModules(loadHostConfig({ env: { ...process.env, ...options.env } })),
-      }),
-    );
+    return new ScriptRuntime(await createRuntime({ globals: {} }, { name: options.name, env: options.env }));
   }
 
   /** Wrap an existing runtime (for example a kernel's). */

@@ -204,6 +204,7 @@ export function stateModule(config: HostConfig): { module: HostModule; backend: 
   const module: HostModule = {
     name: 'state',
     lua: STATE_LUA,
+    close: () => backend.close(),
     handlers: {
       'state.get': async (a) => {
         const { key, scope } = args(a);

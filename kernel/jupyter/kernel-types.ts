@@ -1,4 +1,4 @@
-import type { HostModule, RuntimeHandle } from '../runtime/types';
+import type { RuntimeHandle } from '../runtime/types';
 import type { CellPathScheme } from './cell-path';
 import type { Channel, ConnectionInfo } from './connection';
 import type { MessageHandler } from './handlers';
@@ -26,12 +26,10 @@ export interface KernelOptions {
   dapPortIsDefault?: boolean;
   /** The Lua runtime; by default a LuaRuntime is created (and disposed on stop). */
   runtime?: RuntimeHandle;
-  /** Host API modules for the default runtime (Agent, Tool, State, ...). */
-  hostModules?: HostModule[];
   /**
-   * Creates a fresh runtime when the current one crashes (the Lua worker died). Default: a new
-   * LuaRuntime with `hostModules` when the kernel created its runtime itself; with an injected
-   * `runtime` and no factory a crash stops the kernel.
+   * Creates the kernel's runtime at start (unless `runtime` is given) and a fresh one when it
+   * crashes or restarts (kernel/hostapi/factory.ts builds them with the host API). Default: a
+   * LuaRuntime without host API; with an injected `runtime` and no factory a crash stops the kernel.
    */
   createRuntime?: RuntimeFactory;
   logger?: KernelLogger;

@@ -3,7 +3,7 @@ import { EventEmitter } from 'events';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { LuaRuntime } from '../runtime/runtime';
-import type { HostModule, RuntimeEvent, RuntimeHandle } from '../runtime/types';
+import type { RuntimeEvent, RuntimeFactory } from '../runtime/types';
 import { VERSION } from '../shared/version';
 import { defaultCellScheme } from './cell-path';
 import { CellFiles } from './cells';
@@ -56,9 +56,8 @@ export type {
   StopReason,
 } from './kernel-types';
 
-async function createDefaultRuntime(hostModules: HostModule[] | undefined): Promise<RuntimeHandle> {
-  return LuaRuntime.create({ name: 'jupyter', hostModules });
-}
+/** Without a factory the kernel's runtime has no host API (the service passes one that has). */
+const createPlainRuntime: RuntimeFactory = () => LuaRuntime.create({ name: 'jupyter' });
 
 /**
  * The kernel core: it composes the sockets (sockets.ts), signing and sending (outbox.ts), the
@@ -136,7 +135,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.openHistory();
     const runtimePromise = this.options.runtime
       ? Promise.resolve(this.options.runtime)
-      : createDefaultRuntime(this.options.hostModules);
+      : (this.options.createRuntime ?? createPlainRuntime)();
     this.ownsRuntime = !this.options.runtime;
     try {
       const ports = await this.sockets.bindAll(base, useExisting);
@@ -146,9 +145,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       runtimePromise.then((r) => (this.ownsRuntime ? r.dispose() : undefined)).catch(() => undefined);
       throw err;
     }
-    const factory =
-      this.options.createRuntime ??
-      (this.options.runtime ? undefined : () => createDefaultRuntime(this.options.hostModules));
+    const factory = this.options.createRuntime ?? (this.options.runtime ? undefined : createPlainRuntime);
     this.runtime = new RuntimeSlot(await runtimePromise, this.ownsRuntime, factory);
     this.ownsRuntime = true;
     this.router = new ParentRouter(this.outbox, () => this.runtime, this.logger);

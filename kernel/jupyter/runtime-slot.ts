@@ -7,12 +7,13 @@ import type {
   ExecResult,
   InspectResult,
   RuntimeEvent,
+  RuntimeFactory,
   RuntimeHandle,
 } from '../runtime/types';
 import { replayDebugState } from '../runtime/debug-state';
 
 /** Creates a fresh runtime (same host modules) after a crash. */
-export type RuntimeFactory = () => Promise<RuntimeHandle>;
+export type { RuntimeFactory } from '../runtime/types';
 
 /** The error a cell gets when the Lua worker died while it ran. */
 export const RUNTIME_CRASHED = 'RuntimeCrashed';

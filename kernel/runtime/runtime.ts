@@ -21,6 +21,7 @@ import type {
   FrameInfo,
   HostCallContext,
   HostCallHandler,
+  HostModule,
   InspectResult,
   LuaErrorInfo,
   RuntimeEvent,
@@ -97,6 +98,7 @@ export class LuaRuntime implements RuntimeHandle {
         stderr: false,
       });
     const rt = new LuaRuntime(worker, port1, new Int32Array(sab));
+    rt.hostModules = hostModules;
     for (const m of hostModules)
       for (const [name, h] of Object.entries(m.handlers)) rt.hostHandlers.set(name, h);
     const attached = interrupter.whenAttached(worker);
@@ -121,6 +123,8 @@ export class LuaRuntime implements RuntimeHandle {
   }
 
   private readonly hostHandlers = new Map<string, HostCallHandler>();
+  /** Owned by this runtime: closed when it is disposed (see kernel/hostapi/factory.ts). */
+  private hostModules: HostModule[] = [];
   private readonly hostAborts = new Map<number, AbortController>();
 
   /** A blocking call from Lua: run the handler here, post chunks and the result, wake the VM. */
@@ -307,6 +311,7 @@ export class LuaRuntime implements RuntimeHandle {
     interrupter.forget(this.worker);
     this.port.close();
     await this.worker.terminate();
+    await Promise.allSettled(this.hostModules.map((m) => m.close?.()));
   }
 }
 

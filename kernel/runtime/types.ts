@@ -313,4 +313,12 @@ export interface HostModule {
   name: string;
   lua: string;
   handlers: Record<string, HostCallHandler>;
+  /** Releases what the module holds (a database pool); the runtime calls it when disposed. */
+  close?(): Promise<void>;
 }
+
+/** Options of a runtime a front end asks for (env: variables the script sees on top of the process's). */
+export type RuntimeRequest = RuntimeOptions & { env?: Record<string, string | undefined> };
+
+/** How a front end gets a fresh runtime (kernels at start and after a crash, DAP launch, Run). */
+export type RuntimeFactory = (options?: RuntimeRequest) => Promise<RuntimeHandle>;

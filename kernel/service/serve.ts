@@ -1,4 +1,5 @@
-import { hostModules } from '../hostapi';
+import { runtimeFactory } from '../hostapi/factory';
+import type { RuntimeFactory } from '../runtime/types';
 import { randomUUID } from 'crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
@@ -103,12 +104,7 @@ function kernelOptions(
     maxClients: k.max_clients,
     dapPort: k.dap_port === false ? null : (k.dap_port ?? DEFAULT_DAP_PORT),
     dapPortIsDefault: (loaded.sources['kernel.dap_port'] ?? 'default') === 'default',
-    hostModules: hostModules({
-      settings: loaded.host,
-      env: process.env,
-      cwd: process.cwd(),
-      log: logging.logger,
-    }),
+    createRuntime: kernelRuntimes(loaded, logging),
     logger: logging.logger,
     registryExtras: { http: httpPort, pidFile: config.daemon.pid_file, logFile: config.logging.log_file },
     // one secret for the control port and the DAP port when [security] auth_token is set
@@ -136,14 +132,15 @@ function launchedKernelOptions(
     dapPort: null,
     register: false,
     parentPid: 0,
-    hostModules: hostModules({
-      settings: loaded.host,
-      env: process.env,
-      cwd: process.cwd(),
-      log: logging.logger,
-    }),
+    createRuntime: kernelRuntimes(loaded, logging),
     logger: logging.logger,
   };
+}
+
+/** Fresh kernel runtimes (at start, after a crash or restart) with the host API of the config. */
+function kernelRuntimes(loaded: LoadedConfig, logging: ServiceLogging): RuntimeFactory {
+  const config = { settings: loaded.host, env: process.env, cwd: process.cwd(), log: logging.logger };
+  return runtimeFactory({ config }, { name: 'jupyter' });
 }
 
 const RESTART_KEYS = [

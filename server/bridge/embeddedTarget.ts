@@ -1,12 +1,20 @@
 import * as path from 'path';
-import { LuaRuntime } from '../../kernel/runtime/runtime';
+import { createRuntime } from '../../kernel/hostapi/factory';
+import type { LuaRuntime } from '../../kernel/runtime/runtime';
 import type { RunOutcome, RunOutput, RunRequest, RunTarget } from './types';
 
 /** Run code in a fresh embedded Lua runtime, as `llmspell run FILE` does (disposed afterwards). */
 export class EmbeddedTarget implements RunTarget {
   async run(req: RunRequest, onOutput: (o: RunOutput) => void): Promise<RunOutcome> {
     const dir = path.dirname(req.file);
-    const rt = await LuaRuntime.create({ cwd: dir, packagePath: [dir], name: 'lsp' });
+    let rt: LuaRuntime;
+    try {
+      // the host API configured for the file's folder, exactly as `llmspell run FILE` there would
+      rt = await createRuntime({ globals: { cwd: dir } }, { cwd: dir, packagePath: [dir], name: 'lsp' });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, target: 'embedded', output: '', values: [], error: { message, traceback: [] } };
+    }
     let output = '';
     const off = rt.onEvent((e) => {
       if (e.type !== 'output') return;

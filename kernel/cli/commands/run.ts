@@ -3,8 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as Readline from 'readline';
 import type { LuaRuntime } from '../../runtime/runtime';
-import type * as HostApiModule from '../../hostapi';
-import type * as RuntimeModule from '../../runtime/runtime';
+import type * as FactoryModule from '../../hostapi/factory';
 import type { ExecResult, RuntimeEvent } from '../../runtime/types';
 
 /** Terminal front end for a runtime: stdout/stderr passthrough, io.read from the terminal's stdin. */
@@ -68,15 +67,12 @@ async function runAndExit(
 ) {
   // Loaded here, not at the top: the other commands do not pay for the runtime and the host API.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { hostModules, loadHostConfig } = require('../../hostapi') as typeof HostApiModule;
-  const { LuaRuntime } = require('../../runtime/runtime') as typeof RuntimeModule;
+  const { createRuntime } = require('../../hostapi/factory') as typeof FactoryModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const host = hostModules(loadHostConfig({ profile: globals.profile, config: globals.config }));
-  const rt = await LuaRuntime.create({
-    cwd: process.cwd(),
-    packagePath: scriptName ? [path.dirname(path.resolve(scriptName))] : [],
-    hostModules: host,
-  });
+  const rt = await createRuntime(
+    { globals: { profile: globals.profile, config: globals.config } },
+    { cwd: process.cwd(), packagePath: scriptName ? [path.dirname(path.resolve(scriptName))] : [] },
+  );
   const detach = attachTerminal(rt);
   const onSigint = (): void => rt.interrupt();
   process.on('SIGINT', onSigint);
