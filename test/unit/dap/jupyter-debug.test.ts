@@ -126,3 +126,59 @@ test(
     }
   },
 );
+
+test(
+  'JupyterLab on a cell that already ran: a breakpoint in its function is hit from a later cell, full speed after removal',
+  { timeout: 30000 },
+  async () => {
+    const rt = await LuaRuntime.create({ name: 'jupyter-debug-late' });
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-jdl-')) + path.sep;
+    const events: DebugProtocol.Event[] = [];
+    const h = new JupyterDebugHandler({ runtime: rt, emitEvent: (e) => events.push(e), tmpFilePrefix: tmp });
+    let seq = 1;
+    const req = (command: string, args?: Record<string, unknown>) =>
+      h.handle({ seq: seq++, type: 'request', command, arguments: args } as DebugRequestContent);
+    try {
+      await req('initialize', { clientID: 'jupyterlab', adapterID: 'llmspell', pathFormat: 'path' });
+      assert.equal((await req('attach', {})).success, true);
+      const threadEvent = await waitFor<DebugProtocol.ThreadEvent>(events, 'thread');
+      assert.deepEqual([threadEvent.body.reason, threadEvent.body.threadId], ['started', 1]);
+      // The cell runs first, with no breakpoint: its function is loaded without probes.
+      const code = 'function area(w, h)\n  local a = w * h -- AREA\n  return a\nend\n';
+      const cellPath = h.cellPath(code);
+      await req('dumpCell', { code });
+      assert.ok((await rt.execute(code, { chunkName: cellPath, mode: 'cell' })).ok);
+      // Then JupyterLab's user clicks the gutter of that executed cell.
+      const line = code.split('\n').findIndex((l) => l.includes('-- AREA')) + 1;
+      const set = await req('setBreakpoints', { source: { path: cellPath }, breakpoints: [{ line }] });
+      const bp = (set.body as DebugProtocol.SetBreakpointsResponse['body']).breakpoints[0];
+      assert.equal(bp.verified, true);
+      await req('configurationDone');
+      const info = (await req('debugInfo')).body as {
+        breakpoints: Array<{ source: string; breakpoints: Array<{ line: number }> }>;
+        stoppedThreads: number[];
+      };
+      assert.deepEqual(info.breakpoints, [{ source: cellPath, breakpoints: [{ line }] }]);
+      const later = 'return area(6, 7)';
+      const run = rt.execute(later, { chunkName: h.cellPath(later), mode: 'cell' });
+      const stopped = await waitFor<DebugProtocol.StoppedEvent>(events, 'stopped');
+      assert.deepEqual(stopped.body.hitBreakpointIds, [bp.id]);
+      const stopInfo = (await req('debugInfo')).body as { stoppedThreads: number[] };
+      assert.deepEqual(stopInfo.stoppedThreads, [stopped.body.threadId]);
+      const st = (await req('stackTrace', { threadId: stopped.body.threadId }))
+        .body as DebugProtocol.StackTraceResponse['body'];
+      assert.deepEqual([st.stackFrames[0].source?.path, st.stackFrames[0].line], [cellPath, line]);
+      await req('setBreakpoints', { source: { path: cellPath }, breakpoints: [] });
+      await req('continue', { threadId: stopped.body.threadId });
+      const r = await run;
+      assert.deepEqual(r.ok && r.values, ['42']);
+      const again = await rt.execute('return area(2, 3)', { chunkName: h.cellPath('x'), mode: 'cell' });
+      assert.deepEqual(again.ok && again.values, ['6']);
+      assert.ok(!events.some((e) => e.event === 'stopped'), 'no stop once the breakpoint is removed');
+      await req('disconnect', { restart: false, terminateDebuggee: false });
+    } finally {
+      await rt.dispose();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+);
