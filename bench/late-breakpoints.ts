@@ -79,7 +79,7 @@ async function timeCase(name: string, file: string): Promise<number> {
     await c.setup(rt, file);
     const arg = c.call === 'deep' ? String(depth) : `{ fib = ${scale.fib}, loop = ${scale.loop} }`;
     // Warm up (wasm tiers up its compiled code) with a small run first, then time the real one.
-    const small = c.call === 'deep' ? '1000' : '{ fib = 15, loop = 10000 }';
+    const small = c.call === 'deep' ? '20000' : '{ fib = 20, loop = 100000 }';
     const code = `${c.call}(${small}); local t = os.clock(); ${c.call}(${arg}); return (os.clock() - t) * 1000`;
     const r = await rt.execute(code, {
       chunkName: `/bench/cell-${name.replace(/\W+/g, '-')}.lua`,
@@ -113,12 +113,18 @@ async function main(): Promise<void> {
   }
   const out = (s: string): boolean => process.stdout.write(s + '\n');
   out(
-    `late-breakpoints (${new Date().toISOString().slice(0, 10)}, ${rounds} rounds, fib(${scale.fib}) + loop(${scale.loop}), deep ${depth}; median ms inside Lua)`,
+    `late-breakpoints (${new Date().toISOString().slice(0, 10)}, ${rounds} rounds, fib(${scale.fib}) + loop(${scale.loop}), deep ${depth}; ms inside Lua)`,
   );
+  out(`  ${'case'.padEnd(24)} ${'median'.padStart(9)}    ratio ${'best'.padStart(9)}    ratio`);
   for (const [k, v] of Object.entries(times)) {
-    const base = median(times[k.startsWith('deep') ? 'deep plain' : 'plain']);
+    const baseline = times[k.startsWith('deep') ? 'deep plain' : 'plain'];
     const m = median(v);
-    out(`  ${k.padEnd(24)} ${m.toFixed(1).padStart(9)} ms  ${(m / base).toFixed(2)}x`);
+    const b = Math.min(...v);
+    const mr = (m / median(baseline)).toFixed(2);
+    const br = (b / Math.min(...baseline)).toFixed(2);
+    out(
+      `  ${k.padEnd(24)} ${m.toFixed(1).padStart(9)} ${mr.padStart(7)}x ${b.toFixed(1).padStart(9)} ${br.padStart(7)}x`,
+    );
   }
 }
 

@@ -67,13 +67,80 @@ local function evaluate(f, level)
   return ok, v
 end
 
+-- The names a condition reads (identifiers that are not fields, keywords or inside strings).
+local KEYWORDS = {}
+for w in string.gmatch('and break do else elseif end false for function goto if in local nil not or repeat return then true until while', '%a+') do KEYWORDS[w] = true end
+local function free_names(expr)
+  local text = sgsub(sgsub(sgsub(expr, '%[(=*)%[.-%]%1%]', ''), '"[^"]*"', ''), "'[^']*'", '')
+  local names, seen = {}, {}
+  for pos, name in string.gmatch(text, '()%f[%w_]([%a_][%w_]*)') do
+    local before = ssub(text, 1, pos - 1)
+    local field = smatch(before, '[%.:]%s*$') and not smatch(before, '%.%.%s*$')
+    if not field and not KEYWORDS[name] and not seen[name] then
+      seen[name] = true
+      names[#names + 1] = name
+    end
+  end
+  return names
+end
+
+-- The fast form of a condition that reads only locals of the checked frame: compiled once as a
+-- function of those locals, called with their values (getlocal by index, no lookup per name).
+-- The local indexes are found at the first check; a frame with other locals uses the general form.
+local function fast_condition(bp, level)
+  local names = bp.names
+  if #names == 0 then return { f = bp.cond, idx = {}, args = {} } end
+  local idx = {}
+  for k, name in ipairs(names) do
+    local i, found = 1, nil
+    while true do
+      local n = getlocal(level + 1, i)
+      if n == nil then break end
+      if n == name then found = i end
+      i = i + 1
+    end
+    if not found then return false end
+    idx[k] = found
+  end
+  local f = load('local ' .. tconcat(names, ', ') .. ' = ...; return ' .. bp.condsrc, '=(breakpoint)', 't', FRAME_ENV)
+  if not f then return false end
+  return { f = f, idx = idx, args = {} }
+end
+
+-- Check a condition for the frame at `level` as seen by the caller; returns ok, value.
+local function condition(bp, level)
+  local fast = bp.fast
+  if fast == nil and bp.names then
+    fast = fast_condition(bp, level + 1)
+    bp.fast = fast
+  end
+  if fast then
+    local names, idx, args = bp.names, fast.idx, fast.args
+    local n = #names
+    for k = 1, n do
+      local name, v = getlocal(level + 1, idx[k])
+      if name ~= names[k] then return evaluate(bp.cond, level + 1) end
+      args[k] = v
+    end
+    S.evaluating = true
+    local ok, v = pcall(fast.f, tunpack(args, 1, n))
+    S.evaluating = false
+    for k = 1, n do args[k] = nil end
+    return ok, v
+  end
+  return evaluate(bp.cond, level + 1)
+end
+
 -- Compile a breakpoint's condition and log message once. A compile error is reported once and the
 -- breakpoint never stops.
 local function arm(src, line, spec)
   local bp = { id = spec.id, hitop = spec.hitop, hitn = spec.hitn, hits = 0 }
   if spec.cond then
     local f, err = compile(spec.cond)
-    if f then bp.cond = f
+    if f then
+      bp.cond, bp.condsrc = f, spec.cond
+      local names = free_names(spec.cond)
+      if #names <= 8 then bp.names = names else bp.fast = false end
     else
       bp.broken = true
       H.out(2, sformat('breakpoint condition at %s:%d does not compile (%s); the breakpoint is ignored\n', ssub(src, 2), line, tostring(err)))
@@ -148,7 +215,7 @@ local function on_line(src, line, from_hook)
   if bp then
     if bp.broken then bp = nil
     elseif bp.cond then
-      local ok, v = evaluate(bp.cond, 3)
+      local ok, v = condition(bp, 3)
       if not ok then report(bp, src, line, 'condition', v); bp = nil
       elseif not v then bp = nil end
     end
