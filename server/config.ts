@@ -91,6 +91,17 @@ export function parseSettings(raw: unknown): { settings: Settings; error?: strin
   return r.success ? { settings: r.data } : { settings: {}, error: r.error.message };
 }
 
+/** VS Code-style keys (`"Lua.diagnostics.globals"`, `{ "Lua": { ... } }`) as LuaLS also reads them. */
+function withoutLuaPrefix(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (k === 'Lua' && v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
+    else out[k.startsWith('Lua.') ? k.slice(4) : k] = v;
+  }
+  return out;
+}
+
 /** `.luarc.json` text (JSON with comments tolerated) -> partial analysis config. */
 export function parseLuarc(text: string, root: string): { config: Partial<AnalysisConfig>; error?: string } {
   let raw: unknown;
@@ -99,7 +110,7 @@ export function parseLuarc(text: string, root: string): { config: Partial<Analys
   } catch (e) {
     return { config: {}, error: `.luarc.json: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const r = getSchemas().luarc.safeParse(raw);
+  const r = getSchemas().luarc.safeParse(withoutLuaPrefix(raw));
   if (!r.success) return { config: {}, error: `.luarc.json: ${r.error.message}` };
   const l = r.data;
   const lib = [...(l['workspace.library'] ?? []), ...(l.workspace?.library ?? [])].map((p) =>

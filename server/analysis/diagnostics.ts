@@ -1,3 +1,4 @@
+import { docDiagnostics } from './docChecks';
 import { lint, LINT_CODES, lintReturns } from './lint';
 import {
   assignTypeMismatches,
@@ -199,6 +200,7 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
       ...assignTypeMismatches(project, fa),
       ...undefinedFields(project, fa),
       ...returnTypeMismatches(project, fa, lintReturns(fa)),
+      ...docDiagnostics(project, fa),
     );
   }
   const filtered = filterDiagnostics(project, fa, out);

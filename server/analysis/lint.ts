@@ -34,6 +34,8 @@ interface LocalUse {
   writeBases: Span[];
   /** function values stored in it */
   fns: Span[];
+  /** the names assigned (`x = v`, `local x = v`, `function x()`) */
+  writes: Span[];
 }
 
 const cache = new WeakMap<FileAnalysis, AnalysisDiagnostic[]>();
@@ -91,6 +93,7 @@ class Linter {
     this.finishLocals();
     if (!this.fa.isMeta) this.finishSetFields();
     this.trailingSpaces();
+    this.closeNonObject();
     return this.out;
   }
 
@@ -109,7 +112,7 @@ class Linter {
       const at = rel + o;
       this.writes.add(at);
       const d = this.defAt(at);
-      if (d !== undefined) this.use(d);
+      if (d !== undefined) this.use(d).writes.push(this.nameAt(at));
     }
     for (const rel of f.writeBases) {
       const w = sp(rel);
@@ -121,7 +124,10 @@ class Linter {
       const at = x.at + o;
       this.writes.add(at);
       const d = this.defAt(at);
-      if (d !== undefined) this.use(d).fns.push(sp(x.span));
+      if (d === undefined) continue;
+      const u = this.use(d);
+      u.fns.push(sp(x.span));
+      u.writes.push(this.nameAt(at));
     }
     for (const x of f.setFields) {
       const d = this.defAt(x.at + o);
@@ -132,6 +138,7 @@ class Linter {
     }
     for (const l of f.labels) this.labels.push({ name: l.name, span: sp(l.span) });
     for (const r of f.returns) if (r.name) this.returns.push({ name: sp(r.name), values: r.values.map(sp) });
+    for (const c of f.calls) this.discardReturns(c.at + o, sp(c.span));
     for (const g of f.gotos) this.gotos.add(g);
   }
 
@@ -164,9 +171,15 @@ class Linter {
     }
   }
 
+  /** The identifier starting at `at`. */
+  private nameAt(at: number): Span {
+    const m = /^[A-Za-z_]\w*/.exec(this.fa.text.slice(at, at + 200));
+    return { start: at, end: at + (m ? m[0].length : 0) };
+  }
+
   private use(id: number): LocalUse {
     let u = this.uses.get(id);
-    if (!u) this.uses.set(id, (u = { reads: [], writeBases: [], fns: [] }));
+    if (!u) this.uses.set(id, (u = { reads: [], writeBases: [], fns: [], writes: [] }));
     return u;
   }
 
@@ -209,6 +222,12 @@ class Linter {
           unnecessary: true,
           data: { name: d.name, removeSpan: d.fullSpan },
         });
+        // never named anywhere, not even by itself: the name is an unused local too (LuaLS)
+        if (!u.reads.length)
+          this.diag('unused-local', d.span, `Unused local \`${d.name}\`.`, 'hint', {
+            unnecessary: true,
+            data: { name: d.name },
+          });
       } else if (d.kind === 'local') {
         const outside = u.reads.filter((r) => !u.fns.some((f) => r.start >= f.start && r.start < f.end));
         if (u.fns.length && !outside.length) {
@@ -217,9 +236,13 @@ class Linter {
               unnecessary: true,
             });
         }
-        if (!u.reads.length && u.writeBases.length) {
-          for (const s of [d.span, ...u.writeBases])
-            this.diag('unused-local', s, `\`${d.name}\` is only written, never read.`, 'hint', {
+        // never read: the declaration and every write (assignments, field writes)
+        if (!u.reads.length) {
+          const seen = new Set<number>();
+          for (const s of [d.span, ...u.writes, ...u.writeBases].filter(
+            (x) => !seen.has(x.start) && seen.add(x.start),
+          ))
+            this.diag('unused-local', s, `\`${d.name}\` is never read.`, 'hint', {
               unnecessary: true,
               data: { name: d.name },
             });
@@ -257,6 +280,52 @@ class Linter {
         });
       list.push({ end: d.visible.end, decl: at });
       open.set(d.name, list);
+    }
+  }
+
+  /** `f()` as a statement where `f` is annotated `---@nodiscard`. */
+  private discardReturns(at: number, call: Span): void {
+    if (!this.fa.text.includes('@nodiscard')) return;
+    const occ = occurrenceAt(this.fa, at);
+    if (!occ || occ.span.start !== at) return;
+    let line: number | undefined;
+    if (occ.member && occ.baseDefId !== undefined) {
+      const f = this.fa.defs[occ.baseDefId]?.fields.get(occ.member.name);
+      if (f) line = this.fa.lines.lineOf(f.span.start);
+    } else if (occ.defId !== undefined) {
+      const d = this.fa.defs[occ.defId];
+      if (d) line = this.fa.lines.lineOf(d.fullSpan.start);
+    }
+    if (line === undefined) return;
+    for (let l = line - 1; l >= 0 && l >= line - 50; l--) {
+      const t = this.fa.lines.lineText(l);
+      if (!/^\s*---/.test(t)) break;
+      if (/@nodiscard\b/.test(t)) {
+        this.diag(
+          'discard-returns',
+          call,
+          'The return values of this call should not be discarded.',
+          'warning',
+        );
+        return;
+      }
+    }
+  }
+
+  /** `local x <close> = 1`: a value that cannot have a `__close` metamethod (nil and false are allowed). */
+  private closeNonObject(): void {
+    for (const a of this.fa.attributes) {
+      if (a.name !== 'close') continue;
+      const rest = this.fa.text.slice(a.span.end, a.span.end + 200);
+      const m = /^\s*=\s*(-?\d[\w.]*|"[^"\n]*"|'[^'\n]*'|true)\s*(;|--|\r?\n|$)/.exec(rest);
+      if (!m) continue;
+      const start = a.span.end + m[0].indexOf(m[1]);
+      this.diag(
+        'close-non-object',
+        { start, end: start + m[1].length },
+        'This value cannot be closed (it has no `__close`).',
+        'warning',
+      );
     }
   }
 

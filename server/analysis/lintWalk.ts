@@ -30,6 +30,8 @@ export interface Facts {
   /** top-level labels and gotos (function-level ones are decided inside) */
   labels: { name: string; span: Span }[];
   gotos: string[];
+  /** call statements (the result is dropped): the callee's name and the call */
+  calls: { at: number; span: Span }[];
   /** the values each function returns (per `return`), with the name the function is declared under */
   returns: { name?: Span; values: Span[] }[];
 }
@@ -67,6 +69,7 @@ export function relative(f: Facts, d: number): Facts {
     setFields: f.setFields.map((x) => ({ ...x, at: x.at + d, span: sp(x.span) })),
     labels: f.labels.map((x) => ({ name: x.name, span: sp(x.span) })),
     returns: f.returns.map((r) => ({ name: r.name && sp(r.name), values: r.values.map(sp) })),
+    calls: f.calls.map((c) => ({ at: c.at + d, span: sp(c.span) })),
     gotos: f.gotos,
   };
 }
@@ -124,6 +127,7 @@ class FactWalker {
     labels: [],
     gotos: [],
     returns: [],
+    calls: [],
   };
   /** the `return` values of the functions being walked (innermost last) */
   private readonly fnReturns: Span[][][] = [];
@@ -186,9 +190,13 @@ class FactWalker {
         this.balance(s.variables, s.init);
         s.variables.forEach((v, i) => this.target(v, s.init[i], unconditional));
         return;
-      case 'CallStatement':
+      case 'CallStatement': {
+        const b = s.expression.base;
+        const name = b.type === 'Identifier' ? b : b.type === 'MemberExpression' ? b.identifier : undefined;
+        if (name) this.f.calls.push({ at: spanOf(name).start, span: spanOf(s.expression) });
         this.expr(s.expression);
         return;
+      }
       case 'FunctionDeclaration': {
         const id = s.identifier;
         if (id?.type === 'MemberExpression') {
@@ -436,10 +444,15 @@ class FactWalker {
   /** `{ x = 1, x = 2 }`: each key given twice. */
   private duplicateIndex(t: lp.TableConstructorExpression): void {
     const keys = new Map<string, Span[]>();
+    let n = 0;
     for (const f of t.fields) {
       let k: string | undefined;
       let span: Span | undefined;
-      if (f.type === 'TableKeyString') {
+      if (f.type === 'TableValue') {
+        // positional values take the keys 1, 2, ... (`{ 1, 2, [2] = 4 }` sets 2 twice)
+        k = `n:${++n}`;
+        span = spanOf(f.value);
+      } else if (f.type === 'TableKeyString') {
         k = `s:${f.key.name}`;
         span = spanOf(f.key);
       } else if (f.type === 'TableKey') {

@@ -1,6 +1,6 @@
 import { valueAtOccurrence } from './hover';
 import { keywordHighlights } from './keywords';
-import type { Project } from './project';
+import { pathToUri, type Project } from './project';
 import { entryAt, keyName, moduleKey, refIndex, SEP, type RefEntry, type RefIndex } from './refIndex';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
@@ -278,6 +278,17 @@ function editFor(text: string, e: RefEntry, newName: string): Omit<RenameEdit, '
   }
   if (ident) return { span: e.span, newText: newName };
   const quoted = `["${escapeFor('"', newName)}"]`;
+  const h = e.fnHeader;
+  if (h && (e.kind === 'field' || (e.kind === 'name' && e.key.startsWith('G:')))) {
+    // `function t:a(x)` -> `t["new"] = function (self, x)`
+    if (e.kind === 'name' && /^[A-Za-z_]\w*([.:][A-Za-z_]\w*)+$/.test(newName))
+      return { span: e.span, newText: newName };
+    const params = h.method ? (h.hasParams ? 'self, ' : 'self') : '';
+    return { span: h.span, newText: `${h.base ?? '_ENV'}${quoted} = function (${params}` };
+  }
+  // `t:a()` keeps the call syntax (as LuaLS does)
+  if (e.kind === 'field' && e.sepSpan && text[e.sepSpan.start] === ':')
+    return { span: e.span, newText: newName };
   if (e.kind === 'field' && e.tableKey) return { span: e.span, newText: quoted };
   if (e.kind === 'field' && e.sepSpan && text[e.sepSpan.start] === '.')
     return { span: e.sepSpan, newText: quoted };
@@ -295,7 +306,12 @@ export function rename(project: Project, fa: FileAnalysis, offset: number, newNa
   const e = entryAt(indexOf(project, fa), offset);
   if (!e) return { error: 'Nothing to rename here.' };
   const edits: RenameEdit[] = [];
+  const libraries = project.config.library.map((l) => pathToUri(l) + '/');
   for (const x of keyEntries(project, fa, e.key)) {
+    if (libraries.some((l) => x.uri.startsWith(l)))
+      return {
+        error: `\`${keyName(e.key)}\` is also used in a library folder (workspace.library), which rename does not change.`,
+      };
     const text = x.uri === fa.uri ? fa.text : (project.files.get(x.uri)?.text ?? '');
     const ed = editFor(text, x.e, newName);
     if (typeof ed === 'string') return { error: ed };

@@ -29,6 +29,11 @@ export interface RefEntry {
   content?: Span;
   /** a key in a table constructor (`{ a = 1 }`) */
   tableKey?: boolean;
+  /**
+   * the name of `function a()` / `function t.a()` / `function t:a()`: from `function` to just
+   * after `(`, and the text of `t` (rename to a non-identifier rewrites it as an assignment)
+   */
+  fnHeader?: { span: Span; base?: string; method: boolean; hasParams: boolean };
 }
 
 export interface RefIndex {
@@ -282,10 +287,32 @@ class Indexer {
 
   private functionDecl(fn: lp.FunctionDeclaration, stmtStart: number): void {
     const id = fn.identifier;
+    const start = spanOf(fn).start;
+    const paren = id ? this.fa.text.indexOf('(', spanOf(id).end) : -1;
+    const header = (base?: string) =>
+      paren >= 0
+        ? {
+            span: { start, end: paren + 1 },
+            base,
+            method: id?.type === 'MemberExpression' && id.indexer === ':',
+            hasParams: fn.parameters.length > 0,
+          }
+        : undefined;
     if (id?.type === 'Identifier') {
-      this.add({ key: this.identKey(id), span: spanOf(id), write: true, kind: 'name' });
+      this.add({
+        key: this.identKey(id),
+        span: spanOf(id),
+        write: true,
+        kind: 'name',
+        fnHeader: fn.isLocal ? undefined : header(),
+      });
     } else if (id?.type === 'MemberExpression') {
       this.member(id, true);
+      const last = this.entries[this.entries.length - 1];
+      if (last?.span.start === spanOf(id.identifier).start) {
+        const b = spanOf(id.base);
+        last.fnHeader = header(this.fa.text.slice(b.start, b.end));
+      }
       if (id.indexer === ':') {
         const selfId = this.selfDefs.get(spanOf(fn).start);
         const base = this.keyOf(id.base);
@@ -480,7 +507,7 @@ class Indexer {
 }
 
 /** The type at the start of an annotation's text (a description may follow it). */
-function typeText(s: string): string {
+export function typeText(s: string): string {
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];

@@ -29,6 +29,8 @@ const CASES: [string, string, string][] = [
   ['unused-local', 'a method table never returned', 'local ⟪mt⟫ = {}\nfunction ⟪mt⟫:f()\nend'],
   ['unused-local', 'a method table returned', 'local mt = {}\nfunction mt:f()\nend\nreturn mt'],
   ['unused-local', 'a parameter written', 'return function (x)\n  x.a = 1\nend'],
+  ['unused-local', 'assigned, never read', 'local ⟪x⟫\n⟪x⟫ = function () end'],
+  ['unused-local', 'a local function never named', 'local function ⟪y⟫() end\nlocal function z() z() end'],
   [
     'unreachable-code',
     'after if/elseif/else that all return',
@@ -119,6 +121,11 @@ const CASES: [string, string, string][] = [
   ['redundant-value', 'a local', 'local _ = 1, ⟪2⟫'],
   ['redundant-value', 'a global', '_ = 1, ⟪2⟫, ⟪3⟫'],
   ['duplicate-index', 'twice', 'return {\n  ⟪x⟫ = 1,\n  y = 2,\n  ⟪x⟫ = 3,\n  [⟪"y2"⟫] = 1,\n  ⟪y2⟫ = 2,\n}'],
+  [
+    'duplicate-index',
+    'a positional value',
+    'return {\n  1, ⟪2⟫, 3,\n  [⟪2⟫] = 4,\n  [1.5] = 1, ["1"] = 1,\n}',
+  ],
   ['duplicate-index', 'two tables', 'return {\n  x = 1,\n}, {\n  x = 1,\n}'],
   ['unused-label', 'never jumped to', '::⟪LABEL⟫::'],
   ['unused-label', 'used', 'for i = 1, 2 do\n  if i then goto next end\n  ::next::\nend'],
@@ -126,6 +133,21 @@ const CASES: [string, string, string][] = [
   ['redefined-local', 'same scope', 'local x\nprint(x)\nlocal ⟪x⟫\nprint(x)\nlocal ⟪x⟫\nprint(x)'],
   ['redefined-local', 'a parameter', 'local x\nreturn x, function (⟪x⟫)\n  return x\nend'],
   ['redefined-local', 'underscore', 'local _\nprint(_)\nlocal _\nprint(_)'],
+  [
+    'discard-returns',
+    'a statement',
+    '---@nodiscard\nlocal function f()\n  return 1\nend\n\n⟪f()⟫\nX = f()\nfor i = 1, f() do print(i) end\nif X then\n  local v = f()\n  print(v)\nelse\n  ⟪f()⟫\nend',
+  ],
+  [
+    'discard-returns',
+    'a module function',
+    'local M = {}\n---Doc.\n---@nodiscard\nfunction M.make()\n  return {}\nend\n⟪M.make()⟫\nreturn M',
+  ],
+  [
+    'close-non-object',
+    'literals',
+    "local _ <close> = ⟪1⟫\nlocal _ <close> = ⟪''⟫\nlocal _ <close> = nil\nlocal x <close> = setmetatable({}, {})",
+  ],
   ['lowercase-global', 'LuaLS cases', '⟪aa⟫ = 1\ntostring = 1\nROOT = 1\n_G.bb = 1'],
 ];
 

@@ -161,6 +161,10 @@ const RENAME_CASES: [string, string, string][] = [
   ],
   ['print(t[ "a‸" ])', '"', 'print(t[ "\\"" ])'],
   ['a‸ = a', '!!!', '_ENV["!!!"] = _ENV["!!!"]'],
+  ['function mt:a‸()\nend\nmt:a()', '!!!', 'mt["!!!"] = function (self)\nend\nmt:!!!()'],
+  ['function mt:a‸(x, y)\nend\nmt:a()', '!!!', 'mt["!!!"] = function (self, x, y)\nend\nmt:!!!()'],
+  ['function a‸() end', '!!!', '_ENV["!!!"] = function () end'],
+  ['function a‸() end\na()', 'a:b', 'function a:b() end\na:b()'],
   ['function a‸() end\na()', 'a.b', 'function a.b() end\na.b()'],
   [
     '---@class class1‸\n\n---@type class1\n\n---@param x class1',
@@ -196,6 +200,13 @@ describe('lsp navigation: rename (LuaLS cases)', () => {
     const f = fixture('print(sel‸f)');
     const p = project();
     assert.ok('error' in prepareRename(p, open(p, URI, f.text), f.cursor) || true);
+  });
+  it('refuses a name also used in a library folder', () => {
+    const p = project({ 'file:///lib/x/util.lua': 'Shared = {}\nShared.go = 1' });
+    p.config.library = ['/lib/x'];
+    const f = fixture('print(Shared.g‸o)');
+    const r = rename(p, open(p, URI, f.text), f.cursor, 'run');
+    assert.ok('error' in r && /library/.test(r.error), JSON.stringify(r));
   });
   it('renames a module field in every file that requires it', () => {
     const p = project({ 'file:///ws/src/util.lua': 'local M = {}\nfunction M.greet() end\nreturn M' });

@@ -4,6 +4,7 @@ import { computeDiagnostics } from '../../../server/analysis/diagnostics';
 import { rockspecModules, expandTemplate } from '../../../server/analysis/modules';
 import { definition } from '../../../server/analysis/navigation';
 import { envGlobals } from '../../../server/analysis/project';
+import { parseLuarc } from '../../../server/config';
 import { fixture, open, project, slice } from './fixture';
 
 const URI = 'file:///ws/main.lua';
@@ -180,5 +181,29 @@ describe('lsp projects: missing-parameter and redundant-parameter (LuaLS semanti
     p.config.severity = { 'undefined-global': 'error' };
     const d = computeDiagnostics(p, open(p, URI, 'print(foo)'));
     assert.equal(d[0].severity, 'error');
+  });
+});
+
+describe('lsp projects: .luarc.json', () => {
+  it('flat, nested and VS Code-style (Lua.) keys', () => {
+    const flat = parseLuarc(
+      JSON.stringify({
+        'diagnostics.globals': ['vim'],
+        'runtime.path': ['?.lua', 'src/?.lua'],
+        'diagnostics.severity': { 'undefined-global': 'Error!', 'x-unknown': 'Loud' },
+      }),
+      '/ws',
+    ).config;
+    assert.deepEqual(flat.globals, ['vim']);
+    assert.deepEqual(flat.runtimePath, ['?.lua', 'src/?.lua']);
+    assert.deepEqual(flat.severity, { 'undefined-global': 'error' });
+    const nested = parseLuarc(JSON.stringify({ diagnostics: { disable: ['trailing-space'] } }), '/ws').config;
+    assert.deepEqual(nested.disabled, ['trailing-space']);
+    const prefixed = parseLuarc(
+      JSON.stringify({ 'Lua.diagnostics.globals': ['kong'], Lua: { workspace: { library: ['lib'] } } }),
+      '/ws',
+    ).config;
+    assert.deepEqual(prefixed.globals, ['kong']);
+    assert.deepEqual(prefixed.library, ['/ws/lib']);
   });
 });
