@@ -114,16 +114,25 @@ export function docDiagnostics(project: Project, fa: FileAnalysis): AnalysisDiag
   return out;
 }
 
+/** The alias, enum and class names a file declares (cached per stored analysis). */
+const declaredNames = new WeakMap<FileAnalysis, string[]>();
+function namesOf(f: FileAnalysis): string[] {
+  let n = declaredNames.get(f);
+  if (!n) {
+    n = [...f.aliases.keys(), ...f.classes.keys()];
+    if (f.text.includes('@enum') || f.text.includes('@alias'))
+      for (const m of f.text.matchAll(/---\s*@(?:enum|alias)\s+(?:\([^)]*\)\s*)?([A-Za-z_][\w.]*)/g))
+        n.push(m[1]);
+    declaredNames.set(f, n);
+  }
+  return n;
+}
+
 /** Classes, aliases and enums of the project and this file. */
 function knownNames(project: Project, fa: FileAnalysis): Set<string> {
   const out = new Set<string>(project.classes().keys());
-  for (const f of [...project.hostFiles, ...project.files.values(), fa]) {
-    for (const a of f.aliases.keys()) out.add(a);
-    for (const c of f.classes.keys()) out.add(c);
-    if (f.text.includes('@enum') || f.text.includes('@alias'))
-      for (const m of f.text.matchAll(/---\s*@(?:enum|alias)\s+(?:\([^)]*\)\s*)?([A-Za-z_][\w.]*)/g))
-        out.add(m[1]);
-  }
+  for (const f of [...project.hostFiles, ...project.files.values(), fa])
+    for (const n of namesOf(f)) out.add(n);
   return out;
 }
 

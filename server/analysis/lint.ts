@@ -1,6 +1,7 @@
 import { parseLua, spanOf } from './parse';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { ends, recordStatement, unreachable, unusedLabel, type Facts } from './lintWalk';
+import { defAt, firstOccurrence, localDiagnostics, nameAt, useOf, type LocalUse } from './lintLocals';
 import type { AnalysisDiagnostic, Span } from './types';
 import type * as lp from 'luaparse';
 
@@ -27,17 +28,6 @@ export const LINT_CODES = [
   'redefined-local',
 ];
 
-interface LocalUse {
-  /** identifier reads that are not the base of a field write */
-  reads: Span[];
-  /** `t` in `t.a = v`, `t[k] = v`, `function t.a()` */
-  writeBases: Span[];
-  /** function values stored in it */
-  fns: Span[];
-  /** the names assigned (`x = v`, `local x = v`, `function x()`) */
-  writes: Span[];
-}
-
 const cache = new WeakMap<FileAnalysis, AnalysisDiagnostic[]>();
 const returnCache = new WeakMap<FileAnalysis, { name: Span; values: Span[] }[]>();
 
@@ -46,7 +36,18 @@ export function lintReturns(fa: FileAnalysis): { name: Span; values: Span[] }[] 
   lint(fa);
   return returnCache.get(fa) ?? [];
 }
-const factCache = new WeakMap<lp.Statement, Facts>();
+/**
+ * What a top-level statement contributes, kept with its syntax node: its facts (offsets relative
+ * to its start), the diagnostics of the locals declared inside it (decided with it: nothing
+ * outside the statement sees them), and the identifiers in it that read locals declared outside.
+ */
+interface StatementLint {
+  len: number;
+  facts: Facts;
+  inner: AnalysisDiagnostic[];
+  outerReads: number[];
+}
+const statementCache = new WeakMap<lp.Statement, StatementLint>();
 
 export function lint(fa: FileAnalysis): AnalysisDiagnostic[] {
   let d = cache.get(fa);
@@ -67,12 +68,15 @@ class Linter {
   private readonly setFields = new Map<string, Span[]>();
   private readonly labels: { name: string; span: Span }[] = [];
   private readonly gotos = new Set<string>();
-  /** identifiers that are written, not read (assignment targets, field-write bases) */
-  private readonly writes = new Set<number>();
   /** `return` values of named functions, for return-type-mismatch */
   readonly returns: { name: Span; values: Span[] }[] = [];
 
-  constructor(readonly fa: FileAnalysis) {}
+  /** the file has `---@nodiscard` annotations at all */
+  private readonly nodiscard: boolean;
+
+  constructor(readonly fa: FileAnalysis) {
+    this.nodiscard = fa.text.includes('@nodiscard');
+  }
 
   run(body: lp.Statement[]): AnalysisDiagnostic[] {
     let ended: lp.Statement | undefined;
@@ -87,57 +91,116 @@ class Linter {
       this.apply(s);
       if (ends(s)) ended = s;
     }
-    this.reads();
     for (const l of this.labels) if (!this.gotos.has(l.name)) unusedLabel(this.out, l.name, l.span);
     this.redefinedLocals();
-    this.finishLocals();
+    localDiagnostics(this.fa, this.uses, this.out);
     if (!this.fa.isMeta) this.finishSetFields();
     this.trailingSpaces();
     this.closeNonObject();
     return this.out;
   }
 
-  /** A statement's facts (kept with its node), moved to where it is now, merged in. */
+  /** Walk a statement and decide the locals it declares (see StatementLint). */
+  private record(s: lp.Statement): StatementLint {
+    const span = spanOf(s);
+    const o = span.start;
+    const facts = recordStatement(this.fa.text, s);
+    const fa = this.fa;
+    // the statement's own top-level locals are seen by later statements; the rest is inner
+    const top = new Set<number>();
+    if (s.type === 'LocalStatement') for (const v of s.variables) top.add(spanOf(v).start);
+    if (s.type === 'FunctionDeclaration' && s.isLocal && s.identifier) top.add(spanOf(s.identifier).start);
+    const inner = (d: number | undefined) => {
+      if (d === undefined) return false;
+      const def = fa.defs[d];
+      return !!def.visible && def.span.start >= o && def.span.start < span.end && !top.has(def.span.start);
+    };
+    const uses = new Map<number, LocalUse>();
+    const writes = new Set<number>();
+    const outer: Facts = { ...facts, decls: [], writeBases: [], fns: [] };
+    for (const rel of facts.decls) {
+      writes.add(rel + o);
+      const d = defAt(fa, rel + o);
+      if (inner(d)) useOf(uses, d as number).writes.push(nameAt(fa, rel + o));
+      else outer.decls.push(rel);
+    }
+    for (const w of facts.writeBases) {
+      writes.add(w.start + o);
+      const d = defAt(fa, w.start + o);
+      if (inner(d)) useOf(uses, d as number).writeBases.push({ start: w.start + o, end: w.end + o });
+      else outer.writeBases.push(w);
+    }
+    for (const x of facts.fns) {
+      writes.add(x.at + o);
+      const d = defAt(fa, x.at + o);
+      if (!inner(d)) {
+        outer.fns.push(x);
+        continue;
+      }
+      const u = useOf(uses, d as number);
+      u.fns.push({ start: x.span.start + o, end: x.span.end + o });
+      u.writes.push(nameAt(fa, x.at + o));
+    }
+    const outerReads: number[] = [];
+    const occ = fa.occurrences;
+    for (let i = firstOccurrence(fa, o); i < occ.length && occ[i].span.start < span.end; i++) {
+      const x = occ[i];
+      if (x.defId === undefined || x.isDeclaration || x.member || writes.has(x.span.start)) continue;
+      if (!fa.defs[x.defId]?.visible) continue;
+      if (inner(x.defId)) uses.get(x.defId)?.reads.push(x.span);
+      else outerReads.push(x.span.start - o);
+    }
+    const diags: AnalysisDiagnostic[] = [];
+    localDiagnostics(fa, uses, diags);
+    const rel = diags.map((d) => ({ ...d, span: { start: d.span.start - o, end: d.span.end - o } }));
+    for (const d of rel) if (d.data?.removeSpan) d.data = { ...d.data, removeSpan: undefined };
+    return { len: span.end - o, facts: outer, inner: rel, outerReads };
+  }
+
+  /** A statement's lint (kept with its node), moved to where it is now, merged in. */
   private apply(s: lp.Statement): void {
     const span = spanOf(s);
-    let f = factCache.get(s);
-    if (!f || f.len !== span.end - span.start) {
-      f = recordStatement(this.fa.text, s);
-      factCache.set(s, f);
+    let r = statementCache.get(s);
+    if (!r || r.len !== span.end - span.start) {
+      r = this.record(s);
+      statementCache.set(s, r);
     }
+    const f = r.facts;
     const o = span.start;
     const sp = (x: Span): Span => ({ start: x.start + o, end: x.end + o });
     for (const d of f.diags) this.out.push({ ...d, span: sp(d.span) });
+    for (const d of r.inner) this.out.push({ ...d, span: sp(d.span) });
     for (const rel of f.decls) {
-      const at = rel + o;
-      this.writes.add(at);
-      const d = this.defAt(at);
-      if (d !== undefined) this.use(d).writes.push(this.nameAt(at));
+      const d = defAt(this.fa, rel + o);
+      if (d !== undefined) useOf(this.uses, d).writes.push(nameAt(this.fa, rel + o));
     }
     for (const rel of f.writeBases) {
       const w = sp(rel);
-      this.writes.add(w.start);
-      const d = this.defAt(w.start);
-      if (d !== undefined) this.use(d).writeBases.push(w);
+      const d = defAt(this.fa, w.start);
+      if (d !== undefined) useOf(this.uses, d).writeBases.push(w);
     }
     for (const x of f.fns) {
       const at = x.at + o;
-      this.writes.add(at);
-      const d = this.defAt(at);
+      const d = defAt(this.fa, at);
       if (d === undefined) continue;
-      const u = this.use(d);
+      const u = useOf(this.uses, d);
       u.fns.push(sp(x.span));
-      u.writes.push(this.nameAt(at));
+      u.writes.push(nameAt(this.fa, at));
+    }
+    for (const rel of r.outerReads) {
+      const d = defAt(this.fa, rel + o);
+      if (d !== undefined) this.uses.get(d)?.reads.push(nameAt(this.fa, rel + o));
     }
     for (const x of f.setFields) {
-      const d = this.defAt(x.at + o);
+      const d = defAt(this.fa, x.at + o);
       const key = d !== undefined ? `#${d}.${x.name.slice(x.name.indexOf('.') + 1)}` : `@${x.name}`;
       const l = this.setFields.get(key) ?? [];
       l.push(sp(x.span));
       this.setFields.set(key, l);
     }
     for (const l of f.labels) this.labels.push({ name: l.name, span: sp(l.span) });
-    for (const r of f.returns) if (r.name) this.returns.push({ name: sp(r.name), values: r.values.map(sp) });
+    for (const r2 of f.returns)
+      if (r2.name) this.returns.push({ name: sp(r2.name), values: r2.values.map(sp) });
     for (const c of f.calls) this.discardReturns(c.at + o, sp(c.span));
     for (const g of f.gotos) this.gotos.add(g);
   }
@@ -153,103 +216,6 @@ class Linter {
   }
 
   // ---- locals ------------------------------------------------------------------------------
-
-  /** The local an identifier at `at` resolves to (scope analysis), if it is a local. */
-  private defAt(at: number): number | undefined {
-    const occ = occurrenceAt(this.fa, at);
-    if (!occ || occ.span.start !== at || occ.member || occ.defId === undefined) return undefined;
-    const d = this.fa.defs[occ.defId];
-    return d?.visible ? d.id : undefined;
-  }
-
-  /** Every identifier the scope analysis resolved to a local, except writes, is a read. */
-  private reads(): void {
-    for (const o of this.fa.occurrences) {
-      if (o.defId === undefined || o.isDeclaration || o.member || this.writes.has(o.span.start)) continue;
-      // only locals declared by a statement have a use record (parameters are not checked here)
-      this.uses.get(o.defId)?.reads.push(o.span);
-    }
-  }
-
-  /** The identifier starting at `at`. */
-  private nameAt(at: number): Span {
-    const m = /^[A-Za-z_]\w*/.exec(this.fa.text.slice(at, at + 200));
-    return { start: at, end: at + (m ? m[0].length : 0) };
-  }
-
-  private use(id: number): LocalUse {
-    let u = this.uses.get(id);
-    if (!u) this.uses.set(id, (u = { reads: [], writeBases: [], fns: [], writes: [] }));
-    return u;
-  }
-
-  /**
-   * Local functions nobody calls: every read lies inside the function itself or inside another
-   * unused function (so `x` called only from an unused `y` is unused too), found by a fixpoint.
-   */
-  private deadFunctions(): Set<number> {
-    const fns = [...this.uses.keys()].filter((id) => this.fa.defs[id]?.kind === 'localFunction');
-    const dead = new Set<number>(fns);
-    for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
-      changed = false;
-      for (const id of [...dead]) {
-        const reads = this.uses.get(id)?.reads ?? [];
-        const inside = (r: Span) =>
-          [...dead].some((o) => {
-            const b = this.fa.defs[o].fullSpan;
-            return r.start >= b.start && r.start < b.end;
-          });
-        if (reads.some((r) => !inside(r))) {
-          dead.delete(id);
-          changed = true;
-        }
-      }
-    }
-    return dead;
-  }
-
-  private finishLocals(): void {
-    const dead = this.deadFunctions();
-    for (const [id, u] of this.uses) {
-      const d = this.fa.defs[id];
-      if (!d || d.name.startsWith('_') || d.attribute === 'close') continue;
-      if (d.kind === 'localFunction') {
-        const body = d.fullSpan;
-        if (!dead.has(id)) continue;
-        const at = this.fa.text.indexOf('function', body.start);
-        const span = { start: at >= body.start && at < body.end ? at : body.start, end: body.end };
-        this.diag('unused-function', span, `Unused local function \`${d.name}\`.`, 'hint', {
-          unnecessary: true,
-          data: { name: d.name, removeSpan: d.fullSpan },
-        });
-        // never named anywhere, not even by itself: the name is an unused local too (LuaLS)
-        if (!u.reads.length)
-          this.diag('unused-local', d.span, `Unused local \`${d.name}\`.`, 'hint', {
-            unnecessary: true,
-            data: { name: d.name },
-          });
-      } else if (d.kind === 'local') {
-        const outside = u.reads.filter((r) => !u.fns.some((f) => r.start >= f.start && r.start < f.end));
-        if (u.fns.length && !outside.length) {
-          for (const f of u.fns)
-            this.diag('unused-function', f, `Unused function (stored in \`${d.name}\`).`, 'hint', {
-              unnecessary: true,
-            });
-        }
-        // never read: the declaration and every write (assignments, field writes)
-        if (!u.reads.length) {
-          const seen = new Set<number>();
-          for (const s of [d.span, ...u.writes, ...u.writeBases].filter(
-            (x) => !seen.has(x.start) && seen.add(x.start),
-          ))
-            this.diag('unused-local', s, `\`${d.name}\` is never read.`, 'hint', {
-              unnecessary: true,
-              data: { name: d.name },
-            });
-        }
-      }
-    }
-  }
 
   private finishSetFields(): void {
     for (const spans of this.setFields.values()) {
@@ -285,7 +251,7 @@ class Linter {
 
   /** `f()` as a statement where `f` is annotated `---@nodiscard`. */
   private discardReturns(at: number, call: Span): void {
-    if (!this.fa.text.includes('@nodiscard')) return;
+    if (!this.nodiscard) return;
     const occ = occurrenceAt(this.fa, at);
     if (!occ || occ.span.start !== at) return;
     let line: number | undefined;
