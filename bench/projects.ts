@@ -115,6 +115,21 @@ function generate(root: string, rockspec: boolean): { files: string[]; sites: Re
     write(`spec/mod${i}_spec.lua`, m.text);
     for (const s of m.sites) sites.push({ ...s, file: `spec/mod${i}_spec.lua` });
   }
+  // one file with findings a user should see (each code once): the table must list them
+  write(
+    'src/luax/legacy.lua',
+    [
+      'local M = {}',
+      'local unused = 1',
+      'function M.run(opts)',
+      '  opts = opts or {}',
+      '  return pirnt(opts.name) ',
+      'end',
+      'for i = 10, 1 do M.run({ name = i }) end',
+      'return M',
+      '',
+    ].join('\n'),
+  );
   const bin = moduleText('main', ['luax', 'luax.cmd.install']);
   write('bin/luax.lua', bin.text);
   for (const s of bin.sites) sites.push({ ...s, file: 'bin/luax.lua' });

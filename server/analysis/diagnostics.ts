@@ -1,9 +1,11 @@
 import { docDiagnostics } from './docChecks';
-import { lint, LINT_CODES, lintReturns } from './lint';
+import { lint, LINT_CODES, lintFunctions, lintReturns } from './lint';
 import {
   assignTypeMismatches,
+  deprecatedUses,
   needCheckNil,
   paramTypeMismatches,
+  returnCountDiagnostics,
   returnTypeMismatches,
   undefinedFields,
 } from './typeChecks';
@@ -200,6 +202,8 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
       ...assignTypeMismatches(project, fa),
       ...undefinedFields(project, fa),
       ...returnTypeMismatches(project, fa, lintReturns(fa)),
+      ...returnCountDiagnostics(fa, lintReturns(fa), lintFunctions(fa)),
+      ...deprecatedUses(fa),
       ...docDiagnostics(project, fa),
     );
   }

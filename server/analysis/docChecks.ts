@@ -1,5 +1,5 @@
 import type { Project } from './project';
-import { typeText } from './refIndex';
+import { typeText } from './refDocs';
 import type { FileAnalysis } from './resolve';
 import type { AnalysisDiagnostic, Span } from './types';
 

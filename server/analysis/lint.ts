@@ -1,6 +1,6 @@
 import { parseLua, spanOf } from './parse';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import { ends, recordStatement, unreachable, unusedLabel, type Facts } from './lintWalk';
+import { ends, recordStatement, unreachable, unusedLabel, type Facts, type ReturnFact } from './lintWalk';
 import { defAt, firstOccurrence, localDiagnostics, nameAt, useOf, type LocalUse } from './lintLocals';
 import type { AnalysisDiagnostic, Span } from './types';
 import type * as lp from 'luaparse';
@@ -29,12 +29,20 @@ export const LINT_CODES = [
 ];
 
 const cache = new WeakMap<FileAnalysis, AnalysisDiagnostic[]>();
-const returnCache = new WeakMap<FileAnalysis, { name: Span; values: Span[] }[]>();
+const returnCache = new WeakMap<
+  FileAnalysis,
+  { returns: ReturnFact[]; functions: { name: Span; completes: boolean; at: Span }[] }
+>();
 
-/** The values returned by `return` in named functions (after `lint` ran on `fa`). */
-export function lintReturns(fa: FileAnalysis): { name: Span; values: Span[] }[] {
+/** The `return`s and bodies of named functions (after `lint` ran on `fa`). */
+export function lintReturns(fa: FileAnalysis): ReturnFact[] {
   lint(fa);
-  return returnCache.get(fa) ?? [];
+  return returnCache.get(fa)?.returns ?? [];
+}
+
+export function lintFunctions(fa: FileAnalysis): { name: Span; completes: boolean; at: Span }[] {
+  lint(fa);
+  return returnCache.get(fa)?.functions ?? [];
 }
 /**
  * What a top-level statement contributes, kept with its syntax node: its facts (offsets relative
@@ -57,7 +65,7 @@ export function lint(fa: FileAnalysis): AnalysisDiagnostic[] {
     const l = new Linter(fa);
     d = l.run(chunk.body);
     cache.set(fa, d);
-    returnCache.set(fa, l.returns);
+    returnCache.set(fa, { returns: l.returns, functions: l.functions });
   }
   return d;
 }
@@ -69,7 +77,9 @@ class Linter {
   private readonly labels: { name: string; span: Span }[] = [];
   private readonly gotos = new Set<string>();
   /** `return` values of named functions, for return-type-mismatch */
-  readonly returns: { name: Span; values: Span[] }[] = [];
+  readonly returns: ReturnFact[] = [];
+  /** named functions (for missing-return) */
+  readonly functions: { name: Span; completes: boolean; at: Span }[] = [];
 
   /** the file has `---@nodiscard` annotations at all */
   private readonly nodiscard: boolean;
@@ -200,7 +210,10 @@ class Linter {
     }
     for (const l of f.labels) this.labels.push({ name: l.name, span: sp(l.span) });
     for (const r2 of f.returns)
-      if (r2.name) this.returns.push({ name: sp(r2.name), values: r2.values.map(sp) });
+      if (r2.name)
+        this.returns.push({ ...r2, name: sp(r2.name), values: r2.values.map(sp), keyword: sp(r2.keyword) });
+    for (const x of f.functions)
+      this.functions.push({ name: sp(x.name), completes: x.completes, at: sp(x.at) });
     for (const c of f.calls) this.discardReturns(c.at + o, sp(c.span));
     for (const g of f.gotos) this.gotos.add(g);
   }

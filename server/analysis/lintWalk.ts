@@ -1,4 +1,5 @@
 import type * as lp from 'luaparse';
+import { ambiguity, duplicateIndex, newlineCall } from './lintExpressions';
 import { spanOf } from './parse';
 import type { AnalysisDiagnostic, Span } from './types';
 
@@ -11,8 +12,6 @@ import type { AnalysisDiagnostic, Span } from './types';
 
 type Expr = lp.Expression;
 type Stmt = lp.Statement;
-
-const ARITH = new Set(['+', '-', '*', '/', '//', '%', '^', '..']);
 
 /** What one top-level statement contributes; offsets are relative to its start once recorded. */
 export interface Facts {
@@ -33,7 +32,17 @@ export interface Facts {
   /** call statements (the result is dropped): the callee's name and the call */
   calls: { at: number; span: Span }[];
   /** the values each function returns (per `return`), with the name the function is declared under */
-  returns: { name?: Span; values: Span[] }[];
+  returns: ReturnFact[];
+  /** named functions: can the body run to its end, and where a missing `return` would go */
+  functions: { name: Span; completes: boolean; at: Span }[];
+}
+
+/** One `return` of a named function: its values, its keyword, whether the last value may be several. */
+export interface ReturnFact {
+  name?: Span;
+  values: Span[];
+  keyword: Span;
+  multi: boolean;
 }
 
 export function unusedLabel(out: AnalysisDiagnostic[], name: string, span: Span): void {
@@ -68,7 +77,13 @@ export function relative(f: Facts, d: number): Facts {
     fns: f.fns.map((x) => ({ at: x.at + d, span: sp(x.span) })),
     setFields: f.setFields.map((x) => ({ ...x, at: x.at + d, span: sp(x.span) })),
     labels: f.labels.map((x) => ({ name: x.name, span: sp(x.span) })),
-    returns: f.returns.map((r) => ({ name: r.name && sp(r.name), values: r.values.map(sp) })),
+    returns: f.returns.map((r) => ({
+      name: r.name && sp(r.name),
+      values: r.values.map(sp),
+      keyword: sp(r.keyword),
+      multi: r.multi,
+    })),
+    functions: f.functions.map((x) => ({ name: sp(x.name), completes: x.completes, at: sp(x.at) })),
     calls: f.calls.map((c) => ({ at: c.at + d, span: sp(c.span) })),
     gotos: f.gotos,
   };
@@ -127,10 +142,11 @@ class FactWalker {
     labels: [],
     gotos: [],
     returns: [],
+    functions: [],
     calls: [],
   };
   /** the `return` values of the functions being walked (innermost last) */
-  private readonly fnReturns: Span[][][] = [];
+  private readonly fnReturns: Omit<ReturnFact, 'name'>[][] = [];
   /** labels and gotos per function (by the function's start; -1 for the top level) */
   private readonly labels = new Map<number, { labels: lp.LabelStatement[]; gotos: Set<string> }>();
   private fnStart = -1;
@@ -210,7 +226,20 @@ class FactWalker {
         return;
       }
       case 'ReturnStatement':
-        this.fnReturns[this.fnReturns.length - 1]?.push(s.arguments.map((e) => spanOf(e)));
+        {
+          const last = s.arguments[s.arguments.length - 1];
+          const at = spanOf(s).start;
+          this.fnReturns[this.fnReturns.length - 1]?.push({
+            values: s.arguments.map((e) => spanOf(e)),
+            keyword: { start: at, end: at + 'return'.length },
+            multi:
+              !!last &&
+              (last.type === 'CallExpression' ||
+                last.type === 'StringCallExpression' ||
+                last.type === 'TableCallExpression' ||
+                last.type === 'VarargLiteral'),
+          });
+        }
         s.arguments.forEach((e) => this.expr(e));
         return;
       case 'IfStatement': {
@@ -339,7 +368,13 @@ class FactWalker {
         : id?.type === 'MemberExpression'
           ? spanOf(id.identifier)
           : undefined;
-    if (name) for (const values of returns) this.f.returns.push({ name, values });
+    if (name) {
+      for (const r of returns) this.f.returns.push({ name, ...r });
+      const last = fn.body[fn.body.length - 1];
+      const end = spanOf(fn).end;
+      const at = last ? spanOf(last).end : Math.max(spanOf(fn).start, end - 'end'.length);
+      this.f.functions.push({ name, completes: !fn.body.some(ends), at: { start: at, end: at } });
+    }
     this.fnStart = saved;
   }
 
@@ -396,16 +431,16 @@ class FactWalker {
         // a read: lint.ts takes reads from the scope analysis's occurrences
         return;
       case 'MemberExpression':
-        this.newlineCall(e.base);
+        newlineCall(this.text, this.f.diags, e.base);
         this.expr(e.base);
         return;
       case 'IndexExpression':
-        this.newlineCall(e.base);
+        newlineCall(this.text, this.f.diags, e.base);
         this.expr(e.base);
         this.expr(e.index);
         return;
       case 'CallExpression':
-        this.newlineCall(e.base);
+        newlineCall(this.text, this.f.diags, e.base);
         this.expr(e.base);
         e.arguments.forEach((a) => this.expr(a));
         return;
@@ -418,14 +453,14 @@ class FactWalker {
         this.functionBody(e);
         return;
       case 'TableConstructorExpression':
-        this.duplicateIndex(e);
+        duplicateIndex(this.text, this.f.diags, e);
         for (const f of e.fields) {
           if (f.type === 'TableKey') this.expr(f.key);
           this.expr(f.value);
         }
         return;
       case 'LogicalExpression':
-        this.ambiguity(e);
+        ambiguity(this.text, this.f.diags, e);
         this.expr(e.left);
         this.expr(e.right);
         return;
@@ -439,83 +474,6 @@ class FactWalker {
       default:
         return;
     }
-  }
-
-  /** `{ x = 1, x = 2 }`: each key given twice. */
-  private duplicateIndex(t: lp.TableConstructorExpression): void {
-    const keys = new Map<string, Span[]>();
-    let n = 0;
-    for (const f of t.fields) {
-      let k: string | undefined;
-      let span: Span | undefined;
-      if (f.type === 'TableValue') {
-        // positional values take the keys 1, 2, ... (`{ 1, 2, [2] = 4 }` sets 2 twice)
-        k = `n:${++n}`;
-        span = spanOf(f.value);
-      } else if (f.type === 'TableKeyString') {
-        k = `s:${f.key.name}`;
-        span = spanOf(f.key);
-      } else if (f.type === 'TableKey') {
-        span = spanOf(f.key);
-        const raw = this.text.slice(span.start, span.end);
-        if (f.key.type === 'StringLiteral') {
-          const m = /^(['"])([^\\]*)\1$/.exec(raw);
-          if (m) k = `s:${m[2]}`;
-        } else if (f.key.type === 'NumericLiteral') k = `n:${f.key.value}`;
-        else if (f.key.type === 'BooleanLiteral') k = `b:${raw}`;
-      }
-      if (k === undefined || !span) continue;
-      const l = keys.get(k) ?? [];
-      l.push(span);
-      keys.set(k, l);
-    }
-    for (const spans of keys.values())
-      if (spans.length > 1)
-        for (const s of spans)
-          this.diag('duplicate-index', s, 'This key is set twice in the table.', 'warning');
-  }
-
-  /** `f()\n(g)` used further: Lua reads it as one call of f()'s result. */
-  private newlineCall(base: Expr): void {
-    if (base.type !== 'CallExpression') return;
-    const callee = spanOf(base.base);
-    const all = spanOf(base);
-    const between = this.text.slice(callee.end, all.end);
-    const paren = between.indexOf('(');
-    if (paren < 0 || !between.slice(0, paren).includes('\n')) return;
-    this.diag(
-      'newline-call',
-      all,
-      'A call on a new line continues the expression of the line before.',
-      'warning',
-    );
-  }
-
-  private parenthesized(e: Expr): boolean {
-    const s = spanOf(e);
-    const t = this.text;
-    let i = s.start - 1;
-    while (i >= 0 && /\s/.test(t[i])) i--;
-    let j = s.end;
-    while (j < t.length && /\s/.test(t[j])) j++;
-    return t[i] === '(' && t[j] === ')';
-  }
-
-  /** `x or 0 + 1`, `x + y or 0`: the precedence is likely not what was meant. */
-  private ambiguity(e: lp.LogicalExpression): void {
-    if (e.operator !== 'or' && e.operator !== 'and') return;
-    const arith = (x: Expr) =>
-      x.type === 'BinaryExpression' && ARITH.has(x.operator) && x.operator !== '..' && !this.parenthesized(x);
-    const num = (x: Expr) => x.type === 'NumericLiteral';
-    const r = e.right;
-    const l = e.left;
-    if ((arith(r) && num((r as lp.BinaryExpression).left)) || (arith(l) && num(r)))
-      this.diag(
-        'ambiguity-1',
-        spanOf(e),
-        'The precedence of this expression may not be what was meant; add parentheses.',
-        'warning',
-      );
   }
 }
 

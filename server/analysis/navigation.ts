@@ -19,6 +19,21 @@ export function moduleKeyOf(project: Project, module: string, from: string): str
   return mod ? moduleKey(mod) : uri && `M:${uri}`;
 }
 
+/** `key` and the keys linked to it in this file (a closure, bounded). */
+function linked(idx: RefIndex, key: string): string[] {
+  const out = [key];
+  const seen = new Set(out);
+  for (let i = 0; i < out.length && out.length < 64; i++)
+    for (const [a, b] of idx.links) {
+      const other = a === out[i] ? b : b === out[i] ? a : undefined;
+      if (other !== undefined && !seen.has(other)) {
+        seen.add(other);
+        out.push(other);
+      }
+    }
+  return out;
+}
+
 /** Keys that only exist in one file: locals (and their fields), labels. */
 function fileLocal(key: string): boolean {
   return key.startsWith('L#') || key.startsWith('B:');
@@ -172,10 +187,19 @@ export function references(
   offset: number,
   includeDeclaration = true,
 ): Location[] {
-  const e = entryAt(indexOf(project, fa), offset);
+  const idx = indexOf(project, fa);
+  const e = entryAt(idx, offset);
   if (e) {
-    return keyEntries(project, fa, e.key)
+    // references follow values as LuaLS does: `local t = f` makes `t` a reference of `f`
+    const keys = linked(idx, e.key);
+    const seen = new Set<string>();
+    return keys
+      .flatMap((k) => keyEntries(project, fa, k))
       .filter((x) => includeDeclaration || !x.e.write || x.e.span.start === e.span.start)
+      .filter((x) => {
+        const id = `${x.uri}#${x.e.span.start}`;
+        return !seen.has(id) && !!seen.add(id);
+      })
       .map((x) => ({ uri: x.uri, span: x.e.span }));
   }
   const t = targetAt(project, fa, offset);

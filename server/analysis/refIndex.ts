@@ -1,6 +1,7 @@
 import type * as lp from 'luaparse';
 import { parseLua, spanOf } from './parse';
 import { occurrenceAt, type FileAnalysis } from './resolve';
+import { docEntries } from './refDocs';
 import type { Span } from './types';
 
 /**
@@ -39,6 +40,8 @@ export interface RefEntry {
 export interface RefIndex {
   /** sorted by span.start */
   entries: RefEntry[];
+  /** keys that hold the same value (`local t = f`, `t.a = f`, `{ a = f }`), for references */
+  links: [string, string][];
 }
 
 /** Resolves `require(module)` from this file to the key of what the module returns. */
@@ -95,10 +98,9 @@ function stringContent(raw: string, start: number): { value: string; content: Sp
   return undefined;
 }
 
-const DOC_TYPE_WORDS = new Set(['fun', 'nil', 'true', 'false', 'self', 'async']);
-
 class Indexer {
   readonly entries: RefEntry[] = [];
+  readonly links: [string, string][] = [];
   /** definition id -> key, for locals that stand for something else (self, modules) */
   private readonly alias = new Map<number, string>();
   /** `self` definitions by the start of their method */
@@ -128,9 +130,9 @@ class Indexer {
     const parsed = st && !st.consumed ? { chunk: st.chunk, comments: st.comments } : parseLua(fa.text);
     this.comments = parsed.comments;
     this.block(parsed.chunk.body, 0);
-    this.docs();
+    for (const e of docEntries(this.fa, this.comments, this.paramsByLine)) this.add(e);
     this.entries.sort((a, b) => a.span.start - b.span.start);
-    return { entries: this.entries };
+    return { entries: this.entries, links: this.links };
   }
 
   private add(e: RefEntry): void {
@@ -185,22 +187,25 @@ class Indexer {
 
   private statement(s: Stmt): void {
     switch (s.type) {
-      case 'LocalStatement':
-        s.init.forEach((e) => this.expr(e));
+      case 'LocalStatement': {
+        const keys = s.variables.map((v) => this.identKey(v));
+        this.values(s.init, keys);
         s.variables.forEach((v, i) => {
-          const key = this.identKey(v);
-          this.add({ key, span: spanOf(v), write: true, kind: 'name' });
-          this.valueKeyed(s.init[i], key, spanOf(s).start);
+          this.add({ key: keys[i], span: spanOf(v), write: true, kind: 'name' });
+          this.valueKeyed(s.init[i], keys[i], spanOf(s).start);
         });
         return;
-      case 'AssignmentStatement':
-        s.init.forEach((e) => this.expr(e));
+      }
+      case 'AssignmentStatement': {
+        const keys = s.variables.map((v) => this.keyOf(v));
+        this.values(s.init, keys);
         s.variables.forEach((v, i) => {
           this.target(v);
-          const key = this.keyOf(v);
+          const key = keys[i];
           if (key) this.valueKeyed(s.init[i], key, spanOf(s).start);
         });
         return;
+      }
       case 'CallStatement':
         this.expr(s.expression);
         return;
@@ -263,6 +268,20 @@ class Indexer {
       default:
         return;
     }
+  }
+
+  /**
+   * The values of an assignment: a table or function stored under a key is walked with that key
+   * (by `valueKeyed`), the rest here; a value that names something links the two keys.
+   */
+  private values(init: Expr[], keys: (string | undefined)[]): void {
+    init.forEach((e, i) => {
+      const key = keys[i];
+      if (key && (e.type === 'TableConstructorExpression' || e.type === 'FunctionDeclaration')) return;
+      this.expr(e);
+      const v = key && this.keyOf(e);
+      if (key && v && v !== key) this.links.push([key, v]);
+    });
   }
 
   /** An assignment target: a name, `t.a`, `t['a']`. */
@@ -373,8 +392,11 @@ class Indexer {
         const k = key === undefined ? undefined : fieldKey(key, f.key.name);
         if (k) this.add({ key: k, span: spanOf(f.key), write: true, kind: 'field', tableKey: true });
         if (k) this.valueKeyed(f.value, k, spanOf(f).start);
-        if (!k || (f.value.type !== 'TableConstructorExpression' && f.value.type !== 'FunctionDeclaration'))
+        if (!k || (f.value.type !== 'TableConstructorExpression' && f.value.type !== 'FunctionDeclaration')) {
           this.expr(f.value);
+          const v = k && this.keyOf(f.value);
+          if (k && v) this.links.push([k, v]);
+        }
       } else if (f.type === 'TableKey' && f.key.type === 'StringLiteral' && key !== undefined) {
         const span = spanOf(f.key);
         const s = stringContent((f.key as { raw: string }).raw, span.start);
@@ -433,94 +455,6 @@ class Indexer {
         return;
     }
   }
-
-  // ---- annotations -------------------------------------------------------------------------
-
-  /** Names inside `---@` annotations: class/alias names and types, `---@param` names. */
-  private docs(): void {
-    for (const c of this.comments) {
-      const raw = c.raw;
-      const m = /^---\s*@(\w+)(\s+)(.*)$/.exec(raw);
-      if (!m) continue;
-      const tag = m[1];
-      let at = spanOf(c).start + raw.length - m[3].length;
-      let rest = m[3];
-      if (tag === 'param' || tag === 'field') {
-        const n = /^([A-Za-z_]\w*)\??\s+/.exec(rest);
-        if (!n) continue;
-        if (tag === 'param') this.docParam(n[1], { start: at, end: at + n[1].length }, c);
-        at += n[0].length;
-        rest = rest.slice(n[0].length);
-      } else if (tag === 'class') {
-        const n = /^(\([\w ]+\)\s*)?([A-Za-z_][\w.]*)(\s*:\s*)?/.exec(rest);
-        if (!n) continue;
-        const nameAt = at + (n[1]?.length ?? 0);
-        this.docName(n[2], nameAt);
-        if (!n[3]) continue;
-        // parents: `A, B`
-        const parents = rest.slice(n[0].length);
-        for (const p of parents.matchAll(/[A-Za-z_][\w.]*/g))
-          this.docName(p[0], at + n[0].length + (p.index ?? 0));
-        continue;
-      } else if (tag === 'alias') {
-        const n = /^([A-Za-z_][\w.]*)\s+/.exec(rest);
-        if (!n) continue;
-        this.docName(n[1], at);
-        at += n[0].length;
-        rest = rest.slice(n[0].length);
-      } else if (tag !== 'type' && tag !== 'return') continue;
-      this.docType(typeText(rest), at);
-    }
-  }
-
-  private docName(name: string, at: number): void {
-    if (DOC_TYPE_WORDS.has(name)) return;
-    this.add({ key: `C:${name}`, span: { start: at, end: at + name.length }, write: false, kind: 'doc' });
-  }
-
-  /** The names in a type expression (`A|B[]`, `table<K, V>`, `fun(x: A): B`), not `fun`'s parameter names. */
-  private docType(type: string, at: number): void {
-    for (const m of type.matchAll(/[A-Za-z_][\w.]*/g)) {
-      const i = m.index ?? 0;
-      if (/^\s*\??\s*:/.test(type.slice(i + m[0].length)) && /[(,]\s*$/.test(type.slice(0, i))) continue;
-      if (/["'`]/.test(type.slice(0, i).replace(/(["'`]).*?\1/g, ''))) continue;
-      this.docName(m[0], at + i);
-    }
-  }
-
-  /** `---@param name`: the parameter of the function the annotation block precedes. */
-  private docParam(name: string, span: Span, c: lp.Comment): void {
-    const lines = this.fa.lines;
-    let line = lines.lineOf(spanOf(c).start);
-    // the block may continue with more `---` lines; the function starts on the line after it
-    for (let i = 0; i < 200 && line + 1 < lines.lineCount; i++) {
-      line++;
-      const params = this.paramsByLine.get(line);
-      if (params) {
-        const key = params.get(name);
-        if (key) this.add({ key, span, write: false, kind: 'doc' });
-        return;
-      }
-      if (!/^\s*---/.test(lines.lineText(line))) return;
-    }
-  }
-}
-
-/** The type at the start of an annotation's text (a description may follow it). */
-export function typeText(s: string): string {
-  let depth = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if ('(<{['.includes(c)) depth++;
-    else if (')>}]'.includes(c)) depth--;
-    else if (/\s/.test(c) && depth <= 0) {
-      const before = s.slice(0, i).trimEnd();
-      const after = s.slice(i).trimStart();
-      if (/[|,:(<{[]$/.test(before) || /^[|,:)>}\]?]/.test(after)) continue;
-      return s.slice(0, i);
-    } else if (c === '#' || (c === '@' && depth <= 0)) return s.slice(0, i);
-  }
-  return s;
 }
 
 const BUILTIN_TYPES = new Set([

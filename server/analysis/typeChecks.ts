@@ -3,6 +3,7 @@ import { moduleKeyOf } from './navigation';
 import { refIndex, SEP } from './refIndex';
 import { expand } from './summary';
 import { occurrenceAt, type FileAnalysis } from './resolve';
+import type { ReturnFact } from './lintWalk';
 import type { AnalysisDiagnostic, ParamInfo, Span } from './types';
 
 /**
@@ -181,11 +182,11 @@ export function assignTypeMismatches(project: Project, fa: FileAnalysis): Analys
 export function returnTypeMismatches(
   project: Project,
   fa: FileAnalysis,
-  returns: { name: Span; values: Span[] }[],
+  returns: ReturnFact[],
 ): AnalysisDiagnostic[] {
   const out: AnalysisDiagnostic[] = [];
   for (const r of returns) {
-    const types = declaredReturns(fa, r.name);
+    const types = r.name && declaredReturns(fa, r.name);
     if (!types?.length) continue;
     r.values.forEach((span, i) => {
       const type = types[i];
@@ -200,6 +201,64 @@ export function returnTypeMismatches(
         severity: 'warning',
       });
     });
+  }
+  return out;
+}
+
+/** A declared return that may be left out (`T?`, `any`, `nil`, `unknown`). */
+function optionalType(t: string): boolean {
+  const x = t.trim();
+  return x.endsWith('?') || x === 'any' || x === 'nil' || x === 'unknown' || /(^|\|)\s*nil\s*($|\|)/.test(x);
+}
+
+/**
+ * The count rules of declared returns: `missing-return` (a body that can run to its end while a
+ * `---@return` value is required: a zero-width span before `end`), `missing-return-value` (a
+ * `return` with fewer values than required: the keyword), `redundant-return-value` (each value
+ * beyond the declared ones).
+ */
+export function returnCountDiagnostics(
+  fa: FileAnalysis,
+  returns: ReturnFact[],
+  functions: { name: Span; completes: boolean; at: Span }[],
+): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  const required = (types: string[]) => {
+    let n = 0;
+    types.forEach((t, i) => {
+      if (!optionalType(t)) n = i + 1;
+    });
+    return n;
+  };
+  for (const f of functions) {
+    if (!f.completes) continue;
+    const types = declaredReturns(fa, f.name);
+    if (!types?.length || types.some((t) => t.trim().startsWith('...')) || !required(types)) continue;
+    out.push({
+      code: 'missing-return',
+      span: f.at,
+      message: 'A `return` is required here.',
+      severity: 'warning',
+    });
+  }
+  for (const r of returns) {
+    const types = r.name && declaredReturns(fa, r.name);
+    if (!types?.length || types.some((t) => t.trim().startsWith('...'))) continue;
+    const need = required(types);
+    if (r.values.length < need && !r.multi)
+      out.push({
+        code: 'missing-return-value',
+        span: r.keyword,
+        message: `${need} value(s) must be returned, got ${r.values.length}.`,
+        severity: 'warning',
+      });
+    for (const v of r.values.slice(types.length))
+      out.push({
+        code: 'redundant-return-value',
+        span: v,
+        message: `At most ${types.length} value(s) are declared.`,
+        severity: 'warning',
+      });
   }
   return out;
 }
@@ -316,6 +375,54 @@ export function undefinedFields(project: Project, fa: FileAnalysis): AnalysisDia
       span: e.span,
       severity: 'warning',
     });
+  }
+  return out;
+}
+
+/** Lua 5.1 names removed by 5.4: using them is `deprecated` (they are also undefined). */
+const REMOVED_GLOBALS = new Set(['unpack', 'setfenv', 'getfenv', 'loadstring', 'module']);
+
+/**
+ * `deprecated`: a use of something annotated `---@deprecated` in this file (a local, a global, a
+ * field: the span covers `t.x` / `t:x`), or of a global Lua 5.4 removed (`unpack`).
+ */
+export function deprecatedUses(fa: FileAnalysis): AnalysisDiagnostic[] {
+  const out: AnalysisDiagnostic[] = [];
+  const push = (span: Span, name: string) =>
+    out.push({ code: 'deprecated', span, message: `\`${name}\` is deprecated.`, severity: 'hint' });
+  for (const o of fa.occurrences)
+    if (o.global && REMOVED_GLOBALS.has(o.global) && !o.isDeclaration && o.defId === undefined)
+      push(o.span, o.global);
+  if (!fa.text.includes('@deprecated')) return out;
+  // the declarations that follow a `---@deprecated` line
+  const lines = new Set<number>();
+  for (const m of fa.text.matchAll(/^[ \t]*---\s*@deprecated\b.*$/gm)) {
+    let l = fa.lines.lineOf(m.index ?? 0) + 1;
+    while (l < fa.lines.lineCount && /^\s*---/.test(fa.lines.lineText(l))) l++;
+    lines.add(l);
+  }
+  const defs = new Set<number>();
+  const fields = new Set<string>();
+  for (const d of fa.defs) {
+    if (lines.has(fa.lines.lineOf(d.fullSpan.start))) defs.add(d.id);
+    for (const f of d.fields.values())
+      if (lines.has(fa.lines.lineOf(f.span.start))) fields.add(`${d.id}.${f.name}`);
+  }
+  for (const o of fa.occurrences) {
+    if (o.isDeclaration) continue;
+    if (o.member && o.baseDefId !== undefined && fields.has(`${o.baseDefId}.${o.member.name}`)) {
+      const head = o.member.chain.length === 1 ? o.member.chain[0].name : undefined;
+      const start = head ? fa.text.lastIndexOf(head, o.span.start) : -1;
+      const span =
+        head && start >= 0 && o.span.start - start <= head.length + 3 ? { start, end: o.span.end } : o.span;
+      if (
+        fa.lines.lineOf(span.start) !== fa.lines.lineOf(o.span.start) ||
+        lines.has(fa.lines.lineOf(o.span.start))
+      )
+        continue;
+      push(span, fa.text.slice(span.start, span.end));
+    } else if (!o.member && o.defId !== undefined && defs.has(o.defId))
+      push(o.span, fa.text.slice(o.span.start, o.span.end));
   }
   return out;
 }

@@ -55,8 +55,8 @@ const REFERENCE_CASES: [string, string][] = [
   ['self is the method table', 'local ⟪mt⟫ = {}\nfunction ⟪mt⟫:x()\n  ⟪se‸lf⟫:x()\nend'],
   ['a method through self', 'local mt = {}\nfunction mt:⟪x⟫()\n  self:⟪x‸⟫()\nend\nmt.⟪x⟫()'],
   [
-    'a field through self',
-    'local M = {}\nfunction M.new()\n  return setmetatable({}, M)\nend\nfunction M:get()\n  return self.⟪va‸lue⟫\nend\nfunction M:set(v)\n  self.⟪value⟫ = v\nend\nreturn M',
+    'a field through self (and the value stored in it)',
+    'local M = {}\nfunction M.new()\n  return setmetatable({}, M)\nend\nfunction M:get()\n  return self.⟪va‸lue⟫\nend\nfunction M:set(⟪v⟫)\n  self.⟪value⟫ = ⟪v⟫\nend\nreturn M',
   ],
   ['_G.x is the global x', '_G.⟪xx‸x⟫ = 1\n\nprint(⟪xxx⟫)'],
   [

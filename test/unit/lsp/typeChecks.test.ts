@@ -103,6 +103,42 @@ const CASES: [string, string, string][] = [
     'a module function, second value',
     '---@return number, boolean\nlocal function f()\n  return 1, ⟪2⟫\nend\nlocal M = {}\n---@return string\nfunction M.g()\n  return ⟪{}⟫\nend\nreturn f, M',
   ],
+  ['missing-return', 'falls off the end', '---@return number\nfunction F()\n  X = 1⟪⟫\nend'],
+  [
+    'missing-return',
+    'an if without else',
+    'local A\n---@return number\nfunction F()\n  if A then\n    return 1\n  end⟪⟫\nend',
+  ],
+  [
+    'missing-return',
+    'every branch returns',
+    'local A, B\n---@return number\nfunction F()\n  if A then\n    return 1\n  elseif B then\n    return 2\n  else\n    return 3\n  end\nend',
+  ],
+  [
+    'missing-return',
+    'optional and any',
+    '---@return number?\nfunction F()\nend\n---@return any\nfunction G()\n  X = 1\nend',
+  ],
+  ['missing-return', 'any then number', '---@return any, number\nfunction F()\n  X = 1⟪⟫\nend'],
+  ['missing-return', 'an empty body', '---@return number\nlocal function f()\n⟪⟫end\nreturn f'],
+  [
+    'missing-return',
+    'error and infinite loops end',
+    'local A\n---@return number\nfunction F()\n  for _ = 1, 10 do\n    if A then return 1 end\n  end\n  error("x")\nend\n---@return number\nfunction G()\n  while true do\n    if A then return 1 end\n  end\nend',
+  ],
+  ['missing-return-value', 'a bare return', '---@return number\nfunction F()\n  ⟪return⟫\nend'],
+  ['missing-return-value', 'one of two', '---@return number, number\nfunction F()\n  ⟪return⟫ 1\nend'],
+  ['missing-return-value', 'optional second', '---@return number, number?\nfunction F()\n  return 1\nend'],
+  [
+    'redundant-return-value',
+    'extra values',
+    '---@return number, number?\nfunction F()\n  return 1, 1, ⟪1⟫, ⟪2⟫\nend',
+  ],
+  ['redundant-return-value', 'varargs', '---@return ...\nfunction F()\n  return 1, 2, 3\nend'],
+  ['deprecated', 'a removed global', 'local _ = ⟪unpack⟫'],
+  ['deprecated', 'a field', 'T = {}\n---@deprecated # comment\nT.x = 1\n\nprint(⟪T.x⟫)'],
+  ['deprecated', 'a method', 'T = {}\n\n---@deprecated\nfunction T:ff()\nend\n\n⟪T:ff⟫()'],
+  ['deprecated', 'a local function', '---@deprecated\nlocal function old() end\n⟪old⟫()'],
 ];
 
 describe('lsp type diagnostics from declarations (LuaLS semantics)', () => {
