@@ -30,6 +30,8 @@ export interface RefEntry {
   content?: Span;
   /** a key in a table constructor (`{ a = 1 }`) */
   tableKey?: boolean;
+  /** a field of a value declared `---@type Class` (not of the class's own table) */
+  instance?: boolean;
   /**
    * the name of `function a()` / `function t.a()` / `function t:a()`: from `function` to just
    * after `(`, and the text of `t` (rename to a non-identifier rewrites it as an assignment)
@@ -369,7 +371,15 @@ class Indexer {
       write,
       kind: 'field',
       sepSpan: { start: sep, end: span.end },
+      instance: e.base.type === 'Identifier' && this.isInstance(e.base) ? true : undefined,
     });
+  }
+
+  /** A local declared `---@type Class` (a value of the class, not the class table itself). */
+  private isInstance(id: lp.Identifier): boolean {
+    const occ = occurrenceAt(this.fa, spanOf(id).start);
+    const def = occ?.defId !== undefined && !occ.member ? this.fa.defs[occ.defId] : undefined;
+    return !!def?.doc?.type && !def.doc.className && classKey(def.doc) !== undefined;
   }
 
   private index(e: lp.IndexExpression, write: boolean): void {

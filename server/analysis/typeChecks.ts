@@ -1,6 +1,6 @@
 import type { Project } from './project';
 import { moduleKeyOf } from './navigation';
-import { refIndex, SEP } from './refIndex';
+import { refIndex, SEP, type RefEntry } from './refIndex';
 import { expand } from './summary';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import type { ReturnFact } from './lintWalk';
@@ -16,7 +16,7 @@ import type { AnalysisDiagnostic, ParamInfo, Span } from './types';
  */
 
 /** The keys a workspace file writes (by its stored analysis, which changes when the file does). */
-const writtenCache = new WeakMap<FileAnalysis, Set<string>>();
+const writtenCache = new WeakMap<FileAnalysis, { all: Set<string>; declared: Set<string> }>();
 
 /** What a value is, as far as its text tells. */
 export type Kind = 'integer' | 'number' | 'string' | 'boolean' | 'nil' | 'table' | 'function';
@@ -326,41 +326,39 @@ export function needCheckNil(fa: FileAnalysis): AnalysisDiagnostic[] {
 }
 
 /**
- * `v.field3` where `v` is a `---@class Foo` table or declared `---@type Foo`, and neither the
- * class (with its parents: `---@field`s) nor any assignment to a `Foo` value (`mt.x = ...`,
- * `self.x = ...` in its methods, in any workspace file) gives it that field.
+ * `undefined-field`: `v.field3` where `v` is a `---@class Foo` table or declared `---@type Foo`,
+ * and neither the class (with its parents: `---@field`s) nor any assignment to a `Foo` value
+ * (`mt.x = ...`, `self.x = ...` in its methods, in any workspace file) gives it that field.
+ * `inject-field`: `v.yy = 1` where `v` is declared `---@type Foo` and the class does not declare
+ * `yy` (by `---@field` or through its own table): writing through a value does not declare.
  */
 export function undefinedFields(project: Project, fa: FileAnalysis): AnalysisDiagnostic[] {
   if (!/---\s*@(class|type)\b/.test(fa.text)) return [];
   const resolve = (f: FileAnalysis) => refIndex(f, (m) => moduleKeyOf(project, m, f.uri));
   const idx = resolve(fa);
-  const reads = idx.entries.filter(
-    (e) => e.kind === 'field' && !e.write && e.key.startsWith('V:') && e.key.split(SEP).length === 2,
-  );
-  if (!reads.length) return [];
-  const written = new Set<string>();
-  for (const e of idx.entries) if (e.write) written.add(e.key);
-  const classNames = new Set(reads.map((e) => e.key.slice(2).split(SEP)[0]));
+  const classField = (e: RefEntry) =>
+    e.kind === 'field' && e.key.startsWith('V:') && e.key.split(SEP).length === 2;
+  const reads = idx.entries.filter((e) => classField(e) && !e.write);
+  const injects = idx.entries.filter((e) => classField(e) && e.write && e.instance && !e.tableKey);
+  if (!reads.length && !injects.length) return [];
+  const own = writes(idx);
+  const written = new Set(own.all);
+  const declared = new Set(own.declared);
+  const classNames = new Set([...reads, ...injects].map((e) => e.key.slice(2).split(SEP)[0]));
   for (const f of project.files.values()) {
     if (f.uri === fa.uri || ![...classNames].some((c) => f.text.includes(c))) continue;
-    let keys = writtenCache.get(f);
-    if (!keys) {
-      keys = new Set(
-        resolve(expand(f))
-          .entries.filter((e) => e.write)
-          .map((e) => e.key),
-      );
-      writtenCache.set(f, keys);
-    }
-    for (const k of keys) written.add(k);
+    let w = writtenCache.get(f);
+    if (!w) writtenCache.set(f, (w = writes(resolve(expand(f)))));
+    for (const k of w.all) written.add(k);
+    for (const k of w.declared) declared.add(k);
   }
   const classes = project.classes();
-  const has = (cls: string, name: string, depth: number): boolean | undefined => {
+  const has = (keys: Set<string>, cls: string, name: string, depth: number): boolean | undefined => {
     const c = classes.get(cls);
     if (!c || depth > 6) return undefined;
-    if (c.fields.has(name) || written.has(`V:${cls}${SEP}${name}`)) return true;
+    if (c.fields.has(name) || keys.has(`V:${cls}${SEP}${name}`)) return true;
     for (const p of c.parents) {
-      const r = has(p, name, depth + 1);
+      const r = has(keys, p, name, depth + 1);
       if (r !== false) return r;
     }
     return false;
@@ -368,7 +366,7 @@ export function undefinedFields(project: Project, fa: FileAnalysis): AnalysisDia
   const out: AnalysisDiagnostic[] = [];
   for (const e of reads) {
     const [cls, name] = e.key.slice(2).split(SEP);
-    if (has(cls, name, 0) !== false) continue;
+    if (has(written, cls, name, 0) !== false) continue;
     out.push({
       code: 'undefined-field',
       message: `Undefined field \`${name}\` of class \`${cls}\`.`,
@@ -376,7 +374,29 @@ export function undefinedFields(project: Project, fa: FileAnalysis): AnalysisDia
       severity: 'warning',
     });
   }
+  for (const e of injects) {
+    const [cls, name] = e.key.slice(2).split(SEP);
+    if (has(declared, cls, name, 0) !== false) continue;
+    out.push({
+      code: 'inject-field',
+      message: `Fields cannot be injected into \`${cls}\`: it does not declare \`${name}\`.`,
+      span: e.span,
+      severity: 'warning',
+    });
+  }
   return out;
+}
+
+/** The keys an index writes: all of them, and those written through a class's own table. */
+function writes(idx: { entries: RefEntry[] }): { all: Set<string>; declared: Set<string> } {
+  const all = new Set<string>();
+  const declared = new Set<string>();
+  for (const e of idx.entries) {
+    if (!e.write) continue;
+    all.add(e.key);
+    if (!e.instance) declared.add(e.key);
+  }
+  return { all, declared };
 }
 
 /** Lua 5.1 names removed by 5.4: using them is `deprecated` (they are also undefined). */

@@ -139,6 +139,21 @@ const CASES: [string, string, string][] = [
   ['deprecated', 'a field', 'T = {}\n---@deprecated # comment\nT.x = 1\n\nprint(⟪T.x⟫)'],
   ['deprecated', 'a method', 'T = {}\n\n---@deprecated\nfunction T:ff()\nend\n\n⟪T:ff⟫()'],
   ['deprecated', 'a local function', '---@deprecated\nlocal function old() end\n⟪old⟫()'],
+  [
+    'inject-field',
+    'through a typed value',
+    '---@class Class\nlocal m = {}\n\nm.xx = 1\n\n---@type Class\nlocal v\n\nv.xx = 1\nv.⟪yy⟫ = 1\nprint(v)',
+  ],
+  [
+    'inject-field',
+    'through the class table',
+    '---@class Class\nlocal m = {}\nm.xx = 1\n---@class Class\nlocal m2\nm2.yy = 1\nprint(m, m2)',
+  ],
+  [
+    'inject-field',
+    'a declared field',
+    '---@class P\n---@field x number\n---@type P\nlocal p\np.x = 1\nprint(p)',
+  ],
 ];
 
 describe('lsp type diagnostics from declarations (LuaLS semantics)', () => {
