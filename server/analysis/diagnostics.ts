@@ -1,4 +1,5 @@
 import { docDiagnostics } from './docChecks';
+import { envAt, envRegions, globalInNilEnv } from './envChecks';
 import { lint, LINT_CODES, lintFunctions, lintReturns } from './lint';
 import {
   assignTypeMismatches,
@@ -168,7 +169,9 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
       if (
         d.code === 'lowercase-global' &&
         name &&
-        (stdlib().globals.has(name) || project.config.globals.includes(name))
+        (stdlib().globals.has(name) ||
+          project.config.globals.includes(name) ||
+          envAt(envRegions(fa), d.span.start))
       )
         continue;
       out.push(d);
@@ -177,9 +180,12 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
   }
   if (!fa.isMeta) {
     const reported = new Map<string, number>();
+    const env = envRegions(fa);
     for (const o of fa.occurrences) {
       if (!o.global || o.defId !== undefined || o.isDeclaration) continue;
       if (project.isKnownGlobal(o.global, fa)) continue;
+      // inside a redefined `_ENV`, a global is a field of it (or global-in-nil-env)
+      if (env.length && envAt(env, o.span.start)) continue;
       const n = reported.get(o.global) ?? 0;
       reported.set(o.global, n + 1);
       if (n >= 50) continue;
@@ -204,6 +210,7 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
       ...returnTypeMismatches(project, fa, lintReturns(fa)),
       ...returnCountDiagnostics(fa, lintReturns(fa), lintFunctions(fa)),
       ...deprecatedUses(fa),
+      ...globalInNilEnv(fa),
       ...docDiagnostics(project, fa),
     );
   }

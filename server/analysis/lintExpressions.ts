@@ -93,3 +93,32 @@ export function ambiguity(text: string, out: AnalysisDiagnostic[], e: lp.Logical
       severity: 'warning',
     });
 }
+
+/** `{ f\n 'x' }`: a call written across lines in a table, likely two items missing a comma. */
+export function newfieldCall(
+  text: string,
+  out: AnalysisDiagnostic[],
+  t: lp.TableConstructorExpression,
+): void {
+  for (const f of t.fields) {
+    if (f.type !== 'TableValue') continue;
+    const v = f.value;
+    if (v.type !== 'StringCallExpression' && v.type !== 'TableCallExpression' && v.type !== 'CallExpression')
+      continue;
+    const callee = spanOf(v.base);
+    const arg =
+      v.type === 'StringCallExpression'
+        ? v.argument
+        : v.type === 'TableCallExpression'
+          ? v.arguments
+          : undefined;
+    const argStart = arg ? spanOf(arg).start : text.indexOf('(', callee.end);
+    if (argStart < 0 || !text.slice(callee.end, argStart).includes('\n')) continue;
+    out.push({
+      code: 'newfield-call',
+      span: spanOf(v),
+      message: 'A call across lines in a table: is a comma missing between two items?',
+      severity: 'warning',
+    });
+  }
+}

@@ -1,5 +1,5 @@
 import type * as lp from 'luaparse';
-import { ambiguity, duplicateIndex, newlineCall } from './lintExpressions';
+import { ambiguity, duplicateIndex, newfieldCall, newlineCall } from './lintExpressions';
 import { spanOf } from './parse';
 import type { AnalysisDiagnostic, Span } from './types';
 
@@ -454,6 +454,7 @@ class FactWalker {
         return;
       case 'TableConstructorExpression':
         duplicateIndex(this.text, this.f.diags, e);
+        newfieldCall(this.text, this.f.diags, e);
         for (const f of e.fields) {
           if (f.type === 'TableKey') this.expr(f.key);
           this.expr(f.value);

@@ -148,6 +148,9 @@ const CASES: [string, string, string][] = [
     'literals',
     "local _ <close> = ⟪1⟫\nlocal _ <close> = ⟪''⟫\nlocal _ <close> = nil\nlocal x <close> = setmetatable({}, {})",
   ],
+  ['newfield-call', 'a string call across lines', "return {\n  ⟪print\n  'string'⟫\n}"],
+  ['newfield-call', 'a table call across lines', 'return {\n  ⟪print\n  {\n    x = 1,\n  }⟫\n}'],
+  ['newfield-call', 'one line', "return { print 'x', f(1) }"],
   ['lowercase-global', 'LuaLS cases', '⟪aa⟫ = 1\ntostring = 1\nROOT = 1\n_G.bb = 1'],
 ];
 

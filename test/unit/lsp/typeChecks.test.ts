@@ -154,6 +154,20 @@ const CASES: [string, string, string][] = [
     'a declared field',
     '---@class P\n---@field x number\n---@type P\nlocal p\np.x = 1\nprint(p)',
   ],
+  ['global-in-nil-env', 'local _ENV', 'local _ENV\n⟪print⟫(_ENV)'],
+  ['global-in-nil-env', '_ENV = nil', '_ENV = nil\n⟪print⟫(⟪A⟫)\n⟪GLOBAL⟫ = 1'],
+  ['global-in-nil-env', 'before the assignment', 'GLOBAL = 1\n_ENV = nil'],
+  ['global-in-nil-env', 'a table', '_ENV = {}\nprint(A)'],
+  [
+    'undefined-global',
+    'globals of a table _ENV',
+    'local _ENV = { print = print }\nprint(A)\nlocal function foo(_ENV)\n  Joe = "human"\nend\nreturn foo',
+  ],
+  [
+    'undefined-global',
+    'still checked outside',
+    'local function f()\n  local _ENV = {}\n  return A\nend\nreturn f, ⟪B⟫',
+  ],
 ];
 
 describe('lsp type diagnostics from declarations (LuaLS semantics)', () => {
