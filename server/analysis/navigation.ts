@@ -87,6 +87,9 @@ function globalDefs(project: Project, fa: FileAnalysis, name: string): Location[
   const own = fa.globals.get(name);
   const out: Location[] = own ? [{ uri: fa.uri, span: own.span }] : [];
   for (const g of list) if (g.fa.uri !== fa.uri) out.push({ uri: g.fa.uri, span: g.def.span });
+  // `_G.name = ...`, `rawset(_G, 'name', ...)` in any workspace file
+  if (!out.length)
+    for (const g of project.envGlobalIndex().get(name) ?? []) out.push({ uri: g.uri, span: g.span });
   return out;
 }
 

@@ -121,6 +121,17 @@ describe('lsp projects: globals (LuaLS semantics)', () => {
     ]);
     assert.deepEqual(got, []);
   });
+  it('definition of a global set through _G in another file', () => {
+    const p = project({
+      'file:///ws/kong/init.lua': 'local kong_global = {}\n_G.kong = kong_global\nreturn {}',
+    });
+    const f = fixture('ko‸ng.log("x")');
+    const defs = definition(p, open(p, URI, f.text), f.cursor);
+    assert.deepEqual(
+      defs.map((d) => d.uri),
+      ['file:///ws/kong/init.lua'],
+    );
+  });
   it('arg is the interpreter global', () => {
     assert.deepEqual(diags('print(arg[0], #arg)', {}, ['undefined-global']).got, []);
   });
