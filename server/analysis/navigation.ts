@@ -34,6 +34,24 @@ function linked(idx: RefIndex, key: string): string[] {
   return out;
 }
 
+/** `V:Parent\0name` for a class field key `V:Class\0name`, through every ancestor (bounded). */
+function parentFieldKeys(project: Project, key: string): string[] {
+  if (!key.startsWith('V:')) return [];
+  const parts = key.slice(2).split(SEP);
+  if (parts.length !== 2) return [];
+  const out: string[] = [];
+  const seen = new Set([parts[0]]);
+  const queue = [...(project.classes().get(parts[0])?.parents ?? [])];
+  while (queue.length && out.length < 16) {
+    const p = queue.shift() as string;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    out.push(`V:${p}${SEP}${parts[1]}`);
+    queue.push(...(project.classes().get(p)?.parents ?? []));
+  }
+  return out;
+}
+
 /** Keys that only exist in one file: locals (and their fields), labels. */
 function fileLocal(key: string): boolean {
   return key.startsWith('L#') || key.startsWith('B:');
@@ -196,8 +214,13 @@ export function references(
     // references follow values as LuaLS does: `local t = f` makes `t` a reference of `f`
     const keys = linked(idx, e.key);
     const seen = new Set<string>();
+    // a field of a class is also the field its parents declare (through their own tables)
+    const inherited = parentFieldKeys(project, e.key).flatMap((k) =>
+      keyEntries(project, fa, k).filter((x) => !x.e.instance),
+    );
     return keys
       .flatMap((k) => keyEntries(project, fa, k))
+      .concat(inherited)
       .filter((x) => includeDeclaration || !x.e.write || x.e.span.start === e.span.start)
       .filter((x) => {
         const id = `${x.uri}#${x.e.span.start}`;

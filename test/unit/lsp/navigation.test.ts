@@ -70,6 +70,10 @@ const REFERENCE_CASES: [string, string][] = [
     '---@class A\nlocal a = {}\na.⟪x‸⟫ = 1\n---@type A\nlocal b\nprint(b.⟪x⟫, a)',
   ],
   [
+    'a field of a parent class (declared through its table, not through a typed value)',
+    '---@class A\nlocal a\n\na.⟪xxx⟫ = 1\n\n---@type A\nlocal b\n\nb.xxx = 1\n\n---@class C: A\nlocal c\nprint(c.⟪xx‸x⟫, a, b)',
+  ],
+  [
     'a class in param and return types',
     '---@class ⟪Point⟫\n---@param p ⟪Point⟫|nil\n---@return ⟪Po‸int⟫[] list\nlocal function f(p) return { p } end\nprint(f)',
   ],
