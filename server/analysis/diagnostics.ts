@@ -13,7 +13,14 @@ import {
 import type { Project } from './project';
 import { stdlib } from './stdlib';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import type { AnalysisDiagnostic, ApiMember, CallSite, ParamInfo, SyntaxErrorInfo } from './types';
+import type {
+  AnalysisDiagnostic,
+  ApiMember,
+  CallSite,
+  Definition,
+  ParamInfo,
+  SyntaxErrorInfo,
+} from './types';
 
 /** Damerau-free Levenshtein distance, bounded. */
 export function editDistance(a: string, b: string, max = 3): number {
@@ -152,6 +159,45 @@ export function syntaxOnlyDiagnostics(project: Project, errors: SyntaxErrorInfo[
   return errors.map((e) => ({ code: 'syntax-error', message: e.message, span: e.span, severity: 'error' }));
 }
 
+/**
+ * A verdict of the scope walk with LuaLS's exemptions and names: assigning a std lib name or a
+ * configured global is no lowercase-global; a `---@class` local is never unused; an unused
+ * parameter is LuaLS's `unused-local`, except in a function with an empty body (a declaration).
+ */
+function asLuaLS(
+  project: Project,
+  fa: FileAnalysis,
+  d: AnalysisDiagnostic,
+  defAt: (at: number) => Definition | undefined,
+): AnalysisDiagnostic | undefined {
+  const name = d.data?.name;
+  if (d.code === 'lowercase-global')
+    return name &&
+      (stdlib().globals.has(name) ||
+        project.config.globals.includes(name) ||
+        envAt(envRegions(fa), d.span.start))
+      ? undefined
+      : d;
+  if (d.code !== 'unused-local' && d.code !== 'unused-parameter') return d;
+  const def = defAt(d.span.start);
+  if (def?.doc?.className) return undefined;
+  if (d.code === 'unused-local') return d;
+  if (project.config.disabled.includes('unused-parameter') || (def && emptyBody(fa, def))) return undefined;
+  return { ...d, code: 'unused-local' };
+}
+
+/** Is the function declaring parameter `p` empty (no statements, comments allowed)? */
+function emptyBody(fa: FileAnalysis, p: Definition): boolean {
+  const close = fa.text.indexOf(')', p.span.end);
+  const end = p.fullSpan.end - 'end'.length;
+  if (close < 0 || close > end) return false;
+  const body = fa.text
+    .slice(close + 1, end)
+    .replace(/--\[(=*)\[[\s\S]*?\]\1\]/g, '')
+    .replace(/--.*$/gm, '');
+  return body.trim() === '';
+}
+
 /** All diagnostics of a file, filtered by settings and `---@diagnostic` directives. */
 export function computeDiagnostics(project: Project, fa: FileAnalysis): AnalysisDiagnostic[] {
   const out: AnalysisDiagnostic[] = [];
@@ -162,19 +208,15 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
     // the syntax-tree rules replace the walk's versions of their codes (LuaLS spans and semantics)
     const own = lint(fa);
     const seen = new Set(own.map((d) => `${d.code}@${d.span.start}`));
+    let defsAt: Map<number, Definition> | undefined;
+    const defAt = (at: number) => {
+      defsAt ??= new Map(fa.defs.map((x) => [x.span.start, x]));
+      return defsAt.get(at);
+    };
     for (const d of fa.localDiagnostics) {
       if (LINT_CODES.includes(d.code) || seen.has(`${d.code}@${d.span.start}`)) continue;
-      // assigning a std lib name (`tostring = ...`) or a configured global is deliberate
-      const name = d.data?.name;
-      if (
-        d.code === 'lowercase-global' &&
-        name &&
-        (stdlib().globals.has(name) ||
-          project.config.globals.includes(name) ||
-          envAt(envRegions(fa), d.span.start))
-      )
-        continue;
-      out.push(d);
+      const adjusted = asLuaLS(project, fa, d, defAt);
+      if (adjusted) out.push(adjusted);
     }
     out.push(...own);
   }

@@ -87,7 +87,7 @@ export function localDiagnostics(
   const dead = deadFunctions(fa, uses);
   for (const [id, u] of uses) {
     const d = fa.defs[id];
-    if (!d || d.name.startsWith('_') || d.attribute === 'close') continue;
+    if (!d || d.name.startsWith('_') || d.attribute === 'close' || d.doc?.className) continue;
     if (d.kind === 'localFunction') {
       const body = d.fullSpan;
       if (!dead.has(id)) continue;
@@ -111,8 +111,9 @@ export function localDiagnostics(
             unnecessary: true,
           });
       }
-      // never read: the declaration and every write (assignments, field writes)
-      if (!u.reads.length) {
+      // never read: the declaration and every write (assignments, field writes); only writing
+      // fields counts as unused for a table the local itself created (`local t = {}`), as LuaLS
+      if (!u.reads.length && (!u.writeBases.length || d.init?.kind === 'table')) {
         const seen = new Set<number>();
         for (const s of [d.span, ...u.writes, ...u.writeBases].filter(
           (x) => !seen.has(x.start) && seen.add(x.start),

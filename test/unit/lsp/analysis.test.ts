@@ -33,8 +33,8 @@ const DIAGNOSTIC_CASES: {
   { name: 'unused local', src: 'local ⟪x⟫ = 1', codes: ['unused-local'] },
   {
     name: 'unused function and parameter',
-    src: 'local ⟪function ⟪f⟫(⟪a⟫) end⟫',
-    codes: ['unused-function', 'unused-local', 'unused-parameter'],
+    src: 'local ⟪function ⟪f⟫(⟪a⟫) return 1 end⟫',
+    codes: ['unused-function', 'unused-local', 'unused-local'],
   },
   {
     name: 'underscore names are exempt',

@@ -29,6 +29,14 @@ const CASES: [string, string, string][] = [
   ['unused-local', 'a method table never returned', 'local ⟪mt⟫ = {}\nfunction ⟪mt⟫:f()\nend'],
   ['unused-local', 'a method table returned', 'local mt = {}\nfunction mt:f()\nend\nreturn mt'],
   ['unused-local', 'a parameter written', 'return function (x)\n  x.a = 1\nend'],
+  [
+    'unused-local',
+    'a parameter (LuaLS names it unused-local)',
+    'local function f(⟪self⟫)\n  return "something"\nend\nf()',
+  ],
+  ['unused-local', 'parameters of an empty function are a declaration', 'local function f(a, b) end\nf()'],
+  ['unused-local', 'fields written on a value it did not create', 'local t = io.open("x")\nt.a = 1'],
+  ['unused-local', 'a class table', '---@class K\nlocal K = {}\nK.x = 1'],
   ['unused-local', 'assigned, never read', 'local ⟪x⟫\n⟪x⟫ = function () end'],
   ['unused-local', 'a local function never named', 'local function ⟪y⟫() end\nlocal function z() z() end'],
   [
