@@ -203,16 +203,20 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
   const out: AnalysisDiagnostic[] = [];
   for (const e of fa.syntaxErrors)
     out.push({ code: 'syntax-error', message: e.message, span: e.span, severity: 'error' });
-  if (fa.isMeta) out.push(...fa.localDiagnostics);
-  else {
+  let defsAt: Map<number, Definition> | undefined;
+  const defAt = (at: number) => {
+    defsAt ??= new Map(fa.defs.map((x) => [x.span.start, x]));
+    return defsAt.get(at);
+  };
+  if (fa.isMeta) {
+    for (const d of fa.localDiagnostics) {
+      const adjusted = asLuaLS(project, fa, d, defAt);
+      if (adjusted) out.push(adjusted);
+    }
+  } else {
     // the syntax-tree rules replace the walk's versions of their codes (LuaLS spans and semantics)
     const own = lint(fa);
     const seen = new Set(own.map((d) => `${d.code}@${d.span.start}`));
-    let defsAt: Map<number, Definition> | undefined;
-    const defAt = (at: number) => {
-      defsAt ??= new Map(fa.defs.map((x) => [x.span.start, x]));
-      return defsAt.get(at);
-    };
     for (const d of fa.localDiagnostics) {
       if (LINT_CODES.includes(d.code) || seen.has(`${d.code}@${d.span.start}`)) continue;
       const adjusted = asLuaLS(project, fa, d, defAt);
