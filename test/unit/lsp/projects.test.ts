@@ -4,6 +4,7 @@ import { computeDiagnostics } from '../../../server/analysis/diagnostics';
 import { rockspecModules, expandTemplate } from '../../../server/analysis/modules';
 import { definition } from '../../../server/analysis/navigation';
 import { envGlobals } from '../../../server/analysis/project';
+import { requireEditsForRename } from '../../../server/analysis/fileRename';
 import { parseLuarc } from '../../../server/config';
 import { fixture, open, project, slice } from './fixture';
 
@@ -216,5 +217,30 @@ describe('lsp projects: .luarc.json', () => {
     ).config;
     assert.deepEqual(prefixed.globals, ['kong']);
     assert.deepEqual(prefixed.library, ['/ws/lib']);
+  });
+});
+
+describe('lsp projects: moving modules (willRenameFiles)', () => {
+  it('a file and a folder', () => {
+    const p = project({
+      'file:///ws/src/app/util.lua': 'return {}',
+      'file:///ws/src/app/net/http.lua': 'return {}',
+    });
+    const f = fixture('local u = require("app.util")\nlocal h = require "app.net.http"\nreturn u, h');
+    open(p, URI, f.text);
+    const file = requireEditsForRename(p, [
+      { oldUri: 'file:///ws/src/app/util.lua', newUri: 'file:///ws/src/app/helpers.lua' },
+    ]);
+    assert.deepEqual(
+      file.map((e) => [e.uri, slice(f.text, e.span), e.newText]),
+      [[URI, 'app.util', 'app.helpers']],
+    );
+    const folder = requireEditsForRename(p, [
+      { oldUri: 'file:///ws/src/app/net', newUri: 'file:///ws/src/app/web' },
+    ]);
+    assert.deepEqual(
+      folder.map((e) => [slice(f.text, e.span), e.newText]),
+      [['app.net.http', 'app.web.http']],
+    );
   });
 });
