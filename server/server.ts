@@ -139,6 +139,18 @@ export class LanguageServer implements FeatureContext {
     this.configurationSupport = !!params.capabilities.workspace?.configuration;
     this.codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     this.watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    if (params.capabilities.workspace?.workspaceFolders) {
+      try {
+        this.connection.workspace.onDidChangeWorkspaceFolders((e) =>
+          this.foldersChanged(
+            e.added.map((f) => f.uri),
+            e.removed.map((f) => f.uri),
+          ),
+        );
+      } catch (e) {
+        this.log.debug(`workspace folder events unavailable: ${(e as Error).message}`);
+      }
+    }
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) this.applySettings(init.settings);
     this.loadLuarc();
@@ -339,6 +351,26 @@ export class LanguageServer implements FeatureContext {
 
   // ---- workspace ------------------------------------------------------------------------------
 
+  /** Workspace folders added or removed: their files join or leave the model, settings reload. */
+  private foldersChanged(added: string[], removed: string[]): void {
+    const gone = removed.map((u) => uriToPath(u)).filter((p): p is string => !!p);
+    const fresh = added.map((u) => uriToPath(u)).filter((p): p is string => !!p);
+    this.roots = [
+      ...this.roots.filter((r) => !gone.includes(r)),
+      ...fresh.filter((r) => !this.roots.includes(r)),
+    ];
+    this.project.roots = this.roots;
+    for (const uri of [...this.project.files.keys()]) {
+      const p = uriToPath(uri);
+      if (p && !this.documents.get(uri) && gone.some((r) => p.startsWith(r + path.sep)))
+        this.project.removeFile(uri);
+    }
+    this.loadLuarc();
+    this.log.info(`workspace folders: +${fresh.length} -${gone.length} -> ${JSON.stringify(this.roots)}`);
+    if (fresh.length) void this.indexWorkspace(fresh);
+    else this.republishAll();
+  }
+
   /** `workspace/didChangeWatchedFiles`: re-read changed files, drop deleted ones, reload settings. */
   private watchedFilesChanged(changes: FileEvent[]): void {
     let settings = false;
@@ -364,7 +396,7 @@ export class LanguageServer implements FeatureContext {
     this.republishAll();
   }
 
-  private listLuaFiles(): string[] {
+  private listLuaFiles(dirs = [...this.roots, ...this.project.config.library]): string[] {
     const out: string[] = [];
     const walk = (dir: string, depth: number) => {
       if (out.length >= MAX_WORKSPACE_FILES || depth > 12) return;
@@ -382,7 +414,7 @@ export class LanguageServer implements FeatureContext {
         } else if (e.isFile() && e.name.endsWith('.lua')) out.push(p);
       }
     };
-    for (const r of [...this.roots, ...this.project.config.library]) walk(r, 0);
+    for (const r of dirs) walk(r, 0);
     return out;
   }
 
@@ -390,9 +422,9 @@ export class LanguageServer implements FeatureContext {
    * Index the workspace in slices (requests keep being answered meanwhile), keeping a compact
    * summary per closed file (see analysis/summary.ts).
    */
-  private async indexWorkspace(): Promise<void> {
+  private async indexWorkspace(dirs?: string[]): Promise<void> {
     if (this.disposed) return;
-    const files = this.listLuaFiles();
+    const files = this.listLuaFiles(dirs);
     const started = Date.now();
     let slice = Date.now();
     let indexed = 0;

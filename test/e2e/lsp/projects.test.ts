@@ -40,7 +40,11 @@ describe('lsp on a src/ project through the protocol client', () => {
       processId: process.pid,
       rootUri: 'file://' + dir,
       capabilities: {
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+        },
       },
     });
     await s.conn.sendNotification('initialized', {});
@@ -141,5 +145,23 @@ describe('lsp on a src/ project through the protocol client', () => {
       r.changes[mainUri].map((e) => e.newText),
       ['app.helpers'],
     );
+  });
+
+  it('a workspace folder added later joins the model', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-lsp-other-'));
+    try {
+      fs.writeFileSync(path.join(other, 'shared.lua'), 'SHARED_OTHER = {}\n');
+      const uri = 'file://' + path.join(dir, 'uses_other.lua');
+      await s.conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'lua', version: 1, text: 'print(SHARED_OTHER)\n' },
+      });
+      await s.waitDiagnostics(uri, (x) => x.some((y) => y.code === 'undefined-global'));
+      await s.conn.sendNotification('workspace/didChangeWorkspaceFolders', {
+        event: { added: [{ uri: 'file://' + other, name: 'other' }], removed: [] },
+      });
+      await s.waitDiagnostics(uri, (x) => x.length === 0);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 });
