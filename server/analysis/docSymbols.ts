@@ -57,16 +57,7 @@ class Outliner {
   private statement(s: Stmt, out: OutlineSymbol[], top: boolean): void {
     switch (s.type) {
       case 'LocalStatement':
-        s.variables.forEach((v, i) =>
-          out.push(
-            this.binding(
-              v.name,
-              spanOf(v),
-              s.init[i],
-              i === s.variables.length - 1 ? s.init.slice(i + 1) : [],
-            ),
-          ),
-        );
+        s.variables.forEach((v, i) => out.push(this.binding(v.name, spanOf(v), s.init[i])));
         return;
       case 'AssignmentStatement':
         s.variables.forEach((v, i) => {
@@ -162,8 +153,7 @@ class Outliner {
   }
 
   /** `name = value` (local or global): the symbol takes the value's kind. */
-  private binding(name: string, nameSpan: Span, value: Expr | undefined, extra: Expr[] = []): OutlineSymbol {
-    void extra;
+  private binding(name: string, nameSpan: Span, value: Expr | undefined): OutlineSymbol {
     if (!value)
       return { name, detail: '', kind: 'variable', span: nameSpan, selectionSpan: nameSpan, children: [] };
     const v = spanOf(value);
