@@ -13,6 +13,9 @@ function pos(text: string, needle: string, delta = 0): { line: number; character
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
 
+/** A safety net only (a loaded machine can be slow); the waits end at the first matching publication. */
+const WAIT = 30_000;
+
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
 
 /** A real project over the protocol: a `src/` rockspec layout, no `.luarc.json`. */
@@ -58,7 +61,7 @@ describe('lsp on a src/ project through the protocol client', () => {
   });
 
   it('optional arguments are not missing; kong is undefined until a file defines it', async () => {
-    const d = await s.waitDiagnostics(mainUri, (x) => x.some((y) => y.code === 'undefined-global'));
+    const d = await s.waitDiagnostics(mainUri, (x) => x.some((y) => y.code === 'undefined-global'), WAIT);
     assert.deepEqual(
       d.map((x) => `${String(x.code)}: ${x.message.split(' ').slice(0, 3).join(' ')}`),
       ['undefined-global: Undefined global `kong`.'],
@@ -71,12 +74,12 @@ describe('lsp on a src/ project through the protocol client', () => {
     await s.conn.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: 'file://' + f, type: 1 }],
     });
-    await s.waitDiagnostics(mainUri, (x) => x.length === 0);
+    await s.waitDiagnostics(mainUri, (x) => x.length === 0, WAIT);
     fs.rmSync(f);
     await s.conn.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: 'file://' + f, type: 3 }],
     });
-    await s.waitDiagnostics(mainUri, (x) => x.some((y) => y.code === 'undefined-global'));
+    await s.waitDiagnostics(mainUri, (x) => x.some((y) => y.code === 'undefined-global'), WAIT);
   });
 
   it('definition of a src/ module through require', async () => {
@@ -155,11 +158,11 @@ describe('lsp on a src/ project through the protocol client', () => {
       await s.conn.sendNotification('textDocument/didOpen', {
         textDocument: { uri, languageId: 'lua', version: 1, text: 'print(SHARED_OTHER)\n' },
       });
-      await s.waitDiagnostics(uri, (x) => x.some((y) => y.code === 'undefined-global'));
+      await s.waitDiagnostics(uri, (x) => x.some((y) => y.code === 'undefined-global'), WAIT);
       await s.conn.sendNotification('workspace/didChangeWorkspaceFolders', {
         event: { added: [{ uri: 'file://' + other, name: 'other' }], removed: [] },
       });
-      await s.waitDiagnostics(uri, (x) => x.length === 0);
+      await s.waitDiagnostics(uri, (x) => x.length === 0, WAIT);
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
