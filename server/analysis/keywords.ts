@@ -1,3 +1,4 @@
+import { LUA_KEYWORDS } from './stdlib';
 import type { Span } from './types';
 
 /**
@@ -13,30 +14,7 @@ export interface Token {
   span: Span;
 }
 
-const KEYWORDS = new Set([
-  'and',
-  'break',
-  'do',
-  'else',
-  'elseif',
-  'end',
-  'false',
-  'for',
-  'function',
-  'goto',
-  'if',
-  'in',
-  'local',
-  'nil',
-  'not',
-  'or',
-  'repeat',
-  'return',
-  'then',
-  'true',
-  'until',
-  'while',
-]);
+const KEYWORDS = new Set(LUA_KEYWORDS);
 
 /**
  * Lua tokens (comments only with `withComments`). Never throws; an unterminated string or comment
