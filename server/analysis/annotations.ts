@@ -47,7 +47,13 @@ export function parseDocBlock(lines: DocLine[]): DocBlock {
     }
     const m = /^@(\w+)\s*(.*)$/.exec(t);
     if (!m) continue;
+    const before = block.fields.length;
     last = docTag(block, m[1], m[2]);
+    if (block.fields.length > before) {
+      const f = block.fields[block.fields.length - 1];
+      const at = l.text.indexOf(f.name, l.text.indexOf('@field') + 6);
+      if (at >= 0) f.nameSpan = { start: l.span.start + 3 + at, end: l.span.start + 3 + at + f.name.length };
+    }
   }
   block.description = desc.join('\n').trim();
   return block;

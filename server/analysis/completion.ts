@@ -1,11 +1,24 @@
-import { completionContext } from './context';
+import { callAt, completionContext, type CompletionContext } from './context';
+import { literalBaseBefore } from './types/chain';
+import { expectsType, typeNames, undocumentedParams } from './types/docNames';
+import { literalOptions, typedMembers, type TypedMember } from './types/complete';
+import { view } from './types/ty';
 import type { Project } from './project';
 import { visibleLocals, type FileAnalysis } from './resolve';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
 import type { ApiMember, ParamInfo } from './types';
 
 export type CandidateKind =
-  'variable' | 'function' | 'method' | 'field' | 'keyword' | 'module' | 'class' | 'snippet' | 'property';
+  | 'variable'
+  | 'function'
+  | 'method'
+  | 'field'
+  | 'keyword'
+  | 'module'
+  | 'class'
+  | 'snippet'
+  | 'property'
+  | 'enumMember';
 
 export interface Candidate {
   label: string;
@@ -21,6 +34,8 @@ export interface Candidate {
 export interface CompletionResult {
   items: Candidate[];
   prefixStart: number;
+  /** end of the text the items replace when it goes past the cursor (a closing quote) */
+  replaceEnd?: number;
 }
 
 export function signatureText(
@@ -139,9 +154,15 @@ export function complete(
 ): CompletionResult {
   const ctx = completionContext(text, offset);
   const snippets = project.config.enableSnippets;
+  const options = literalCompletion(project, fa, text, offset, staleOffset, ctx);
+  if (options) return options;
+  const docTypes = annotationCompletion(project, fa, text, offset);
+  if (docTypes) return docTypes;
   switch (ctx.kind) {
-    case 'none':
-      return { items: [], prefixStart: offset };
+    case 'none': {
+      const lit = literalBaseMembers(project, fa, text, offset, staleOffset, snippets);
+      return lit ?? { items: [], prefixStart: offset };
+    }
     case 'annotation':
       return {
         items: ANNOTATIONS.map((a) => ({ label: a, kind: 'keyword', sortGroup: 0 })),
@@ -153,6 +174,14 @@ export function complete(
         prefixStart: ctx.prefixStart,
       };
     case 'member': {
+      const sepAt =
+        ctx.prefixStart -
+        1 -
+        (text.slice(0, ctx.prefixStart).length - text.slice(0, ctx.prefixStart).trimEnd().length);
+      const typed = typedMembers(project, fa, text, ctx.chain, sepAt, staleOffset);
+      const qual0 = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
+      if (typed)
+        return { items: typedCandidates(typed, qual0, ctx.sep, snippets), prefixStart: ctx.prefixStart };
       const v = project.evalChain(fa, ctx.chain, staleOffset);
       const qual = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
       const items: Candidate[] = [];
@@ -163,6 +192,7 @@ export function complete(
       return { items, prefixStart: ctx.prefixStart };
     }
     case 'name': {
+      if (namingNew(text, ctx.prefixStart)) return { items: [], prefixStart: ctx.prefixStart };
       const items: Candidate[] = [];
       const seen = new Set<string>();
       for (const d of visibleLocals(fa, staleOffset)) {
@@ -228,4 +258,113 @@ export function complete(
       };
     }
   }
+}
+
+/** Is the cursor naming something new (`local na‸`, `function f(a, ‸`, `for i‸`)? Then nothing fits. */
+function namingNew(text: string, prefixStart: number): boolean {
+  const lineStart = text.lastIndexOf('\n', prefixStart - 1) + 1;
+  const before = text.slice(lineStart, prefixStart);
+  if (/\blocal\s+(function\s+)?([A-Za-z_]\w*\s*(<\s*\w*\s*>)?\s*,\s*)*$/.test(before)) return true;
+  if (/\bfor\s+([A-Za-z_]\w*\s*,\s*)*$/.test(before)) return true;
+  if (/\bfunction\s*([A-Za-z_][\w.:]*)?\s*\(([^)]*,)?\s*$/.test(before)) return true;
+  return /\bfunction\s+([A-Za-z_]\w*[.:])*$/.test(before) && !/[.:]$/.test(before);
+}
+
+function typedCandidates(typed: TypedMember[], qual: string, sep: '.' | ':', snippets: boolean): Candidate[] {
+  const items: Candidate[] = [];
+  for (const m of typed) {
+    if (sep === ':' && !m.isFunction) continue;
+    const api = m.info.api;
+    if (api) {
+      items.push(memberCandidate(api, `${qual}${sep}${m.name}`, snippets, 0, sep));
+      continue;
+    }
+    const fn = m.info.ty.k === 'function' ? m.info.ty.fn : undefined;
+    const params = fn?.params.map((p) => ({ name: p.name, type: view(p.ty), optional: p.optional }));
+    const kind: CandidateKind = m.isFunction ? (m.isMethod || sep === ':' ? 'method' : 'function') : 'field';
+    items.push({
+      label: m.name,
+      kind,
+      detail: m.isFunction
+        ? signatureText(`${qual}${sep}${m.name}`, { params, kind: 'function' })
+        : view(m.info.ty),
+      snippet:
+        m.isFunction && snippets
+          ? callSnippet(m.name, m.isMethod && sep === '.' ? [{ name: 'self' }, ...(params ?? [])] : params)
+          : undefined,
+      sortGroup: 0,
+    });
+  }
+  return items;
+}
+
+/** `('x'):‸` and `"x":‸`: members of a string literal. */
+function literalBaseMembers(
+  project: Project,
+  fa: FileAnalysis,
+  text: string,
+  offset: number,
+  stale: number,
+  snippets: boolean,
+): CompletionResult | undefined {
+  let s = offset;
+  while (s > 0 && /\w/.test(text[s - 1])) s--;
+  const sep = text[s - 1];
+  if (sep !== ':' && sep !== '.') return undefined;
+  if (!literalBaseBefore(text, s - 1)) return undefined;
+  const typed = typedMembers(project, fa, text, undefined, s - 1, stale);
+  if (!typed) return undefined;
+  return { items: typedCandidates(typed, 'string', sep, snippets), prefixStart: s };
+}
+
+/** Literal options of the parameter being typed (`collectgarbage('‸')`, `io.read(‸)`). */
+function literalCompletion(
+  project: Project,
+  fa: FileAnalysis,
+  text: string,
+  offset: number,
+  stale: number,
+  ctx: CompletionContext,
+): CompletionResult | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(lineStart, offset);
+  const str = /(["'])([^"'\\]*)$/.exec(line);
+  const inString = !!str && ctx.kind === 'none' && !/--/.test(line);
+  const blank = ctx.kind === 'name' && ctx.prefix === '' && /[(,]\s*$/.test(line);
+  if (!inString && !blank) return undefined;
+  const call = callAt(text, offset);
+  if (!call) return undefined;
+  const quote = inString ? str?.[1] : undefined;
+  const opts = literalOptions(project, fa, text, call.open, call.active, stale, quote);
+  if (!opts.length) return undefined;
+  const start = inString && str ? offset - str[0].length : offset;
+  const replaceEnd = inString && text[offset] === quote ? offset + 1 : undefined;
+  return {
+    items: opts.map((o) => ({ label: o.label, kind: 'enumMember', detail: o.detail, sortGroup: 0 })),
+    prefixStart: start,
+    replaceEnd,
+  };
+}
+
+/** Inside `---@type ‸`, `---@param x ‸`, `---@class B: ‸`: type names; `---@param ‸`: parameters. */
+function annotationCompletion(
+  project: Project,
+  fa: FileAnalysis,
+  text: string,
+  offset: number,
+): CompletionResult | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const prefixLine = text.slice(lineStart, offset);
+  if (!/^\s*---/.test(prefixLine)) return undefined;
+  const word = /[\w.]*$/.exec(prefixLine)?.[0] ?? '';
+  const prefixStart = offset - word.length;
+  if (/^\s*---\s*@param\s+\w*$/.test(prefixLine)) {
+    const names = undocumentedParams(text, offset, fa);
+    return { items: names.map((n) => ({ label: n, kind: 'variable', sortGroup: 0 })), prefixStart };
+  }
+  if (!expectsType(prefixLine)) return undefined;
+  return {
+    items: typeNames(project, fa).map((n) => ({ label: n, kind: 'class', sortGroup: 0 })),
+    prefixStart,
+  };
 }

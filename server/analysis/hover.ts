@@ -3,6 +3,7 @@ import { memberDoc, signatureText } from './completion';
 import type { Project, Value } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { TypeEngine } from './types/engine';
+import { docTypeKind, docWordAt } from './types/docNames';
 import { hoverLabel } from './types/hoverView';
 import { signatures, type SignatureHelpResult } from './types/signature';
 import type { Occurrence, Span } from './types';
@@ -52,7 +53,7 @@ export interface HoverResult {
 
 export function hover(project: Project, fa: FileAnalysis, offset: number): HoverResult | undefined {
   const occ = occurrenceAt(fa, offset);
-  if (!occ) return undefined;
+  if (!occ) return docNameHover(project, fa, offset);
   const typed = hoverLabel(new TypeEngine(project), fa, occ);
   if (!typed) return legacyHover(project, fa, occ);
   const old = legacyHover(project, fa, occ);
@@ -148,4 +149,16 @@ export function signatureHelp(
   const ctx = callAt(text, offset);
   if (!ctx) return undefined;
   return signatures(project, fa, text, ctx.open, ctx.active, ctx.typed, staleOffset);
+}
+
+/** A class, alias or enum name inside a `---@` comment: `(class) Name`. */
+function docNameHover(project: Project, fa: FileAnalysis, offset: number): HoverResult | undefined {
+  const w = docWordAt(fa.text, offset);
+  if (!w) return undefined;
+  const kind = docTypeKind(project, fa, w.word);
+  if (!kind) return undefined;
+  const cls = project.classes().get(w.word);
+  const parts = ['```lua\n' + `(${kind}) ${w.word}` + '\n```'];
+  if (cls?.doc) parts.push(cls.doc);
+  return { markdown: parts.join('\n\n'), span: w.span };
 }

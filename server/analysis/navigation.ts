@@ -5,6 +5,8 @@ import { entryAt, keyName, moduleKey, refIndex, SEP, type RefEntry, type RefInde
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
 import { expand } from './summary';
+import { docTypeLocation, docWordAt } from './types/docNames';
+import { memberDefinition } from './types/definition';
 import type { Location, Occurrence, Span } from './types';
 
 /** The name index of a file, `require` resolved through the project. */
@@ -81,7 +83,11 @@ export function definition(project: Project, fa: FileAnalysis, offset: number): 
     }
   }
   const occ = occurrenceAt(fa, offset);
-  if (!occ) return [];
+  if (!occ) {
+    const w = docWordAt(fa.text, offset);
+    const loc = w ? docTypeLocation(project, fa, w.word) : undefined;
+    return loc ? [loc] : [];
+  }
   if (occ.defId !== undefined && !occ.member) {
     const def = fa.defs[occ.defId];
     if (def.kind === 'global' || def.kind === 'globalFunction') return globalDefs(project, fa, def.name);
@@ -96,6 +102,8 @@ export function definition(project: Project, fa: FileAnalysis, offset: number): 
     const f = fa.defs[occ.baseDefId].fields.get(occ.member.name);
     if (f) return [{ uri: fa.uri, span: f.span }];
   }
+  const typed = memberDefinition(project, fa, occ.span.start);
+  if (typed) return [typed];
   const r = valueAtOccurrence(project, fa, occ);
   return r?.value.location ? [r.value.location] : [];
 }

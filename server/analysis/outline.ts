@@ -60,7 +60,7 @@ export function registerDocClass(
     cls.fields.set(f.name, {
       ...f,
       origin: isMeta ? 'host' : 'workspace',
-      location: { uri, span: doc.span },
+      location: { uri, span: f.nameSpan ?? doc.span },
     });
 }
 

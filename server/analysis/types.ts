@@ -47,6 +47,8 @@ export interface ApiMember {
   deprecated?: boolean;
   /** `---@overload fun(...)` signatures */
   overloads?: string[];
+  /** the name in its `---@field` line */
+  nameSpan?: Span;
 }
 
 export interface ApiClass {

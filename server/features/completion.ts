@@ -19,6 +19,7 @@ const KIND: Record<CandidateKind, CompletionItemKind> = {
   class: CompletionItemKind.Class,
   snippet: CompletionItemKind.Snippet,
   property: CompletionItemKind.Property,
+  enumMember: CompletionItemKind.EnumMember,
 };
 
 /** Docs of the last list, sent on completionItem/resolve (keeps the list small and fast). */
@@ -36,7 +37,7 @@ export function completion(ctx: FeatureContext, params: CompletionParams): Compl
   const docs = new Map<string, string>();
   const items: CompletionItem[] = res.items.map((c) => {
     if (c.doc) docs.set(`${c.kind}:${c.label}`, c.doc);
-    return {
+    const item: CompletionItem = {
       label: c.label,
       kind: KIND[c.kind],
       detail: c.detail,
@@ -45,6 +46,16 @@ export function completion(ctx: FeatureContext, params: CompletionParams): Compl
       insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       data: { key: `${c.kind}:${c.label}` },
     };
+    if (res.replaceEnd !== undefined || c.kind === 'enumMember') {
+      // literal options replace the whole string literal, its quotes included
+      const range = {
+        start: doc.positionAt(res.prefixStart),
+        end: doc.positionAt(res.replaceEnd ?? offset),
+      };
+      item.textEdit = { range, newText: c.label };
+      item.insertText = undefined;
+    }
+    return item;
   });
   lastDocs = docs;
   return { isIncomplete: false, items };

@@ -42,6 +42,8 @@ export interface FileIndex {
   returns: Map<FnNode | undefined, lp.ReturnStatement[]>;
   /** field sites on a plain identifier base (`g.x = 1` for a global `g` nobody assigns) */
   nameFields: Map<string, Site[]>;
+  /** the if statement whose clause body is this block */
+  clauseOf: Map<Stmt[], lp.IfStatement>;
   text: string;
 }
 
@@ -57,7 +59,15 @@ export function fileIndex(fa: FileAnalysis): FileIndex {
   let idx = cache.get(fa);
   if (idx && idx.text === fa.text) return idx;
   const chunk = chunkOf(fa);
-  idx = { chunk, sites: new Map(), functions: [], returns: new Map(), nameFields: new Map(), text: fa.text };
+  idx = {
+    chunk,
+    sites: new Map(),
+    functions: [],
+    returns: new Map(),
+    nameFields: new Map(),
+    clauseOf: new Map(),
+    text: fa.text,
+  };
   new Indexer(idx).block(chunk.body, undefined);
   cache.set(fa, idx);
   return idx;
@@ -117,6 +127,7 @@ class Indexer {
       case 'IfStatement':
         for (const c of s.clauses) {
           if (c.type !== 'ElseClause') this.expr(c.condition, fn);
+          this.idx.clauseOf.set(c.body, s);
           this.block(c.body, fn);
         }
         return;

@@ -10,7 +10,7 @@ import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astI
 import { builtinCall } from './calls';
 import { docSig, memberTy, typeText, type AliasLookup } from './convert';
 import { exprTypeOf } from './exprs';
-import { narrowAt, reachingSite } from './flow';
+import { branchSites, narrowAt, reachingSite } from './flow';
 import { iterTypes } from './iterators';
 import { memberOf } from './members';
 import { ANY, NIL, UNKNOWN, union, type FnSig, type Ty } from './ty';
@@ -74,7 +74,7 @@ export class TypeEngine {
   declared(fa: FileAnalysis, def: Definition): Ty | undefined {
     const doc = def.doc ?? this.trailingDoc(fa, def);
     if (def.kind === 'parameter') return this.paramDeclared(fa, def);
-    if (doc?.type) return typeText(doc.type, undefined, this.alias);
+    if (doc?.type && doc.type !== 'unknown') return typeText(doc.type, undefined, this.alias);
     const isFn =
       def.kind === 'localFunction' || def.kind === 'globalFunction' || def.init?.kind === 'function';
     if (doc?.className && !isFn) return { k: 'named', name: doc.className };
@@ -123,7 +123,14 @@ export class TypeEngine {
       return inferred ?? (def.name === 'self' ? UNKNOWN : ANY);
     }
     const site = reachingSite(this, fa, def, at);
-    let t = site ? this.siteType(fa, site) : UNKNOWN;
+    const sites =
+      site && at !== undefined && site.kind === 'assign'
+        ? branchSites(this, fa, def, site, at)
+        : site
+          ? [site]
+          : [];
+    let t = sites.length ? union(sites.map((s) => this.siteType(fa, s))) : UNKNOWN;
+    if (t.k === 'unknown' && def.fields.size && !declared) t = { k: 'table' };
     if (declared && site && site.offset === def.span.start && site.kind !== 'assign') t = declared;
     else if (declared && !site) t = declared;
     if (t.k === 'table' && t.ref && !t.ref.def)

@@ -56,6 +56,43 @@ export function reachingSite(
   return decl;
 }
 
+/**
+ * The sites whose values may reach `at` when the reaching site is an assignment in a branch of an
+ * `if` that does not hold `at`: the last assignment of every branch, plus what reached the `if`
+ * when a branch (or the missing `else`) assigns nothing.
+ */
+export function branchSites(
+  en: TypeEngine,
+  fa: FileAnalysis,
+  def: Definition,
+  site: Site,
+  at: number,
+  depth = 0,
+): Site[] {
+  const idx = fileIndex(fa);
+  const ifs = site.block ? idx.clauseOf.get(site.block) : undefined;
+  if (!ifs || depth > 4) return [site];
+  const sp = spanOf(ifs);
+  if (sp.start <= at && at <= sp.end) return [site];
+  const writes = def.refs
+    .map((r) => idx.sites.get(r.start))
+    .filter((s): s is Site => !!s && s.kind === 'assign');
+  const out: Site[] = [];
+  let gap = !ifs.clauses.some((c) => c.type === 'ElseClause');
+  for (const c of ifs.clauses) {
+    const inClause = writes.filter((w) => w.block === c.body);
+    const last = inClause[inClause.length - 1];
+    if (last) out.push(last);
+    else gap = true;
+  }
+  if (gap) {
+    const before = reachingSite(en, fa, def, sp.start);
+    if (before && before.offset !== sp.start)
+      out.unshift(...branchSites(en, fa, def, before, sp.start, depth + 1));
+  }
+  return out.length ? out : [site];
+}
+
 /** Narrow `t` (the type of `def`) for a read at `at` by the conditions that hold there. */
 export function narrowAt(
   en: TypeEngine,

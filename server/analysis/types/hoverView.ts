@@ -84,6 +84,10 @@ function tableBody(en: TypeEngine, t: Ty, showPrivate: boolean): string {
 
 /** The type part of a value label (after `name: `), with the literal value when there is one. */
 export function valueView(en: TypeEngine, t: Ty, showPrivate = false): string {
+  if (t.k === 'record') {
+    const lines = t.fields.map((f) => `${INDENT}${f.key}${f.optional ? '?' : ''}: ${view(f.ty)},`);
+    return `{\n${lines.join('\n')}\n}`;
+  }
   if (t.k === 'table') {
     const body = tableBody(en, t, showPrivate);
     const cls = t.ref?.def?.doc?.className;
@@ -170,7 +174,23 @@ function memberLabel(en: TypeEngine, fa: FileAnalysis, occ: Occurrence): HoverLa
   const owner = sourceText(fa, node.base);
   const baseGlobal = isGlobalName(fa, node.base);
   const kind = baseGlobal ? '(global)' : '(field)';
-  if (!m) return { label: `${kind} ${owner}.${name}: unknown`, ty: { k: 'unknown' } };
+  if (!m) {
+    const site = fileIndex(fa).sites.get(occ.span.start);
+    if (site?.fnNode && (site.kind === 'function' || site.kind === 'method')) {
+      const fn = en.sigOf(fa, site.fnNode);
+      const sep = site.kind === 'method' ? ':' : '.';
+      return {
+        label: functionLabel(
+          en,
+          `${owner}${sep}${name}`,
+          fn,
+          site.kind === 'method' ? '(method) ' : 'function ',
+        ),
+        ty: { k: 'function', fn },
+      };
+    }
+    return { label: `${kind} ${owner}.${name}: unknown`, ty: { k: 'unknown' } };
+  }
   const t = m.ty;
   const doc = m.api?.doc;
   if (t.k === 'function' && t.fn && !t.fn.declared) {
@@ -184,7 +204,9 @@ function memberLabel(en: TypeEngine, fa: FileAnalysis, occ: Occurrence): HoverLa
       };
     }
     const libOwner = m.api?.origin === 'stdlib' ? stdOwner(baseTy, owner) : undefined;
-    const fnOwner = def?.type === 'MemberExpression' ? sourceText(fn.fa ?? fa, def.base) : owner;
+    const baseDef = node.base.type === 'Identifier' ? en.defAt(fa, spanOf(node.base).start) : undefined;
+    const cls = baseDef?.visible ? baseDef.doc?.className : undefined;
+    const fnOwner = cls ?? (def?.type === 'MemberExpression' ? sourceText(fn.fa ?? fa, def.base) : owner);
     return { label: functionLabel(en, `${libOwner ?? fnOwner}.${name}`, fn), doc, ty: t };
   }
   if (t.k === 'function' && t.fn?.declared) {

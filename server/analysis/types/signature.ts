@@ -30,6 +30,8 @@ export interface SignatureInfo {
 
 export interface SignatureHelpResult {
   signatures: SignatureInfo[];
+  /** the parameters of each signature as types (self dropped or added as the call needs) */
+  rawSigs: { params: TyParam[]; vararg?: Ty }[];
   activeSignature: number;
   activeParameter: number;
 }
@@ -165,5 +167,6 @@ export function signatures(
   }
   if (!sigs.length) return undefined;
   const infos = sigs.map((s) => build(s, c, active));
-  return { signatures: infos, activeSignature: 0, activeParameter: infos[0].activeParameter };
+  const rawSigs = sigs.map((s) => ({ params: labelOf(s, c, undefined).params, vararg: s.vararg }));
+  return { signatures: infos, rawSigs, activeSignature: 0, activeParameter: infos[0].activeParameter };
 }

@@ -245,6 +245,7 @@ export function view(t: Ty): string {
     case 'function':
       return t.fn?.declared ? viewFun(t.fn) : 'function';
     case 'named':
+      if (t.name === 'file') return 'file*';
       return t.args?.length ? `${t.name}<${t.args.map(view).join(', ')}>` : t.name;
     case 'array': {
       const e = view(t.elem);
@@ -298,7 +299,7 @@ export function literalText(t: Ty): string | undefined {
     } else return undefined;
   }
   if (!lits.length) return undefined;
-  return [...new Set(lits)].sort().join('|');
+  return [...new Set(lits)].join('|');
 }
 
 /** The type without literal values, with `boolean|integer` sorted as LuaLS sorts inferred unions. */

@@ -83,8 +83,10 @@ class TypeParser {
     if (c === '"' || c === "'" || c === '`') {
       const end = this.s.indexOf(c, this.pos + 1);
       if (end < 0) return undefined;
-      const text = this.s.slice(this.pos, end + 1);
+      let text = this.s.slice(this.pos, end + 1);
       this.pos = end + 1;
+      // `"'a'"` is LuaLS's older spelling of the literal `'a'`
+      if (c === '"' && /^"'.*'"$/.test(text)) text = text.slice(1, -1);
       return { k: 'literal', text };
     }
     const num = /-?\d+(\.\d+)?/y;
