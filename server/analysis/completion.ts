@@ -181,7 +181,10 @@ export function complete(
       const typed = typedMembers(project, fa, text, ctx.chain, sepAt, staleOffset);
       const qual0 = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
       if (typed)
-        return { items: typedCandidates(typed, qual0, ctx.sep, snippets), prefixStart: ctx.prefixStart };
+        return {
+          items: typedCandidates(typed, qual0, ctx.sep, snippets, (u) => project.isHostUri(u)),
+          prefixStart: ctx.prefixStart,
+        };
       const v = project.evalChain(fa, ctx.chain, staleOffset);
       const qual = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
       const items: Candidate[] = [];
@@ -270,7 +273,13 @@ function namingNew(text: string, prefixStart: number): boolean {
   return /\bfunction\s+([A-Za-z_]\w*[.:])*$/.test(before) && !/[.:]$/.test(before);
 }
 
-function typedCandidates(typed: TypedMember[], qual: string, sep: '.' | ':', snippets: boolean): Candidate[] {
+function typedCandidates(
+  typed: TypedMember[],
+  qual: string,
+  sep: '.' | ':',
+  snippets: boolean,
+  isHost: (uri: string) => boolean = () => false,
+): Candidate[] {
   const items: Candidate[] = [];
   for (const m of typed) {
     if (sep === ':' && !m.isFunction) continue;
@@ -282,9 +291,19 @@ function typedCandidates(typed: TypedMember[], qual: string, sep: '.' | ':', sni
     const fn = m.info.ty.k === 'function' ? m.info.ty.fn : undefined;
     const params = fn?.params.map((p) => ({ name: p.name, type: view(p.ty), optional: p.optional }));
     const kind: CandidateKind = m.isFunction ? (m.isMethod || sep === ':' ? 'method' : 'function') : 'field';
+    const docMember: ApiMember = {
+      name: m.name,
+      kind: m.isFunction ? 'function' : 'field',
+      doc: m.info.doc ?? fn?.doc,
+      params: params?.map((p) => ({ ...p, doc: fn?.paramDocs?.[p.name] })),
+      returns: fn?.returns.map((r) => ({ type: view(r.ty), name: r.name })),
+      type: m.isFunction ? undefined : view(m.info.ty),
+      origin: m.info.location && isHost(m.info.location.uri) ? 'host' : 'workspace',
+    };
     items.push({
       label: m.name,
       kind,
+      doc: memberDoc(docMember, `${qual}${sep}${m.name}`),
       detail: m.isFunction
         ? signatureText(`${qual}${sep}${m.name}`, { params, kind: 'function' })
         : view(m.info.ty),

@@ -24,6 +24,8 @@ export interface MemberInfo {
   /** a method (`function t:m()` or `---@field m fun(self: T)`) */
   method?: boolean;
   visibility?: ApiMember['visibility'];
+  /** description from the doc comment */
+  doc?: string;
 }
 
 const LIB_CLASS: Record<string, string> = { 'file*': 'file', stringlib: 'string' };
@@ -133,6 +135,7 @@ function defField(en: TypeEngine, fa: FileAnalysis, def: Definition, name: strin
     location: { uri: fa.uri, span: f.span },
     method,
     visibility: f.doc?.visibility,
+    doc: f.doc?.description || undefined,
   };
 }
 

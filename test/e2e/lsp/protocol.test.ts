@@ -121,6 +121,64 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
     assert.match(resolved.documentation?.value ?? '', /Ask a model once/);
   });
 
+  it('types through the real client: hover, overloads, literal options, metatable members', async () => {
+    const tUri = 'file://' + path.join(dir, 'types.lua');
+    const text = [
+      'local Acc = {}',
+      'Acc.__index = Acc',
+      'function Acc:deposit(n) self.total = n end',
+      'local a = setmetatable({}, Acc)',
+      'a:deposit(1)',
+      'local count = 40 + 2',
+      '---@overload fun(s: string)',
+      '---@param n integer',
+      'local function conv(n) end',
+      'conv()',
+      "collectgarbage('')",
+      'a:',
+    ].join('\n');
+    const pos = (needle: string, delta = 0) => {
+      const i = text.indexOf(needle) + delta;
+      const before = text.slice(0, i).split('\n');
+      return { line: before.length - 1, character: before[before.length - 1].length };
+    };
+    await s.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: tUri, languageId: 'lua', version: 1, text },
+    });
+    const h = (await s.conn.sendRequest('textDocument/hover', {
+      textDocument: { uri: tUri },
+      position: pos('count = 40', 1),
+    })) as { contents: { value: string } };
+    assert.match(h.contents.value, /local count: integer = 42/);
+    const sig = (await s.conn.sendRequest('textDocument/signatureHelp', {
+      textDocument: { uri: tUri },
+      position: pos('conv()', 5),
+    })) as { signatures: { label: string; parameters: { label: [number, number] }[] }[] };
+    assert.deepEqual(
+      sig.signatures.map((x) => x.label),
+      ['function conv(n: integer)', 'function conv(s: string)'],
+    );
+    assert.deepEqual(sig.signatures[0].parameters[0].label, [14, 24]);
+    const opts = (await s.conn.sendRequest('textDocument/completion', {
+      textDocument: { uri: tUri },
+      position: pos("collectgarbage('')", 16),
+    })) as { items: { label: string; textEdit?: { newText: string } }[] };
+    assert.ok(opts.items.some((i) => i.label === "'count'" && i.textEdit?.newText === "'count'"));
+    const members = (await s.conn.sendRequest('textDocument/completion', {
+      textDocument: { uri: tUri },
+      position: pos('a:\n', 2).line ? { line: 11, character: 2 } : pos('a:', 2),
+    })) as { items: { label: string }[] };
+    assert.ok(
+      members.items.some((i) => i.label === 'deposit'),
+      JSON.stringify(members.items.map((i) => i.label)),
+    );
+    const def = (await s.conn.sendRequest('textDocument/definition', {
+      textDocument: { uri: tUri },
+      position: pos('a:deposit(1)', 3),
+    })) as { range: { start: { line: number } } }[];
+    assert.equal(def[0].range.start.line, 2);
+  });
+
   it('hover, definition across files, references, rename', async () => {
     await s.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 4 },
