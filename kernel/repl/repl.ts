@@ -8,12 +8,15 @@ import { findKernel, listKernels, llmspellHome } from '../jupyter/registry';
 import type { JupyterMessage } from '../jupyter/wire';
 import { KernelClient } from './client';
 import { isConsoleCommand, ReplDebugger } from './debug';
+import { currentExecutionCount, kernelCompleter, pageText, replyPayloads } from './kernel-requests';
 import { renderMimeBundle, stripAnsi } from './render';
 
 /**
  * The terminal REPL (`llmspell repl`, `llmspell kernel connect`): multi-line input decided by
  * is_complete, history file, Ctrl-C sends interrupt_request, outputs rendered as text.
- * Works on a TTY (prompts, colours) and on pipes (one cell per complete input, no prompts echoed).
+ * Works on a TTY (prompts, colours, Tab completion from complete_request, `?name` help pages) and
+ * on pipes (one cell per complete input, no prompts echoed). Prompts continue the kernel's
+ * execution count; `exit`/`quit` (or a kernel's ask_exit payload) leave.
  * Debugging: `:break`, `:watch`, ... (kernel/repl/debug.ts); while a cell is stopped the REPL
  * reads debug commands and Lua expressions evaluated in the stopped frame until it resumes.
  */
@@ -100,12 +103,14 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
       `${String(info.banner ?? 'LLMSpell')}\nConnected to ${resolved.description}. Ctrl-D exits.\n`,
     );
 
+  let buffer: string[] = [];
   const rl = readline.createInterface({
     input,
     output: tty ? output : undefined,
     terminal: tty,
     history: tty ? loadHistory(historyFile) : [],
     historySize: 1000,
+    completer: tty ? kernelCompleter(client, () => buffer) : undefined,
   });
   // One line queue for every reader (cells, input requests, the debug prompt); a reader that
   // gives up (the stop ended) puts its line back.
@@ -143,9 +148,9 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
     };
   };
   let executing: string | undefined;
-  let buffer: string[] = [];
-  let count = 1;
+  let count = (await currentExecutionCount(client)) + 1;
   let exitCode = 0;
+  let askedExit = false;
 
   rl.on('SIGINT', () => {
     if (executing) {
@@ -295,6 +300,10 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
       const reply = await client.waitReply(msgId, 0);
       await Promise.race([idleSeen, new Promise((r) => setTimeout(r, 1000))]);
       if (typeof reply.content.execution_count === 'number') count = reply.content.execution_count + 1;
+      for (const p of replyPayloads(reply.content)) {
+        if (p.source === 'page') output.write(plain(pageText(p.data)) + '\n');
+        else if (p.source === 'ask_exit') askedExit = true;
+      }
       if (reply.content.status !== 'ok' && !tty) exitCode = 1;
     } finally {
       executing = undefined;
@@ -331,6 +340,7 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
       buffer = [];
       saveHistory(code);
       await execute(code);
+      if (askedExit) break;
     }
   } finally {
     if (!tty) process.off('SIGINT', onProcessSigint);
