@@ -69,12 +69,12 @@ def main():
         deadline = time.monotonic() + 30
         while read_some(deadline):
             pass
-        for _ in range(300):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                result["exit"] = os.waitstatus_to_exitcode(status)
-                break
-            read_some(time.monotonic() + 0.1)
+        # the terminal closed: wait for the exit status (SIGALRM is the safety net)
+        signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
+        signal.alarm(30)
+        _, status = os.waitpid(pid, 0)
+        signal.alarm(0)
+        result["exit"] = os.waitstatus_to_exitcode(status)
         result["ok"] = True
     except Exception as e:  # report, then stop the child
         result["error"] = str(e)
