@@ -62,6 +62,7 @@ export default tseslint.config(
       'clients/vscode/scripts/**',
       'test/run.js',
       'test/setup.js',
+      'test/setup-nvim.js',
       'bin/**',
     ],
   },

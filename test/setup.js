@@ -35,6 +35,15 @@ const needs = [
   ['postgresql', hasPostgres],
   ['lua5.4', () => ok('lua5.4', ['-v'])],
 ];
+// A current neovim for the neovim-generation tests: Debian unstable's package unpacked into a
+// private prefix (test/setup-nvim.js); the system keeps Debian stable's neovim 0.7.
+{
+  const r = spawnSync(process.execPath, [require('path').join(__dirname, 'setup-nvim.js')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0) process.stderr.write('test setup: the neovim 0.12 tests will fail (see above)\n');
+}
+
 const missing = needs.filter(([, check]) => !check()).map(([pkg]) => pkg);
 if (missing.length === 0) process.exit(0);
 
