@@ -82,6 +82,11 @@ interface Results {
   program?: string;
   responses?: Record<string, { success: boolean; message?: string }>;
   output?: string;
+  terminal?: boolean;
+  prompt?: boolean;
+  result?: boolean;
+  exited?: boolean;
+  screen?: string;
 }
 
 describe('neovim clients (headless)', { timeout: 600000 }, () => {
@@ -260,6 +265,40 @@ describe('neovim clients (headless)', { timeout: 600000 }, () => {
         assert.equal(r.attached, true, 'attaches without nvim-lspconfig too');
         if (!gen.nvimSetsOmnifunc) assert.notEqual(r.omnifunc, 'v:lua.vim.lsp.omnifunc');
         assert.equal(r.keymapGd, false, 'no gd mapping');
+      });
+
+      it("run_output = 'quickfix': :LLMSpellRun puts the output and the error's file:line in the quickfix list", async () => {
+        const r = await drive(
+          gen,
+          'quickfix',
+          `vim.opt.runtimepath:append('${path.join(REPO, 'clients', 'nvim')}')\n` +
+            `require('llmspell').setup({ run_output = 'quickfix' })\n`,
+          { files: [file('bad.lua')] },
+        );
+        assert.equal(r.quickfix, true);
+        assert.ok(
+          r.qf?.some((q) => q.text === 'before'),
+          JSON.stringify(r.qf),
+        );
+        assert.ok(
+          r.qf?.some((q) => q.file === 'bad.lua' && q.lnum === 2 && q.text === 'boom'),
+          JSON.stringify(r.qf),
+        );
+        assert.equal(r.runBuffer, false, 'no scratch buffer');
+      });
+
+      it(':LLMSpellREPL opens the REPL in a terminal; a cell runs and exit leaves', async () => {
+        const r = await drive(
+          gen,
+          'repl',
+          `vim.opt.runtimepath:append('${path.join(REPO, 'clients', 'nvim')}')\n` +
+            `require('llmspell').setup({ lsp = false, dap = false })\n`,
+          { files: [] },
+        );
+        assert.equal(r.terminal, true);
+        assert.equal(r.prompt, true, r.screen);
+        assert.equal(r.result, true, r.screen);
+        assert.equal(r.exited, true, r.screen);
       });
 
       it('nvim-dap with no kernel running: the `llmspell dap` stdio adapter runs the program', async () => {

@@ -30,43 +30,69 @@ function python(code: string, ...args: string[]) {
   return runProcess('/usr/bin/python3', ['-c', code, ...args], { timeoutMs: 60000 });
 }
 
-/** A DAP initialize request over a stream pair (Content-Length framing); resolves with the response. */
-function dapInitialize(input: Writable, output: Readable): Promise<Record<string, unknown>> {
+/**
+ * DAP requests over a stream pair (Content-Length framing), one after the other; resolves with
+ * the responses (events are skipped).
+ */
+function dapRequests(
+  input: Writable,
+  output: Readable,
+  requests: { command: string; arguments: Record<string, unknown> }[],
+): Promise<Record<string, unknown>[]> {
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(0);
+    const responses: Record<string, unknown>[] = [];
     const timer = setTimeout(() => reject(new Error('no DAP response within 30 s')), 30000);
+    const send = (i: number) => {
+      const body = JSON.stringify({ seq: i + 1, type: 'request', ...requests[i] });
+      input.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
     output.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
-      const sep = buf.indexOf('\r\n\r\n');
-      if (sep < 0) return;
-      const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, sep).toString())?.[1]);
-      if (buf.length < sep + 4 + len) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(buf.subarray(sep + 4, sep + 4 + len).toString()) as Record<string, unknown>);
+      for (;;) {
+        const sep = buf.indexOf('\r\n\r\n');
+        if (sep < 0) return;
+        const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, sep).toString())?.[1]);
+        if (buf.length < sep + 4 + len) return;
+        const msg = JSON.parse(buf.subarray(sep + 4, sep + 4 + len).toString()) as Record<string, unknown>;
+        buf = buf.subarray(sep + 4 + len);
+        if (msg.type !== 'response') continue;
+        responses.push(msg);
+        if (responses.length === requests.length) {
+          clearTimeout(timer);
+          resolve(responses);
+          return;
+        }
+        send(responses.length);
+      }
     });
-    const body = JSON.stringify({
-      seq: 1,
-      type: 'request',
-      command: 'initialize',
-      arguments: { adapterID: 'llmspell', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' },
-    });
-    input.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    send(0);
   });
 }
+
+const INITIALIZE = {
+  command: 'initialize',
+  arguments: { adapterID: 'llmspell', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' },
+};
 
 async function dapOverStdio(command: string, args: string[], cwd: string): Promise<Record<string, unknown>> {
   const child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
   try {
-    return await dapInitialize(child.stdin, child.stdout);
+    return (await dapRequests(child.stdin, child.stdout, [INITIALIZE]))[0];
   } finally {
     child.kill('SIGTERM');
   }
 }
 
-async function dapOverTcp(host: string, port: number): Promise<Record<string, unknown>> {
+/** initialize, then `attach` with the configuration's arguments (its token included). */
+async function dapAttachOverTcp(
+  host: string,
+  port: number,
+  configuration: Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
   const socket = net.connect(port, host);
   try {
-    return await dapInitialize(socket, socket);
+    return await dapRequests(socket, socket, [INITIALIZE, { command: 'attach', arguments: configuration }]);
   } finally {
     socket.destroy();
   }
@@ -353,7 +379,7 @@ describe('vscode extension: the packaged .vsix', { timeout: 240000 }, () => {
     const exited = new Promise<number | null>((resolve) => kernel.on('exit', (code) => resolve(code)));
     try {
       // readiness: the kernel's registry entry with its DAP port
-      let entry: { id: string; ports: { dap?: number } } | undefined;
+      let entry: { id: string; ports: { dap?: number }; dapToken?: string } | undefined;
       for (let i = 0; i < 600 && !entry?.ports.dap; i++) {
         await new Promise((r) => setTimeout(r, 50));
         const files = fs.readdirSync(path.join(home, 'kernels')).filter((f) => f.endsWith('.json'));
@@ -387,8 +413,11 @@ describe('vscode extension: the packaged .vsix', { timeout: 240000 }, () => {
         undefined,
       );
       assert.ok(server instanceof stand.DebugAdapterServer);
-      const response = await dapOverTcp(server.host ?? 'localhost', server.port);
-      assert.equal(response.success, true);
+      // the kernel's DAP server accepts the attach with the token the extension read
+      assert.equal(config.token, entry.dapToken, 'the token comes from the registry entry');
+      const [init, attached] = await dapAttachOverTcp(server.host ?? 'localhost', server.port, config);
+      assert.equal(init.success, true);
+      assert.equal(attached.success, true, JSON.stringify(attached));
 
       await stand.commands.executeCommand('llmspell.connectKernel');
       assert.deepEqual(stand.recorded.terminals.at(-1)?.shellArgs, ['repl', '--kernel', entry.id]);

@@ -159,6 +159,47 @@ function scenarios.dap()
   end
 end
 
+-- :LLMSpellREPL opens the REPL in a terminal; a cell runs there.
+function scenarios.repl()
+  vim.cmd('LLMSpellREPL')
+  local buf = vim.api.nvim_get_current_buf()
+  results.terminal = vim.bo[buf].buftype == 'terminal'
+  local function screen()
+    return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+  end
+  results.prompt = vim.wait(60000, function()
+    return screen():find('In %[1%]:') ~= nil
+  end, 50)
+  vim.fn.chansend(vim.b[buf].terminal_job_id, '6 * 7\r')
+  results.result = vim.wait(30000, function()
+    return screen():find('Out%[1%]: 42') ~= nil
+  end, 50)
+  vim.fn.chansend(vim.b[buf].terminal_job_id, 'exit\r')
+  results.exited = vim.wait(30000, function()
+    return vim.fn.jobwait({ vim.b[buf].terminal_job_id }, 0)[1] ~= -1
+  end, 50)
+  results.screen = screen()
+end
+
+-- run_output = 'quickfix': :LLMSpellRun of a failing file puts its output and error in quickfix.
+function scenarios.quickfix()
+  vim.cmd('edit ' .. files[1])
+  local buf = vim.api.nvim_get_current_buf()
+  vim.wait(30000, function()
+    return #clients(buf) > 0
+  end, 50)
+  vim.cmd('LLMSpellRun')
+  results.quickfix = vim.wait(30000, function()
+    return #vim.fn.getqflist() > 0
+  end, 50)
+  results.qf = {}
+  for _, it in ipairs(vim.fn.getqflist()) do
+    local name = it.bufnr > 0 and vim.fn.fnamemodify(vim.fn.bufname(it.bufnr), ':t') or ''
+    table.insert(results.qf, { file = name, lnum = it.lnum, text = it.text })
+  end
+  results.runBuffer = vim.fn.bufnr('llmspell://run') ~= -1
+end
+
 local ok, err = pcall(function()
   for _, name in ipairs(vim.split(os.getenv('NVIM_STANDINS') or '', ',', { trimempty = true })) do
     dofile(here .. '/standins/' .. name .. '.lua')
