@@ -16,10 +16,13 @@ test('clients/nvim llmspell.dap registers the adapter and the guide configuratio
     "local d = require('llmspell.dap')",
     "assert(d.setup({ port = 9556 }), 'setup returns true when nvim-dap is present')",
     "local dap = require('dap')",
-    'local a = dap.adapters.llmspell',
+    // the adapter is a function nvim-dap calls per session (callback, config)
+    'local a',
+    "dap.adapters.llmspell(function(resolved) a = resolved end, { request = 'attach' })",
+    'a.enrich_config = nil',
     'local c = dap.configurations.lua',
     'd.setup()',
-    "io.stdout:write(vim.json.encode({ adapter = a, n = #dap.configurations.lua, first = c[1], exe = d.adapter({ mode = 'executable' }) }))",
+    "io.stdout:write(vim.json.encode({ adapter = a, n = #dap.configurations.lua, first = c[1], exe = d.resolve({ mode = 'executable' }, {}) }))",
   ].join('\n');
   const luaFile = path.join(stub, 'check.lua');
   fs.writeFileSync(luaFile, script);
