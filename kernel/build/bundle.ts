@@ -94,7 +94,8 @@ async function initializeOnce(server: ServerModule): Promise<void> {
   connection.dispose();
 }
 
-async function main(): Promise<void> {
+/** Write dist/server/main.bundle.js, its code cache and the list of inputs (or nothing, see above). */
+export async function bundleLanguageServer(): Promise<void> {
   let esbuild: Esbuild;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -137,9 +138,3 @@ async function main(): Promise<void> {
   inputs.cache = stamp(CODE_CACHE_FILE);
   fs.writeFileSync(INPUTS_FILE, JSON.stringify(inputs));
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(`llmspell build: bundling the language server failed: ${String(err)}\n`);
-  fs.rmSync(INPUTS_FILE, { force: true });
-  process.exit(1);
-});

@@ -2,7 +2,7 @@
  * Build step (`npm run build`, `prepare`, `npm test`): precompile the VM's own Lua to bytecode.
  * Compiles every agent module under kernel/runtime/lua/ and the host modules' Lua for the default
  * settings with the installed wasmoon, and writes dist/kernel/runtime/lua-bytecode.bin
- * (kernel/runtime/bytecode.ts explains the lookup). Usage: node dist/kernel/build/bytecode.js
+ * (kernel/runtime/bytecode.ts explains the lookup). Run by kernel/build/index.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -40,28 +40,30 @@ function defaultHostLua(): string[] {
   return hostModules({ settings, env: {}, cwd: process.cwd() }).map((m) => m.lua);
 }
 
-async function main(): Promise<void> {
+/** The cache file's contents: every agent module and the default host modules, compiled. */
+export async function compileVmLua(): Promise<Buffer> {
   const engine = await new LuaFactory().createEngine({ openStandardLibs: true, injectObjects: false });
-  const sources: Uint8Array[] = [
-    ...luaFiles(LUA_DIR).map((f) => fs.readFileSync(f)),
-    ...defaultHostLua().map((text) => Buffer.from(text, 'utf8')),
-  ];
-  const chunks = sources.map((source) => ({
-    name: AGENT_CHUNK_NAME,
-    source,
-    bytecode: compileChunk(engine, AGENT_CHUNK_NAME, source),
-  }));
-  engine.global.close();
-  const data = BytecodeCache.serialize(installedWasmoonVersion(), chunks);
+  try {
+    const sources: Uint8Array[] = [
+      ...luaFiles(LUA_DIR).map((f) => fs.readFileSync(f)),
+      ...defaultHostLua().map((text) => Buffer.from(text, 'utf8')),
+    ];
+    const chunks = sources.map((source) => ({
+      name: AGENT_CHUNK_NAME,
+      source,
+      bytecode: compileChunk(engine, AGENT_CHUNK_NAME, source),
+    }));
+    return BytecodeCache.serialize(installedWasmoonVersion(), chunks);
+  } finally {
+    engine.global.close();
+  }
+}
+
+/** Write dist/kernel/runtime/lua-bytecode.bin (atomically: a running worker may be reading it). */
+export async function writeBytecode(): Promise<void> {
+  const data = await compileVmLua();
   fs.mkdirSync(path.dirname(BYTECODE_FILE), { recursive: true });
   const tmp = `${BYTECODE_FILE}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, BYTECODE_FILE);
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `llmspell: precompiling the Lua agent failed: ${err instanceof Error ? err.message : String(err)}\n`,
-  );
-  process.exit(1);
-});

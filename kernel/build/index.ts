@@ -1,6 +1,26 @@
 /**
  * The build steps after `tsc` (`npm run build`, `prepare`, `npm test`): Lua bytecode for the VM's
  * own chunks (bytecode.ts) and the language server bundle with its code cache (bundle.ts).
+ * Usage: node dist/kernel/build/index.js
  */
-import './bytecode';
-import './bundle';
+import * as fs from 'fs';
+import { INPUTS_FILE } from '../cli/lsp-entry';
+import { writeBytecode } from './bytecode';
+import { bundleLanguageServer } from './bundle';
+
+function fail(what: string, err: unknown): never {
+  process.stderr.write(
+    `llmspell build: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  await writeBytecode().catch((err: unknown) => fail('precompiling the Lua agent', err));
+  await bundleLanguageServer().catch((err: unknown) => {
+    fs.rmSync(INPUTS_FILE, { force: true }); // no half-built bundle is ever used
+    fail('bundling the language server', err);
+  });
+}
+
+void main();
