@@ -81,6 +81,8 @@ export class LlmspellDebugSession extends DebugSession {
   private readonly convert = new Convert();
   private readonly log: DapLog;
   private readonly auth: DapAuth;
+  /** Evaluate requests of this client in flight. */
+  private evaluating = 0;
   private readonly bps: ClientBreakpoints;
   private readonly watches = new Watches();
   private pendingApplied: Promise<void> = Promise.resolve();
@@ -310,6 +312,8 @@ export class LlmspellDebugSession extends DebugSession {
   private async release(): Promise<void> {
     const rt = this.rt;
     if (!rt) return;
+    // this client's evaluation still running (`while true do end` in its console) ends with it
+    if (this.evaluating > 0) rt.debugger.pause();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     try {
@@ -665,10 +669,10 @@ export class LlmspellDebugSession extends DebugSession {
         return;
       }
       const stopped = this.isStopped(rt);
-      const r = await rt.debugger.evaluate(
-        args.expression,
-        stopped ? this.handles.frame(args.frameId) : undefined,
-      );
+      this.evaluating++;
+      const r = await rt.debugger
+        .evaluate(args.expression, stopped ? this.handles.frame(args.frameId) : undefined)
+        .finally(() => this.evaluating--);
       const v = this.handles.value(r, stopped);
       response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference };
       this.sendResponse(response);

@@ -136,6 +136,7 @@ export interface AgentHost {
   stopped(reason: string, threadId: number, text?: string, hit?: number, src?: string, line?: number): void;
   next(): AgentCommand | undefined;
   poll(): AgentCommand | undefined;
+  abort_eval(): boolean;
   reply(id: number, result: unknown, error?: string): void;
   fopen(path: string, mode: string): LuaRet<number>;
   fseek(id: number, whence: string, offset: number): LuaRet<number>;
@@ -165,6 +166,7 @@ export const AGENT_HOST_NAMES: Readonly<Record<keyof AgentHost, true>> = {
   stopped: true,
   next: true,
   poll: true,
+  abort_eval: true,
   reply: true,
   fopen: true,
   fseek: true,

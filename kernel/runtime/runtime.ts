@@ -270,7 +270,7 @@ export class LuaRuntime implements RuntimeHandle {
   }
 
   interrupt(): void {
-    if (!this.busy) return;
+    if (!this.busy && !this.queries) return;
     this.command({ cmd: 'interrupt' });
     if (this.stopped) this.command({ cmd: 'continue' });
   }
@@ -285,13 +285,30 @@ export class LuaRuntime implements RuntimeHandle {
     this.wake();
   }
 
+  /** Completion and inspection in flight: they run user code (metamethods), so interrupt ends them too. */
+  private queries = 0;
+
+  private async query(msg: Request): Promise<FromWorker & { t: 'reply' }> {
+    this.queries++;
+    try {
+      return await this.request(msg);
+    } finally {
+      this.queries--;
+    }
+  }
+
+  /** True while completion, inspection or a debugger evaluation runs user code. */
+  isQuerying(): boolean {
+    return this.queries > 0;
+  }
+
   async complete(prefix: string): Promise<CompletionResult> {
-    const r = await this.request({ t: 'complete', text: prefix });
+    const r = await this.query({ t: 'complete', text: prefix });
     return { matches: asArray<string>(r.result) };
   }
 
   async inspect(expression: string): Promise<InspectResult> {
-    const r = await this.request({ t: 'inspect', expr: expression });
+    const r = await this.query({ t: 'inspect', expr: expression });
     const v = r.result as { type?: string; text?: string } | null | undefined;
     if (!v || !v.type) return { found: false, text: '', type: 'nil' };
     return { found: true, text: v.text ?? '', type: v.type };
@@ -376,8 +393,12 @@ class RuntimeDebugger implements DebuggerApi {
   }
 
   pause(): void {
-    if (this.rt.isBusy() && !this.rt.isStopped()) this.rt.command({ cmd: 'pause' });
+    // an evaluation in progress (stopped or idle) is ended by a pause too
+    if ((this.rt.isBusy() && !this.rt.isStopped()) || this.evaluating > 0 || this.rt.isQuerying())
+      this.rt.command({ cmd: 'pause' });
   }
+
+  private evaluating = 0;
 
   resume(): void {
     if (!this.rt.isStopped()) return;
@@ -449,7 +470,12 @@ class RuntimeDebugger implements DebuggerApi {
       const r = await this.rt.inspect(expression);
       return { value: r.text, type: r.type, ref: 0 };
     }
-    return this.ask<EvalResult>({ cmd: 'eval', expr: expression, frameId });
+    this.evaluating++;
+    try {
+      return await this.ask<EvalResult>({ cmd: 'eval', expr: expression, frameId });
+    } finally {
+      this.evaluating--;
+    }
   }
 
   async completions(text: string, frameId?: number): Promise<string[]> {

@@ -109,6 +109,26 @@ function drainPort(): void {
   }
 }
 
+/** Commands that end an evaluation in progress (debug console, condition, log message, inspect). */
+const EVAL_ENDERS = new Set(['interrupt', 'pause', 'continue', 'step', 'terminate']);
+
+/**
+ * Polled by the agent every few thousand instructions of evaluated code. True when a command
+ * arrived that must end the evaluation. Idle (no cell running) an interrupt or pause only ends
+ * the evaluation; stopped, a pause is dropped (the program is already stopped); the other
+ * commands stay queued for the stop loop or the running program.
+ */
+function abortEvaluation(): boolean {
+  drainPort();
+  if (!pendingLua.some((c) => EVAL_ENDERS.has(c.cmd))) return false;
+  for (let i = pendingLua.length - 1; i >= 0; i--) {
+    const c = pendingLua[i].cmd;
+    if ((c === 'pause' && (stopped || !running)) || (c === 'interrupt' && !running)) pendingLua.splice(i, 1);
+  }
+  if (running && !stopped && pendingLua.length) armAttention();
+  return true;
+}
+
 function nextAgentCommand(block: boolean): AgentCommand | undefined {
   for (;;) {
     if (pendingLua.length) return pendingLua.shift();
@@ -309,6 +329,7 @@ const host = {
     return cmd;
   },
   poll: () => nextAgentCommand(false),
+  abort_eval: () => abortEvaluation(),
   reply: (id: number, result: unknown, error?: string) => {
     post({ t: 'reply', id, result: normalizeLuaValue(result), error: error ?? undefined });
   },

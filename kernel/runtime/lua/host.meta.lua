@@ -23,6 +23,7 @@
 ---@field stopped fun(reason: string, threadId: integer, text: string?, hit: integer?, src: string?, line: integer?)
 ---@field next fun(): AgentCommand                                  block until the next command (while stopped)
 ---@field poll fun(): AgentCommand?                                 the next queued command, if any
+---@field abort_eval fun(): boolean                                 must the evaluation in progress stop (a command ends it)
 ---@field reply fun(id: integer, result: any, error: string?)
 ---@field fopen fun(path: string, mode: string): integer?, string?, integer?
 ---@field fseek fun(id: integer, whence: string, offset: integer): integer?, string?

@@ -23,17 +23,19 @@ local function clear_refs() R.frames, R.refs, R.n = {}, {}, 0 end
 local function lv(fr) return maxlevel() - 1 - fr.abs end
 
 -- Frame accessors that work for the stopped thread (fr.abs) and for other threads (fr.co, fr.level).
+-- A stopped-thread frame read from another thread (an evaluation coroutine) counts from the bottom.
+local function flevel(fr) return fr.level or (maxlevel(fr.co) - fr.abs - 1) end
 local function fgetlocal(fr, i)
   if fr.co == rawrunning() then return getlocal(lv(fr), i) end
-  return getlocal(fr.co, fr.level, i)
+  return getlocal(fr.co, flevel(fr), i)
 end
 local function fsetlocal(fr, i, v)
   if fr.co == rawrunning() then return setlocal(lv(fr), i, v) end
-  return setlocal(fr.co, fr.level, i, v)
+  return setlocal(fr.co, flevel(fr), i, v)
 end
 local function ffunc(fr)
   local info
-  if fr.co == rawrunning() then info = getinfo(lv(fr), 'f') else info = getinfo(fr.co, fr.level, 'f') end
+  if fr.co == rawrunning() then info = getinfo(lv(fr), 'f') else info = getinfo(fr.co, flevel(fr), 'f') end
   return info and info.func
 end
 
@@ -108,12 +110,28 @@ local function describe(v)
   return shown, t, ref
 end
 
+-- Code the debugger evaluates (console, hovers, conditions, log messages, inspection) can spin
+-- (`while true do end`). It runs in a fresh coroutine with its own count hook, because hooks are
+-- off in the stop loop and inside hooks; every EVAL_TICK instructions the hook asks the worker
+-- whether a command arrived that ends it (interrupt, pause, continue, step, terminate).
+local EVAL_TICK = 10000
+local function eval_guard()
+  if S.interrupting or H.abort_eval() then error('evaluation interrupted', 0) end
+end
+local function guarded_pcall(f, ...)
+  local co = rawcreate(f)
+  sethook(co, eval_guard, '', EVAL_TICK)
+  local res = table.pack(rawresume(co, ...))
+  if rawstatus(co) == 'suspended' then return false, 'attempt to yield from an evaluation' end
+  return tunpack(res, 1, res.n)
+end
+
 -- Evaluate `code` in frame fr (or globally when fr is nil); returns ok, value-or-error.
 local function eval_in(code, fr)
   local env = fr and frame_env(fr) or G
   local f, err = compile_in(code, env)
   if not f then return false, err end
-  local res = table.pack(pcall(f))
+  local res = table.pack(guarded_pcall(f))
   if not res[1] then return false, tostring(res[2]) end
   if res.n <= 1 then return true, nil, 0 end
   return true, res[2], res.n - 1
@@ -129,4 +147,4 @@ end
 
 I.R, I.newref, I.newframe, I.clear_refs = R, newref, newframe, clear_refs
 I.fgetlocal, I.fsetlocal, I.ffunc, I.visible_names, I.frame_env = fgetlocal, fsetlocal, ffunc, visible_names, frame_env
-I.describe, I.eval_in, I.interpolate = describe, eval_in, interpolate
+I.describe, I.eval_in, I.interpolate, I.guarded_pcall = describe, eval_in, interpolate, guarded_pcall

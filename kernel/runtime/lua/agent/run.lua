@@ -79,7 +79,7 @@ end
 function A.inspect(expr)
   local f = load('return ' .. expr, '=(inspect)', 't', G)
   if not f then return nil end
-  local ok, v = pcall(f)
+  local ok, v = I.guarded_pcall(f)
   if not ok then return nil end
   local t = type(v)
   local text

@@ -213,7 +213,7 @@ function A.complete_names(text, env, fr)
   if base and base ~= '' then
     local f = load('return ' .. base, '=(complete)', 't', env or G)
     if not f then return res end
-    local ok, v = pcall(f)
+    local ok, v = I.guarded_pcall(f)
     if not ok then return res end
     local function members(t, depth)
       if depth > 3 then return end
