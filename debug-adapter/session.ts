@@ -668,6 +668,7 @@ export class LlmspellDebugSession extends DebugSession {
         this.sendResponse(response);
         return;
       }
+      if (typeof args.expression !== 'string') throw new Error('evaluate: "expression" must be a string');
       const stopped = this.isStopped(rt);
       this.evaluating++;
       const r = await rt.debugger

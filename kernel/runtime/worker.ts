@@ -152,9 +152,11 @@ function waitInput(prompt: string, password: boolean): string | undefined | LuaM
         return msg.text === null ? undefined : msg.text;
       }
       if (msg.t === 'cmd' && msg.cmd.cmd === 'interrupt') {
+        // as for host calls: io.read raises the interrupt itself (a cell ending right after the
+        // read would otherwise finish "ok" with nil)
         pendingLua.push(msg.cmd);
         armAttention();
-        return undefined;
+        return LuaMultiReturn.from([undefined, 'interrupted']);
       }
       if (!handleHostMessage(msg)) deferred.push(msg);
       continue;

@@ -31,6 +31,7 @@ local function checkfile(f)
 end
 local function ask_input(prompt, password)
   local line, err = H.input(prompt, password)
+  if err == 'interrupted' then S.interrupting = true end
   if err then error(err, caller_level()) end
   return line
 end

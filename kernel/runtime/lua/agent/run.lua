@@ -73,10 +73,12 @@ end
 
 -- Completion and inspection for front ends while idle.
 function A.complete(text)
+  if type(text) ~= 'string' then return {} end
   return A.complete_names(text, nil, nil)
 end
 
 function A.inspect(expr)
+  if type(expr) ~= 'string' then return nil end
   local f = load('return ' .. expr, '=(inspect)', 't', G)
   if not f then return nil end
   local ok, v = I.guarded_pcall(f)
