@@ -3,6 +3,9 @@ import * as path from 'path';
 import { z } from 'zod';
 import { findProfile } from './profiles';
 import { defaultHostSettings, ENV_KEYS, redactUrl } from './defaults';
+import { checkHost, isTable, mergeHost, type SourceMap, validateHostSection } from './host';
+import { HOST_SECTIONS, type HostSettings, MEMORY_SCHEMA, type PartialHostSettings } from './host-schema';
+import { describe, expandDeep } from './values';
 // smol-toml ships a CommonJS build (dist/index.cjs) but its types are declared as ESM
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse: parseToml, TomlError } = require('smol-toml') as typeof import('smol-toml', {
@@ -33,9 +36,17 @@ export class ConfigError extends Error {
   }
 }
 
-/** Where an effective value came from: `default`, `profile NAME`, `file PATH`, `env VAR`, `flag --x`. */
-export type SourceMap = Record<string, string>;
-
+export type { SourceMap } from './host';
+export type {
+  HostSettings,
+  PartialHostSettings,
+  PostgresConfig,
+  ProviderConfig,
+  ProviderType,
+  StorageConfig,
+} from './host-schema';
+export { PROVIDER_TYPES, STORAGE_BACKENDS, HOST_SECTIONS } from './host-schema';
+export { expandEnv } from './values';
 export interface LoadedConfig {
   config: ServiceConfig;
   /** [providers.NAME], [storage], [storage.postgres] and [tools]: settings of the script host API. */
@@ -78,29 +89,6 @@ function keysOf(section: SectionName): string[] {
 
 function schemaFor(section: SectionName, key: string): z.ZodType | undefined {
   return (SECTION_SCHEMAS[section] as Record<string, z.ZodType>)[key];
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-}
-
-/** `${VAR}` and `${VAR:-default}` in strings; an unset variable without a default is an error. */
-export function expandEnv(text: string, env: NodeJS.ProcessEnv, where: string, problems: string[]): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt?: string) => {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-    if (dflt !== undefined) return dflt;
-    problems.push(
-      `${where}: environment variable ${name} is not set (use \${${name}:-default} for a default)`,
-    );
-    return '';
-  });
-}
-
-function expandDeep(value: unknown, env: NodeJS.ProcessEnv, where: string, problems: string[]): unknown {
-  if (typeof value === 'string') return expandEnv(value, env, where, problems);
-  if (Array.isArray(value)) return value.map((v) => expandDeep(v, env, where, problems));
-  return value;
 }
 
 /**
@@ -179,244 +167,6 @@ export function validateLayer(
     }
   }
   return { layer: layer as PartialServiceConfig, problems, host };
-}
-
-// ---- host API settings: [providers.NAME], [storage], [storage.postgres], [tools] ------------------------------
-
-/** Wire formats a provider can speak. */
-export const PROVIDER_TYPES = ['openai', 'anthropic', 'ollama'] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
-export const STORAGE_BACKENDS = ['embedded', 'memory', 'postgres'] as const;
-
-const providerKeys = {
-  /** A disabled provider is refused with a clear error. */
-  enabled: z.boolean(),
-  /** Wire format: "openai" (chat completions, also Ollama's /v1 and other compatible servers),
-   *  "anthropic" (messages API) or "ollama" (native /api/chat). Defaults from the provider's name. */
-  type: z.enum(PROVIDER_TYPES),
-  /** Environment variable holding the API key (keys are never read from files). */
-  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
-  base_url: z.string().regex(/^https?:\/\/\S+$/, 'expected an http:// or https:// URL'),
-  /** Model used when a script names only the provider or no model at all. */
-  default_model: z.string().min(1),
-  /** Per-request timeout in seconds. */
-  timeout_secs: z.number().positive(),
-  /** Retries on 429 and 5xx (with backoff honouring Retry-After). */
-  max_retries: z.number().int().min(0).max(10),
-};
-const storageKeys = {
-  backend: z.enum(STORAGE_BACKENDS),
-  /** Directory of the embedded store (default ~/.llmspell/state, or $LLMSPELL_HOME/state). */
-  path: z.string().min(1),
-};
-const postgresKeys = {
-  url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL'),
-  pool_size: z.number().int().min(1).max(1000),
-  /** Create or upgrade the tables on first use. */
-  auto_migrate: z.boolean(),
-  /** Row-level security: each connection sees only its tenant's rows. */
-  enforce_tenant_isolation: z.boolean(),
-  /** Tenant id of this kernel's state (with enforce_tenant_isolation). */
-  tenant: z.string().min(1),
-};
-const toolsKeys = {
-  /** Hosts the http-request tool may reach ("*" = any); empty = the tool is disabled. */
-  http_allowed_hosts: z.array(z.string().min(1)),
-};
-
-export interface ProviderConfig {
-  enabled: boolean;
-  type: ProviderType;
-  api_key_env?: string;
-  base_url: string;
-  default_model?: string;
-  timeout_secs: number;
-  max_retries: number;
-}
-export interface PostgresConfig {
-  url?: string;
-  pool_size: number;
-  auto_migrate: boolean;
-  enforce_tenant_isolation: boolean;
-  tenant: string;
-}
-export interface StorageConfig {
-  backend: (typeof STORAGE_BACKENDS)[number];
-  path?: string;
-  postgres: PostgresConfig;
-}
-export interface HostSettings {
-  /** Provider used when a model names none ([providers] default = "openai"). */
-  default_provider: string;
-  providers: Record<string, ProviderConfig>;
-  storage: StorageConfig;
-  tools: { http_allowed_hosts: string[] };
-}
-
-/** A layer of host settings (profile, file, env): any subset. */
-export interface PartialHostSettings {
-  default_provider?: string;
-  providers?: Record<string, Partial<ProviderConfig>>;
-  storage?: Partial<Omit<StorageConfig, 'postgres'>> & { postgres?: Partial<PostgresConfig> };
-  tools?: Partial<HostSettings['tools']>;
-}
-
-export const HOST_SECTIONS = ['providers', 'storage', 'tools'] as const;
-
-/** The guide's [memory] section: accepted and checked for types, not used by this runtime. */
-const MEMORY_SCHEMA = z
-  .object({
-    enable_memory: z.boolean().optional(),
-    enable_rag: z.boolean().optional(),
-    episodic: z
-      .object({
-        hnsw: z
-          .object({
-            m: z.number().int().positive().optional(),
-            ef_construction: z.number().int().positive().optional(),
-            ef_search: z.number().int().positive().optional(),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Validate `[providers]`, `[storage]` or `[tools]` of one layer into `out`, same messages as the rest. */
-function validateHostSection(
-  section: (typeof HOST_SECTIONS)[number],
-  table: Record<string, unknown>,
-  origin: string,
-  out: PartialHostSettings,
-  problems: string[],
-  opts: { env?: NodeJS.ProcessEnv; baseDir?: string },
-): void {
-  const check = <T>(
-    schemas: Record<string, z.ZodType>,
-    where: string,
-    key: string,
-    value: unknown,
-    secret = false,
-  ): { ok: true; value: T } | { ok: false } => {
-    const schema = schemas[key];
-    if (!schema) {
-      problems.push(
-        `${origin}: unknown key ${where} ${key} (known keys: ${Object.keys(schemas).join(', ')})`,
-      );
-      return { ok: false };
-    }
-    const before = problems.length;
-    const expanded = opts.env ? expandDeep(value, opts.env, `${origin}: ${where} ${key}`, problems) : value;
-    if (problems.length > before) return { ok: false };
-    const parsed = schema.safeParse(expanded);
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => i.message).join('; ');
-      problems.push(`${origin}: ${where} ${key}: ${why} (got ${secret ? '***' : describe(expanded)})`);
-      return { ok: false };
-    }
-    return { ok: true, value: parsed.data as T };
-  };
-  if (section === 'providers') {
-    for (const [name, value] of Object.entries(table)) {
-      if (name === 'default') {
-        const r = check<string>({ default: z.string().min(1) }, '[providers]', 'default', value);
-        if (r.ok) out.default_provider = r.value;
-        continue;
-      }
-      if (!/^[A-Za-z0-9_-]+$/.test(name) || !isTable(value)) {
-        problems.push(`${origin}: [providers.${name}] must be a table of provider settings`);
-        continue;
-      }
-      const prov: Record<string, unknown> = ((out.providers ??= {})[name] ??= {});
-      for (const [key, v] of Object.entries(value)) {
-        const r = check<unknown>(providerKeys, `[providers.${name}]`, key, v);
-        if (r.ok) prov[key] = r.value;
-      }
-    }
-    return;
-  }
-  if (section === 'tools') {
-    for (const [key, v] of Object.entries(table)) {
-      const r = check<string[]>(toolsKeys, '[tools]', key, v);
-      if (r.ok) (out.tools ??= {}).http_allowed_hosts = r.value;
-    }
-    return;
-  }
-  const storage: Record<string, unknown> = (out.storage ??= {});
-  for (const [key, v] of Object.entries(table)) {
-    if (key === 'postgres') {
-      if (!isTable(v)) {
-        problems.push(`${origin}: [storage.postgres] must be a table`);
-        continue;
-      }
-      const pg: Record<string, unknown> = (out.storage.postgres ??= {});
-      for (const [k, pv] of Object.entries(v)) {
-        const r = check<unknown>(postgresKeys, '[storage.postgres]', k, pv, k === 'url');
-        if (r.ok) pg[k] = r.value;
-      }
-      continue;
-    }
-    const r = check<unknown>(storageKeys, '[storage]', key, v);
-    if (r.ok)
-      storage[key] = key === 'path' && opts.baseDir ? path.resolve(opts.baseDir, r.value as string) : r.value;
-  }
-}
-
-function mergeHost(
-  target: HostSettings,
-  sources: SourceMap,
-  layer: PartialHostSettings,
-  source: string,
-): void {
-  if (layer.default_provider !== undefined) {
-    target.default_provider = layer.default_provider;
-    sources['providers.default'] = source;
-  }
-  for (const [name, values] of Object.entries(layer.providers ?? {})) {
-    const known: ProviderConfig | undefined = target.providers[name];
-    const type: ProviderType =
-      values.type ??
-      known?.type ??
-      (name === 'anthropic' || name === 'claude' ? 'anthropic' : name === 'ollama' ? 'ollama' : 'openai');
-    const base: ProviderConfig = known ?? {
-      enabled: true,
-      type,
-      base_url: '',
-      timeout_secs: 120,
-      max_retries: 3,
-    };
-    target.providers[name] = { ...base, type, ...values };
-    for (const key of Object.keys(values)) sources[`providers.${name}.${key}`] = source;
-  }
-  if (layer.storage) {
-    const { postgres, ...rest } = layer.storage;
-    Object.assign(target.storage, rest);
-    for (const key of Object.keys(rest)) sources[`storage.${key}`] = source;
-    if (postgres) {
-      Object.assign(target.storage.postgres, postgres);
-      for (const key of Object.keys(postgres)) sources[`storage.postgres.${key}`] = source;
-    }
-  }
-  if (layer.tools?.http_allowed_hosts) {
-    target.tools.http_allowed_hosts = layer.tools.http_allowed_hosts;
-    sources['tools.http_allowed_hosts'] = source;
-  }
-}
-
-/** Cross-key rules of the host settings. */
-function checkHost(host: HostSettings, sources: SourceMap): string[] {
-  const problems: string[] = [];
-  for (const [name, p] of Object.entries(host.providers)) {
-    if (!p.base_url)
-      problems.push(`${sources[`providers.${name}.type`] ?? 'config'}: [providers.${name}] needs base_url`);
-  }
-  return problems;
 }
 
 function coerceEnv(dotted: string, text: string): unknown {

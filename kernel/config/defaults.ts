@@ -1,4 +1,5 @@
-import type { HostSettings, LoadOptions, ProviderType } from './config';
+import type { LoadOptions } from './config';
+import type { HostSettings, ProviderConfig, ProviderType } from './host-schema';
 
 /**
  * The parts of the config that start-up needs without loading the validator (zod, smol-toml):
@@ -33,17 +34,22 @@ export function onlyDefaults(opts: Pick<LoadOptions, 'profile' | 'configFile' | 
   return [...LAYER_ENV, ...Object.keys(ENV_KEYS)].every((name) => !env[name]);
 }
 
+/** Settings every provider has unless a layer sets them (builtin or added by a config). */
+export const PROVIDER_DEFAULTS: Pick<ProviderConfig, 'enabled' | 'timeout_secs' | 'max_retries'> = {
+  enabled: true,
+  timeout_secs: 120,
+  max_retries: 3,
+};
+
 /** Builtin providers: known wire formats, endpoints and key variables. Gemini goes through Google's
  *  OpenAI-compatible endpoint (the native generateContent API is not supported). */
 export function defaultHostSettings(): HostSettings {
   const p = (type: ProviderType, base_url: string, default_model: string, api_key_env?: string) => ({
-    enabled: true,
+    ...PROVIDER_DEFAULTS,
     type,
     base_url,
     default_model,
     api_key_env,
-    timeout_secs: 120,
-    max_retries: 3,
   });
   return {
     default_provider: 'openai',
