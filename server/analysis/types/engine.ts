@@ -129,7 +129,7 @@ export class TypeEngine {
         : site
           ? [site]
           : [];
-    let t = sites.length ? union(sites.map((s) => this.siteType(fa, s))) : UNKNOWN;
+    let t = sites.length ? union(sites.map((s) => this.assignedType(fa, s))) : UNKNOWN;
     if (t.k === 'unknown' && def.fields.size && !declared) t = { k: 'table' };
     if (declared && site && site.offset === def.span.start && site.kind !== 'assign') t = declared;
     else if (declared && !site) t = declared;
@@ -146,6 +146,15 @@ export class TypeEngine {
     if (base?.defId !== undefined) return this.defType(fa, fa.defs[base.defId]);
     if (base?.global) return this.globalType(base.global, fa);
     return UNKNOWN;
+  }
+
+  /** An assignment's type: its `---@type` annotation when it has one, else its value's. */
+  private assignedType(fa: FileAnalysis, site: Site): Ty {
+    if (site.kind === 'assign' && site.stmt) {
+      const doc = this.docAbove(fa, spanOf(site.stmt).start);
+      if (doc?.type) return typeText(doc.type, undefined, this.alias);
+    }
+    return this.siteType(fa, site);
   }
 
   /** A value-giving site's type. */

@@ -135,7 +135,8 @@ function indexType(en: TypeEngine, fa: FileAnalysis, e: lp.IndexExpression): Ty 
             ? `[${key.raw}]`
             : undefined;
       if (name !== undefined) {
-        const m = en.member(b, name);
+        const m =
+          en.member(b, name) ?? (key.type === 'NumericLiteral' ? en.member(b, '[integer]') : undefined);
         if (m) out.push(m.ty);
       } else if (key.type === 'UnaryExpression' && key.operator === '#' && b.k === 'table' && b.ref?.ctor) {
         const pos = b.ref.ctor.fields.filter((f) => f.type === 'TableValue');

@@ -44,8 +44,11 @@ export function reachingSite(
   let cutoff = at;
   for (const f of chain) {
     let best: Site | undefined;
-    for (const w of writes)
-      if (w.fn === f && w.offset < cutoff && (!best || w.offset > best.offset)) best = w;
+    for (const w of writes) {
+      // an assignment reaches what follows its statement (`x = x` reads the previous value)
+      const end = w.stmt ? spanOf(w.stmt).end : w.offset;
+      if (w.fn === f && end <= cutoff && (!best || w.offset > best.offset)) best = w;
+    }
     if (best) return best;
     if (f === declFn) break;
     if (f) cutoff = spanOf(f).start;

@@ -32,6 +32,12 @@ const CASES: [string, string][] = [
   ['g‸ = 3', '(global) g: integer = 3'],
   ['local function f(p‸) end', '(parameter) p: any'],
   ['local x <close> = nil\nprint(x‸)', 'local x <close>: nil'],
+  ['local c = 5\nc = c‸ + 1', 'local c: integer = 5'],
+  ['local z\n---@type number\nz‸ = compute()', 'local z: number'],
+  [
+    'local pick\nif cond then\n  pick = 1\nelse\n  pick = "one"\nend\nprint(pick‸)',
+    'local pick: integer|string = 1|"one"',
+  ],
   // functions and returns
   ['local function ad‸d(a, b) return 1 end', 'function add(a: any, b: any)\n  -> integer'],
   ['local function pair() return 1, "x" end\nlocal a, b‸ = pair()', 'local b: string = "x"'],
