@@ -140,6 +140,10 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     try {
       const ports = await this.sockets.bindAll(base, useExisting);
       this.connection = { ...base, ...ports, kernel_name: base.kernel_name ?? 'llmspell' };
+      // At once after binding: a client that connected before we bound (jupyter_client starts its
+      // channels while the kernel starts) gets its iopub_welcome first (JEP 65); `starting` is
+      // published before any subscription can have been registered.
+      this.publishStatus('starting', {});
     } catch (err) {
       this.sockets.close();
       runtimePromise.then((r) => (this.ownsRuntime ? r.dispose() : undefined)).catch(() => undefined);
@@ -156,7 +160,6 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       this.ownsConnectionFile = true;
     }
     this.serveSockets();
-    this.publishStatus('starting', {});
     if (this.options.register ?? true) await this.writeRegistry();
     this.armIdleTimer();
     this.unwatchParent = watchParentProcess(this.options.parentPid, this.logger, () =>
@@ -320,9 +323,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     else this.shell.push(msg);
   }
 
-  /** JEP 65: a new IOPub subscriber learns that its subscription is live. */
+  /** JEP 65: a new IOPub subscriber learns that its subscription is live (also while stopping). */
   private onSubscribe(topic: Buffer): void {
-    if (this.stopping) return;
     this.outbox.publish('iopub_welcome', { subscription: topic.toString('utf8') }, {}, {}, topic);
   }
 

@@ -10,18 +10,23 @@ describe('jupyter_kernel_test KernelTests against llmspell', () => {
   });
   after(() => env.cleanup());
 
-  it('passes every KernelTests test with no skips', { timeout: 180000 }, async () => {
-    const r = await runProcess(PYTHON, [path.join(PY_DIR, 'kernel_tests.py')], {
-      env: env.env,
-      timeoutMs: 170000,
-    });
-    const out = r.stdout + r.stderr;
-    assert.equal(r.timedOut, false, 'timed out');
-    assert.match(out, /Ran (\d+) tests?/);
-    const ran = Number(/Ran (\d+) tests?/.exec(out)?.[1]);
-    assert.ok(ran >= 12, `expected all KernelTests tests to run, ran ${ran}`);
-    assert.doesNotMatch(out, /skipped/i, out);
-    assert.equal(r.code, 0, out);
-    assert.match(out, /\nOK\s*$/);
-  });
+  it(
+    'passes every KernelTests test and the IopubWelcomeTests check with no skips',
+    { timeout: 180000 },
+    async () => {
+      const r = await runProcess(PYTHON, [path.join(PY_DIR, 'kernel_tests.py')], {
+        env: env.env,
+        timeoutMs: 170000,
+      });
+      const out = r.stdout + r.stderr;
+      assert.equal(r.timedOut, false, 'timed out');
+      assert.match(out, /Ran (\d+) tests?/);
+      const ran = Number(/Ran (\d+) tests?/.exec(out)?.[1]);
+      assert.ok(ran >= 13, `expected all KernelTests tests and IopubWelcomeTests to run, ran ${ran}`);
+      assert.match(out, /test_recv_iopub_welcome_msg/, 'the IopubWelcomeTests check ran');
+      assert.doesNotMatch(out, /skipped/i, out);
+      assert.equal(r.code, 0, out);
+      assert.match(out, /\nOK\s*$/);
+    },
+  );
 });

@@ -48,6 +48,28 @@ describe('notebook behaviours with jupyter_client', () => {
   );
 
   it(
+    "completion of members on values of the cell's locals and on parenthesized strings",
+    { timeout: 90000 },
+    async () => {
+      type Reply = { matches: string[]; start: number; end: number };
+      const r = await scenario<Record<string, Reply> & { alive: string[] }>(
+        'complete',
+        env.env,
+        90000,
+        'notebook.py',
+      );
+      assert.deepEqual(r.local_method.matches, ['upper']);
+      assert.deepEqual(r.paren_string.matches, ['rep', 'reverse']);
+      assert.deepEqual(r.local_table.matches, ['alpha']);
+      assert.deepEqual(r.local_alias.matches, ['format']);
+      assert.deepEqual(r.global_still.matches, ['upper']);
+      assert.deepEqual(r.call_not_run.matches, [], 'an initializer with a call is never evaluated');
+      assert.deepEqual(r.alive, ['2']);
+      assert.equal(r.local_method.end - r.local_method.start, 2, 'the partial name is replaced');
+    },
+  );
+
+  it(
     'connect_request, usage_request (control) and iopub_welcome for a new subscriber',
     { timeout: 90000 },
     async () => {

@@ -1,10 +1,16 @@
 """jupyter_kernel_test against the llmspell kernel (kernelspec found through JUPYTER_PATH).
 
 Run by test/e2e/jupyter/kernel-tests.test.ts; every attribute is filled, so nothing is skipped.
+Debian ships jupyter_kernel_test 0.4.5; the newest release (0.7.0) has the same KernelTests and
+adds IopubWelcomeTests (JEP 65). When the installed version lacks it, the equivalent check below
+runs instead (written here, nothing vendored): a fresh client's first IOPub message is
+iopub_welcome with an empty subscription, and it is a valid message.
 """
 import unittest
 
 import jupyter_kernel_test
+from jupyter_client.manager import KernelManager
+from jupyter_kernel_test.msgspec_v5 import msg_structure_validator
 
 
 class LLMSpellKernelTests(jupyter_kernel_test.KernelTests):
@@ -47,6 +53,40 @@ class LLMSpellKernelTests(jupyter_kernel_test.KernelTests):
     code_inspect_sample = "string.format"
 
     code_clear_output = 'print("soon gone")\ndisplay.clear()'
+
+
+if hasattr(jupyter_kernel_test, "IopubWelcomeTests"):
+
+    class LLMSpellIopubWelcomeTests(jupyter_kernel_test.IopubWelcomeTests):
+        kernel_name = "llmspell"
+        support_iopub_welcome = True
+
+else:
+
+    class LLMSpellIopubWelcomeTests(unittest.TestCase):
+        """The check jupyter_kernel_test 0.7.0's IopubWelcomeTests makes, for older installs."""
+
+        kernel_name = "llmspell"
+
+        @classmethod
+        def setUpClass(cls):
+            cls.km = KernelManager(kernel_name=cls.kernel_name)
+            cls.km.start_kernel()
+            cls.kc = cls.km.client()
+
+        @classmethod
+        def tearDownClass(cls):
+            cls.kc.stop_channels()
+            cls.km.shutdown_kernel()
+
+        def test_recv_iopub_welcome_msg(self):
+            self.kc.start_channels()
+            msg = self.kc.get_iopub_msg(timeout=20)
+            msg_structure_validator.validate(msg)
+            self.assertEqual(msg["header"]["msg_type"], "iopub_welcome")
+            self.assertEqual(msg["msg_type"], "iopub_welcome")
+            # an empty topic: the client subscribed to everything
+            self.assertEqual(msg["content"]["subscription"], "")
 
 
 if __name__ == "__main__":

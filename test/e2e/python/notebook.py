@@ -51,12 +51,41 @@ def scenario_cells():
         stop(km, kc)
 
 
+def scenario_complete():
+    km, kc = start()
+    try:
+        out = {}
+        samples = {
+            "local_method": "local s = 'abc'\ns:up",
+            "paren_string": "('x'):re",
+            "local_table": "local t = {alpha = 1, beta = {}}\nt.al",
+            "local_alias": "local m = string\nm.for",
+            "global_still": "string.up",
+            "call_not_run": "local f = os.exit(3)\nf.",
+        }
+        for name, code in samples.items():
+            msg_id = kc.complete(code, len(code))
+            reply = kc.get_shell_msg(timeout=TIMEOUT)
+            while reply["parent_header"].get("msg_id") != msg_id:  # e.g. a late kernel_info_reply
+                reply = kc.get_shell_msg(timeout=TIMEOUT)
+            c = reply["content"]
+            out[name] = {"matches": c["matches"], "start": c["cursor_start"], "end": c["cursor_end"]}
+        # the kernel is still alive (os.exit was not evaluated)
+        r, outputs = run(kc, "1 + 1")
+        out["alive"] = texts(outputs)
+        return out
+    finally:
+        stop(km, kc)
+
+
 def scenario_requests():
     km, kc = start()
     try:
         s = kc.session
-        s.send(kc.shell_channel.socket, "connect_request", {})
+        sent = s.send(kc.shell_channel.socket, "connect_request", {})
         connect = kc.get_shell_msg(timeout=TIMEOUT)
+        while connect["parent_header"].get("msg_id") != sent["header"]["msg_id"]:
+            connect = kc.get_shell_msg(timeout=TIMEOUT)
         s.send(kc.control_channel.socket, "usage_request", {})
         usage = kc.get_control_msg(timeout=TIMEOUT)
         s.send(kc.control_channel.socket, "usage_request", {})
