@@ -13,6 +13,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RuntimeHandle } from '../kernel/runtime/types';
 import { murmur2 } from '../kernel/shared/murmur2';
+import { IdleInspector, type ModuleSource, modulesBody } from './jupyter-idle';
 import { LlmspellDebugSession, type DapLog } from './session';
 
 /** The seed ipykernel uses; any constant works because JupyterLab reads it from debugInfo. */
@@ -61,6 +62,8 @@ export interface JupyterDebugOptions {
   emitEvent: (content: DebugProtocol.Event) => void;
   hashSeed?: number;
   tmpFilePrefix?: string;
+  /** Sources the kernel ran (its cells), for the `modules` request (the Kernel Sources panel). */
+  modules?: () => ModuleSource[];
   log?: DapLog;
 }
 
@@ -76,6 +79,7 @@ export class JupyterDebugHandler {
   readonly scheme: CellScheme;
   private readonly seed: number;
   private session: LlmspellDebugSession | undefined;
+  private readonly idle: IdleInspector;
   private started = false;
   private seq = 1;
   private readonly waiting = new Map<number, (r: DebugProtocol.Response) => void>();
@@ -83,6 +87,7 @@ export class JupyterDebugHandler {
   constructor(private readonly options: JupyterDebugOptions) {
     this.seed = options.hashSeed ?? DEFAULT_HASH_SEED;
     this.scheme = jupyterCellScheme(this.seed, options.tmpFilePrefix ?? defaultTmpPrefix());
+    this.idle = new IdleInspector(options.runtime);
   }
 
   /** The chunk name a cell must run under while the debugger is on. */
@@ -189,8 +194,18 @@ export class JupyterDebugHandler {
           breakpoints: this.breakpoints(),
           stoppedThreads: this.stoppedThreads(),
           richRendering: true,
+          copyToGlobals: true,
           exceptionPaths: [],
         });
+      case 'modules':
+        return this.reply(req, modulesBody(await this.moduleSources(), args));
+      case 'variables': {
+        const ref = Number(args.variablesReference);
+        if (!this.options.runtime.debugger.isStopped() && this.idle.owns(ref)) {
+          return this.reply(req, { variables: await this.idle.children(ref) });
+        }
+        return this.fromSession(req);
+      }
       case 'dumpCell': {
         const code = String(args.code ?? '');
         const sourcePath = this.cellPath(code);
@@ -216,8 +231,11 @@ export class JupyterDebugHandler {
         const src = String(args.srcVariableName ?? '');
         const dst = String(args.dstVariableName ?? '');
         if (!/^[A-Za-z_]\w*$/.test(dst)) throw new Error(`copyToGlobals: not a Lua name: ${dst}`);
-        await this.evaluate(`_G[${JSON.stringify(dst)}] = ${src}`, args.srcFrameId as number | undefined);
-        return this.reply(req, {});
+        const frameId = args.srcFrameId as number | undefined;
+        const value = await this.evaluate(src, frameId);
+        await this.evaluate(`_G[${JSON.stringify(dst)}] = ${src}`, frameId);
+        const { result, type, variablesReference } = value;
+        return this.reply(req, { value: result, type: type ?? '', variablesReference });
       }
       case 'attach': {
         const r = await this.fromSession(req);
@@ -295,12 +313,24 @@ export class JupyterDebugHandler {
         }));
     }
     if (rt.isBusy()) return [];
-    const names = await rt.globals();
-    const out: VariableOut[] = [];
-    for (const name of names) {
-      const v = await rt.inspect(name);
-      out.push({ name, value: v.text, type: v.type, evaluateName: name, variablesReference: 0 });
+    return this.idle.globals();
+  }
+
+  /** The kernel's cells plus the files the debug session saw loaded (dofile, require). */
+  private async moduleSources(): Promise<ModuleSource[]> {
+    const all = new Map<string, ModuleSource>();
+    for (const m of this.options.modules?.() ?? []) all.set(m.path, m);
+    if (this.session) {
+      const r = (await this.forward({
+        seq: 0,
+        type: 'request',
+        command: 'loadedSources',
+      })) as DebugProtocol.LoadedSourcesResponse;
+      for (const src of r.success ? r.body.sources : []) {
+        if (src.path && !all.has(src.path))
+          all.set(src.path, { path: src.path, name: path.basename(src.path) });
+      }
     }
-    return out;
+    return [...all.values()];
   }
 }

@@ -21,8 +21,8 @@ export interface KernelDebuggerOptions {
   logger: KernelLogger;
   registerHandler: (channel: 'shell' | 'control', msgType: string, handler: MessageHandler) => void;
   chunkSource: (path: string) => string | undefined;
-  /** Chunk names of the cells run so far (the debugger's `modules`). */
-  cellChunks?: () => string[];
+  /** The cells run so far (path and `In [n]` name), for the debugger's `modules` request. */
+  cells?: () => Array<{ path: string; name: string }>;
   /** The secret DAP clients must present (debug-adapter/auth.ts). */
   dapToken: string;
 }
@@ -45,6 +45,7 @@ export async function startKernelDebugger(opts: KernelDebuggerOptions): Promise<
     runtime: opts.runtime,
     log,
     emitEvent: (content) => lastRequest?.publish('debug_event', content),
+    modules: opts.cells,
   });
   opts.registerHandler('control', 'debug_request', async (ctx) => {
     lastRequest = ctx;

@@ -209,7 +209,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
         logger: this.logger,
         registerHandler: (channel, msgType, handler) => this.registerHandler(channel, msgType, handler),
         chunkSource: (p) => this.chunkSource(p),
-        cellChunks: () => this.cells.chunkNames(),
+        cells: () => this.cells.chunkNames().map((p) => ({ path: p, name: this.cells.label(p) ?? p })),
         dapToken: this.dapToken,
       });
     } catch (err) {

@@ -101,6 +101,38 @@ describe('notebook behaviours with jupyter_client', () => {
   );
 
   it(
+    'debugger: copyToGlobals advertised, expandable inspectVariables when not stopped, modules',
+    { timeout: 90000 },
+    async () => {
+      const r = await scenario<{
+        copy_to_globals: boolean;
+        t_ref: number;
+        children: string[][];
+        inner_ref: number;
+        grandchildren: string[][];
+        modules_success: boolean;
+        module_names: string[];
+        module_paths_exist: boolean;
+        total_modules: number;
+      }>('debugger', env.env, 90000, 'notebook.py');
+      assert.equal(r.copy_to_globals, true);
+      assert.ok(r.t_ref > 0, 'a table global is expandable');
+      assert.deepEqual(r.children, [
+        ['[1]', '10', 't[1]'],
+        ['[2]', '20', 't[2]'],
+        ['alpha', '1', 't.alpha'],
+        ['inner', '{x = 2}', 't.inner'],
+      ]);
+      assert.ok(r.inner_ref > 0);
+      assert.deepEqual(r.grandchildren, [['x', '2']]);
+      assert.equal(r.modules_success, true);
+      assert.deepEqual(r.module_names, ['In [1]']);
+      assert.equal(r.module_paths_exist, true);
+      assert.equal(r.total_modules, 1);
+    },
+  );
+
+  it(
     'the kernel exits when the process that launched it dies (JPY_PARENT_PID)',
     { timeout: 90000 },
     async () => {

@@ -78,6 +78,46 @@ def scenario_complete():
         stop(km, kc)
 
 
+def debug(kc, command, arguments=None, seq=[0]):
+    seq[0] += 1
+    sent = kc.session.send(
+        kc.control_channel.socket,
+        "debug_request",
+        {"seq": seq[0], "type": "request", "command": command, "arguments": arguments or {}},
+    )
+    while True:
+        reply = kc.get_control_msg(timeout=TIMEOUT)
+        if reply["parent_header"].get("msg_id") == sent["header"]["msg_id"]:
+            return reply["content"]
+
+
+def scenario_debugger():
+    """JupyterLab's variable explorer and Kernel Sources panel while nothing is stopped."""
+    km, kc = start()
+    try:
+        run(kc, "t = {10, 20, alpha = 1, inner = {x = 2}}")
+        info = debug(kc, "debugInfo")
+        variables = debug(kc, "inspectVariables")["body"]["variables"]
+        t = next(v for v in variables if v["name"] == "t")
+        children = debug(kc, "variables", {"variablesReference": t["variablesReference"]})["body"]["variables"]
+        inner = next(v for v in children if v["name"] == "inner")
+        grandchildren = debug(kc, "variables", {"variablesReference": inner["variablesReference"]})["body"]["variables"]
+        modules = debug(kc, "modules", {})
+        return {
+            "copy_to_globals": info["body"].get("copyToGlobals"),
+            "t_ref": t["variablesReference"],
+            "children": [[c["name"], c["value"], c["evaluateName"]] for c in children],
+            "inner_ref": inner["variablesReference"],
+            "grandchildren": [[c["name"], c["value"]] for c in grandchildren],
+            "modules_success": modules["success"],
+            "module_names": [m["name"] for m in modules["body"]["modules"]],
+            "module_paths_exist": all(os.path.exists(m["path"]) for m in modules["body"]["modules"]),
+            "total_modules": modules["body"]["totalModules"],
+        }
+    finally:
+        stop(km, kc)
+
+
 def scenario_requests():
     km, kc = start()
     try:
