@@ -1,30 +1,17 @@
 import { randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
 import { promises as fs } from 'fs';
-import * as path from 'path';
 import { LuaRuntime } from '../runtime/runtime';
 import type { RuntimeEvent, RuntimeFactory } from '../runtime/types';
-import { VERSION } from '../shared/version';
 import { defaultCellScheme } from './cell-path';
 import { CellFiles } from './cells';
 import { CommManager } from './comms';
-import {
-  type Channel,
-  type ConnectionInfo,
-  hasAllPorts,
-  newKey,
-  readConnectionFile,
-  writeConnectionFile,
-} from './connection';
+import { type Channel, type ConnectionInfo, writeConnectionFile } from './connection';
 import { dapToken } from '../../debug-adapter/auth';
 import { startKernelDebugger, type KernelDebugger } from './debugger';
-import {
-  controlHandlers,
-  shellHandlers,
-  type KernelServices,
-  type MessageHandler,
-  type RequestContext,
-} from './handlers';
+import { controlHandlers, shellHandlers, type KernelServices, type MessageHandler } from './handlers';
+import { connectionBase, idleTimer, openHistory, portsOf, writeRegistry } from './bootstrap';
+import { runHandler } from './dispatch';
 import { HistoryStore } from './history';
 import type { DropReason, KernelHandle, KernelOptions, KernelStats, StopReason } from './kernel-types';
 import { kernelInfoContent } from './kernel-info';
@@ -32,7 +19,7 @@ import { type KernelLogger, silentLogger } from './log';
 import { Outbox } from './outbox';
 import { ParentRouter } from './parent';
 import { watchParentProcess } from './parent-watch';
-import { defaultConnectionFile, llmspellHome, registerKernel, unregisterKernel } from './registry';
+import { unregisterKernel } from './registry';
 import { RuntimeSlot } from './runtime-slot';
 import { ShellQueue } from './shell-queue';
 import { KernelSockets, type RequestChannel } from './sockets';
@@ -128,11 +115,12 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
 
   async start(): Promise<void> {
     const t0 = performance.now();
-    const { base, useExisting } = await this.connectionBase();
+    const { file, base, useExisting } = await connectionBase(this.options, this.id);
+    this.connectionFile = file;
     this.signer = new Signer(base.key);
     this.dapToken = dapToken({ configured: this.options.dapToken, connectionKey: base.key });
     this.outbox = new Outbox(this.sockets, this.signer, this.id);
-    this.openHistory();
+    this.history = openHistory(this.options, this.logger);
     const runtimePromise = this.options.runtime
       ? Promise.resolve(this.options.runtime)
       : (this.options.createRuntime ?? createPlainRuntime)();
@@ -160,8 +148,22 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       this.ownsConnectionFile = true;
     }
     this.serveSockets();
-    if (this.options.register ?? true) await this.writeRegistry();
-    this.armIdleTimer();
+    if (this.options.register ?? true) {
+      const info = { id: this.id, connection: this.connection, connectionFile: this.connectionFile };
+      await writeRegistry(
+        { ...info, startedAt: this.startedAt, dapPort: this.debuggers?.dapPort, dapToken: this.dapToken },
+        this.options,
+        this.logger,
+      );
+    }
+    this.idleTimer = idleTimer(
+      this.options.idleTimeoutSec ?? 0,
+      () => (this.runtime.isBusy() || this.shell.busy ? undefined : Date.now() - this.lastActivity),
+      (idleSec) => {
+        this.logger.info({ idleSec }, 'idle timeout reached; stopping');
+        void this.stop('idle-timeout');
+      },
+    );
     this.unwatchParent = watchParentProcess(this.options.parentPid, this.logger, () =>
       this.stop('parent-exited'),
     );
@@ -169,34 +171,11 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.logger.info(
       {
         connectionFile: this.connectionFile,
-        ports: this.portsSummary(),
+        ports: portsOf(this.connection),
         startupMs: Math.round(this.startupMs),
       },
       'kernel ready',
     );
-  }
-
-  private async connectionBase(): Promise<{ base: ConnectionInfo; useExisting: boolean }> {
-    const ip = this.options.ip ?? '127.0.0.1';
-    const file = this.options.connectionFile ?? defaultConnectionFile(this.id);
-    this.connectionFile = path.resolve(file);
-    const existing = await readConnectionFile(this.connectionFile);
-    const useExisting = existing !== undefined && hasAllPorts(existing);
-    const base: ConnectionInfo = useExisting
-      ? existing
-      : {
-          transport: 'tcp',
-          ip: existing?.ip && this.options.ip === undefined ? existing.ip : ip,
-          shell_port: 0,
-          iopub_port: 0,
-          stdin_port: 0,
-          control_port: 0,
-          hb_port: 0,
-          key: existing?.key || newKey(),
-          signature_scheme: 'hmac-sha256',
-          kernel_name: 'llmspell',
-        };
-    return { base, useExisting };
   }
 
   private async startDebuggers(): Promise<void> {
@@ -233,56 +212,6 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       },
       stopping: () => this.stopping !== undefined,
     });
-  }
-
-  private openHistory(): void {
-    const file =
-      this.options.historyFile === undefined
-        ? path.join(llmspellHome(), 'history.jsonl')
-        : this.options.historyFile;
-    if (file === null) return;
-    this.history = HistoryStore.open({
-      file,
-      maxEntries: this.options.historyMaxEntries,
-      onError: (err) =>
-        this.logger.warn({ file, err: err.message }, 'history is not persisted (kept in memory)'),
-    });
-    this.logger.debug({ file, session: this.history.session }, 'history session');
-  }
-
-  private portsSummary(): Record<Channel, number> {
-    const c = this.connection;
-    return {
-      shell: c.shell_port,
-      iopub: c.iopub_port,
-      stdin: c.stdin_port,
-      control: c.control_port,
-      hb: c.hb_port,
-    };
-  }
-
-  private async writeRegistry(): Promise<void> {
-    const extras = this.options.registryExtras ?? {};
-    try {
-      await registerKernel({
-        id: this.id,
-        pid: process.pid,
-        ip: this.connection.ip,
-        ports: {
-          ...this.portsSummary(),
-          ...(extras.http !== undefined ? { http: extras.http } : {}),
-          ...(this.debuggers?.dapPort !== undefined ? { dap: this.debuggers.dapPort } : {}),
-        },
-        connectionFile: this.connectionFile,
-        started: this.startedAt.toISOString(),
-        pidFile: extras.pidFile,
-        logFile: extras.logFile,
-        version: VERSION,
-        ...(this.debuggers?.dapPort !== undefined ? { dapToken: this.dapToken } : {}),
-      });
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'could not write the kernel registry entry');
-    }
   }
 
   // ---- receiving ---------------------------------------------------------------------------------
@@ -345,42 +274,13 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       this.drop(channel, 'unknown-type', `no handler for ${msg.header.msg_type} on ${channel}`);
       return;
     }
-    const ctx = this.makeContext(channel, msg);
-    this.publishStatus('busy', msg.header);
+    this.emit('status', { state: 'busy' });
     try {
-      await handler(ctx);
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      this.logger.error({ msgType: msg.header.msg_type, err: e.message, stack: e.stack }, 'handler failed');
-      if (!ctx.replied && msg.header.msg_type.endsWith('_request')) {
-        ctx.reply(msg.header.msg_type.replace(/_request$/, '_reply'), {
-          status: 'error',
-          ename: e.name || 'KernelError',
-          evalue: e.message,
-          traceback: [],
-        });
-      }
+      await runHandler(handler, channel, msg, this, this.outbox, this.logger);
     } finally {
-      this.publishStatus('idle', msg.header);
+      this.emit('status', { state: 'idle' });
       this.lastActivity = Date.now();
     }
-  }
-
-  private makeContext(channel: 'shell' | 'control', msg: JupyterMessage): RequestContext {
-    let replied = false;
-    return {
-      msg,
-      channel,
-      kernel: this,
-      reply: (msgType, content, metadata) => {
-        replied = true;
-        this.outbox.reply(channel, msg, msgType, content, metadata);
-      },
-      publish: (msgType, content, metadata) => this.publish(msgType, content, msg.header, metadata),
-      get replied() {
-        return replied;
-      },
-    };
   }
 
   // ---- sending -------------------------------------------------------------------------------------
@@ -533,20 +433,6 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       dapPort: this.debuggers?.dapPort,
       runtimeRestarts: this.counters.runtimeRestarts,
     };
-  }
-
-  private armIdleTimer(): void {
-    const timeout = this.options.idleTimeoutSec ?? 0;
-    if (timeout <= 0) return;
-    const period = Math.min(1000, timeout * 1000);
-    this.idleTimer = setInterval(() => {
-      const idleMs = Date.now() - this.lastActivity;
-      if (!this.runtime.isBusy() && !this.shell.busy && idleMs >= timeout * 1000) {
-        this.logger.info({ idleSec: Math.round(idleMs / 1000) }, 'idle timeout reached; stopping');
-        void this.stop('idle-timeout');
-      }
-    }, period);
-    this.idleTimer.unref();
   }
 
   stop(reason: StopReason = 'stop'): Promise<void> {
