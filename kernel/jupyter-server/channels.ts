@@ -18,8 +18,9 @@ const REQUEST_CHANNELS: readonly RequestChannel[] = ['shell', 'control', 'stdin'
  * One WebSocket on /api/kernels/{id}/channels, relayed to the kernel's ZeroMQ sockets as a
  * jupyter_client would connect: a DEALER each for shell, control and stdin and a SUB for iopub.
  * Messages from the browser are signed with the kernel's key; the kernel's messages are verified
- * and sent on in the client's framing. The WebSocket is opened only after the kernel's
- * iopub_welcome (JEP 65) confirmed the IOPub subscription, so no output of a first request is lost.
+ * and sent on in the client's framing. The WebSocket opens at once; the client's messages are held
+ * until the kernel's iopub_welcome (JEP 65) confirmed the IOPub subscription, so no output of a
+ * first request is lost.
  */
 export class ChannelBridge {
   private readonly dealers: Record<RequestChannel, zmq.Dealer>;
@@ -29,6 +30,8 @@ export class ChannelBridge {
   private readonly sending = new Set<string>();
   private ws: WebSocket | undefined;
   private closed = false;
+  /** Client messages that arrived before the IOPub subscription was confirmed. */
+  private held: Array<[Buffer, boolean]> | undefined = [];
   private welcomed!: () => void;
   private readonly welcome = new Promise<void>((resolve) => (this.welcomed = resolve));
 
@@ -58,6 +61,9 @@ export class ChannelBridge {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.welcome, new Promise<void>((r) => (timer = setTimeout(r, WELCOME_TIMEOUT_MS)))]);
     clearTimeout(timer);
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const [data, isBinary] of held) this.fromClient(data, isBinary);
   }
 
   /** Start relaying over an open WebSocket. */
@@ -87,6 +93,10 @@ export class ChannelBridge {
   }
 
   private fromClient(data: Buffer, isBinary: boolean): void {
+    if (this.held) {
+      this.held.push([data, isBinary]);
+      return;
+    }
     let msg: ChannelMessage;
     try {
       msg = decodeFrame(data, isBinary, this.framing);

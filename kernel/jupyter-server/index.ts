@@ -111,20 +111,13 @@ export class JupyterServer {
       .split(',')
       .map((s) => s.trim());
     const bridge = new ChannelBridge(kernel, offered.includes(V1_PROTOCOL) ? 'v1' : 'json', this.opts.logger);
-    bridge.connect().then(
-      () => {
-        if (socket.destroyed) {
-          bridge.close();
-          return;
-        }
-        this.wss.handleUpgrade(req, socket, head, (ws) => bridge.attach(ws));
-      },
-      (err: unknown) => {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      bridge.attach(ws);
+      bridge.connect().catch((err: unknown) => {
         this.opts.logger.warn({ err: String(err) }, 'could not connect to the kernel');
-        bridge.close();
-        socket.destroy();
-      },
-    );
+        bridge.close(1011, 'could not connect to the kernel');
+      });
+    });
   }
 
   /** Stop the kernels this server started and close every WebSocket. */

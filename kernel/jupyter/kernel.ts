@@ -46,6 +46,10 @@ export type {
 /** Without a factory the kernel's runtime has no host API (the service passes one that has). */
 const createPlainRuntime: RuntimeFactory = () => LuaRuntime.create({ name: 'jupyter' });
 
+/** A running cell's interrupt is repeated this often, this many times (see persistInterrupt). */
+const INTERRUPT_RETRY_MS = 100;
+const INTERRUPT_RETRIES = 20;
+
 /**
  * The kernel core: it composes the sockets (sockets.ts), signing and sending (outbox.ts), the
  * shell queue with admission and the abort window (shell-queue.ts), the named current request
@@ -382,6 +386,27 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     // The runtime also ends a pending io.read (it watches for interrupts while waiting for input).
     this.runtime.interrupt();
     this.router.cancelInput();
+    this.persistInterrupt();
+  }
+
+  /**
+   * The Lua worker drops an interrupt that reaches it before it began running the cell (it
+   * discards interrupts while idle), so one sent the instant a cell starts could be lost. Repeat
+   * it while that same cell still runs, a few times, so the interrupt the user asked for happens.
+   */
+  private persistInterrupt(): void {
+    const target = this.router.parentHeader().msg_id;
+    if (target === undefined) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      const same = this.router.parentHeader().msg_id === target && this.runtime.isBusy();
+      if (!same || ++tries > INTERRUPT_RETRIES || this.stopping) {
+        clearInterval(timer);
+        return;
+      }
+      this.runtime.interrupt();
+    }, INTERRUPT_RETRY_MS);
+    timer.unref();
   }
 
   async restart(): Promise<void> {

@@ -13,9 +13,11 @@ import {
   SessionManager,
 } from '@jupyterlab/services';
 import WebSocket from 'ws';
-import { type RunningService, startService } from './helpers';
+import { type RunningService, startService, within } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
+/** Bound on each step (generous for a loaded machine; the test's own timeout is larger). */
+const STEP_MS = 30000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -123,7 +125,7 @@ for (const kind of ['notebook', 'jupyter_server'] as const) {
 
     it(
       'a session through the front-end server runs cells on an llmspell kernel; interrupt and restart work',
-      { timeout: 120000 },
+      { timeout: 240000 },
       async () => {
         const serverSettings = ServerConnection.makeSettings({
           baseUrl: front.base + '/',
@@ -137,17 +139,17 @@ for (const kind of ['notebook', 'jupyter_server'] as const) {
         } as Partial<ServerConnection.ISettings>);
         const kernels = new KernelManager({ serverSettings });
         const sessions = new SessionManager({ serverSettings, kernelManager: kernels });
-        await sessions.ready;
-        const s = await sessions.startNew({
-          path: 'g.ipynb',
-          name: 'g',
-          type: 'notebook',
-          kernel: { name: 'llmspell' },
-        });
+        let s: Awaited<ReturnType<SessionManager['startNew']>> | undefined;
         try {
+          await within(sessions.ready, STEP_MS, 'sessions.ready');
+          s = await within(
+            sessions.startNew({ path: 'g.ipynb', name: 'g', type: 'notebook', kernel: { name: 'llmspell' } }),
+            STEP_MS,
+            'start a session',
+          );
           const k = s.kernel!;
-          await connected(k);
-          const info = await k.requestKernelInfo();
+          await within(connected(k), STEP_MS, 'kernel WebSocket connected');
+          const info = await within(k.requestKernelInfo(), STEP_MS, 'kernel_info');
           assert.equal((info!.content as KernelMessage.IInfoReply).implementation, 'llmspell');
           const results: string[] = [];
           const f = k.requestExecute({ code: 'local t = {}\nfor i = 1, 3 do t[i] = i * i end\nt' });
@@ -157,7 +159,7 @@ for (const kind of ['notebook', 'jupyter_server'] as const) {
                 String((m.content as KernelMessage.IExecuteResultMsg['content']).data['text/plain']),
               );
           };
-          assert.equal((await f.done).content.status, 'ok');
+          assert.equal((await within(f.done, STEP_MS, 'first cell')).content.status, 'ok');
           assert.deepEqual(results, ['{1, 4, 9}']);
           // the kernel runs in llmspell: the gateway lists it
           const listed = (await (await fetch(`${svc.base}/api/kernels?token=${svc.token}`)).json()) as Array<{
@@ -173,13 +175,16 @@ for (const kind of ['notebook', 'jupyter_server'] as const) {
           spin.onIOPub = (m) => {
             if (m.header.msg_type === 'execute_input') busy();
           };
-          await started;
-          await k.interrupt();
-          const reply = (await spin.done).content as { status: string; ename?: string };
+          await within(started, STEP_MS, 'spinning cell started');
+          await within(k.interrupt(), STEP_MS, 'interrupt');
+          const reply = (await within(spin.done, STEP_MS, 'interrupted cell reply')).content as {
+            status: string;
+            ename?: string;
+          };
           assert.equal(reply.status, 'error');
           assert.equal(reply.ename, 'Interrupted');
-          await k.restart();
-          const again = await k.requestExecute({ code: '6 * 7' }).done;
+          await within(k.restart(), STEP_MS, 'restart');
+          const again = await within(k.requestExecute({ code: '6 * 7' }).done, STEP_MS, 'cell after restart');
           assert.equal(again.content.status, 'ok');
         } catch (err) {
           throw new Error(
@@ -187,7 +192,10 @@ for (const kind of ['notebook', 'jupyter_server'] as const) {
             { cause: err },
           );
         } finally {
-          await s.shutdown();
+          // never leave a reconnecting client behind, even when a step failed
+          await within(s?.shutdown() ?? Promise.resolve(), STEP_MS, 'session shutdown').catch(
+            () => undefined,
+          );
           sessions.dispose();
           kernels.dispose();
         }

@@ -95,3 +95,12 @@ export function request(
     req.end(opts.body);
   });
 }
+
+/** Resolve with `p`, or reject naming `what` after `ms` (so a stuck step fails clearly and cleanup runs). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

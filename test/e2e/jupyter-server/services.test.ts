@@ -9,7 +9,10 @@ import {
   type Kernel,
 } from '@jupyterlab/services';
 import WebSocket from 'ws';
-import { request, type RunningService, startService } from './helpers';
+import { request, type RunningService, startService, within } from './helpers';
+
+/** Bound on each client step (generous for a loaded machine). */
+const STEP_MS = 30000;
 
 function settings(svc: RunningService, token = svc.token): ServerConnection.ISettings {
   return ServerConnection.makeSettings({
@@ -35,7 +38,7 @@ async function run(kernel: Kernel.IKernelConnection, code: string) {
     }
     if (m.header.msg_type === 'stream') stream += (m.content as KernelMessage.IStreamMsg['content']).text;
   };
-  const reply = await future.done;
+  const reply = await within(future.done, STEP_MS, `execute ${JSON.stringify(code)}`);
   return { reply: reply.content as KernelMessage.IExecuteReplyMsg['content'], results, stream };
 }
 
@@ -135,8 +138,8 @@ describe('Jupyter server API on the control port (@jupyterlab/services, generate
       }>;
       assert.deepEqual(listed.map((s) => s.path).sort(), ['a.ipynb', 'b.ipynb']);
     } finally {
-      await a.shutdown();
-      await b.shutdown();
+      await within(a.shutdown(), STEP_MS, 'shutdown a').catch(() => undefined);
+      await within(b.shutdown(), STEP_MS, 'shutdown b').catch(() => undefined);
     }
     await kernels.refreshRunning();
     const ids = [...kernels.running()].map((k) => k.id);
@@ -159,19 +162,20 @@ describe('Jupyter server API on the control port (@jupyterlab/services, generate
       spinning.onIOPub = (m) => {
         if (m.header.msg_type === 'execute_input') busy();
       };
-      await sawBusy;
-      await k.interrupt();
-      const reply = (await spinning.done).content as KernelMessage.IExecuteReplyMsg['content'];
+      await within(sawBusy, STEP_MS, 'spinning cell started');
+      await within(k.interrupt(), STEP_MS, 'interrupt');
+      const reply = (await within(spinning.done, STEP_MS, 'interrupted cell reply'))
+        .content as KernelMessage.IExecuteReplyMsg['content'];
       assert.equal(reply.status, 'error');
       assert.equal((reply as { ename?: string }).ename, 'Interrupted');
       assert.deepEqual((await run(k, 'y')).results, ['7']);
-      await k.restart();
+      await within(k.restart(), STEP_MS, 'restart');
       const after = await run(k, 'return y');
       assert.equal(after.reply.status, 'ok');
       assert.equal(after.reply.execution_count, 1, 'the execution count starts again');
       assert.deepEqual(after.results, ['nil'], 'globals are gone after a restart');
     } finally {
-      await s.shutdown();
+      await within(s.shutdown(), STEP_MS, 'shutdown').catch(() => undefined);
     }
   });
 
@@ -185,7 +189,7 @@ describe('Jupyter server API on the control port (@jupyterlab/services, generate
     });
     assert.equal(s.kernel!.id, svc.kernelId);
     assert.deepEqual((await run(s.kernel!, 'return 6 * 7')).results, ['42']);
-    await s.shutdown();
+    await within(s.shutdown(), STEP_MS, 'shutdown');
     const k = await request(`${svc.base}/api/kernels/${svc.kernelId}?token=${svc.token}`);
     assert.equal(k.status, 200);
   });

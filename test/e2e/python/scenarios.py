@@ -56,8 +56,6 @@ def scenario_interrupt():
     km, kc = start()
     try:
         msg_id = kc.execute("while true do end")
-        # an interrupt that reaches the runtime before the worker started the cell is lost (runtime
-        # issue, noted in docs/JUPYTER.md): give the cell time to start spinning
         time.sleep(0.3)
         # the heartbeat must beat while the cell spins (jupyter_client pings once a second)
         hb = False
