@@ -7,13 +7,9 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import { T, fixture, harness, within, waitOutput, type Harness } from './helpers';
+import { lineIn, lineOf } from '../../support/positions';
 
 const LATE = fixture('late.lua');
-const lineOf = (file: string, marker: string): number =>
-  fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .findIndex((l) => l.includes(marker)) + 1;
 
 async function attach(h: Harness, args: Record<string, unknown> = {}): Promise<void> {
   const initialized = h.wait('initialized');
@@ -102,7 +98,10 @@ test(
       const ghost = path.join(os.tmpdir(), `llmspell-ghost-${process.pid}.lua`);
       const code = 'local x = 1\nx = x + 1 -- HERE\nreturn x\n';
       const bps = await within(
-        h.dc.setBreakpointsRequest({ source: { path: ghost }, breakpoints: [{ line: 2 }] }),
+        h.dc.setBreakpointsRequest({
+          source: { path: ghost },
+          breakpoints: [{ line: lineIn(code, '-- HERE') }],
+        }),
         'setBreakpoints',
       );
       const bp = bps.body.breakpoints[0];
@@ -115,7 +114,7 @@ test(
       assert.equal(ev.body.reason, 'changed');
       assert.equal(ev.body.breakpoint.id, bp.id);
       assert.equal(ev.body.breakpoint.verified, true);
-      assert.equal(ev.body.breakpoint.line, 2);
+      assert.equal(ev.body.breakpoint.line, lineIn(code, '-- HERE'));
       assert.deepEqual((await stopped).body.hitBreakpointIds, [bp.id]);
       await within(h.dc.continueRequest({ threadId: 1 }), 'continue');
       assert.ok((await within(run, 'the chunk')).ok);

@@ -2,26 +2,35 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { T, fixture, harness, launch, topFrame, repl, within, waitOutput, runToEnd } from './helpers';
+import { lineOf } from '../../support/positions';
 
 const BASIC = fixture('basic.lua');
+/** The blank line inside add(). */
+const BLANK = lineOf(BASIC, 'local sum = a + b') + 1;
+const COUNT = lineOf(BASIC, 'counter = counter + 1');
+const LOOP_BODY = lineOf(BASIC, 'total = add(total, i)');
+const MAIN_CALL = lineOf(BASIC, 'local result = M.run(5)');
 
 test('console :break LINE, :continue, :locals, :stack', T, async () => {
   const h = await harness();
   try {
     await launch(h, { program: BASIC, stopOnEntry: true });
     const bpEvent = h.wait<DebugProtocol.BreakpointEvent>('breakpoint');
-    assert.match(await repl(h, ':break 6'), /breakpoint \d+ at basic\.lua:7 \(moved from line 6\)/);
+    assert.match(
+      await repl(h, `:break ${BLANK}`),
+      new RegExp(`breakpoint \\d+ at basic\\.lua:${COUNT} \\(moved from line ${BLANK}\\)`),
+    );
     assert.equal((await bpEvent).body.reason, 'new');
     const stopped = h.wait<DebugProtocol.StoppedEvent>('stopped');
     assert.equal(await repl(h, ':continue'), 'continuing');
     assert.equal((await stopped).body.reason, 'breakpoint');
-    assert.equal((await topFrame(h)).line, 7);
+    assert.equal((await topFrame(h)).line, COUNT);
     const locals = await repl(h, ':locals');
     assert.match(locals, /^a = 0$/m);
     assert.match(locals, /^sum = 1$/m);
     const st = await repl(h, ':stack');
-    assert.match(st, /#0 add at .*basic\.lua:7/);
-    assert.match(st, /#2 main chunk at .*basic\.lua:19/);
+    assert.match(st, new RegExp(`#0 add at .*basic\\.lua:${COUNT}\\b`));
+    assert.match(st, new RegExp(`#2 main chunk at .*basic\\.lua:${MAIN_CALL}\\b`));
   } finally {
     await h.close();
   }
@@ -31,7 +40,10 @@ test('console :break FILE:LINE if COND, :watch shown on every stop, :next/:step/
   const h = await harness();
   try {
     await launch(h, { program: BASIC, stopOnEntry: true });
-    assert.match(await repl(h, ':break basic.lua:14 if i == 3'), /breakpoint \d+ at basic\.lua:14 if i == 3/);
+    assert.match(
+      await repl(h, `:break basic.lua:${LOOP_BODY} if i == 3`),
+      new RegExp(`breakpoint \\d+ at basic\\.lua:${LOOP_BODY} if i == 3`),
+    );
     let stopped = h.wait<DebugProtocol.StoppedEvent>('stopped');
     await repl(h, ':continue');
     await stopped;
@@ -62,7 +74,7 @@ test('console :break FILE:LINE if COND, :watch shown on every stop, :next/:step/
 test('console :help, unknown commands and plain Lua evaluation with side effects', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: BASIC, breakpoints: [{ line: 7 }] });
+    await launch(h, { program: BASIC, breakpoints: [{ line: COUNT }] });
     assert.match(await repl(h, ':help'), /:break LINE/);
     assert.match(await repl(h, ':frobnicate'), /unknown command :frobnicate/);
     assert.match(await repl(h, ':break'), /usage/);

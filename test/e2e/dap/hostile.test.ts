@@ -7,6 +7,11 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import { startDapServer, type DapServer } from '../../../debug-adapter/server';
 import { T, client, fixture, within, type Harness } from './helpers';
+import { lineOf } from '../../support/positions';
+
+const BASIC = fixture('basic.lua');
+const COUNT = lineOf(BASIC, 'counter = counter + 1');
+const PRINT = lineOf(BASIC, 'print("result", result)');
 
 async function attachClient(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
   const dc = client(server);
@@ -29,8 +34,14 @@ test(
     try {
       const a = await attachClient(server);
       const b = await attachClient(server);
-      await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: 20 }] }), 'bp a');
-      await within(b.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: 7 }] }), 'bp b');
+      await within(
+        a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: PRINT }] }),
+        'bp a',
+      );
+      await within(
+        b.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: COUNT }] }),
+        'bp b',
+      );
       await within(a.dc.configurationDoneRequest(), 'cd a');
       await within(b.dc.configurationDoneRequest(), 'cd b');
       const continuedB: unknown[] = [];
@@ -42,7 +53,7 @@ test(
       await a.dc.stop();
       // a round trip on b after a's disconnect: every event a's departure caused has arrived
       const st = await within(b.dc.stackTraceRequest({ threadId: 1 }), 'stack b');
-      assert.equal(st.body.stackFrames[0].line, 7);
+      assert.equal(st.body.stackFrames[0].line, COUNT);
       assert.equal(rt.debugger.isStopped(), true, 'the program is still stopped for b');
       assert.deepEqual(continuedB, []);
       await within(b.dc.disconnectRequest({}), 'disconnect b');
@@ -92,7 +103,10 @@ test(
       );
       await assert.rejects(
         within(
-          dc.setBreakpointsRequest({ source: { path: fixture('basic.lua') }, breakpoints: [{ line: 7 }] }),
+          dc.setBreakpointsRequest({
+            source: { path: fixture('basic.lua') },
+            breakpoints: [{ line: COUNT }],
+          }),
           'setBreakpoints',
         ),
         /authentication required/,

@@ -13,13 +13,15 @@ import {
   waitOutput,
   runToEnd,
 } from './helpers';
+import { lineOf } from '../../support/positions';
 
 const VARS = fixture('vars.lua');
+const PRINT = lineOf(VARS, 'print(label, shared');
 
 test('scopes: Locals (with varargs), Upvalues and Globals (std lib folded)', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: VARS, breakpoints: [{ line: 8 }] });
+    await launch(h, { program: VARS, breakpoints: [{ line: PRINT }] });
     const f = await topFrame(h);
     const locals = await variables(h, f.id, 'Locals');
     assert.deepEqual(
@@ -47,7 +49,7 @@ test('scopes: Locals (with varargs), Upvalues and Globals (std lib folded)', T, 
 test('tables expand lazily, nested tables and metatables included', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: VARS, breakpoints: [{ line: 8 }] });
+    await launch(h, { program: VARS, breakpoints: [{ line: PRINT }] });
     const f = await topFrame(h);
     const locals = await variables(h, f.id);
     const t = locals.find((v) => v.name === 't')!;
@@ -71,7 +73,10 @@ test('tables expand lazily, nested tables and metatables included', T, async () 
 test('variablesReference from an earlier stop is rejected after a resume', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: fixture('basic.lua'), breakpoints: [{ line: 7 }] });
+    await launch(h, {
+      program: fixture('basic.lua'),
+      breakpoints: [{ line: lineOf(fixture('basic.lua'), 'counter = counter + 1') }],
+    });
     const f = await topFrame(h);
     const scopes = await within(h.dc.scopesRequest({ frameId: f.id }), 'scopes');
     const ref = scopes.body.scopes[0].variablesReference;
@@ -87,7 +92,7 @@ test('variablesReference from an earlier stop is rejected after a resume', T, as
 test('setVariable on a local, an upvalue and a table field changes what the program sees', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: VARS, breakpoints: [{ line: 8 }] });
+    await launch(h, { program: VARS, breakpoints: [{ line: PRINT }] });
     const f = await topFrame(h);
     const scopes = (await within(h.dc.scopesRequest({ frameId: f.id }), 'scopes')).body.scopes;
     const localsRef = scopes.find((s) => s.name === 'Locals')!.variablesReference;
@@ -119,7 +124,7 @@ test('setVariable on a local, an upvalue and a table field changes what the prog
 test('evaluate for hovers and watches reads the selected frame; errors are error responses', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: VARS, breakpoints: [{ line: 8 }] });
+    await launch(h, { program: VARS, breakpoints: [{ line: PRINT }] });
     const st = (await within(h.dc.stackTraceRequest({ threadId: 1 }), 'stack')).body.stackFrames;
     const hover = await within(
       h.dc.evaluateRequest({ expression: 't.y.z + 1', frameId: st[0].id, context: 'hover' }),
@@ -154,7 +159,7 @@ test('evaluate for hovers and watches reads the selected frame; errors are error
 test('completions in the debug console see locals and table members', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: VARS, breakpoints: [{ line: 8 }] });
+    await launch(h, { program: VARS, breakpoints: [{ line: PRINT }] });
     const f = await topFrame(h);
     const c1 = await within(
       h.dc.completionsRequest({ text: 'lab', column: 4, frameId: f.id }),
@@ -180,7 +185,7 @@ test('completions in the debug console see locals and table members', T, async (
 test('loadedSources and source paths of frames', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: VARS, breakpoints: [{ line: 8 }] });
+    await launch(h, { program: VARS, breakpoints: [{ line: PRINT }] });
     const r = (await within(
       h.dc.customRequest('loadedSources', {}),
       'loadedSources',

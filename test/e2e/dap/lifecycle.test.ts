@@ -21,6 +21,11 @@ import {
   repl,
   type Harness,
 } from './helpers';
+import { lineOf } from '../../support/positions';
+
+const BASIC = fixture('basic.lua');
+const COUNT = lineOf(BASIC, 'counter = counter + 1');
+const PRINT = lineOf(BASIC, 'print("result", result)');
 
 test('output events: stdout with source, stderr, exit code from os.exit, terminated', T, async () => {
   const h = await harness();
@@ -74,9 +79,10 @@ test('a Lua error is reported on stderr with location and traceback, exit code 1
     });
     await launch(h, { program: fixture('errors.lua') }, false);
     assert.equal((await exited).body.exitCode, 1);
-    assert.match(errs[0].body.output, /errors\.lua:3: attempt to index a nil value/);
+    const line = lineOf(fixture('errors.lua'), 'return t.field');
+    assert.match(errs[0].body.output, new RegExp(`errors\\.lua:${line}: attempt to index a nil value`));
     assert.match(errs[0].body.output, /stack traceback/);
-    assert.equal(errs[0].body.line, 3);
+    assert.equal(errs[0].body.line, line);
   } finally {
     await h.close();
   }
@@ -86,12 +92,12 @@ test('restart runs the program again with the same breakpoints', T, async () => 
   const h = await harness();
   const p = fixture('basic.lua');
   try {
-    await launch(h, { program: p, breakpoints: [{ line: 20 }] });
-    assert.equal((await topFrame(h)).line, 20);
+    await launch(h, { program: p, breakpoints: [{ line: PRINT }] });
+    assert.equal((await topFrame(h)).line, PRINT);
     const stopped = h.wait<DebugProtocol.StoppedEvent>('stopped');
     await within(h.dc.restartRequest({}), 'restart');
     assert.equal((await stopped).body.reason, 'breakpoint');
-    assert.equal((await topFrame(h)).line, 20);
+    assert.equal((await topFrame(h)).line, PRINT);
     assert.equal(await repl(h, 'result'), '15');
   } finally {
     await h.close();
@@ -104,7 +110,7 @@ test(
   async () => {
     const h = await harness();
     try {
-      await launch(h, { program: fixture('basic.lua'), breakpoints: [{ line: 7 }] });
+      await launch(h, { program: fixture('basic.lua'), breakpoints: [{ line: COUNT }] });
       await within(h.dc.disconnectRequest({}), 'disconnect');
       await h.dc.stop();
       const dc2 = await connect(h.server);
@@ -122,7 +128,7 @@ test(
 test('a client that connects and closes at once does not disturb a live session', T, async () => {
   const h = await harness();
   try {
-    await launch(h, { program: fixture('basic.lua'), breakpoints: [{ line: 7 }] });
+    await launch(h, { program: fixture('basic.lua'), breakpoints: [{ line: COUNT }] });
     for (let i = 0; i < 3; i++) {
       await new Promise<void>((resolve, reject) => {
         const s = net.connect(h.server.port, '127.0.0.1', () => {
@@ -134,7 +140,7 @@ test('a client that connects and closes at once does not disturb a live session'
     }
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(h.server.clients(), 1);
-    assert.equal((await topFrame(h)).line, 7);
+    assert.equal((await topFrame(h)).line, COUNT);
   } finally {
     await h.close();
   }
@@ -160,7 +166,7 @@ test(
     const p = fixture('basic.lua');
     try {
       const a = await attachClient(server);
-      await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: 7 }] }), 'bp');
+      await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: COUNT }] }), 'bp');
       await within(a.dc.configurationDoneRequest(), 'configurationDone');
       const stopped = a.wait<DebugProtocol.StoppedEvent>('stopped');
       await new Promise((r) => setTimeout(r, 20));
@@ -191,7 +197,7 @@ test('two clients attached at once both see the stop; either can resume', T, asy
     const a = await attachClient(server);
     const b = await attachClient(server);
     assert.equal(server.clients(), 2);
-    await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: 20 }] }), 'bp');
+    await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: PRINT }] }), 'bp');
     await within(a.dc.configurationDoneRequest(), 'cd a');
     await within(b.dc.configurationDoneRequest(), 'cd b');
     const sa = a.wait<DebugProtocol.StoppedEvent>('stopped');
@@ -201,7 +207,7 @@ test('two clients attached at once both see the stop; either can resume', T, asy
     await sa;
     await sb;
     const stB = await within(b.dc.stackTraceRequest({ threadId: 1 }), 'stack b');
-    assert.equal(stB.body.stackFrames[0].line, 20);
+    assert.equal(stB.body.stackFrames[0].line, PRINT);
     const ev = await within(
       b.dc.evaluateRequest({ expression: 'result', frameId: stB.body.stackFrames[0].id, context: 'hover' }),
       'eval b',
@@ -248,7 +254,10 @@ test('pathMappings translate client paths to runtime paths and back', T, async (
       'attach',
     );
     const bp = await within(
-      dc.setBreakpointsRequest({ source: { path: `${localRoot}/basic.lua` }, breakpoints: [{ line: 7 }] }),
+      dc.setBreakpointsRequest({
+        source: { path: `${localRoot}/basic.lua` },
+        breakpoints: [{ line: COUNT }],
+      }),
       'bp',
     );
     assert.equal(bp.body.breakpoints[0].verified, true);

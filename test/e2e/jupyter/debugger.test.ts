@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { jupyterEnv, type JupyterEnv, PY_DIR, PYTHON, runProcess } from './helpers';
+import { lineIn } from '../../support/positions';
 
 function within<T>(p: Promise<T>, what: string, ms = 20000): Promise<T> {
   let t: NodeJS.Timeout;
@@ -39,7 +40,8 @@ describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => 
       assert.equal(out.tmp_prefix_ok, true);
       assert.deepEqual((out.breakpoint as { verified: boolean; line: number }).verified, true);
       assert.equal(out.stopped_reason, 'breakpoint');
-      assert.deepEqual(out.top_frame, { line: 3, path: out.cell_path });
+      assert.equal((out.breakpoint as { line: number }).line, lineIn(String(out.code), 'print(y)'));
+      assert.deepEqual(out.top_frame, { line: lineIn(String(out.code), 'print(y)'), path: out.cell_path });
       assert.deepEqual(out.locals, { x: '1', y: '42' });
       assert.equal(out.evaluate, '43');
       assert.equal(out.inspect_ok, true);
@@ -53,10 +55,10 @@ describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => 
     { timeout: 90000 },
     async () => {
       const script = path.join(env.dir, 'work.lua');
-      writeFileSync(
-        script,
-        'local function work(n)\n  local total = n * 2\n  return total\nend\nlocal r = work(21)\nreturn r\n',
-      );
+      const source =
+        'local function work(n)\n  local total = n * 2\n  return total\nend\nlocal r = work(21)\nreturn r\n';
+      const line = lineIn(source, 'return total');
+      writeFileSync(script, source);
       const py = spawn(PYTHON, [path.join(PY_DIR, 'debugger.py'), 'cell', script], {
         env: env.env,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -92,7 +94,7 @@ describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => 
           );
           await within(dc.attachRequest({ request: 'attach', token: entry.dapToken } as never), 'attach');
           const bps = await within(
-            dc.setBreakpointsRequest({ source: { path: script }, breakpoints: [{ line: 3 }] }),
+            dc.setBreakpointsRequest({ source: { path: script }, breakpoints: [{ line }] }),
             'setBreakpoints',
           );
           assert.equal(bps.body.breakpoints[0].verified, true);
@@ -102,7 +104,7 @@ describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => 
           const ev = await within(stopped, 'stopped', 30000);
           const st = await within(dc.stackTraceRequest({ threadId: ev.body.threadId }), 'stackTrace');
           assert.equal(st.body.stackFrames[0].name, 'work');
-          assert.equal(st.body.stackFrames[0].line, 3);
+          assert.equal(st.body.stackFrames[0].line, line);
           assert.equal(st.body.stackFrames[0].source?.path, script);
           const ev2 = await within(
             dc.evaluateRequest({ expression: 'total', frameId: st.body.stackFrames[0].id, context: 'repl' }),

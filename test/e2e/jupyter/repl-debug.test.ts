@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { BIN, runProcess } from './helpers';
+import { escapeRe, lineIn } from '../../support/positions';
 
 /**
  * `llmspell repl --connection-file F` against a real kernel (`kernel start --port 0 --dap-port 0`):
@@ -70,13 +71,12 @@ describe('llmspell repl: debug commands against a real kernel', () => {
     ':break LINE in the last cell, :locals, Lua in the frame, :watch, :stack, :continue',
     { timeout: 40000 },
     async () => {
+      const cell = ['function f(n)', '  local y = n * 2', '  return y + 1', 'end'];
+      const ret = lineIn(cell.join('\n'), 'return y + 1');
       const r = await repl(
         [
-          'function f(n)',
-          '  local y = n * 2',
-          '  return y + 1',
-          'end',
-          ':break 3',
+          ...cell,
+          `:break ${ret}`,
           'f(20)',
           ':locals',
           'y * 3',
@@ -94,12 +94,17 @@ describe('llmspell repl: debug commands against a real kernel', () => {
       );
       assert.equal(r.timedOut, false, `repl timed out:\n${r.stdout}\n${r.stderr}`);
       const out = r.stdout;
-      assert.match(out, /breakpoint \d+ at In \[1\]:3/);
-      assert.match(out, /\[debug\] stopped at In \[1\]:3 \(breakpoint\)\n\s+3 \| {3}return y \+ 1/);
+      assert.match(out, new RegExp(`breakpoint \\d+ at In \\[1\\]:${ret}\\b`));
+      assert.match(
+        out,
+        new RegExp(
+          `\\[debug\\] stopped at In \\[1\\]:${ret} \\(breakpoint\\)\\n\\s+${ret} \\| {3}return y \\+ 1`,
+        ),
+      );
       assert.match(out, /n = 20\ny = 40/);
       assert.match(out, /\n120\n/);
       assert.match(out, /watching y = 7/, 'the assignment changed the local in the stopped frame');
-      assert.match(out, /#0 f at In \[1\]:3\n#1 main chunk at In \[2\]:1/);
+      assert.match(out, new RegExp(`#0 f at In \\[1\\]:${ret}\\n#1 main chunk at In \\[2\\]:1\\b`));
       assert.match(out, /Out\[2\]: 8/, 'f returned the changed local + 1');
       assert.match(out, /\[watch\] y = 2/, 'the watch is shown on the next stop');
       assert.match(
@@ -120,19 +125,21 @@ describe('llmspell repl: debug commands against a real kernel', () => {
     { timeout: 40000 },
     async () => {
       const script = path.join(dir, 'lib.lua');
-      writeFileSync(script, 'local M = {}\nfunction M.g(n)\n  local z = n + 1\n  return z\nend\nreturn M\n');
+      const lib = 'local M = {}\nfunction M.g(n)\n  local z = n + 1\n  return z\nend\nreturn M\n';
+      writeFileSync(script, lib);
+      const z = lineIn(lib, 'local z = n + 1');
+      const hCell = ['function h(a)', '  return M.g(a) * 2', 'end'];
+      const call = lineIn(hCell.join('\n'), 'return M.g(a) * 2');
       const r = await repl(
         [
           `M = dofile(${JSON.stringify(script)})`,
-          `:break ${script}:3 if n > 5`,
+          `:break ${script}:${z} if n > 5`,
           'M.g(1)',
           'M.g(10)',
           'n',
           ':continue',
-          'function h(a)',
-          '  return M.g(a) * 2',
-          'end',
-          ':break In[4]:2',
+          ...hCell,
+          `:break In[4]:${call}`,
           'h(3)',
           ':step',
           ':stack',
@@ -146,21 +153,20 @@ describe('llmspell repl: debug commands against a real kernel', () => {
       );
       assert.equal(r.timedOut, false, `repl timed out:\n${r.stdout}\n${r.stderr}`);
       const out = r.stdout;
-      assert.match(out, /breakpoint \d+ at lib\.lua:3 if n > 5/);
+      assert.match(out, new RegExp(`breakpoint \\d+ at lib\\.lua:${z} if n > 5`));
       assert.match(out, /Out\[2\]: 2/, 'the condition is false for n = 1');
-      assert.match(
-        out,
-        new RegExp(`stopped at ${script.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3 \\(breakpoint\\)`),
-      );
+      assert.match(out, new RegExp(`stopped at ${escapeRe(script)}:${z} \\(breakpoint\\)`));
       assert.match(out, /\n10\n/);
       assert.match(out, /Out\[3\]: 11/);
-      assert.match(out, /breakpoint \d+ at In \[4\]:2/);
-      assert.match(out, /stopped at In \[4\]:2 \(breakpoint\)/);
-      assert.match(out, /stopped at .*lib\.lua:3 \(step\)/, ':step enters M.g');
-      assert.match(out, /#0 g at .*lib\.lua:3\n#1 h at In \[4\]:2/);
+      assert.match(out, new RegExp(`breakpoint \\d+ at In \\[4\\]:${call}\\b`));
+      assert.match(out, new RegExp(`stopped at In \\[4\\]:${call} \\(breakpoint\\)`));
+      assert.match(out, new RegExp(`stopped at .*lib\\.lua:${z} \\(step\\)`), ':step enters M.g');
+      assert.match(out, new RegExp(`#0 g at .*lib\\.lua:${z}\\n#1 h at In \\[4\\]:${call}\\b`));
       assert.match(
         out,
-        /lib\.lua:3 \(step\)[\s\S]*#1 h at In \[4\]:2[\s\S]*stopped at In \[[45]\]:\d \(step\)/,
+        new RegExp(
+          `lib\\.lua:${z} \\(step\\)[\\s\\S]*#1 h at In \\[4\\]:${call}[\\s\\S]*stopped at In \\[[45]\\]:\\d \\(step\\)`,
+        ),
         ':finish leaves M.g for a cell',
       );
       assert.match(out, /Out\[5\]: 8/);
@@ -191,9 +197,11 @@ describe('llmspell repl: debug commands against a real kernel', () => {
         }
       };
       try {
-        child.stdin.write('function k()\n  local i = 0\n  while true do\n    i = i + 1\n  end\nend\n');
-        child.stdin.write(':break 4 if i == 1000\nk()\n');
-        await waitFor(/stopped at In \[\d+\]:4/, 'stop');
+        const k = 'function k()\n  local i = 0\n  while true do\n    i = i + 1\n  end\nend\n';
+        const inc = lineIn(k, 'i = i + 1');
+        child.stdin.write(k);
+        child.stdin.write(`:break ${inc} if i == 1000\nk()\n`);
+        await waitFor(new RegExp(`stopped at In \\[\\d+\\]:${inc}\\b`), 'stop');
         child.stdin.write('i\n');
         await waitFor(/\n1000\n/, 'evaluation in the stopped frame');
         child.kill('SIGINT');

@@ -62,7 +62,8 @@ def scenario_jupyterlab():
         code = "local x = 1\nlocal y = x + 41\nprint(y)\nreturn y"
         dump = d.request("dumpCell", {"code": code})
         path = dump["body"]["sourcePath"]
-        bps = d.request("setBreakpoints", {"source": {"path": path}, "breakpoints": [{"line": 3}],
+        line = code.split("\n").index("print(y)") + 1
+        bps = d.request("setBreakpoints", {"source": {"path": path}, "breakpoints": [{"line": line}],
                                            "sourceModified": False})
         done = d.request("configurationDone")
         msg_id = kc.execute(code)
@@ -91,6 +92,7 @@ def scenario_jupyterlab():
             "stopped_reason": stopped["body"]["reason"],
             "top_frame": {"line": frame["line"], "path": frame.get("source", {}).get("path")},
             "cell_path": path,
+            "code": code,
             "locals": {v["name"]: v["value"] for v in variables["body"]["variables"]},
             "evaluate": ev["body"]["result"],
             "inspect_ok": insp["success"],

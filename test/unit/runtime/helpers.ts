@@ -3,23 +3,14 @@ import * as fs from 'fs';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import type { ExecResult, RuntimeEvent, StoppedEvent } from '../../../kernel/runtime/types';
 import { waitFor, withTimeout } from '../../support/wait';
+import { lineOf } from '../../support/positions';
 
-export { waitFor, withTimeout };
+export { waitFor, withTimeout, lineOf };
 
 export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'runtime');
 
 export function fixture(name: string): string {
   return path.join(FIXTURES, name);
-}
-
-/** Line number of the first line of `file` containing `text` (tests find positions by text). */
-export function lineOf(file: string, text: string, nth = 1): number {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].includes(text) && ++seen === nth) return i + 1;
-  }
-  throw new Error(`'${text}' not found in ${file}`);
 }
 
 /** A runtime plus helpers to run a fixture and await stops and output. */
