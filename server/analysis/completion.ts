@@ -2,6 +2,7 @@ import { callAt, completionContext, type CompletionContext } from './context';
 import { literalBaseBefore } from './types/chain';
 import { expectsType, typeNames, undocumentedParams } from './types/docNames';
 import { literalOptions, typedMembers, type TypedMember } from './types/complete';
+import { safely } from './types/safely';
 import { view } from './types/ty';
 import type { Project } from './project';
 import { visibleLocals, type FileAnalysis } from './resolve';
@@ -178,7 +179,7 @@ export function complete(
         ctx.prefixStart -
         1 -
         (text.slice(0, ctx.prefixStart).length - text.slice(0, ctx.prefixStart).trimEnd().length);
-      const typed = typedMembers(project, fa, text, ctx.chain, sepAt, staleOffset);
+      const typed = safely(() => typedMembers(project, fa, text, ctx.chain, sepAt, staleOffset));
       const qual0 = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
       if (typed)
         return {
@@ -331,7 +332,7 @@ function literalBaseMembers(
   const sep = text[s - 1];
   if (sep !== ':' && sep !== '.') return undefined;
   if (!literalBaseBefore(text, s - 1)) return undefined;
-  const typed = typedMembers(project, fa, text, undefined, s - 1, stale);
+  const typed = safely(() => typedMembers(project, fa, text, undefined, s - 1, stale));
   if (!typed) return undefined;
   return { items: typedCandidates(typed, 'string', sep, snippets), prefixStart: s };
 }
@@ -354,7 +355,7 @@ function literalCompletion(
   const call = callAt(text, offset);
   if (!call) return undefined;
   const quote = inString ? str?.[1] : undefined;
-  const opts = literalOptions(project, fa, text, call.open, call.active, stale, quote);
+  const opts = safely(() => literalOptions(project, fa, text, call.open, call.active, stale, quote)) ?? [];
   if (!opts.length) return undefined;
   const start = inString && str ? offset - str[0].length : offset;
   const replaceEnd = inString && text[offset] === quote ? offset + 1 : undefined;

@@ -3,6 +3,7 @@ import { memberDoc, signatureText } from './completion';
 import type { Project, Value } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { TypeEngine } from './types/engine';
+import { safely } from './types/safely';
 import { docTypeKind, docWordAt } from './types/docNames';
 import { hoverLabel } from './types/hoverView';
 import { signatures, type SignatureHelpResult } from './types/signature';
@@ -54,7 +55,7 @@ export interface HoverResult {
 export function hover(project: Project, fa: FileAnalysis, offset: number): HoverResult | undefined {
   const occ = occurrenceAt(fa, offset);
   if (!occ) return docNameHover(project, fa, offset);
-  const typed = hoverLabel(new TypeEngine(project), fa, occ);
+  const typed = safely(() => hoverLabel(new TypeEngine(project), fa, occ));
   if (!typed) return legacyHover(project, fa, occ);
   const old = legacyHover(project, fa, occ);
   const rest = old?.markdown.replace(/^```lua\n[\s\S]*?\n```(\n\n)?/, '');
@@ -148,7 +149,7 @@ export function signatureHelp(
 ): SignatureHelpResult | undefined {
   const ctx = callAt(text, offset);
   if (!ctx) return undefined;
-  return signatures(project, fa, text, ctx.open, ctx.active, ctx.typed, staleOffset);
+  return safely(() => signatures(project, fa, text, ctx.open, ctx.active, ctx.typed, staleOffset));
 }
 
 /** A class, alias or enum name inside a `---@` comment: `(class) Name`. */

@@ -7,6 +7,7 @@ import { LUA_KEYWORDS, stdlib } from './stdlib';
 import { expand } from './summary';
 import { docTypeLocation, docWordAt } from './types/docNames';
 import { memberDefinition } from './types/definition';
+import { safely } from './types/safely';
 import type { Location, Occurrence, Span } from './types';
 
 /** The name index of a file, `require` resolved through the project. */
@@ -102,7 +103,7 @@ export function definition(project: Project, fa: FileAnalysis, offset: number): 
     const f = fa.defs[occ.baseDefId].fields.get(occ.member.name);
     if (f) return [{ uri: fa.uri, span: f.span }];
   }
-  const typed = memberDefinition(project, fa, occ.span.start);
+  const typed = safely(() => memberDefinition(project, fa, occ.span.start));
   if (typed) return [typed];
   const r = valueAtOccurrence(project, fa, occ);
   return r?.value.location ? [r.value.location] : [];
