@@ -130,6 +130,7 @@ export function callAt(text: string, offset: number): CallSiteContext | undefine
   }
   let depth = 0;
   let commas = 0;
+  let blocks = 0;
   const limit = Math.max(0, offset - 4000);
   let q: string | undefined;
   for (let i = offset - 1; i >= limit; i--) {
@@ -141,7 +142,7 @@ export function callAt(text: string, offset: number): CallSiteContext | undefine
     if (ch === '"' || ch === "'") q = ch;
     else if (ch === ')' || ch === '}' || ch === ']') depth++;
     else if (ch === '(' || ch === '{' || ch === '[') {
-      if (depth === 0) {
+      if (depth === 0 && blocks === 0) {
         if (ch !== '(') return undefined;
         const current =
           text
@@ -151,13 +152,20 @@ export function callAt(text: string, offset: number): CallSiteContext | undefine
         const typed = commas + (current.trim() ? 1 : 0);
         return { open: i, active: commas, typed };
       }
-      depth--;
-    } else if (ch === ',' && depth === 0) commas++;
+      if (depth > 0) depth--;
+    } else if (ch === ',' && depth === 0 && blocks === 0) commas++;
     else if (depth === 0 && /[a-z]/.test(ch) && !/\w/.test(text[i + 1] ?? '')) {
       let s = i;
       while (s > 0 && /\w/.test(text[s - 1])) s--;
       const word = text.slice(s, i + 1);
-      if (/^(function|end|then|do|local|return|else|elseif|repeat|until)$/.test(word)) return undefined;
+      // a whole `function ... end` argument is skipped; reaching an open block means the cursor
+      // is in a body, not in the argument list
+      if (word === 'end') blocks++;
+      else if (word === 'function' || word === 'if' || word === 'do') {
+        if (blocks === 0) return undefined;
+        blocks--;
+      } else if (blocks === 0 && /^(then|local|return|else|elseif|repeat|until)$/.test(word))
+        return undefined;
       i = s;
     }
   }

@@ -157,6 +157,10 @@ const SIGNATURES: [string, string[] | null][] = [
     ['function conv(«n: integer», base: integer)', 'function conv(«s: string»)'],
   ],
   ['local function outer(f) end\nouter(function () ‸ end)', null],
+  [
+    'local function run(cb, n) end\nrun(function (a)\n  local x, y = 1, 2\n  if x then return end\nend, ‸',
+    ['function run(cb: any, «n: any»)'],
+  ],
   ['local t = { 1 }\nprint(#t)‸', null],
 ];
 
