@@ -70,7 +70,11 @@ describe('Jupyter server API on the control port (@jupyterlab/services, generate
     assert.equal((await request(`${svc.base}/health`)).status, 200);
     const ws = new WebSocket(`${svc.base.replace('http', 'ws')}/api/kernels/${svc.kernelId}/channels`);
     const code = await new Promise<number>((resolve) =>
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+      ws.on('unexpected-response', (req, res) => {
+        // with this listener the client must end the request itself (ws leaves it open otherwise)
+        req.destroy();
+        resolve(res.statusCode ?? 0);
+      }),
     );
     assert.equal(code, 401);
   });
