@@ -173,6 +173,155 @@ export interface ServeResult {
   done: Promise<void>;
 }
 
+/** What /health reports: the service state and the kernel's counters once it runs. */
+class ServiceHealth {
+  state: HealthInfo['status'] = 'starting';
+  kernel: KernelHandle | undefined;
+  private readonly started = Date.now();
+
+  report(): HealthInfo {
+    const s = this.kernel?.stats();
+    return {
+      status: this.state,
+      version: VERSION,
+      pid: process.pid,
+      uptime_seconds: (Date.now() - this.started) / 1000,
+      kernel_id: this.kernel?.id ?? null,
+      state: s ? (s.busy ? 'busy' : 'idle') : 'starting',
+      clients: s?.clients ?? 0,
+      executions: s?.executions ?? 0,
+      execution_errors: s?.executionErrors ?? 0,
+    };
+  }
+}
+
+/**
+ * The HTTP control port; when only the default port was asked for and it is taken (several
+ * Jupyter-launched kernels share it), the kernel runs without it and says so in the log.
+ */
+async function bindControlServer(
+  config: ServiceConfig,
+  loaded: LoadedConfig,
+  health: ServiceHealth,
+  metrics: ServiceMetrics,
+  log: ServiceLogging['logger'],
+): Promise<ControlServer | undefined> {
+  const http = new ControlServer({
+    port: config.kernel.port ?? DEFAULT_CONTROL_PORT,
+    security: config.security,
+    health: () => health.report(),
+    metrics,
+    logger: log,
+  });
+  try {
+    await http.start();
+    return http;
+  } catch (err) {
+    if (err instanceof PortInUseError && loaded.sources['kernel.port'] === 'default') {
+      log.warn({ port: err.port }, 'default HTTP control port in use; running without /health and /metrics');
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+interface SignalContext {
+  flags: KernelStartFlags;
+  globals: GlobalFlags;
+  config: ServiceConfig;
+  kernel: KernelHandle;
+  http: ControlServer | undefined;
+  logging: ServiceLogging;
+  metrics: ServiceMetrics;
+  health: ServiceHealth;
+}
+
+/** SIGHUP reloads (logging and security apply at once), SIGUSR1/2, SIGINT and SIGTERM. */
+function installSignals(c: SignalContext): () => void {
+  const log = c.logging.logger;
+  const daemonChild = isDaemonChild();
+  let current = c.config;
+  return installServiceSignals({
+    logger: log,
+    reload: () => {
+      const next = loadForFlags(c.flags, c.globals);
+      if (daemonChild && !next.config.logging.log_file)
+        next.config.logging.log_file = current.logging.log_file;
+      const changed = diffKeys(current, next.config);
+      c.logging.apply(next.config.logging);
+      c.http?.updateSecurity(next.config.security);
+      c.metrics.recordReload(true);
+      current = next.config;
+      return {
+        changed: changed.filter((k) => !RESTART_KEYS.includes(k)),
+        needsRestart: changed.filter((k) => RESTART_KEYS.includes(k)),
+      };
+    },
+    stats: () => ({
+      ...c.kernel.stats(),
+      httpPort: c.http?.port ?? null,
+      memory: process.memoryUsage(),
+      cpu: process.cpuUsage(),
+      logLevel: log.level,
+    }),
+    reopenLog: () => c.logging.reopen(),
+    toggleDebug: () => c.logging.toggleDebug(),
+    isBusy: () => c.kernel.stats().busy,
+    interrupt: () => {
+      c.metrics.recordInterrupt('signal');
+      c.kernel.interrupt();
+    },
+    stop: () => {
+      c.health.state = 'stopping';
+      void c.kernel.stop('signal');
+    },
+  });
+}
+
+/** The Jupyter server API on the control port: the CLI's kernel plus kernels clients start. */
+function jupyterServerFor(
+  k: KernelHandle,
+  config: ServiceConfig,
+  loaded: LoadedConfig,
+  logging: ServiceLogging,
+): JupyterServer {
+  return new JupyterServer({
+    primary: k,
+    launch: () => startKernel(launchedKernelOptions(config, loaded, logging)),
+    logger: logging.logger,
+    token: config.security.auth_token,
+  });
+}
+
+/** The ready line in the log and, for a daemon child, the message its parent waits for. */
+async function announceReady(
+  k: KernelHandle,
+  http: ControlServer | undefined,
+  loaded: LoadedConfig,
+  logging: ServiceLogging,
+): Promise<void> {
+  logging.logger.info(
+    {
+      id: k.id,
+      pid: process.pid,
+      http: http ? `${http.scheme}://127.0.0.1:${http.port}` : null,
+      connectionFile: k.connectionFile,
+      config: loaded.file ?? null,
+      profile: loaded.profile ?? null,
+      daemon: isDaemonChild(),
+    },
+    'kernel service ready',
+  );
+  await notifyParent({
+    type: 'ready',
+    pid: process.pid,
+    id: k.id,
+    httpPort: http?.port ?? null,
+    connectionFile: k.connectionFile,
+    logFile: loaded.config.logging.log_file ?? '',
+  });
+}
+
 /** Run the kernel service in this process (foreground, or the daemon child). */
 export async function serveKernel(
   flags: KernelStartFlags,
@@ -185,7 +334,10 @@ export async function serveKernel(
   if (config.daemon.umask !== undefined) process.umask(config.daemon.umask);
   const logging = createServiceLogging(config.logging);
   const log = logging.logger;
-  const fail = async (err: unknown): Promise<never> => {
+  const pidFile = config.daemon.pid_file;
+  const fail = async (err: unknown, cleanup?: () => Promise<void>): Promise<never> => {
+    await cleanup?.();
+    if (pidFile) removePidFile(pidFile);
     const message = err instanceof Error ? err.message : String(err);
     log.error({ err: message }, 'kernel start failed');
     await notifyParent({ type: 'error', message });
@@ -193,135 +345,42 @@ export async function serveKernel(
     throw err;
   };
 
-  const pidFile = config.daemon.pid_file;
   if (pidFile) {
     try {
       const { stalePid } = writePidFile(pidFile);
       if (stalePid) log.warn({ pidFile, stalePid }, 'replaced a stale pid file');
     } catch (err) {
-      return fail(err);
+      // not ours to remove: it names another live process
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'kernel start failed');
+      await notifyParent({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      logging.close();
+      throw err;
     }
   }
 
   const metrics = new ServiceMetrics();
-  let kernel: KernelHandle | undefined;
-  let state: HealthInfo['status'] = 'starting';
-  const started = Date.now();
-  const health = (): HealthInfo => {
-    const s = kernel?.stats();
-    return {
-      status: state,
-      version: VERSION,
-      pid: process.pid,
-      uptime_seconds: (Date.now() - started) / 1000,
-      kernel_id: kernel?.id ?? null,
-      state: s ? (s.busy ? 'busy' : 'idle') : 'starting',
-      clients: s?.clients ?? 0,
-      executions: s?.executions ?? 0,
-      execution_errors: s?.executionErrors ?? 0,
-    };
-  };
-
-  let http: ControlServer | undefined = new ControlServer({
-    port: config.kernel.port ?? DEFAULT_CONTROL_PORT,
-    security: config.security,
-    health,
-    metrics,
-    logger: log,
-  });
+  const health = new ServiceHealth();
+  let http: ControlServer | undefined;
   try {
-    await http.start();
+    http = await bindControlServer(config, loaded, health, metrics, log);
   } catch (err) {
-    if (err instanceof PortInUseError && loaded.sources['kernel.port'] === 'default') {
-      // several Jupyter-launched kernels share the default port: only the first gets it
-      log.warn({ port: err.port }, 'default HTTP control port in use; running without /health and /metrics');
-      http = undefined;
-    } else {
-      if (pidFile) removePidFile(pidFile);
-      return fail(err);
-    }
-  }
-
-  try {
-    kernel = await startKernel(kernelOptions(config, loaded, logging, http?.port));
-  } catch (err) {
-    await http?.close();
-    if (pidFile) removePidFile(pidFile);
     return fail(err);
   }
-  const k = kernel;
-  state = 'ok';
+  let k: KernelHandle;
+  try {
+    k = await startKernel(kernelOptions(config, loaded, logging, http?.port));
+  } catch (err) {
+    return fail(err, async () => http?.close());
+  }
+  health.kernel = k;
+  health.state = 'ok';
   metrics.attachKernel(k);
-  const jupyter = http
-    ? new JupyterServer({
-        primary: k,
-        launch: () => startKernel(launchedKernelOptions(config, loaded, logging)),
-        logger: log,
-        token: config.security.auth_token,
-      })
-    : undefined;
+  const jupyter = http ? jupyterServerFor(k, config, loaded, logging) : undefined;
   http?.setApi(jupyter);
-  log.info(
-    {
-      id: k.id,
-      pid: process.pid,
-      http: http ? `${http.scheme}://127.0.0.1:${http.port}` : null,
-      connectionFile: k.connectionFile,
-      config: loaded.file ?? null,
-      profile: loaded.profile ?? null,
-      daemon: daemonChild,
-    },
-    'kernel service ready',
-  );
-
-  let current = config;
-  const uninstall = installServiceSignals({
-    logger: log,
-    reload: () => {
-      const next = loadForFlags(flags, globals);
-      if (daemonChild && !next.config.logging.log_file)
-        next.config.logging.log_file = current.logging.log_file;
-      const changed = diffKeys(current, next.config);
-      logging.apply(next.config.logging);
-      http?.updateSecurity(next.config.security);
-      metrics.recordReload(true);
-      current = next.config;
-      return {
-        changed: changed.filter((c) => !RESTART_KEYS.includes(c)),
-        needsRestart: changed.filter((c) => RESTART_KEYS.includes(c)),
-      };
-    },
-    stats: () => ({
-      ...k.stats(),
-      httpPort: http?.port ?? null,
-      memory: process.memoryUsage(),
-      cpu: process.cpuUsage(),
-      logLevel: log.level,
-    }),
-    reopenLog: () => logging.reopen(),
-    toggleDebug: () => logging.toggleDebug(),
-    isBusy: () => k.stats().busy,
-    interrupt: () => {
-      metrics.recordInterrupt('signal');
-      k.interrupt();
-    },
-    stop: () => {
-      state = 'stopping';
-      void k.stop('signal');
-    },
-  });
-
-  await notifyParent({
-    type: 'ready',
-    pid: process.pid,
-    id: k.id,
-    httpPort: http?.port ?? null,
-    connectionFile: k.connectionFile,
-    logFile: config.logging.log_file ?? '',
-  });
-
+  const uninstall = installSignals({ flags, globals, config, kernel: k, http, logging, metrics, health });
+  await announceReady(k, http, loaded, logging);
   const done = k.stopped.then(async ({ reason }) => {
-    state = 'stopping';
+    health.state = 'stopping';
     uninstall();
     http?.setApi(undefined);
     await jupyter?.close();
