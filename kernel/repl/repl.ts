@@ -9,6 +9,7 @@ import type { JupyterMessage } from '../jupyter/wire';
 import { KernelClient } from './client';
 import { isConsoleCommand, ReplDebugger } from './debug';
 import { currentExecutionCount, kernelCompleter, pageText, replyPayloads } from './kernel-requests';
+import { LineQueue } from './lines';
 import { renderMimeBundle, stripAnsi } from './render';
 
 /**
@@ -77,20 +78,35 @@ function loadHistory(file: string): string[] {
   }
 }
 
-export async function runRepl(opts: ReplOptions = {}): Promise<number> {
+/** The terminal's streams and how to write to them (colours only on a TTY). */
+interface Terminal {
+  input: Readable;
+  output: Writable;
+  errOut: Writable;
+  tty: boolean;
+  color(s: string, code: string): string;
+  plain(s: string): string;
+}
+
+function terminalOf(opts: ReplOptions): Terminal {
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
-  const errOut = opts.errorOutput ?? process.stderr;
   const tty = (output as NodeJS.WriteStream).isTTY === true && (input as NodeJS.ReadStream).isTTY === true;
-  const color = (s: string, code: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const plain = (s: string) => (tty ? s : stripAnsi(s));
-  const historyFile = opts.historyFile ?? path.join(llmspellHome(), 'repl_history');
+  return {
+    input,
+    output,
+    errOut: opts.errorOutput ?? process.stderr,
+    tty,
+    color: (s, code) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s),
+    plain: (s) => (tty ? s : stripAnsi(s)),
+  };
+}
 
-  const resolved = await resolveKernel(opts);
+async function connect(resolved: ResolvedKernel): Promise<{ client: KernelClient; banner: string }> {
   const client = await KernelClient.connect(resolved.info);
-  let info;
   try {
-    info = await client.waitForReady(10000);
+    const info = await client.waitForReady(10000);
+    return { client, banner: String(info.banner ?? 'LLMSpell') };
   } catch (err) {
     client.close();
     await resolved.embedded?.stop();
@@ -98,157 +114,192 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
       cause: err,
     });
   }
-  if (tty)
-    output.write(
-      `${String(info.banner ?? 'LLMSpell')}\nConnected to ${resolved.description}. Ctrl-D exits.\n`,
-    );
+}
 
-  let buffer: string[] = [];
-  const rl = readline.createInterface({
-    input,
-    output: tty ? output : undefined,
-    terminal: tty,
-    history: tty ? loadHistory(historyFile) : [],
-    historySize: 1000,
-    completer: tty ? kernelCompleter(client, () => buffer) : undefined,
-  });
-  // One line queue for every reader (cells, input requests, the debug prompt); a reader that
-  // gives up (the stop ended) puts its line back.
-  const queued: string[] = [];
-  const waiters: Array<(line: string | undefined) => void> = [];
-  let eof = false;
-  rl.on('line', (l) => {
-    const w = waiters.shift();
-    if (w) w(l);
-    else queued.push(l);
-  });
-  rl.on('close', () => {
-    eof = true;
-    for (const w of waiters.splice(0)) w(undefined);
-  });
-  const take = (): { line: Promise<string | undefined>; cancel(): void } => {
-    if (queued.length) return { line: Promise.resolve(queued.shift()), cancel: () => undefined };
-    if (eof) return { line: Promise.resolve(undefined), cancel: () => undefined };
-    let got: { v: string | undefined } | undefined;
-    let waiter!: (l: string | undefined) => void;
-    const line = new Promise<string | undefined>((resolve) => {
-      waiter = (l) => {
-        got = { v: l };
-        resolve(l);
-      };
-      waiters.push(waiter);
+export async function runRepl(opts: ReplOptions = {}): Promise<number> {
+  const term = terminalOf(opts);
+  const resolved = await resolveKernel(opts);
+  const { client, banner } = await connect(resolved);
+  if (term.tty) term.output.write(`${banner}\nConnected to ${resolved.description}. Ctrl-D exits.\n`);
+  const historyFile = opts.historyFile ?? path.join(llmspellHome(), 'repl_history');
+  const session = new ReplSession(client, term, historyFile, (await currentExecutionCount(client)) + 1);
+  try {
+    await session.loop();
+  } finally {
+    await session.close();
+    if (resolved.embedded) await resolved.embedded.stop();
+    if (term.tty) term.output.write('\n');
+  }
+  return session.exitCode;
+}
+
+/** One REPL on one kernel: reading cells, executing them, and the debug prompt while stopped. */
+class ReplSession {
+  exitCode = 0;
+  private buffer: string[] = [];
+  private executing: string | undefined;
+  private askedExit = false;
+  private inDebugLoop = false;
+  private readonly rl: readline.Interface;
+  private readonly lines: LineQueue;
+  private readonly dbg: ReplDebugger;
+  private readonly offStop: () => void;
+  private readonly onProcessSigint = (): void => {
+    if (this.executing) this.client.send('control', 'interrupt_request', {});
+  };
+
+  constructor(
+    private readonly client: KernelClient,
+    private readonly term: Terminal,
+    private readonly historyFile: string,
+    private count: number,
+  ) {
+    const tty = term.tty;
+    this.rl = readline.createInterface({
+      input: term.input,
+      output: tty ? term.output : undefined,
+      terminal: tty,
+      history: tty ? loadHistory(historyFile) : [],
+      historySize: 1000,
+      completer: tty ? kernelCompleter(client, () => this.buffer) : undefined,
     });
-    return {
-      line,
-      cancel: () => {
-        const i = waiters.indexOf(waiter);
-        if (i >= 0) waiters.splice(i, 1);
-        else if (got?.v !== undefined) queued.unshift(got.v);
-      },
-    };
-  };
-  let executing: string | undefined;
-  let count = (await currentExecutionCount(client)) + 1;
-  let exitCode = 0;
-  let askedExit = false;
+    this.lines = new LineQueue(this.rl);
+    this.rl.on('SIGINT', () => this.onSigint());
+    if (!tty) process.on('SIGINT', this.onProcessSigint);
+    this.dbg = new ReplDebugger({
+      client,
+      print: (text) => term.output.write(text + '\n'),
+      printError: (text) => term.errOut.write(term.plain(term.color(text, '31')) + '\n'),
+    });
+    this.offStop = this.dbg.onStop((stop) => {
+      if (stop && this.executing) void this.debugLoop();
+    });
+  }
 
-  rl.on('SIGINT', () => {
-    if (executing) {
-      client.send('control', 'interrupt_request', {});
-    } else {
-      buffer = [];
-      output.write('^C\n');
-      rl.setPrompt(color(`In [${count}]: `, '32'));
-      rl.prompt();
+  private prompt(): string {
+    return this.term.color(this.buffer.length === 0 ? `In [${this.count}]: ` : '   ...: ', '32');
+  }
+
+  private onSigint(): void {
+    if (this.executing) {
+      this.client.send('control', 'interrupt_request', {});
+      return;
     }
-  });
-  const onProcessSigint = () => {
-    if (executing) client.send('control', 'interrupt_request', {});
-  };
-  if (!tty) process.on('SIGINT', onProcessSigint);
+    this.buffer = [];
+    this.term.output.write('^C\n');
+    this.rl.setPrompt(this.prompt());
+    this.rl.prompt();
+  }
 
-  const readLine = async (prompt: string): Promise<string | undefined> => {
-    if (tty) {
-      rl.setPrompt(prompt);
-      rl.prompt();
+  private readLine(prompt: string): Promise<string | undefined> {
+    if (this.term.tty) {
+      this.rl.setPrompt(prompt);
+      this.rl.prompt();
     }
-    return take().line;
-  };
+    return this.lines.take().line;
+  }
 
-  const dbg = new ReplDebugger({
-    client,
-    print: (text) => output.write(text + '\n'),
-    printError: (text) => errOut.write(plain(color(text, '31')) + '\n'),
-  });
-  const debugCommand = async (line: string): Promise<boolean> => {
+  private async debugCommand(line: string): Promise<boolean> {
     try {
-      return await dbg.command(line);
+      return await this.dbg.command(line);
     } catch (err) {
-      errOut.write(`debugger: ${(err as Error).message}\n`);
+      this.term.errOut.write(`debugger: ${(err as Error).message}\n`);
       return false;
     }
-  };
+  }
+
+  /** The cell loop: multi-line input by is_complete, `exit`/`quit`, console commands. */
+  async loop(): Promise<void> {
+    for (;;) {
+      const line = await this.readLine(this.prompt());
+      if (line === undefined) {
+        if (this.buffer.join('').trim() !== '') await this.execute(this.buffer.join('\n'));
+        return;
+      }
+      if (this.buffer.length === 0 && isConsoleCommand(line)) {
+        await this.debugCommand(line);
+        continue;
+      }
+      this.buffer.push(line);
+      const code = this.buffer.join('\n');
+      if (code.trim() === '') {
+        this.buffer = [];
+        continue;
+      }
+      if (this.buffer.length === 1 && /^\s*(exit|quit)\s*(\(\s*\))?\s*$/.test(code)) return;
+      const ic = await this.client.request('shell', 'is_complete_request', { code }, 10000);
+      if (ic.content.status === 'incomplete') {
+        if (this.term.tty && typeof ic.content.indent === 'string')
+          setImmediate(() => this.rl.write(String(ic.content.indent)));
+        continue;
+      }
+      this.buffer = [];
+      this.saveHistory(code);
+      await this.execute(code);
+      if (this.askedExit) return;
+    }
+  }
 
   /** While the running cell is stopped: debug commands and Lua in the stopped frame. */
-  let inDebugLoop = false;
-  const debugLoop = async (): Promise<void> => {
-    if (inDebugLoop) return;
-    inDebugLoop = true;
+  private async debugLoop(): Promise<void> {
+    if (this.inDebugLoop) return;
+    this.inDebugLoop = true;
     try {
-      while (dbg.stopped && executing) {
-        if (tty) {
-          rl.setPrompt(color(`(debug ${dbg.describe(dbg.stopped.path, dbg.stopped.line)}) `, '33'));
-          rl.prompt();
-        }
-        const t = take();
-        let offStop: () => void = () => undefined;
-        const ended = new Promise<null>((resolve) => {
-          offStop = dbg.onStop((s) => {
-            if (!s) resolve(null);
-          });
-        });
-        const line = await Promise.race([t.line, ended]);
-        offStop();
-        if (line === null) {
-          t.cancel();
-          break;
-        }
+      while (this.dbg.stopped && this.executing) {
+        const line = await this.nextDebugLine();
+        if (line === null) break;
         if (line === undefined) {
           // end of input while stopped: let the cell finish
-          await debugCommand(':continue');
+          await this.debugCommand(':continue');
           break;
         }
         if (!line.trim()) continue;
         if (isConsoleCommand(line)) {
-          if (await debugCommand(line)) break;
+          if (await this.debugCommand(line)) break;
         } else {
-          try {
-            await dbg.evaluate(line);
-          } catch (err) {
-            errOut.write(`debugger: ${(err as Error).message}\n`);
-          }
+          await this.dbg.evaluate(line).catch((err: Error) => {
+            this.term.errOut.write(`debugger: ${err.message}\n`);
+          });
         }
       }
     } finally {
-      inDebugLoop = false;
+      this.inDebugLoop = false;
     }
-  };
-  const offStop = dbg.onStop((stop) => {
-    if (stop && executing) void debugLoop();
-  });
+  }
 
-  const saveHistory = (code: string) => {
-    if (!tty) return;
+  /** The next line at the debug prompt; null when the stop ended before one came. */
+  private async nextDebugLine(): Promise<string | undefined | null> {
+    const stopped = this.dbg.stopped!;
+    if (this.term.tty) {
+      this.rl.setPrompt(this.term.color(`(debug ${this.dbg.describe(stopped.path, stopped.line)}) `, '33'));
+      this.rl.prompt();
+    }
+    const t = this.lines.take();
+    let offStop: () => void = () => undefined;
+    const ended = new Promise<null>((resolve) => {
+      offStop = this.dbg.onStop((s) => {
+        if (!s) resolve(null);
+      });
+    });
+    const line = await Promise.race([t.line, ended]);
+    offStop();
+    if (line === null) t.cancel();
+    return line;
+  }
+
+  private saveHistory(code: string): void {
+    if (!this.term.tty) return;
     try {
-      mkdirSync(path.dirname(historyFile), { recursive: true });
-      appendFileSync(historyFile, code.replace(/\n/g, ' ') + '\n');
+      mkdirSync(path.dirname(this.historyFile), { recursive: true });
+      appendFileSync(this.historyFile, code.replace(/\n/g, ' ') + '\n');
     } catch {
       // history is best effort
     }
-  };
+  }
 
-  const execute = async (code: string): Promise<void> => {
-    const msgId = client.send('shell', 'execute_request', {
+  /** Run one cell: outputs as they come, input requests answered from the terminal, then the reply. */
+  private async execute(code: string): Promise<void> {
+    const msgId = this.client.send('shell', 'execute_request', {
       code,
       silent: false,
       store_history: true,
@@ -256,100 +307,72 @@ export async function runRepl(opts: ReplOptions = {}): Promise<number> {
       allow_stdin: true,
       stop_on_error: false,
     });
-    executing = msgId;
+    this.executing = msgId;
     let idle!: () => void;
     const idleSeen = new Promise<void>((r) => (idle = r));
-    const offIopub = client.onIopub((m: JupyterMessage) => {
-      if (m.parent_header.msg_id !== msgId) return;
-      const c = m.content;
-      switch (m.header.msg_type) {
-        case 'execute_input':
-          if (typeof c.execution_count === 'number') dbg.recordCell(c.execution_count, String(c.code));
-          break;
-        case 'stream':
-          (c.name === 'stderr' ? errOut : output).write(String(c.text));
-          break;
-        case 'execute_result':
-          output.write(
-            `${color(`Out[${String(c.execution_count)}]:`, '31')} ${renderMimeBundle(c.data as Record<string, unknown>)}\n`,
-          );
-          break;
-        case 'display_data':
-        case 'update_display_data':
-          output.write(renderMimeBundle(c.data as Record<string, unknown>) + '\n');
-          break;
-        case 'error':
-          errOut.write(plain((c.traceback as string[]).join('\n')) + '\n');
-          break;
-        case 'status':
-          if (c.execution_state === 'idle') idle();
-          break;
-        default:
-          break;
-      }
+    const offIopub = this.client.onIopub((m) => {
+      if (m.parent_header.msg_id === msgId) this.showIopub(m, idle);
     });
-    const offStdin = client.onStdin((m) => {
+    const offStdin = this.client.onStdin((m) => {
       if (m.header.msg_type !== 'input_request') return;
       void (async () => {
-        const answer = await readLine(String(m.content.prompt ?? ''));
-        if (!tty && m.content.prompt) output.write(String(m.content.prompt));
-        client.inputReply(answer ?? '', m.header);
+        const answer = await this.readLine(String(m.content.prompt ?? ''));
+        if (!this.term.tty && m.content.prompt) this.term.output.write(String(m.content.prompt));
+        this.client.inputReply(answer ?? '', m.header);
       })();
     });
     try {
-      const reply = await client.waitReply(msgId, 0);
+      const reply = await this.client.waitReply(msgId, 0);
       await Promise.race([idleSeen, new Promise((r) => setTimeout(r, 1000))]);
-      if (typeof reply.content.execution_count === 'number') count = reply.content.execution_count + 1;
+      if (typeof reply.content.execution_count === 'number') this.count = reply.content.execution_count + 1;
       for (const p of replyPayloads(reply.content)) {
-        if (p.source === 'page') output.write(plain(pageText(p.data)) + '\n');
-        else if (p.source === 'ask_exit') askedExit = true;
+        if (p.source === 'page') this.term.output.write(this.term.plain(pageText(p.data)) + '\n');
+        else if (p.source === 'ask_exit') this.askedExit = true;
       }
-      if (reply.content.status !== 'ok' && !tty) exitCode = 1;
+      if (reply.content.status !== 'ok' && !this.term.tty) this.exitCode = 1;
     } finally {
-      executing = undefined;
+      this.executing = undefined;
       offIopub();
       offStdin();
     }
-  };
-
-  try {
-    for (;;) {
-      const prompt = buffer.length === 0 ? color(`In [${count}]: `, '32') : color('   ...: ', '32');
-      const line = await readLine(prompt);
-      if (line === undefined) {
-        if (buffer.join('').trim() !== '') await execute(buffer.join('\n'));
-        break;
-      }
-      if (buffer.length === 0 && isConsoleCommand(line)) {
-        await debugCommand(line);
-        continue;
-      }
-      buffer.push(line);
-      const code = buffer.join('\n');
-      if (code.trim() === '') {
-        buffer = [];
-        continue;
-      }
-      if (buffer.length === 1 && /^\s*(exit|quit)\s*(\(\s*\))?\s*$/.test(code)) break;
-      const ic = await client.request('shell', 'is_complete_request', { code }, 10000);
-      if (ic.content.status === 'incomplete') {
-        if (tty && typeof ic.content.indent === 'string')
-          setImmediate(() => rl.write(String(ic.content.indent)));
-        continue;
-      }
-      buffer = [];
-      saveHistory(code);
-      await execute(code);
-      if (askedExit) break;
-    }
-  } finally {
-    if (!tty) process.off('SIGINT', onProcessSigint);
-    offStop();
-    if (dbg.attached) await Promise.race([dbg.close(), new Promise((r) => setTimeout(r, 2000))]);
-    rl.close();
-    client.close();
-    if (resolved.embedded) await resolved.embedded.stop();
-    if (tty) output.write('\n');
   }
-  return exitCode;
+
+  /** One IOPub message of the running cell, rendered as text. */
+  private showIopub(m: JupyterMessage, idle: () => void): void {
+    const { output, errOut, color, plain } = this.term;
+    const c = m.content;
+    switch (m.header.msg_type) {
+      case 'execute_input':
+        if (typeof c.execution_count === 'number') this.dbg.recordCell(c.execution_count, String(c.code));
+        break;
+      case 'stream':
+        (c.name === 'stderr' ? errOut : output).write(String(c.text));
+        break;
+      case 'execute_result':
+        output.write(
+          `${color(`Out[${String(c.execution_count)}]:`, '31')} ${renderMimeBundle(c.data as Record<string, unknown>)}\n`,
+        );
+        break;
+      case 'display_data':
+      case 'update_display_data':
+        output.write(renderMimeBundle(c.data as Record<string, unknown>) + '\n');
+        break;
+      case 'error':
+        errOut.write(plain((c.traceback as string[]).join('\n')) + '\n');
+        break;
+      case 'status':
+        if (c.execution_state === 'idle') idle();
+        break;
+      default:
+        break;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.term.tty) process.off('SIGINT', this.onProcessSigint);
+    this.offStop();
+    if (this.dbg.attached) await Promise.race([this.dbg.close(), new Promise((r) => setTimeout(r, 2000))]);
+    this.rl.close();
+    this.client.close();
+  }
 }
