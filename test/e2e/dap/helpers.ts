@@ -4,6 +4,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { startDapServer, type DapServer } from '../../../debug-adapter/server';
 import type { RuntimeHandle } from '../../../kernel/runtime/types';
+import { waitFor } from '../../support/wait';
 
 export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'dap');
 export const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -85,15 +86,14 @@ export async function harness(attachRuntime?: RuntimeHandle): Promise<Harness> {
 
 /** Wait until the collected output contains `text`. */
 export async function waitOutput(h: Harness, text: string, ms = TIMEOUT): Promise<string> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    const all = h.outputs().join('');
-    if (all.includes(text)) return all;
-    await new Promise((r) => setTimeout(r, 10));
+  try {
+    await waitFor(() => h.outputs().join('').includes(text), `output ${JSON.stringify(text)}`, ms);
+  } catch {
+    throw new Error(
+      `output never contained ${JSON.stringify(text)}; got ${JSON.stringify(h.outputs().join(''))}`,
+    );
   }
-  throw new Error(
-    `output never contained ${JSON.stringify(text)}; got ${JSON.stringify(h.outputs().join(''))}`,
-  );
+  return h.outputs().join('');
 }
 
 export interface LaunchOptions {

@@ -6,10 +6,13 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import { startDapServer, type DapServer } from '../../../debug-adapter/server';
 import { T, client, fixture, within, type Harness } from './helpers';
+import { lineOf } from '../../support/positions';
+import { waitFor } from '../../support/wait';
 
 /** Every wait can be interrupted: evaluations that never end are ended by pause, interrupt, disconnect. */
 
 const SPIN = '(function() while true do end end)()';
+const COUNT = lineOf(fixture('basic.lua'), 'counter = counter + 1');
 
 async function attached(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
   const dc = client(server);
@@ -43,7 +46,7 @@ for (const how of ['pause', 'interrupt', 'continue'] as const) {
     const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
     try {
       const a = await attached(server);
-      const { run, frameId } = await stoppedAt(rt, a, 7);
+      const { run, frameId } = await stoppedAt(rt, a, COUNT);
       const spinning = a.dc.evaluateRequest({ expression: 'while true do end', frameId, context: 'repl' });
       // a request answered without the runtime: the session has passed the evaluation on by then
       await within(a.dc.configurationDoneRequest(), 'barrier');
@@ -115,7 +118,7 @@ test(
     try {
       const a = await attached(server);
       const b = await attached(server);
-      const { run, frameId } = await stoppedAt(rt, a, 7);
+      const { run, frameId } = await stoppedAt(rt, a, COUNT);
       void a.dc
         .evaluateRequest({ expression: 'while true do end', frameId, context: 'repl' })
         .catch(() => undefined);
@@ -144,7 +147,7 @@ test('a breakpoint condition that never ends is ended by interrupt', T, async ()
     const a = await attached(server);
     const p = fixture('basic.lua');
     await within(
-      a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: 7, condition: SPIN }] }),
+      a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: COUNT, condition: SPIN }] }),
       'bp',
     );
     let done = false;
@@ -152,10 +155,10 @@ test('a breakpoint condition that never ends is ended by interrupt', T, async ()
       .execute(fs.readFileSync(p, 'utf8'), { chunkName: p, mode: 'file' })
       .finally(() => (done = true));
     // an interrupt that arrives before the run starts is dropped: repeat until the run ends
-    for (let i = 0; i < 100 && !done; i++) {
+    await waitFor(() => {
       rt.interrupt();
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return done;
+    }, 'the run to end on interrupt');
     const r = await within(run, 'the run');
     assert.equal(r.ok, false);
     await a.dc.stop();

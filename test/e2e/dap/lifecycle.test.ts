@@ -22,6 +22,7 @@ import {
   type Harness,
 } from './helpers';
 import { lineOf } from '../../support/positions';
+import { waitFor } from '../../support/wait';
 
 const BASIC = fixture('basic.lua');
 const COUNT = lineOf(BASIC, 'counter = counter + 1');
@@ -130,16 +131,12 @@ test('a client that connects and closes at once does not disturb a live session'
   try {
     await launch(h, { program: fixture('basic.lua'), breakpoints: [{ line: COUNT }] });
     for (let i = 0; i < 3; i++) {
-      await new Promise<void>((resolve, reject) => {
-        const s = net.connect(h.server.port, '127.0.0.1', () => {
-          s.destroy();
-          resolve();
-        });
-        s.on('error', reject);
-      });
+      const s = net.connect(h.server.port, '127.0.0.1');
+      s.on('error', () => undefined);
+      await waitFor(() => h.server.clients() === 2, `the server saw connection ${i + 1}`);
+      s.destroy();
+      await waitFor(() => h.server.clients() === 1, `the server saw connection ${i + 1} close`);
     }
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(h.server.clients(), 1);
     assert.equal((await topFrame(h)).line, COUNT);
   } finally {
     await h.close();
@@ -169,13 +166,11 @@ test(
       await within(a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: COUNT }] }), 'bp');
       await within(a.dc.configurationDoneRequest(), 'configurationDone');
       const stopped = a.wait<DebugProtocol.StoppedEvent>('stopped');
-      await new Promise((r) => setTimeout(r, 20));
       const run = rt.execute(fs.readFileSync(p, 'utf8'), { chunkName: p, mode: 'file' });
       assert.equal((await stopped).body.reason, 'breakpoint');
       await within(a.dc.disconnectRequest({}), 'disconnect');
       const result = await within(run, 'the kernel execution to finish');
       assert.ok(result.ok);
-      await new Promise((r) => setTimeout(r, 20));
       const again = await within(
         rt.execute(fs.readFileSync(p, 'utf8'), { chunkName: p, mode: 'file' }),
         'rerun',
@@ -202,7 +197,6 @@ test('two clients attached at once both see the stop; either can resume', T, asy
     await within(b.dc.configurationDoneRequest(), 'cd b');
     const sa = a.wait<DebugProtocol.StoppedEvent>('stopped');
     const sb = b.wait<DebugProtocol.StoppedEvent>('stopped');
-    await new Promise((r) => setTimeout(r, 20));
     const run = rt.execute(fs.readFileSync(p, 'utf8'), { chunkName: p, mode: 'file' });
     await sa;
     await sb;
@@ -263,7 +257,6 @@ test('pathMappings translate client paths to runtime paths and back', T, async (
     assert.equal(bp.body.breakpoints[0].verified, true);
     const stopped = within(dc.waitForEvent('stopped', 86400000), 'stopped');
     await within(dc.configurationDoneRequest(), 'cd');
-    await new Promise((r) => setTimeout(r, 20));
     const run = rt.execute(fs.readFileSync(p, 'utf8'), { chunkName: p, mode: 'file' });
     await stopped;
     const st = await within(dc.stackTraceRequest({ threadId: 1 }), 'stack');
@@ -290,9 +283,7 @@ test('`llmspell dap` serves a session on stdio and writes only protocol to stdou
     send(1, 'initialize', { adapterID: 'llmspell', pathFormat: 'path' });
     send(2, 'launch', { program: fixture('output.lua') });
     send(3, 'configurationDone', {});
-    const start = Date.now();
-    while (!raw.includes('"event":"terminated"') && Date.now() - start < 8000)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => raw.includes('"event":"terminated"'), 'the terminated event on stdout');
     const messages: Array<{ type: string; event?: string; command?: string; body?: { exitCode?: number } }> =
       [];
     let rest = raw;

@@ -7,19 +7,16 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import { JupyterDebugHandler, type DebugRequestContent } from '../../../debug-adapter/jupyter-debug';
 import { murmur2 } from '../../../kernel/shared/murmur2';
+import { lineIn } from '../../support/positions';
+import { waitFor } from '../../support/wait';
 
-function waitFor<T>(events: DebugProtocol.Event[], name: string, ms = 5000): Promise<T> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      const i = events.findIndex((e) => e.event === name);
-      if (i >= 0) {
-        resolve(events.splice(i, 1)[0] as T);
-      } else if (Date.now() - start > ms) reject(new Error(`no ${name} event`));
-      else setTimeout(tick, 5);
-    };
-    tick();
-  });
+/** Take the first `name` event from `events` once it has arrived. */
+async function nextEvent<T>(events: DebugProtocol.Event[], name: string): Promise<T> {
+  await waitFor(() => events.some((e) => e.event === name), `a ${name} event`);
+  return events.splice(
+    events.findIndex((e) => e.event === name),
+    1,
+  )[0] as T;
 }
 
 test(
@@ -65,20 +62,20 @@ test(
       assert.equal(h.cellPath(code), expected);
       assert.equal(fs.readFileSync(expected, 'utf8'), code);
 
-      const bps = await req('setBreakpoints', { source: { path: expected }, breakpoints: [{ line: 3 }] });
+      const line = lineIn(code, 'print(y)');
+      const bps = await req('setBreakpoints', { source: { path: expected }, breakpoints: [{ line }] });
       assert.equal((bps.body as DebugProtocol.SetBreakpointsResponse['body']).breakpoints[0].verified, true);
       assert.equal((await req('configurationDone')).success, true);
       const info2 = (await req('debugInfo')).body as { breakpoints: Array<{ source: string }> };
       assert.equal(info2.breakpoints[0].source, expected);
 
-      await new Promise((r) => setTimeout(r, 20));
       const run = rt.execute(code, { chunkName: h.cellPath(code), mode: 'cell' });
-      const stopped = await waitFor<DebugProtocol.StoppedEvent>(events, 'stopped');
+      const stopped = await nextEvent<DebugProtocol.StoppedEvent>(events, 'stopped');
       assert.equal(stopped.body.reason, 'breakpoint');
       const st = (await req('stackTrace', { threadId: stopped.body.threadId }))
         .body as DebugProtocol.StackTraceResponse['body'];
       assert.equal(st.stackFrames[0].source?.path, expected);
-      assert.equal(st.stackFrames[0].line, 3);
+      assert.equal(st.stackFrames[0].line, line);
       const scopes = (await req('scopes', { frameId: st.stackFrames[0].id }))
         .body as DebugProtocol.ScopesResponse['body'];
       const locals = scopes.scopes.find((s) => s.name === 'Locals')!;
@@ -141,7 +138,7 @@ test(
     try {
       await req('initialize', { clientID: 'jupyterlab', adapterID: 'llmspell', pathFormat: 'path' });
       assert.equal((await req('attach', {})).success, true);
-      const threadEvent = await waitFor<DebugProtocol.ThreadEvent>(events, 'thread');
+      const threadEvent = await nextEvent<DebugProtocol.ThreadEvent>(events, 'thread');
       assert.deepEqual([threadEvent.body.reason, threadEvent.body.threadId], ['started', 1]);
       // The cell runs first, with no breakpoint: its function is loaded without probes.
       const code = 'function area(w, h)\n  local a = w * h -- AREA\n  return a\nend\n';
@@ -149,7 +146,7 @@ test(
       await req('dumpCell', { code });
       assert.ok((await rt.execute(code, { chunkName: cellPath, mode: 'cell' })).ok);
       // Then JupyterLab's user clicks the gutter of that executed cell.
-      const line = code.split('\n').findIndex((l) => l.includes('-- AREA')) + 1;
+      const line = lineIn(code, '-- AREA');
       const set = await req('setBreakpoints', { source: { path: cellPath }, breakpoints: [{ line }] });
       const bp = (set.body as DebugProtocol.SetBreakpointsResponse['body']).breakpoints[0];
       assert.equal(bp.verified, true);
@@ -161,7 +158,7 @@ test(
       assert.deepEqual(info.breakpoints, [{ source: cellPath, breakpoints: [{ line }] }]);
       const later = 'return area(6, 7)';
       const run = rt.execute(later, { chunkName: h.cellPath(later), mode: 'cell' });
-      const stopped = await waitFor<DebugProtocol.StoppedEvent>(events, 'stopped');
+      const stopped = await nextEvent<DebugProtocol.StoppedEvent>(events, 'stopped');
       assert.deepEqual(stopped.body.hitBreakpointIds, [bp.id]);
       const stopInfo = (await req('debugInfo')).body as { stoppedThreads: number[] };
       assert.deepEqual(stopInfo.stoppedThreads, [stopped.body.threadId]);
