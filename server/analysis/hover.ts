@@ -53,8 +53,17 @@ export interface HoverResult {
 }
 
 export function hover(project: Project, fa: FileAnalysis, offset: number): HoverResult | undefined {
-  const occ = occurrenceAt(fa, offset);
-  if (!occ) return docNameHover(project, fa, offset);
+  let occ = occurrenceAt(fa, offset);
+  if (!occ) {
+    // the `function` keyword of `local function f` / `function t.f` hovers as its name
+    const w = /^(local\s+)?function\s+([\w.:]*[\w])/.exec(
+      fa.text.slice(Math.max(0, offset - 14), offset + 200).replace(/^[\s\S]*?(?=(local\s+)?function\b)/, ''),
+    );
+    const at = w ? fa.text.indexOf(w[0], Math.max(0, offset - 14)) : -1;
+    if (w && at >= 0 && at <= offset && offset <= at + w[0].length - w[2].length)
+      occ = occurrenceAt(fa, at + w[0].length - 1);
+    if (!occ) return docNameHover(project, fa, offset);
+  }
   const typed = safely(() => hoverLabel(new TypeEngine(project), fa, occ));
   if (!typed) return legacyHover(project, fa, occ);
   const old = legacyHover(project, fa, occ);

@@ -309,11 +309,21 @@ export class TypeEngine {
     const callee = this.exprType(fa, call.base);
     const out: Ty[][] = [];
     for (const t of callee.k === 'union' ? callee.items : [callee]) {
-      const sig = t.k === 'function' ? t.fn : undefined;
+      const sig = t.k === 'function' ? t.fn : t.k === 'named' ? this.classCall(fa, call, t.name) : undefined;
       if (!sig) continue;
       this.returnsWithGenerics(fa, call, sig).forEach((r, i) => (out[i] ??= []).push(r));
     }
     return out.map((c) => union(c));
+  }
+
+  /** Calling a class value: its `---@overload fun(...)` on the `---@class` (a constructor). */
+  private classCall(fa: FileAnalysis, call: CallNode, cls: string): FnSig | undefined {
+    const base = call.base.type === 'Identifier' ? this.defAt(fa, spanOf(call.base).start) : undefined;
+    const doc =
+      base?.doc ?? (call.base.type === 'Identifier' ? fa.globals.get(call.base.name)?.doc : undefined);
+    if (doc?.className !== cls || !doc.overloads?.length) return undefined;
+    const t = typeText(doc.overloads[0], doc.generics, this.alias);
+    return t.k === 'function' ? t.fn : undefined;
   }
 
   private returnsWithGenerics(fa: FileAnalysis, call: CallNode, sig: FnSig): Ty[] {

@@ -54,6 +54,8 @@ const CASES: [string, string][] = [
   ],
   ['---@type fun(a: number):boolean\nlocal pred\nlocal r‸ = pred(1)', 'local r: boolean'],
   ['local t = {}\nfunction t.run() end\nt.ru‸n()', 'function t.run()'],
+  ['---@class Vec\n---@overload fun(x: number): Vec\nlocal Vec = {}\nlocal v‸ = Vec(1)', 'local v: Vec'],
+  ['local func‸tion area(w, h) end', 'function area(w: any, h: any)'],
   // tables
   [
     'local c‸fg = { port = 80, host = "h" }',
