@@ -145,11 +145,12 @@ export function callAt(text: string, offset: number): CallSiteContext | undefine
       if (depth === 0 && blocks === 0) {
         if (ch !== '(') return undefined;
         const current =
-          text
+          (text
             .slice(i + 1, offset)
             .split(',')
-            .pop() ?? '';
-        const typed = commas + (current.trim() ? 1 : 0);
+            .pop() ?? '') + argRest(text, offset);
+        // after a comma the argument under the cursor counts even while it is still blank
+        const typed = commas + (current.trim() || commas ? 1 : 0);
         return { open: i, active: commas, typed };
       }
       if (depth > 0) depth--;
@@ -170,6 +171,12 @@ export function callAt(text: string, offset: number): CallSiteContext | undefine
     }
   }
   return undefined;
+}
+
+/** The text of the argument after `offset` up to its `,` or `)` on the same line. */
+function argRest(text: string, offset: number): string {
+  const m = /^[^,()\n]*/.exec(text.slice(offset, offset + 200));
+  return m ? m[0] : '';
 }
 
 /** Where the string literal open at the end of `line` starts. */

@@ -1,3 +1,4 @@
+import { classHolders } from './classHolders';
 import { valueAtOccurrence } from './hover';
 import { keywordHighlights } from './keywords';
 import { pathToUri, type Project } from './project';
@@ -8,7 +9,7 @@ import { expand } from './summary';
 import { docTypeLocation, docWordAt } from './types/docNames';
 import { memberDefinition } from './types/definition';
 import { safely } from './types/safely';
-import type { Location, Occurrence, Span } from './types';
+import type { Definition, Location, Occurrence, Span } from './types';
 
 /** The name index of a file, `require` resolved through the project. */
 function indexOf(project: Project, fa: FileAnalysis): RefIndex {
@@ -76,6 +77,62 @@ function keyEntries(project: Project, fa: FileAnalysis, key: string): { uri: str
 
 /** Where the thing at `offset` is defined. */
 export function definition(project: Project, fa: FileAnalysis, offset: number): Location[] {
+  const found = directDefinition(project, fa, offset);
+  return found.length ? found : indexDefinition(project, fa, offset);
+}
+
+/**
+ * Definition through the name index when the scope/type lookups find nothing: labels, string
+ * keys (`t['a']`), fields of undeclared or nested tables (`X.y.z`), `self.x` set in methods.
+ */
+function indexDefinition(project: Project, fa: FileAnalysis, offset: number): Location[] {
+  const idx = indexOf(project, fa);
+  const e = entryAt(idx, offset);
+  if (!e || e.kind === 'doc') return [];
+  const writes = (k: string) => keyEntries(project, fa, k).filter((x) => x.e.write && !x.e.instance);
+  let found = writes(e.key);
+  // `local t = X.x; t.y` -> `X.x.y`; a class field -> the field its parents set
+  if (!found.length) found = aliasKeys(idx, e.key).flatMap(writes);
+  if (!found.length) found = parentFieldKeys(project, e.key).flatMap(writes);
+  return found.map((x) => ({ uri: x.uri, span: x.e.span }));
+}
+
+/** The keys of a field through what its base (or any prefix of it) was assigned from. */
+function aliasKeys(idx: RefIndex, key: string): string[] {
+  const parts = key.split(SEP);
+  const out: string[] = [];
+  for (let i = parts.length - 1; i >= 1 && out.length < 32; i--) {
+    const base = parts.slice(0, i).join(SEP);
+    const rest = parts.slice(i).join(SEP);
+    for (const alt of linked(idx, base)) if (alt !== base) out.push(alt + SEP + rest);
+  }
+  return out;
+}
+
+/**
+ * A local: its declaration and, as LuaLS lists them, every later assignment to it other than the
+ * one under the cursor; typed `---@type Class`: also the values that hold the class.
+ */
+function localDefinition(project: Project, fa: FileAnalysis, def: Definition, offset: number): Location[] {
+  const out: Location[] = [{ uri: fa.uri, span: def.span }];
+  const key = `L#${def.id}`;
+  for (const e of indexOf(project, fa).entries)
+    if (
+      e.key === key &&
+      e.write &&
+      e.span.start !== def.span.start &&
+      (offset < e.span.start || offset > e.span.end)
+    )
+      out.push({ uri: fa.uri, span: e.span });
+  const t = def.doc?.type?.trim();
+  if (!t || def.doc?.className) return out;
+  const holders = classHolders(project, fa, t).filter(
+    (l) => l.uri !== fa.uri || l.span.start !== def.span.start,
+  );
+  return [...out, ...holders];
+}
+
+function directDefinition(project: Project, fa: FileAnalysis, offset: number): Location[] {
   // `require("mod")`: the module file
   for (const r of fa.requires) {
     if (r.span.start <= offset && offset <= r.span.end) {
@@ -87,7 +144,9 @@ export function definition(project: Project, fa: FileAnalysis, offset: number): 
   if (!occ) {
     const w = docWordAt(fa.text, offset);
     const loc = w ? docTypeLocation(project, fa, w.word) : undefined;
-    return loc ? [loc] : [];
+    if (!loc || !w) return [];
+    const see = /---@see\s+\S*$/.test(fa.text.slice(fa.text.lastIndexOf('\n', offset) + 1, w.span.end));
+    return see ? [loc, ...classHolders(project, fa, w.word)] : [loc];
   }
   if (occ.defId !== undefined && !occ.member) {
     const def = fa.defs[occ.defId];
@@ -96,7 +155,7 @@ export function definition(project: Project, fa: FileAnalysis, offset: number): 
       const uri = project.moduleUri(def.init.module, fa.uri);
       if (uri) return [{ uri, span: { start: 0, end: 0 } }];
     }
-    return [{ uri: fa.uri, span: def.span }];
+    return localDefinition(project, fa, def, offset);
   }
   if (occ.global && !occ.member) return globalDefs(project, fa, occ.global);
   if (occ.member && occ.baseDefId !== undefined) {

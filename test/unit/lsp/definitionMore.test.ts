@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { definition } from '../../../server/analysis/navigation';
+import { fixture, open, project, slice } from './fixture';
+
+const URI = 'file:///ws/defs.lua';
+
+/** Definition at the cursor: the spans found in this file, as `start:text`, sorted. */
+function check(src: string): void {
+  const f = fixture(src);
+  const p = project();
+  const got = definition(p, open(p, URI, f.text), f.cursor)
+    .filter((l) => l.uri === URI)
+    .map((l) => `${l.span.start}:${slice(f.text, l.span)}`)
+    .sort();
+  const want = f.spans.map((s) => `${s.start}:${slice(f.text, s)}`).sort();
+  assert.deepEqual(got, want);
+}
+
+describe('definition: labels, string keys, aliases and assignments', () => {
+  it('goes from goto to its label, before or after it', () => {
+    check('::⟪retry⟫::\nlocal n = 1\ngoto re‸try');
+    check('do\n  goto fin‸ish\nend\n::⟪finish⟫::');
+  });
+  it('finds a field written with a string key, and a string key written as a field', () => {
+    check('local box = {}\nbox[⟪"lid"⟫] = true\nprint(box["l‸id"])');
+    check("local box = {}\nbox.⟪lid⟫ = true\nprint(box['l‸id'])");
+  });
+  it('follows a local that aliases a nested global table', () => {
+    check('Cfg.db.⟪port⟫ = 5432\nlocal db = Cfg.db\nprint(db.po‸rt)');
+  });
+  it('lists every assignment of a local, except the one under the cursor', () => {
+    check('local ⟪handler⟫ = function () end\n⟪handler⟫ = function () end\nhand‸ler()');
+    check('local ⟪count⟫\ncou‸nt = 2');
+  });
+  it('adds the value that holds the class to a local typed with it', () => {
+    check('---@class Shape\nlocal ⟪Shape⟫ = {}\n---@type Shape\nlocal ⟪s‸q⟫');
+    check('---@class Shape\nlocal ⟪S⟫ = {}\n---@type Shape\nlocal ⟪sq⟫\ns‸q:area()');
+  });
+  it('goes from `---@see` to the class and its holder', () => {
+    check('---@class ⟪Pen⟫\nlocal ⟪pen⟫ = {}\n---@see Pe‸n\nlocal x');
+  });
+});
