@@ -27,98 +27,108 @@ const FUNCTIONS: Record<string, (...a: number[]) => number> = {
 };
 const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
 
-export function evaluateExpression(text: string): number {
-  let pos = 0;
-  const fail = (what: string): never => {
-    throw new HostError(`calculator: ${what} at position ${pos + 1} in '${text}'`);
-  };
-  const ws = () => {
-    while (pos < text.length && /\s/.test(text[pos])) pos++;
-  };
-  const peek = () => {
-    ws();
-    return text[pos];
-  };
-  const primary = (): number => {
-    const c = peek();
+/** A recursive-descent parser that evaluates as it reads: expr > term > power > primary. */
+class Calculator {
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  private fail(what: string): never {
+    throw new HostError(`calculator: ${what} at position ${this.pos + 1} in '${this.text}'`);
+  }
+
+  private peek(): string | undefined {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
+    return this.text[this.pos];
+  }
+
+  private expect(c: string): void {
+    if (this.peek() !== c) this.fail(`expected '${c}'`);
+    this.pos++;
+  }
+
+  evaluate(): number {
+    const v = this.expr();
+    if (this.peek() !== undefined) this.fail(`unexpected '${this.text[this.pos]}'`);
+    if (!Number.isFinite(v)) throw new HostError(`calculator: '${this.text}' has no finite value`);
+    return v;
+  }
+
+  private expr(): number {
+    let v = this.term();
+    for (let c = this.peek(); c === '+' || c === '-'; c = this.peek()) {
+      this.pos++;
+      const r = this.term();
+      v = c === '+' ? v + r : v - r;
+    }
+    return v;
+  }
+
+  private term(): number {
+    let v = this.power();
+    for (let c = this.peek(); c === '*' || c === '/' || c === '%'; c = this.peek()) {
+      this.pos++;
+      const r = this.power();
+      v = c === '*' ? v * r : c === '/' ? v / r : v % r;
+    }
+    return v;
+  }
+
+  private power(): number {
+    const base = this.primary();
+    if (this.peek() !== '^') return base;
+    this.pos++;
+    return Math.pow(base, this.power());
+  }
+
+  private primary(): number {
+    const c = this.peek();
     if (c === '(') {
-      pos++;
-      const v = expr();
-      if (peek() !== ')') fail("expected ')'");
-      pos++;
+      this.pos++;
+      const v = this.expr();
+      this.expect(')');
       return v;
     }
-    if (c === '-') {
-      pos++;
-      return -power();
+    if (c === '-' || c === '+') {
+      this.pos++;
+      return c === '-' ? -this.power() : this.power();
     }
-    if (c === '+') {
-      pos++;
-      return power();
-    }
-    const num = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(pos));
+    const num = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(this.text.slice(this.pos));
     if (num) {
-      pos += num[0].length;
+      this.pos += num[0].length;
       return Number(num[0]);
     }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(pos));
+    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.pos));
     if (id) {
-      pos += id[0].length;
-      const name = id[0].toLowerCase();
-      if (peek() === '(') {
-        const f = FUNCTIONS[name];
-        if (!f) fail(`unknown function '${id[0]}'`);
-        pos++;
-        const args: number[] = [];
-        if (peek() !== ')') {
-          args.push(expr());
-          while (peek() === ',') {
-            pos++;
-            args.push(expr());
-          }
-        }
-        if (peek() !== ')') fail("expected ')'");
-        pos++;
-        return f(...args);
+      this.pos += id[0].length;
+      return this.peek() === '(' ? this.call(id[0]) : this.constant(id[0]);
+    }
+    return this.fail(c === undefined ? 'unexpected end' : `unexpected '${c}'`);
+  }
+
+  private call(name: string): number {
+    const key = name.toLowerCase();
+    if (!Object.hasOwn(FUNCTIONS, key)) this.fail(`unknown function '${name}'`);
+    const f = FUNCTIONS[key];
+    this.pos++;
+    const args: number[] = [];
+    if (this.peek() !== ')') {
+      args.push(this.expr());
+      while (this.peek() === ',') {
+        this.pos++;
+        args.push(this.expr());
       }
-      if (name in CONSTANTS) return CONSTANTS[name];
-      fail(`unknown name '${id[0]}'`);
     }
-    return fail(c === undefined ? 'unexpected end' : `unexpected '${c}'`);
-  };
-  const power = (): number => {
-    const base = primary();
-    if (peek() === '^') {
-      pos++;
-      return Math.pow(base, unary());
-    }
-    return base;
-  };
-  const unary = (): number => power();
-  const term = (): number => {
-    let v = unary();
-    for (;;) {
-      const c = peek();
-      if (c === '*' || c === '/' || c === '%') {
-        pos++;
-        const r = unary();
-        v = c === '*' ? v * r : c === '/' ? v / r : v % r;
-      } else return v;
-    }
-  };
-  const expr = (): number => {
-    let v = term();
-    for (;;) {
-      const c = peek();
-      if (c === '+' || c === '-') {
-        pos++;
-        const r = term();
-        v = c === '+' ? v + r : v - r;
-      } else return v;
-    }
-  };
-  const v = expr();
-  if (peek() !== undefined) fail(`unexpected '${text[pos]}'`);
-  if (!Number.isFinite(v)) throw new HostError(`calculator: '${text}' has no finite value`);
-  return v;
+    this.expect(')');
+    return f(...args);
+  }
+
+  private constant(name: string): number {
+    const key = name.toLowerCase();
+    return Object.hasOwn(CONSTANTS, key) ? CONSTANTS[key] : this.fail(`unknown name '${name}'`);
+  }
+}
+
+export function evaluateExpression(text: string): number {
+  return new Calculator(text).evaluate();
 }

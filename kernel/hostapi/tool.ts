@@ -51,126 +51,138 @@ export function confine(root: string, p: unknown, tool: string): string {
 
 const MAX_READ_BYTES = 10 * 1024 * 1024;
 
+function calculatorTool(): BuiltinTool {
+  return {
+    name: 'calculator',
+    description:
+      'Evaluate an arithmetic expression (+ - * / % ^, parentheses, sqrt, abs, sin, cos, log, ...).',
+    parameters: obj({ expression: { type: 'string', description: 'e.g. "2 * (3 + 4) ^ 2"' } }, [
+      'expression',
+    ]),
+    run: async (p) => ({ result: evaluateExpression(String(p.expression)) }),
+  };
+}
+
+function jsonQueryTool(): BuiltinTool {
+  return {
+    name: 'json-query',
+    description: 'Select parts of JSON data with a path like ".items[0].name" or ".items[*].id".',
+    parameters: obj(
+      {
+        input: { description: 'JSON text or a table' },
+        query: { type: 'string', description: 'path expression, "." for the whole input' },
+      },
+      ['input', 'query'],
+    ),
+    run: async (p) => {
+      let input = p.input;
+      if (typeof input === 'string') {
+        try {
+          input = JSON.parse(input) as unknown;
+        } catch {
+          throw new HostError('json-query: input is not valid JSON');
+        }
+      }
+      return { result: jsonQuery(input, String(p.query)) };
+    },
+  };
+}
+
+function fileReaderTool(cwd: string): BuiltinTool {
+  return {
+    name: 'file-reader',
+    description: 'Read a text file inside the working directory.',
+    parameters: obj({ path: { type: 'string', description: 'relative to the working directory' } }, ['path']),
+    run: async (p) => {
+      const file = confine(cwd, p.path, 'file-reader');
+      let st: fs.Stats;
+      try {
+        st = await fs.promises.stat(file);
+      } catch {
+        throw new HostError(`file-reader: no such file '${String(p.path)}'`);
+      }
+      if (!st.isFile()) throw new HostError(`file-reader: '${String(p.path)}' is not a file`);
+      if (st.size > MAX_READ_BYTES)
+        throw new HostError(`file-reader: '${String(p.path)}' is larger than 10 MB`);
+      return { content: await fs.promises.readFile(file, 'utf8'), size: st.size, path: String(p.path) };
+    },
+  };
+}
+
+function fileWriterTool(cwd: string): BuiltinTool {
+  return {
+    name: 'file-writer',
+    description: 'Write (or append to) a text file inside the working directory.',
+    parameters: obj(
+      {
+        path: { type: 'string', description: 'relative to the working directory' },
+        content: { type: 'string' },
+        append: { type: 'boolean', description: 'append instead of replacing' },
+      },
+      ['path', 'content'],
+    ),
+    run: async (p) => {
+      const file = confine(cwd, p.path, 'file-writer');
+      const content = String(p.content);
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      if (p.append === true) await fs.promises.appendFile(file, content);
+      else await fs.promises.writeFile(file, content);
+      return { path: String(p.path), bytes_written: Buffer.byteLength(content) };
+    },
+  };
+}
+
+function httpRequestTool(allowed: string[]): BuiltinTool {
+  return {
+    name: 'http-request',
+    description: `HTTP request to an allowed host (${allowed.join(', ')}).`,
+    parameters: obj(
+      {
+        url: { type: 'string' },
+        method: { type: 'string', description: 'GET (default), POST, PUT, DELETE, ...' },
+        headers: { type: 'object' },
+        body: { type: 'string' },
+      },
+      ['url'],
+    ),
+    run: async (p, signal) => {
+      let url: URL;
+      try {
+        url = new URL(String(p.url));
+      } catch {
+        throw new HostError(`http-request: invalid URL '${String(p.url)}'`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new HostError(`http-request: only http and https URLs are allowed`);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      if (!allowed.includes('*') && !allowed.includes(host) && !allowed.includes(url.host))
+        throw new HostError(`http-request: host '${host}' is not allowed ([tools] http_allowed_hosts)`);
+      const headers: Record<string, string> = {};
+      if (p.headers && typeof p.headers === 'object')
+        for (const [k, v] of Object.entries(p.headers as Record<string, unknown>)) headers[k] = String(v);
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: typeof p.method === 'string' ? p.method.toUpperCase() : 'GET',
+          headers,
+          body: typeof p.body === 'string' ? p.body : undefined,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
+        });
+      } catch (err) {
+        throw new HostError(`http-request: ${url.href} failed: ${(err as Error).message}`);
+      }
+      const body = await res.text();
+      return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body };
+    },
+  };
+}
+
+/** The builtin tools a script can run; http-request only when hosts are allowed. */
 export function builtinTools(config: HostConfig): BuiltinTool[] {
   const cwd = config.cwd ?? process.cwd();
   const allowed = config.settings.tools.http_allowed_hosts;
-  const tools: BuiltinTool[] = [
-    {
-      name: 'calculator',
-      description:
-        'Evaluate an arithmetic expression (+ - * / % ^, parentheses, sqrt, abs, sin, cos, log, ...).',
-      parameters: obj({ expression: { type: 'string', description: 'e.g. "2 * (3 + 4) ^ 2"' } }, [
-        'expression',
-      ]),
-      run: async (p) => ({ result: evaluateExpression(String(p.expression)) }),
-    },
-    {
-      name: 'json-query',
-      description: 'Select parts of JSON data with a path like ".items[0].name" or ".items[*].id".',
-      parameters: obj(
-        {
-          input: { description: 'JSON text or a table' },
-          query: { type: 'string', description: 'path expression, "." for the whole input' },
-        },
-        ['input', 'query'],
-      ),
-      run: async (p) => {
-        let input = p.input;
-        if (typeof input === 'string') {
-          try {
-            input = JSON.parse(input) as unknown;
-          } catch {
-            throw new HostError('json-query: input is not valid JSON');
-          }
-        }
-        return { result: jsonQuery(input, String(p.query)) };
-      },
-    },
-    {
-      name: 'file-reader',
-      description: 'Read a text file inside the working directory.',
-      parameters: obj({ path: { type: 'string', description: 'relative to the working directory' } }, [
-        'path',
-      ]),
-      run: async (p) => {
-        const file = confine(cwd, p.path, 'file-reader');
-        let st: fs.Stats;
-        try {
-          st = await fs.promises.stat(file);
-        } catch {
-          throw new HostError(`file-reader: no such file '${String(p.path)}'`);
-        }
-        if (!st.isFile()) throw new HostError(`file-reader: '${String(p.path)}' is not a file`);
-        if (st.size > MAX_READ_BYTES)
-          throw new HostError(`file-reader: '${String(p.path)}' is larger than 10 MB`);
-        return { content: await fs.promises.readFile(file, 'utf8'), size: st.size, path: String(p.path) };
-      },
-    },
-    {
-      name: 'file-writer',
-      description: 'Write (or append to) a text file inside the working directory.',
-      parameters: obj(
-        {
-          path: { type: 'string', description: 'relative to the working directory' },
-          content: { type: 'string' },
-          append: { type: 'boolean', description: 'append instead of replacing' },
-        },
-        ['path', 'content'],
-      ),
-      run: async (p) => {
-        const file = confine(cwd, p.path, 'file-writer');
-        const content = String(p.content);
-        await fs.promises.mkdir(path.dirname(file), { recursive: true });
-        if (p.append === true) await fs.promises.appendFile(file, content);
-        else await fs.promises.writeFile(file, content);
-        return { path: String(p.path), bytes_written: Buffer.byteLength(content) };
-      },
-    },
-  ];
-  if (allowed.length) {
-    tools.push({
-      name: 'http-request',
-      description: `HTTP request to an allowed host (${allowed.join(', ')}).`,
-      parameters: obj(
-        {
-          url: { type: 'string' },
-          method: { type: 'string', description: 'GET (default), POST, PUT, DELETE, ...' },
-          headers: { type: 'object' },
-          body: { type: 'string' },
-        },
-        ['url'],
-      ),
-      run: async (p, signal) => {
-        let url: URL;
-        try {
-          url = new URL(String(p.url));
-        } catch {
-          throw new HostError(`http-request: invalid URL '${String(p.url)}'`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
-          throw new HostError(`http-request: only http and https URLs are allowed`);
-        const host = url.hostname.replace(/^\[|\]$/g, '');
-        if (!allowed.includes('*') && !allowed.includes(host) && !allowed.includes(url.host))
-          throw new HostError(`http-request: host '${host}' is not allowed ([tools] http_allowed_hosts)`);
-        const headers: Record<string, string> = {};
-        if (p.headers && typeof p.headers === 'object')
-          for (const [k, v] of Object.entries(p.headers as Record<string, unknown>)) headers[k] = String(v);
-        let res: Response;
-        try {
-          res = await fetch(url, {
-            method: typeof p.method === 'string' ? p.method.toUpperCase() : 'GET',
-            headers,
-            body: typeof p.body === 'string' ? p.body : undefined,
-            signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
-          });
-        } catch (err) {
-          throw new HostError(`http-request: ${url.href} failed: ${(err as Error).message}`);
-        }
-        const body = await res.text();
-        return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body };
-      },
-    });
-  }
+  const tools = [calculatorTool(), jsonQueryTool(), fileReaderTool(cwd), fileWriterTool(cwd)];
+  if (allowed.length) tools.push(httpRequestTool(allowed));
   return tools;
 }
 

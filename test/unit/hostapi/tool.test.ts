@@ -78,6 +78,13 @@ test('calculator and json-query', async () => {
     ['"y"'],
   );
   assert.equal(evaluateExpression('(1 + 2) * 3 - max(1, 4)'), 5);
+  assert.equal(evaluateExpression('2 ^ 3 ^ 2'), 512, '^ is right-associative');
+  assert.equal(evaluateExpression('-2 ^ 2 + 10 % 4 / 2'), -3);
+  assert.equal(evaluateExpression('PI * 0 + sqrt(16)'), 4);
+  assert.throws(() => evaluateExpression('constructor'), /unknown name 'constructor'/);
+  assert.throws(() => evaluateExpression('toString(1)'), /unknown function 'toString'/);
+  assert.throws(() => evaluateExpression('(1 + 2'), /expected '\)' at position 7/);
+  assert.throws(() => evaluateExpression('1 / 0'), /no finite value/);
   assert.deepEqual(jsonQuery({ 'odd key': [1] }, '.["odd key"][0]'), 1);
 });
 
