@@ -87,6 +87,89 @@ export function anthropicBody(req: ChatRequest): Record<string, unknown> {
   };
 }
 
+/** A whole (not streamed) messages response as the chat result. */
+function anthropicResult(r: WireResponse, model: string): ChatResult {
+  const calls: ToolCall[] = [];
+  let content = '';
+  for (const b of r.content ?? []) {
+    if (b.type === 'text') content += b.text;
+    else if (b.type === 'tool_use') calls.push({ id: b.id, name: b.name, arguments: b.input ?? {} });
+  }
+  return {
+    content,
+    model: r.model ?? model,
+    usage: { input_tokens: r.usage?.input_tokens ?? 0, output_tokens: r.usage?.output_tokens ?? 0 },
+    finish_reason: FINISH[r.stop_reason ?? ''] ?? r.stop_reason ?? 'stop',
+    tool_calls: calls,
+  };
+}
+
+type StreamEvent = Record<string, unknown> & { type?: string };
+
+/** What a streamed messages response has said so far (server-sent events, in order). */
+class AnthropicStream {
+  content = '';
+  stop = '';
+  finished = false;
+  readonly usage = { input_tokens: 0, output_tokens: 0 };
+  private readonly blocks: { type: string; id?: string; name?: string; json: string }[] = [];
+
+  constructor(
+    public model: string,
+    private readonly onText: (text: string) => void,
+  ) {}
+
+  /** Apply one event; an `error` event is thrown as a HostError naming the provider. */
+  apply(type: string | undefined, d: StreamEvent, provider: string, raw: string): void {
+    if (type === 'message_start') {
+      const m = d.message as WireResponse | undefined;
+      if (m?.model) this.model = m.model;
+      this.usage.input_tokens = m?.usage?.input_tokens ?? 0;
+      this.usage.output_tokens = m?.usage?.output_tokens ?? 0;
+    } else if (type === 'content_block_start') {
+      const b = d.content_block as { type: string; id?: string; name?: string };
+      this.blocks[d.index as number] = { type: b.type, id: b.id, name: b.name, json: '' };
+    } else if (type === 'content_block_delta') {
+      this.delta(d);
+    } else if (type === 'message_delta') {
+      const delta = d.delta as { stop_reason?: string };
+      if (delta?.stop_reason) this.stop = delta.stop_reason;
+      const u = d.usage as { output_tokens?: number; input_tokens?: number } | undefined;
+      if (u?.output_tokens !== undefined) this.usage.output_tokens = u.output_tokens;
+      if (u?.input_tokens) this.usage.input_tokens = u.input_tokens;
+    } else if (type === 'message_stop') {
+      this.finished = true;
+    } else if (type === 'error') {
+      const e = d.error as { message?: string } | undefined;
+      throw new HostError(`${provider}: stream error: ${e?.message ?? raw}`);
+    }
+  }
+
+  private delta(d: StreamEvent): void {
+    const delta = d.delta as { type: string; text?: string; partial_json?: string };
+    if (delta.type === 'text_delta' && delta.text) {
+      this.content += delta.text;
+      this.onText(delta.text);
+    } else if (delta.type === 'input_json_delta') {
+      const b = this.blocks[d.index as number];
+      if (b) b.json += delta.partial_json ?? '';
+    }
+  }
+
+  result(): ChatResult {
+    const calls: ToolCall[] = this.blocks
+      .filter((b) => b && b.type === 'tool_use')
+      .map((b) => ({ id: b.id ?? '', name: b.name ?? '', arguments: parseArguments(b.json) }));
+    return {
+      content: this.content,
+      model: this.model,
+      usage: this.usage,
+      finish_reason: FINISH[this.stop] ?? (this.stop || 'stop'),
+      tool_calls: calls,
+    };
+  }
+}
+
 export async function anthropicChat(req: ChatRequest, ctx: ChatContext): Promise<ChatResult> {
   const base = ctx.config.base_url.replace(/\/+$/, '');
   const url = base.endsWith('/v1') ? joinUrl(base, '/messages') : joinUrl(base, '/v1/messages');
@@ -102,74 +185,18 @@ export async function anthropicChat(req: ChatRequest, ctx: ChatContext): Promise
     log: ctx.log,
   };
   if (!req.stream) {
-    return postJson(request, async (chunks) => {
-      const r = parseJson(await collect(chunks), ctx.provider, url) as WireResponse;
-      const blocks = r.content ?? [];
-      const calls: ToolCall[] = [];
-      let content = '';
-      for (const b of blocks) {
-        if (b.type === 'text') content += b.text;
-        else if (b.type === 'tool_use') calls.push({ id: b.id, name: b.name, arguments: b.input ?? {} });
-      }
-      return {
-        content,
-        model: r.model ?? req.model,
-        usage: { input_tokens: r.usage?.input_tokens ?? 0, output_tokens: r.usage?.output_tokens ?? 0 },
-        finish_reason: FINISH[r.stop_reason ?? ''] ?? r.stop_reason ?? 'stop',
-        tool_calls: calls,
-      };
-    });
+    return postJson(request, async (chunks) =>
+      anthropicResult(parseJson(await collect(chunks), ctx.provider, url) as WireResponse, req.model),
+    );
   }
   return postJson(request, async (chunks) => {
-    let content = '';
-    let model = req.model;
-    let stop = '';
-    let finished = false;
-    const usage = { input_tokens: 0, output_tokens: 0 };
-    const blocks: { type: string; id?: string; name?: string; json: string }[] = [];
+    const stream = new AnthropicStream(req.model, ctx.onText);
     for await (const ev of sseEvents(chunks)) {
-      const d = parseJson(ev.data, ctx.provider, url) as Record<string, unknown> & { type?: string };
-      const type = d.type ?? ev.event;
-      if (type === 'message_start') {
-        const m = d.message as WireResponse | undefined;
-        if (m?.model) model = m.model;
-        usage.input_tokens = m?.usage?.input_tokens ?? 0;
-        usage.output_tokens = m?.usage?.output_tokens ?? 0;
-      } else if (type === 'content_block_start') {
-        const b = d.content_block as { type: string; id?: string; name?: string };
-        blocks[d.index as number] = { type: b.type, id: b.id, name: b.name, json: '' };
-      } else if (type === 'content_block_delta') {
-        const delta = d.delta as { type: string; text?: string; partial_json?: string };
-        if (delta.type === 'text_delta' && delta.text) {
-          content += delta.text;
-          ctx.onText(delta.text);
-        } else if (delta.type === 'input_json_delta') {
-          const b = blocks[d.index as number];
-          if (b) b.json += delta.partial_json ?? '';
-        }
-      } else if (type === 'message_delta') {
-        const delta = d.delta as { stop_reason?: string };
-        if (delta?.stop_reason) stop = delta.stop_reason;
-        const u = d.usage as { output_tokens?: number; input_tokens?: number } | undefined;
-        if (u?.output_tokens !== undefined) usage.output_tokens = u.output_tokens;
-        if (u?.input_tokens) usage.input_tokens = u.input_tokens;
-      } else if (type === 'message_stop') {
-        finished = true;
-      } else if (type === 'error') {
-        const e = d.error as { message?: string } | undefined;
-        throw new HostError(`${ctx.provider}: stream error: ${e?.message ?? ev.data}`);
-      }
+      const d = parseJson(ev.data, ctx.provider, url) as StreamEvent;
+      stream.apply(d.type ?? ev.event, d, ctx.provider, ev.data);
     }
-    if (!finished) throw new HostError(`${ctx.provider}: the connection to ${url} closed mid-response`);
-    const calls: ToolCall[] = blocks
-      .filter((b) => b && b.type === 'tool_use')
-      .map((b) => ({ id: b.id ?? '', name: b.name ?? '', arguments: parseArguments(b.json) }));
-    return {
-      content,
-      model,
-      usage,
-      finish_reason: FINISH[stop] ?? (stop || 'stop'),
-      tool_calls: calls,
-    };
+    if (!stream.finished)
+      throw new HostError(`${ctx.provider}: the connection to ${url} closed mid-response`);
+    return stream.result();
   });
 }
