@@ -19,109 +19,95 @@ export type ClientProtocol = 'jupyter' | 'dap' | 'lsp';
 export class ServiceMetrics {
   readonly registry = new Registry();
   private kernel?: MetricsKernel;
-  private readonly executions: Counter<'status'>;
-  private readonly errors: Counter;
-  private readonly interrupts: Counter<'source'>;
-  private readonly aborted: Counter;
-  private readonly messages: Counter<'type' | 'channel'>;
-  private readonly rejected: Counter<'channel' | 'reason'>;
-  private readonly latency: Histogram;
-  private readonly http: Counter<'path' | 'code'>;
-  private readonly reloads: Counter<'result'>;
   private readonly otherClients: Record<'dap' | 'lsp', number> = { dap: 0, lsp: 0 };
+  private readonly executions = this.counter(
+    'llmspell_executions_total',
+    'Executed cells and requests, by status (ok or error)',
+    ['status'],
+  );
+  private readonly errors = this.counter(
+    'llmspell_execution_errors_total',
+    'Executions that raised an error',
+  );
+  private readonly interrupts = this.counter(
+    'llmspell_interrupts_total',
+    'Interrupts, by source (interrupt_request, signal)',
+    ['source'],
+  );
+  private readonly aborted = this.counter(
+    'llmspell_aborted_executions_total',
+    'Queued execute requests aborted after an error (stop_on_error)',
+  );
+  private readonly messages = this.counter(
+    'llmspell_messages_total',
+    'Jupyter requests received, by message type and channel',
+    ['type', 'channel'],
+  );
+  private readonly rejected = this.counter(
+    'llmspell_messages_rejected_total',
+    'Jupyter messages dropped (bad signature, malformed, replayed, too many clients, unknown type)',
+    ['channel', 'reason'],
+  );
+  private readonly latency = new Histogram({
+    name: 'llmspell_execute_duration_seconds',
+    help: 'Execute request latency (runtime execution time)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly http = this.counter(
+    'llmspell_http_requests_total',
+    'HTTP control port requests, by path and status code',
+    ['path', 'code'],
+  );
+  private readonly reloads = this.counter(
+    'llmspell_config_reloads_total',
+    'Configuration reloads (SIGHUP), by result',
+    ['result'],
+  );
 
   constructor(opts: { processMetrics?: boolean } = {}) {
-    const registers = [this.registry];
-    this.executions = new Counter({
-      name: 'llmspell_executions_total',
-      help: 'Executed cells and requests, by status (ok or error)',
-      labelNames: ['status'],
-      registers,
-    });
-    this.errors = new Counter({
-      name: 'llmspell_execution_errors_total',
-      help: 'Executions that raised an error',
-      registers,
-    });
-    this.interrupts = new Counter({
-      name: 'llmspell_interrupts_total',
-      help: 'Interrupts, by source (interrupt_request, signal)',
-      labelNames: ['source'],
-      registers,
-    });
-    this.aborted = new Counter({
-      name: 'llmspell_aborted_executions_total',
-      help: 'Queued execute requests aborted after an error (stop_on_error)',
-      registers,
-    });
-    this.messages = new Counter({
-      name: 'llmspell_messages_total',
-      help: 'Jupyter requests received, by message type and channel',
-      labelNames: ['type', 'channel'],
-      registers,
-    });
-    this.rejected = new Counter({
-      name: 'llmspell_messages_rejected_total',
-      help: 'Jupyter messages dropped (bad signature, malformed, replayed, too many clients, unknown type)',
-      labelNames: ['channel', 'reason'],
-      registers,
-    });
-    this.latency = new Histogram({
-      name: 'llmspell_execute_duration_seconds',
-      help: 'Execute request latency (runtime execution time)',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-      registers,
-    });
-    this.http = new Counter({
-      name: 'llmspell_http_requests_total',
-      help: 'HTTP control port requests, by path and status code',
-      labelNames: ['path', 'code'],
-      registers,
-    });
-    this.reloads = new Counter({
-      name: 'llmspell_config_reloads_total',
-      help: 'Configuration reloads (SIGHUP), by result',
-      labelNames: ['result'],
-      registers,
-    });
+    this.gauge('llmspell_kernel_busy', '1 while the kernel runs code', (k) => (k?.stats().busy ? 1 : 0));
+    this.gauge(
+      'llmspell_kernel_queued_requests',
+      'Shell requests waiting behind the running one',
+      (k) => k?.stats().queuedRequests ?? 0,
+    );
+    this.gauge(
+      'llmspell_kernel_uptime_seconds',
+      'Seconds since the kernel started',
+      (k) => k?.stats().uptimeSec ?? 0,
+    );
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     new Gauge({
       name: 'llmspell_connected_clients',
       help: 'Connected clients, by protocol (jupyter, dap, lsp)',
       labelNames: ['protocol'],
-      registers,
+      registers: [this.registry],
       collect() {
         this.set({ protocol: 'jupyter' }, self.kernel?.stats().clients ?? 0);
         this.set({ protocol: 'dap' }, self.kernel?.stats().dapClients ?? self.otherClients.dap);
         this.set({ protocol: 'lsp' }, self.otherClients.lsp);
       },
     });
-    new Gauge({
-      name: 'llmspell_kernel_busy',
-      help: '1 while the kernel runs code',
-      registers,
-      collect() {
-        this.set(self.kernel?.stats().busy ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'llmspell_kernel_queued_requests',
-      help: 'Shell requests waiting behind the running one',
-      registers,
-      collect() {
-        this.set(self.kernel?.stats().queuedRequests ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'llmspell_kernel_uptime_seconds',
-      help: 'Seconds since the kernel started',
-      registers,
-      collect() {
-        this.set(self.kernel?.stats().uptimeSec ?? 0);
-      },
-    });
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'llmspell_' });
+  }
+
+  private counter<L extends string = never>(name: string, help: string, labelNames: L[] = []): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A gauge read from the kernel at each scrape. */
+  private gauge(name: string, help: string, read: (k: MetricsKernel | undefined) => number): void {
+    const kernel = () => this.kernel;
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read(kernel()));
+      },
+    });
   }
 
   attachKernel(kernel: MetricsKernel): void {
