@@ -36,3 +36,24 @@ export function signal<T = void>(): { promise: Promise<T>; resolve: (v: T) => vo
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/**
+ * Resolves with the first value `get()` returns other than undefined (a file another process
+ * writes, an entry that appears), checked like waitFor's condition, within `ms` as a safety net.
+ */
+export async function waitForValue<T>(
+  get: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  ms = 20_000,
+): Promise<T> {
+  let value: T | undefined;
+  await waitFor(
+    async () => {
+      value = await get();
+      return value !== undefined;
+    },
+    what,
+    ms,
+  );
+  return value as T;
+}

@@ -17,6 +17,7 @@ import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { BIN, REPO, runProcess } from '../jupyter/helpers';
 import type * as api from './vscode-api';
+import { registryEntry } from '../../support/kernels';
 
 const EXT_DIR = path.join(REPO, 'clients', 'vscode');
 
@@ -379,18 +380,10 @@ describe('vscode extension: the packaged .vsix', { timeout: 240000 }, () => {
     const exited = new Promise<number | null>((resolve) => kernel.on('exit', (code) => resolve(code)));
     try {
       // readiness: the kernel's registry entry with its DAP port
-      let entry: { id: string; ports: { dap?: number }; dapToken?: string } | undefined;
-      for (let i = 0; i < 600 && !entry?.ports.dap; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        const files = fs.readdirSync(path.join(home, 'kernels')).filter((f) => f.endsWith('.json'));
-        try {
-          entry = files.length
-            ? JSON.parse(fs.readFileSync(path.join(home, 'kernels', files[0]), 'utf8'))
-            : undefined;
-        } catch {
-          entry = undefined; // being written
-        }
-      }
+      const entry = await registryEntry<{ id: string; ports: { dap?: number }; dapToken?: string }>(
+        home,
+        (e) => !!e.ports.dap,
+      );
       assert.ok(entry?.ports.dap, 'the kernel registered its DAP port');
       const provider = stand.recorded.configurationProviders.get('llmspell');
       const factory = stand.recorded.adapterFactories.get('llmspell');

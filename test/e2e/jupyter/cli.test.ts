@@ -4,14 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, jupyterEnv, type JupyterEnv, runProcess } from './helpers';
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { waitFor } from '../../support/wait';
 
 describe('llmspell kernel start / connect / repl / install-kernelspec, jupyter console', () => {
   let env: JupyterEnv;
@@ -30,7 +23,7 @@ describe('llmspell kernel start / connect / repl / install-kernelspec, jupyter c
     });
     kernel.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     exited = new Promise((resolve) => kernel.on('exit', (code) => resolve(code)));
-    await waitFor(() => existsSync(connectionFile), 10000);
+    await waitFor(() => existsSync(connectionFile), 'the connection file');
     process.stderr.write(`# kernel start to connection file: ${Date.now() - t0} ms\n`);
   });
   after(() => {

@@ -6,14 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { jupyterEnv, type JupyterEnv, PY_DIR, PYTHON, runProcess } from './helpers';
 import { lineIn } from '../../support/positions';
+import { waitFor, withTimeout } from '../../support/wait';
 
-function within<T>(p: Promise<T>, what: string, ms = 20000): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms))),
-  ]);
-}
+const within = <T>(p: Promise<T>, what: string, ms = 20000): Promise<T> => withTimeout(p, ms, what);
 
 describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => {
   let env: JupyterEnv;
@@ -69,13 +64,7 @@ describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => 
       py.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => py.on('exit', (c) => resolve(c)));
       try {
-        await within(
-          (async () => {
-            while (!stdout.includes('"ready"')) await new Promise((r) => setTimeout(r, 50));
-          })(),
-          'kernel ready',
-          40000,
-        );
+        await waitFor(() => stdout.includes('"ready"'), 'kernel ready', 40000);
         const reg = path.join(env.dir, 'home', 'kernels');
         assert.ok(existsSync(reg));
         const entry = JSON.parse(readFileSync(path.join(reg, readdirSync(reg)[0]), 'utf8')) as {

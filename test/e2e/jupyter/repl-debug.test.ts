@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { BIN, runProcess } from './helpers';
 import { escapeRe, lineIn } from '../../support/positions';
+import { waitFor } from '../../support/wait';
 
 /**
  * `llmspell repl --connection-file F` against a real kernel (`kernel start --port 0 --dap-port 0`):
@@ -41,11 +42,10 @@ describe('llmspell repl: debug commands against a real kernel', () => {
     kernel = k;
     k.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     k.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 15000;
-    while (!existsSync(conn) || !/ready/.test(log)) {
-      if (Date.now() > deadline || k.exitCode !== null) throw new Error(`kernel did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(() => {
+      if (k.exitCode !== null) throw new Error(`kernel exited before it was ready:\n${log}`);
+      return existsSync(conn) && /ready/.test(log);
+    }, 'the kernel to be ready');
   });
 
   afterEach(async () => {
@@ -189,25 +189,22 @@ describe('llmspell repl: debug commands against a real kernel', () => {
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-      const waitFor = async (re: RegExp, what: string) => {
-        const deadline = Date.now() + 15000;
-        while (!re.test(stdout + stderr)) {
-          if (Date.now() > deadline) throw new Error(`no ${what}:\n${stdout}\n${stderr}`);
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      };
+      const waitOut = (re: RegExp, what: string): Promise<void> =>
+        waitFor(() => re.test(stdout + stderr), what).catch((e: Error) => {
+          throw new Error(`${e.message}:\n${stdout}\n${stderr}`);
+        });
       try {
         const k = 'function k()\n  local i = 0\n  while true do\n    i = i + 1\n  end\nend\n';
         const inc = lineIn(k, 'i = i + 1');
         child.stdin.write(k);
         child.stdin.write(`:break ${inc} if i == 1000\nk()\n`);
-        await waitFor(new RegExp(`stopped at In \\[\\d+\\]:${inc}\\b`), 'stop');
+        await waitOut(new RegExp(`stopped at In \\[\\d+\\]:${inc}\\b`), 'stop');
         child.stdin.write('i\n');
-        await waitFor(/\n1000\n/, 'evaluation in the stopped frame');
+        await waitOut(/\n1000\n/, 'evaluation in the stopped frame');
         child.kill('SIGINT');
-        await waitFor(/Interrupted/, 'interrupt error');
+        await waitOut(/Interrupted/, 'interrupt error');
         child.stdin.write(':clear\n40 + 2\n');
-        await waitFor(/Out\[\d+\]: 42/, 'a later cell');
+        await waitOut(/Out\[\d+\]: 42/, 'a later cell');
         child.stdin.end();
         // on pipes the exit status is 1 when a cell failed (the interrupted one)
         assert.equal(await closed, 1);

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { after, before, describe, it } from 'node:test';
 import { capabilities } from '../../../server/capabilities';
 import { spawnServer, writeRaw, type Served } from './client';
+import { waitFor } from '../../support/wait';
 
 const EXPECTED_CAPABILITIES = [
   'callHierarchyProvider',
@@ -266,8 +267,7 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
       if (b.toString().includes('-32700')) errors.push(b.toString());
     });
     writeRaw(s.child, '{"jsonrpc": "2.0", "id": 99, "method": ');
-    const deadline = Date.now() + 3000;
-    while (!errors.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => errors.length > 0, 'the parse error response');
     assert.equal(errors.length, 1);
     const h = await s.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
     assert.ok(Array.isArray(h));
@@ -332,9 +332,7 @@ describe('lsp --port', () => {
     s.child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     try {
       await s.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-      const deadline = Date.now() + 5000;
-      while (!stderr.includes('listening on tcp') && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => stderr.includes('listening on tcp'), 'the TCP listener log line');
       const { createMessageConnection, SocketMessageReader, SocketMessageWriter } =
         await import('vscode-jsonrpc/node');
       const sock = net.connect(port, '127.0.0.1');
@@ -369,8 +367,7 @@ describe('lsp --port', () => {
       let err2 = '';
       s2.child.stderr!.on('data', (b: Buffer) => (err2 += b.toString()));
       await s2.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-      const d2 = Date.now() + 5000;
-      while (!err2.includes('in use') && Date.now() < d2) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => err2.includes('in use'), 'the port-in-use log line');
       assert.match(err2, new RegExp(`${port}.*in use`));
       await s2.stop();
     } finally {

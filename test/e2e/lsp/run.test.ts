@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, spawnServer, type Served } from './client';
+import { registryEntry } from '../../support/kernels';
 
 /**
  * llmspell.enableDebug: code lenses and the Run file / Run selection / Debug file commands, through
@@ -34,16 +35,6 @@ const FILES: Record<string, string> = {
   'sel.lua': 'local a = error("line 1 must not run")\nprint("sel " .. 40 + 2)\nsel_global = 41\n',
   'state.lua': 'print("from state " .. (sel_global + 1))\n',
 };
-
-async function waitFor<T>(what: string, f: () => T | undefined, timeoutMs = 15000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('lsp run/debug commands (enableDebug)', () => {
   let dir: string;
@@ -163,13 +154,7 @@ describe('lsp run/debug commands (enableDebug)', () => {
       { env: { ...process.env, LLMSPELL_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     kernel.stderr?.resume();
-    const entry = await waitFor('the registry entry', () => {
-      const d = path.join(home, 'kernels');
-      const f = fs.existsSync(d) ? fs.readdirSync(d).find((n) => n.endsWith('.json')) : undefined;
-      return f
-        ? (JSON.parse(fs.readFileSync(path.join(d, f), 'utf8')) as { id: string; pid: number })
-        : undefined;
-    });
+    const entry = await registryEntry<{ id: string; pid: number }>(home);
     assert.equal(entry.pid, kernel.pid);
     const r = await run('llmspell.runFile', [uri('ok.lua')]);
     assert.equal(r.target, 'kernel', r.message);

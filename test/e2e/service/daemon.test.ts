@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { waitFor } from '../../support/wait';
 
 /** End to end through bin/llmspell with a temporary HOME (nothing touches the real ~/.llmspell). */
 
@@ -70,15 +71,6 @@ function getJson(url: string): Promise<{ code: number; body: Record<string, unkn
       })
       .on('error', reject);
   });
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 function logLines(file: string): Array<Record<string, unknown>> {
@@ -200,19 +192,19 @@ test('signals: SIGUSR1 statistics, SIGUSR2 debug toggle, SIGHUP reload, SIGTERM 
   const seen = (msg: string) => () => logLines(d.logFile).some((l) => l.msg === msg);
 
   process.kill(d.pid, 'SIGUSR1');
-  await waitFor('statistics', seen('statistics'));
+  await waitFor(seen('statistics'), 'statistics');
   const stats = logLines(d.logFile).find((l) => l.msg === 'statistics')!.stats as Record<string, unknown>;
   assert.equal(stats.httpPort, d.port);
   assert.ok((stats.memory as { rss: number }).rss > 0);
 
   process.kill(d.pid, 'SIGUSR2');
-  await waitFor('debug on', seen('debug logging enabled'));
+  await waitFor(seen('debug logging enabled'), 'debug on');
   process.kill(d.pid, 'SIGUSR2');
-  await waitFor('debug off', seen('debug logging disabled'));
+  await waitFor(seen('debug logging disabled'), 'debug off');
 
   writeFileSync(config, '[logging]\nlog_level = "debug"\n[security]\nrate_limit_per_minute = 2\n');
   process.kill(d.pid, 'SIGHUP');
-  await waitFor('reload', seen('configuration reloaded'));
+  await waitFor(seen('configuration reloaded'), 'reload');
   const reload = logLines(d.logFile).find((l) => l.msg === 'configuration reloaded')!;
   assert.deepEqual((reload.changed as string[]).sort(), [
     'logging.log_level',
@@ -225,15 +217,15 @@ test('signals: SIGUSR1 statistics, SIGUSR2 debug toggle, SIGHUP reload, SIGTERM 
 
   writeFileSync(config, '[logging]\nlog_levle = "debug"\n');
   process.kill(d.pid, 'SIGHUP');
-  await waitFor('failed reload', seen('configuration reload failed; keeping the old settings'));
+  await waitFor(seen('configuration reload failed; keeping the old settings'), 'failed reload');
   assert.match(
     String(logLines(d.logFile).find((l) => l.msg?.toString().startsWith('configuration reload failed'))!.err),
     /unknown key \[logging\] log_levle/,
   );
 
   process.kill(d.pid, 'SIGTERM');
-  await waitFor('exit', seen('kernel service exited'));
-  await waitFor('pid file removed', () => !existsSync(d.pidFile));
+  await waitFor(seen('kernel service exited'), 'exit');
+  await waitFor(() => !existsSync(d.pidFile), 'pid file removed');
   started.delete(d.pid);
 });
 
