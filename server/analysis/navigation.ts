@@ -1,9 +1,11 @@
 import { classHolders } from './classHolders';
 import { valueAtOccurrence } from './hover';
 import { keywordHighlights } from './keywords';
+import { moduleReturnLocations } from './moduleDefs';
 import { pathToUri, type Project } from './project';
 import { entryAt, keyName, moduleKey, refIndex, SEP, type RefEntry, type RefIndex } from './refIndex';
-import { occurrenceAt, type FileAnalysis } from './resolve';
+import { occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
+import { inCommentOrString } from './context';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
 import { expand } from './summary';
 import { docTypeLocation, docWordAt } from './types/docNames';
@@ -144,19 +146,11 @@ function directDefinition(project: Project, fa: FileAnalysis, offset: number): L
   if (!occ) {
     const w = docWordAt(fa.text, offset);
     const loc = w ? docTypeLocation(project, fa, w.word) : undefined;
-    if (!loc || !w) return [];
+    if (!loc || !w) return bareName(project, fa, offset);
     const see = /---@see\s+\S*$/.test(fa.text.slice(fa.text.lastIndexOf('\n', offset) + 1, w.span.end));
     return see ? [loc, ...classHolders(project, fa, w.word)] : [loc];
   }
-  if (occ.defId !== undefined && !occ.member) {
-    const def = fa.defs[occ.defId];
-    if (def.kind === 'global' || def.kind === 'globalFunction') return globalDefs(project, fa, def.name);
-    if (def.init?.kind === 'require' && occ.isDeclaration) {
-      const uri = project.moduleUri(def.init.module, fa.uri);
-      if (uri) return [{ uri, span: { start: 0, end: 0 } }];
-    }
-    return localDefinition(project, fa, def, offset);
-  }
+  if (occ.defId !== undefined && !occ.member) return defDefinition(project, fa, fa.defs[occ.defId], offset);
   if (occ.global && !occ.member) return globalDefs(project, fa, occ.global);
   if (occ.member && occ.baseDefId !== undefined) {
     const f = fa.defs[occ.baseDefId].fields.get(occ.member.name);
@@ -166,6 +160,34 @@ function directDefinition(project: Project, fa: FileAnalysis, offset: number): L
   if (typed) return [typed];
   const r = valueAtOccurrence(project, fa, occ);
   return r?.value.location ? [r.value.location] : [];
+}
+
+/** A name the parser could not place (a line being typed, like a lone `obj`): by scope. */
+function bareName(project: Project, fa: FileAnalysis, offset: number): Location[] {
+  const text = fa.text;
+  let s = offset;
+  while (s > 0 && /\w/.test(text[s - 1])) s--;
+  let e = offset;
+  while (e < text.length && /\w/.test(text[e])) e++;
+  const name = text.slice(s, e);
+  const lineStart = text.lastIndexOf('\n', s - 1) + 1;
+  if (!/^[A-Za-z_]\w*$/.test(name) || LUA_KEYWORDS.includes(name)) return [];
+  if (/[.:]\s*$/.test(text.slice(lineStart, s)) || inCommentOrString(text.slice(lineStart, s))) return [];
+  const def = visibleLocals(fa, s).find((d) => d.name === name);
+  if (def) return defDefinition(project, fa, def, offset);
+  return fa.globals.has(name) || project.globals().has(name) ? globalDefs(project, fa, name) : [];
+}
+
+function defDefinition(project: Project, fa: FileAnalysis, def: Definition, offset: number): Location[] {
+  if (def.kind === 'global' || def.kind === 'globalFunction') return globalDefs(project, fa, def.name);
+  if (def.init?.kind === 'require') {
+    const ret = moduleReturnLocations(project, def.init.module, fa.uri);
+    if (ret.length) return [...localDefinition(project, fa, def, offset), ...ret];
+    const onDecl = def.span.start <= offset && offset <= def.span.end;
+    const uri = onDecl ? project.moduleUri(def.init.module, fa.uri) : undefined;
+    if (uri) return [{ uri, span: { start: 0, end: 0 } }];
+  }
+  return localDefinition(project, fa, def, offset);
 }
 
 function globalDefs(project: Project, fa: FileAnalysis, name: string): Location[] {

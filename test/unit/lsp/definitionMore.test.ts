@@ -41,3 +41,42 @@ describe('definition: labels, string keys, aliases and assignments', () => {
     check('---@class ⟪Pen⟫\nlocal ⟪pen⟫ = {}\n---@see Pe‸n\nlocal x');
   });
 });
+
+describe('definition: modules and lines being typed', () => {
+  function defsAcross(files: Record<string, string>, openName: string): string[] {
+    const p = project();
+    let cursor = -1;
+    let openText = '';
+    const want: string[] = [];
+    for (const [name, src] of Object.entries(files)) {
+      const f = fixture(src);
+      for (const s of f.spans) want.push(`${name}:${slice(f.text, s)}@${s.start}`);
+      if (name === openName) ({ cursor, text: openText } = f);
+      else open(p, `file:///ws/${name}`, f.text);
+    }
+    const got = definition(p, open(p, `file:///ws/${openName}`, openText), cursor).map((l) => {
+      const name = l.uri.slice('file:///ws/'.length);
+      const f = fixture(files[name]);
+      return `${name}:${slice(f.text, l.span)}@${l.span.start}`;
+    });
+    assert.deepEqual(got.sort(), want.sort());
+    return got;
+  }
+  it('goes from a local holding a module to what the module returns', () => {
+    defsAcross(
+      {
+        'shapes.lua': 'local ⟪Shapes⟫ = {}\nreturn ⟪Shapes⟫',
+        'main.lua': 'local ⟪sh⟫ = require "shapes"\nprint(s‸h)',
+      },
+      'main.lua',
+    );
+    defsAcross(
+      { 'make.lua': 'return ⟪function (n) return n end⟫', 'main.lua': 'local ⟪mk‸⟫ = require "make"' },
+      'main.lua',
+    );
+  });
+  it('resolves a lone name on a line that does not parse yet', () => {
+    check('local ⟪widget⟫ = {}\nwid‸get');
+    check('local ⟪count⟫ = 1\nif true then\n  cou‸nt\nend');
+  });
+});
