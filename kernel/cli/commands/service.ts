@@ -91,7 +91,8 @@ function parsePort(text: string): number {
   return n;
 }
 
-function registerKernelServiceCommands(kernel: Command): void {
+/** `kernel status [--json]` */
+function registerStatus(kernel: Command): void {
   kernel
     .command('status')
     .description('list running kernels (id, pid, ports, connection file, uptime, clients, health)')
@@ -100,7 +101,10 @@ function registerKernelServiceCommands(kernel: Command): void {
       const list = await controlMod().kernelStatuses();
       out(opts.json ? JSON.stringify(list, null, 2) + '\n' : controlMod().formatStatusTable(list));
     });
+}
 
+/** `kernel stop [ID] [--pid-file F] [--all]` */
+function registerStop(kernel: Command): void {
   kernel
     .command('stop')
     .description('stop a kernel: SIGTERM, wait for a clean exit, SIGKILL after --timeout')
@@ -127,7 +131,10 @@ function registerKernelServiceCommands(kernel: Command): void {
         );
       }
     });
+}
 
+/** `kernel install-service ...` */
+function registerInstallService(kernel: Command): void {
   kernel
     .command('install-service')
     .description('install a systemd unit (Linux) or launchd agent (macOS) running the kernel')
@@ -172,7 +179,10 @@ function registerKernelServiceCommands(kernel: Command): void {
         }
       },
     );
+}
 
+/** `kernel uninstall-service ...` */
+function registerUninstallService(kernel: Command): void {
   kernel
     .command('uninstall-service')
     .description('stop, disable and remove the service file written by install-service')
@@ -194,6 +204,13 @@ function registerKernelServiceCommands(kernel: Command): void {
         throw err;
       }
     });
+}
+
+function registerKernelServiceCommands(kernel: Command): void {
+  registerStatus(kernel);
+  registerStop(kernel);
+  registerInstallService(kernel);
+  registerUninstallService(kernel);
 }
 
 function profileToml(name: string): string {
