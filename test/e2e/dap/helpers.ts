@@ -1,13 +1,13 @@
 /** Shared helpers for the DAP e2e tests: a real DebugClient over TCP against startDapServer. */
-import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { startDapServer, type DapServer } from '../../../debug-adapter/server';
 import type { RuntimeHandle } from '../../../kernel/runtime/types';
 import { waitFor } from '../../support/wait';
+import { fixturePath } from '../../support/fixtures';
 
-export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'dap');
-export const fixture = (name: string): string => path.join(FIXTURES, name);
+export const FIXTURES = fixturePath('dap', '');
+export const fixture = (name: string): string => fixturePath('dap', name);
 
 export const TIMEOUT = 8000;
 /** Per-test limit so a stuck test fails instead of hanging the run. */

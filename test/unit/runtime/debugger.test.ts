@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Harness, fixture, lineOf } from './helpers';
+import { fixturePath } from '../../support/fixtures';
 
 let h: Harness;
 beforeEach(async () => {
@@ -13,7 +14,8 @@ afterEach(async () => {
   await h.dispose();
 });
 
-const BASIC = fixture('basic.lua');
+/** Shared with the DAP tests (one copy of the fixture). */
+const BASIC = fixturePath('dap', 'basic.lua');
 const STEP = fixture('stepping.lua');
 const VARS = fixture('vars.lua');
 

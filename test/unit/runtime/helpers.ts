@@ -4,10 +4,11 @@ import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import type { ExecResult, RuntimeEvent, StoppedEvent } from '../../../kernel/runtime/types';
 import { waitFor, withTimeout } from '../../support/wait';
 import { lineOf } from '../../support/positions';
+import { fixturePath } from '../../support/fixtures';
 
 export { waitFor, withTimeout, lineOf };
 
-export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'runtime');
+export const FIXTURES = fixturePath('runtime', '');
 
 export function fixture(name: string): string {
   return path.join(FIXTURES, name);
