@@ -80,7 +80,38 @@ function keyEntries(project: Project, fa: FileAnalysis, key: string): { uri: str
 /** Where the thing at `offset` is defined. */
 export function definition(project: Project, fa: FileAnalysis, offset: number): Location[] {
   const found = directDefinition(project, fa, offset);
-  return found.length ? found : indexDefinition(project, fa, offset);
+  return found.length ? withValues(project, fa, found) : indexDefinition(project, fa, offset);
+}
+
+/**
+ * A field set from a name (`{ x = x }`, `t.b = t.a`) also leads to that name's definition, as in
+ * LuaLS (one step, in the field's own file).
+ */
+function withValues(project: Project, fa: FileAnalysis, locs: Location[]): Location[] {
+  const out = [...locs];
+  const seen = new Set(locs.map((l) => `${l.uri}#${l.span.start}`));
+  const add = (uri: string, span: Span) => {
+    const k = `${uri}#${span.start}`;
+    if (!seen.has(k) && seen.add(k)) out.push({ uri, span });
+  };
+  for (const l of locs) {
+    const stored = l.uri === fa.uri ? fa : project.files.get(l.uri);
+    if (!stored || l.span.end <= l.span.start) continue;
+    const f = expand(stored);
+    const idx = indexOf(project, f);
+    const e = idx.entries.find((x) => x.span.start === l.span.start && x.write);
+    if (!e || !e.key.includes(SEP)) continue;
+    for (const [a, b] of idx.links) {
+      const other = a === e.key ? b : b === e.key ? a : undefined;
+      if (other === undefined) continue;
+      const local = /^L#(\d+)$/.exec(other);
+      if (local) {
+        const d = f.defs[Number(local[1])];
+        if (d) add(f.uri, d.span);
+      } else for (const x of idx.entries) if (x.key === other && x.write) add(f.uri, x.span);
+    }
+  }
+  return out;
 }
 
 /**

@@ -75,6 +75,16 @@ describe('definition: modules and lines being typed', () => {
       'main.lua',
     );
   });
+  it('follows a module field set from a local to that local', () => {
+    defsAcross(
+      {
+        'util.lua': 'local function ⟪trim⟫(s) return s end\nreturn { ⟪trim⟫ = trim }',
+        'main.lua': 'local util = require "util"\nutil.tr‸im(" a ")',
+      },
+      'main.lua',
+    );
+    check('local box = {}\nbox.⟪w⟫ = 1\nbox.⟪width⟫ = box.w\nprint(box.wid‸th)');
+  });
   it('resolves a lone name on a line that does not parse yet', () => {
     check('local ⟪widget⟫ = {}\nwid‸get');
     check('local ⟪count⟫ = 1\nif true then\n  cou‸nt\nend');
