@@ -247,18 +247,24 @@ class Linter {
   private redefinedLocals(): void {
     const kinds = new Set(['local', 'localFunction', 'parameter', 'forVariable']);
     // per name, the definitions whose visibility may still hold later declarations
-    const open = new Map<string, { end: number; decl: number }[]>();
+    // (`minEnd` skips the filtering while nothing has ended: many same-name locals in one scope)
+    const open = new Map<string, { list: { end: number; decl: number }[]; minEnd: number }>();
     for (const d of this.fa.defs) {
       if (!kinds.has(d.kind) || !d.visible || d.name.startsWith('_') || d.name === '...' || d.name === 'self')
         continue;
       const at = d.span.start;
-      const list = (open.get(d.name) ?? []).filter((e) => e.end >= at);
-      if (list.some((e) => e.decl < at))
+      let o = open.get(d.name);
+      if (!o) open.set(d.name, (o = { list: [], minEnd: Infinity }));
+      if (o.minEnd < at) {
+        o.list = o.list.filter((e) => e.end >= at);
+        o.minEnd = o.list.reduce((m, e) => Math.min(m, e.end), Infinity);
+      }
+      if (o.list.some((e) => e.decl < at))
         this.diag('redefined-local', d.span, `Redefined local \`${d.name}\`.`, 'hint', {
           data: { name: d.name },
         });
-      list.push({ end: d.visible.end, decl: at });
-      open.set(d.name, list);
+      o.list.push({ end: d.visible.end, decl: at });
+      o.minEnd = Math.min(o.minEnd, d.visible.end);
     }
   }
 
