@@ -222,7 +222,7 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
       const adjusted = asLuaLS(project, fa, d, defAt);
       if (adjusted) out.push(adjusted);
     }
-    out.push(...own);
+    for (const d of own) out.push(d); // (no spread: a huge file has more than the stack holds)
   }
   if (!fa.isMeta) {
     const reported = new Map<string, number>();
@@ -249,16 +249,17 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
     }
     const memo: CalleeMemo = new Map();
     for (const c of fa.calls) out.push(...paramCheck(project, fa, c, memo));
-    out.push(
-      ...needCheckNil(fa),
-      ...assignTypeMismatches(project, fa),
-      ...undefinedFields(project, fa),
-      ...returnTypeMismatches(project, fa, lintReturns(fa)),
-      ...returnCountDiagnostics(fa, lintReturns(fa), lintFunctions(fa)),
-      ...deprecatedUses(fa),
-      ...globalInNilEnv(fa),
-      ...docDiagnostics(project, fa),
-    );
+    const more = [
+      needCheckNil(fa),
+      assignTypeMismatches(project, fa),
+      undefinedFields(project, fa),
+      returnTypeMismatches(project, fa, lintReturns(fa)),
+      returnCountDiagnostics(fa, lintReturns(fa), lintFunctions(fa)),
+      deprecatedUses(fa),
+      globalInNilEnv(fa),
+      docDiagnostics(project, fa),
+    ];
+    for (const list of more) for (const d of list) out.push(d);
   }
   const filtered = filterDiagnostics(project, fa, out);
   return filtered.length > MAX_DIAGNOSTICS ? filtered.slice(0, MAX_DIAGNOSTICS) : filtered;

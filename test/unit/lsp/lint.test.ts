@@ -140,6 +140,11 @@ const CASES: [string, string, string][] = [
   ['code-after-break', 'after break', 'while true do\n  break\n  ⟪print()\n  print()⟫\nend'],
   ['redefined-local', 'same scope', 'local x\nprint(x)\nlocal ⟪x⟫\nprint(x)\nlocal ⟪x⟫\nprint(x)'],
   ['redefined-local', 'a parameter', 'local x\nreturn x, function (⟪x⟫)\n  return x\nend'],
+  [
+    'redefined-local',
+    'scopes that end between same-name locals',
+    'local x\ndo\n  local ⟪x⟫\n  local ⟪x⟫\nend\nlocal ⟪x⟫\nfunction F()\n  local ⟪x⟫\nend\ndo\n  local y\nend\nlocal y\nprint(x, y)',
+  ],
   ['redefined-local', 'underscore', 'local _\nprint(_)\nlocal _\nprint(_)'],
   [
     'discard-returns',
@@ -164,4 +169,17 @@ const CASES: [string, string, string][] = [
 
 describe('lsp diagnostics (LuaLS semantics per code)', () => {
   for (const [code, name, src] of CASES) it(`${code}: ${name}`, () => check(code, src));
+});
+
+describe('lsp diagnostics on a huge file', () => {
+  it('more diagnostics than a call takes arguments: all computed, the first ones kept', () => {
+    // 200,000 lines of trailing spaces: collecting them must not spread them into one call
+    const text = 'local a = 1 \n' + ' \n'.repeat(200000) + 'print(a)\n';
+    const p = project();
+    const got = computeDiagnostics(p, open(p, URI, text));
+    assert.equal(got.length, 1000);
+    assert.ok(got.every((d) => d.code === 'trailing-space'));
+    assert.equal(got[0].span.start, 'local a = 1'.length);
+    assert.equal(got[1].span.start, 'local a = 1 \n'.length);
+  });
 });
