@@ -61,6 +61,18 @@ export async function connect(server: DapServer): Promise<DebugClient> {
   return dc;
 }
 
+/** A client attached to the server's shared runtime: connect, initialize, attach, initialized. */
+export async function attachClient(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
+  const dc = client(server);
+  await within(dc.start(server.port), 'connect');
+  const wait: Harness['wait'] = (e) => within(dc.waitForEvent(e, 86400000), e) as never;
+  const initialized = wait('initialized');
+  await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
+  await within(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), 'attach');
+  await initialized;
+  return { dc, wait };
+}
+
 export async function harness(attachRuntime?: RuntimeHandle): Promise<Harness> {
   const server = await startDapServer({
     port: 0,

@@ -5,24 +5,13 @@ import * as net from 'net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
-import { startDapServer, type DapServer } from '../../../debug-adapter/server';
-import { T, client, fixture, within, type Harness } from './helpers';
+import { startDapServer } from '../../../debug-adapter/server';
+import { T, attachClient, fixture, within } from './helpers';
 import { lineOf } from '../../support/positions';
 
 const BASIC = fixture('basic.lua');
 const COUNT = lineOf(BASIC, 'counter = counter + 1');
 const PRINT = lineOf(BASIC, 'print("result", result)');
-
-async function attachClient(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
-  const dc = client(server);
-  await within(dc.start(server.port), 'connect');
-  const wait: Harness['wait'] = (e) => within(dc.waitForEvent(e, 86400000), e) as never;
-  const initialized = wait('initialized');
-  await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
-  await within(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), 'attach');
-  await initialized;
-  return { dc, wait };
-}
 
 test(
   'one client disconnecting leaves another stopped client stopped, with no continued event',

@@ -5,7 +5,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import { startDapServer, type DapServer } from '../../../debug-adapter/server';
-import { T, client, fixture, within, type Harness } from './helpers';
+import { T, attachClient, fixture, within, type Harness } from './helpers';
 import { lineOf } from '../../support/positions';
 import { waitFor } from '../../support/wait';
 
@@ -15,15 +15,9 @@ const SPIN = '(function() while true do end end)()';
 const COUNT = lineOf(fixture('basic.lua'), 'counter = counter + 1');
 
 async function attached(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
-  const dc = client(server);
-  await within(dc.start(server.port), 'connect');
-  const wait: Harness['wait'] = (e) => within(dc.waitForEvent(e, 86400000), e) as never;
-  const initialized = wait('initialized');
-  await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
-  await within(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), 'attach');
-  await initialized;
-  await within(dc.configurationDoneRequest(), 'configurationDone');
-  return { dc, wait };
+  const a = await attachClient(server);
+  await within(a.dc.configurationDoneRequest(), 'configurationDone');
+  return a;
 }
 
 async function stoppedAt(

@@ -5,11 +5,11 @@ import * as net from 'net';
 import { spawn } from 'child_process';
 import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
-import { startDapServer, type DapServer } from '../../../debug-adapter/server';
+import { startDapServer } from '../../../debug-adapter/server';
 import {
   T,
+  attachClient,
   client,
   fixture,
   harness,
@@ -142,17 +142,6 @@ test('a client that connects and closes at once does not disturb a live session'
     await h.close();
   }
 });
-
-async function attachClient(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
-  const dc = client(server);
-  await within(dc.start(server.port), 'connect');
-  const wait: Harness['wait'] = (e) => within(dc.waitForEvent(e, 86400000), e) as never;
-  const initialized = wait('initialized');
-  await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
-  await within(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), 'attach');
-  await initialized;
-  return { dc, wait };
-}
 
 test(
   'attach: a chunk run by the kernel hits a breakpoint; disconnect while stopped resumes it',
