@@ -61,9 +61,9 @@ export function createLaunchRuntime(run: RunConfig, factory?: RuntimeFactory): P
 /** Run the program once; resolves with its result (an unreadable file is a failed result). */
 export async function runProgram(rt: RuntimeHandle, run: RunConfig): Promise<ExecResult> {
   if (run.stopOnEntry) rt.debugger.setStopOnEntry(true);
-  let code: string;
+  let code: Buffer;
   try {
-    code = fs.readFileSync(run.program, 'utf8');
+    code = fs.readFileSync(run.program);
   } catch (err) {
     const message = `cannot read ${run.program}: ${err instanceof Error ? err.message : String(err)}`;
     return { ok: false, error: { ename: 'LuaError', message, traceback: [] } };

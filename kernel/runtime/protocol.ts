@@ -122,10 +122,8 @@ type LuaRet<T> = T | LuaMultiReturn;
  * lua/host.meta.lua; the raw C functions `fread` and `fwrite` are added by the worker beside these.
  */
 export interface AgentHost {
-  out(stream: number, text: string): void;
   log(text: string, path: string, line: number): void;
   input(prompt: string, password: boolean): LuaRet<string | undefined>;
-  prepare(code: string, chunkname: string): LuaRet<string>;
   stmtline(chunkname: string, line: number): boolean;
   display(mime: string, data: string, plain: string, displayId: string, update: boolean): void;
   clear(wait: boolean): void;
@@ -141,7 +139,6 @@ export interface AgentHost {
   fopen(path: string, mode: string): LuaRet<number>;
   fseek(id: number, whence: string, offset: number): LuaRet<number>;
   fclose(id: number): void;
-  readfile(path: string): LuaRet<string>;
   abspath(path: string): string;
   searchpath(name: string, template: string, sep?: string, rep?: string): LuaRet<string>;
   getenv(name: string): string | undefined;
@@ -152,10 +149,8 @@ export interface AgentHost {
 
 /** Every host function name (checked by the compiler against AgentHost, by a test against the meta file). */
 export const AGENT_HOST_NAMES: Readonly<Record<keyof AgentHost, true>> = {
-  out: true,
   log: true,
   input: true,
-  prepare: true,
   stmtline: true,
   display: true,
   clear: true,
@@ -171,7 +166,6 @@ export const AGENT_HOST_NAMES: Readonly<Record<keyof AgentHost, true>> = {
   fopen: true,
   fseek: true,
   fclose: true,
-  readfile: true,
   abspath: true,
   searchpath: true,
   getenv: true,
@@ -179,14 +173,15 @@ export const AGENT_HOST_NAMES: Readonly<Record<keyof AgentHost, true>> = {
   remove: true,
   rename: true,
 };
-/** Raw lua_CFunctions the worker adds to H (byte-exact file I/O). */
-export const AGENT_RAW_HOST_NAMES = ['fread', 'fwrite'] as const;
+/** Raw lua_CFunctions the worker adds to H (bytes, C functions; see lua-raw.ts). */
+export { RAW_HOST_FUNCTIONS as AGENT_RAW_HOST_NAMES } from './lua-raw';
 
 export type ToWorker =
   | {
       t: 'exec';
       id: number;
-      code: string;
+      /** Source text (a cell, sent as UTF-8) or the exact bytes of a file. */
+      code: string | Uint8Array;
       chunkName: string;
       mode: 'cell' | 'file';
       args?: string[];

@@ -248,7 +248,7 @@ export class LuaRuntime implements RuntimeHandle {
     return this.stopped;
   }
 
-  async execute(code: string, opts: ExecOptions): Promise<ExecResult> {
+  async execute(code: string | Uint8Array, opts: ExecOptions): Promise<ExecResult> {
     this.busy++;
     try {
       const reply = await this.request({

@@ -83,7 +83,10 @@ export interface ClearOutputEvent {
 export interface OutputEvent {
   type: 'output';
   stream: OutputStream;
+  /** The output as text (UTF-8 decoded; invalid bytes become U+FFFD). */
   text: string;
+  /** The exact bytes Lua wrote, when they come from Lua's print/io.write. */
+  bytes?: Uint8Array;
   /** Where the print/io.write/log point happened, when known. */
   source?: SourceLocation;
 }
@@ -272,7 +275,8 @@ export interface DebuggerApi {
 /** The runtime as protocol layers see it. Implemented by LuaRuntime (kernel/runtime/runtime.ts). */
 export interface RuntimeHandle {
   /** Run code; resolves when it finishes (including time spent stopped in the debugger). */
-  execute(code: string, opts: ExecOptions): Promise<ExecResult>;
+  /** `code`: source text, or the exact bytes of a file (sources stay bytes end to end). */
+  execute(code: string | Uint8Array, opts: ExecOptions): Promise<ExecResult>;
   /** Raise an "interrupted" Lua error in the running code (kernel interrupt). No-op when idle. */
   interrupt(): void;
   /** Answer the pending input request; null means "no input" (EOF). */

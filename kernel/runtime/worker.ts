@@ -10,6 +10,8 @@ import * as path from 'path';
 import { LuaMultiReturn, LUA_REGISTRYINDEX } from 'wasmoon';
 import type { LuaEngine } from 'wasmoon';
 import { BreakpointBook } from './breakpoints';
+import { rawHostFunctions, errnoReason } from './lua-raw';
+import type { OpenFile } from './lua-raw';
 import type { AgentCommand, AgentHost, ToWorker, FromWorker, RawRunResult } from './protocol';
 import { AGENT_MODULES, normalizeLuaValue } from './protocol';
 import { takeFactory, workerInit } from './worker-init';
@@ -34,6 +36,8 @@ interface Agent {
 let engine: LuaEngine;
 let agent: Agent;
 let running = false;
+/** The bytes of the chunk the next A.run loads (taken by the agent through H.source). */
+let pendingSource: Uint8Array = new Uint8Array(0);
 let stopped = false;
 const pendingLua: AgentCommand[] = [];
 const book = new BreakpointBook((breakpoint) =>
@@ -43,26 +47,32 @@ const cwd = init.options.cwd ?? process.cwd();
 const sessionId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 // ---- output buffering ------------------------------------------------------------------------------
-const outBuf: Record<1 | 2, string> = { 1: '', 2: '' };
+const outBuf: Record<1 | 2, Buffer[]> = { 1: [], 2: [] };
+const outLen: Record<1 | 2, number> = { 1: 0, 2: 0 };
 let lastFlush = Date.now();
 function post(msg: FromWorker): void {
   parentPort!.postMessage(msg);
 }
 function flush(): void {
   for (const s of [1, 2] as const) {
-    if (outBuf[s]) {
-      post({ t: 'event', event: { type: 'output', stream: s === 1 ? 'stdout' : 'stderr', text: outBuf[s] } });
-      outBuf[s] = '';
+    if (outLen[s]) {
+      const bytes = Buffer.concat(outBuf[s]);
+      outBuf[s] = [];
+      outLen[s] = 0;
+      const stream = s === 1 ? 'stdout' : 'stderr';
+      post({ t: 'event', event: { type: 'output', stream, text: bytes.toString('utf8'), bytes } });
     }
   }
   lastFlush = Date.now();
 }
-function out(stream: number, text: string): void {
+/** Output from Lua, as bytes (print and io.write of any string are byte-exact). */
+function out(stream: number, bytes: Buffer): void {
   const s = stream === 2 ? 2 : 1;
-  if (s === 2 && outBuf[1]) flush();
-  if (s === 1 && outBuf[2]) flush();
-  outBuf[s] += text;
-  if (outBuf[s].length > 8192 || Date.now() - lastFlush > 20) flush();
+  if (s === 2 && outLen[1]) flush();
+  if (s === 1 && outLen[2]) flush();
+  outBuf[s].push(bytes);
+  outLen[s] += bytes.length;
+  if (outLen[s] > 8192 || Date.now() - lastFlush > 20) flush();
 }
 
 // ---- blocking receive --------------------------------------------------------------------------------
@@ -225,11 +235,6 @@ function afterWait(): void {
 }
 
 // ---- files ---------------------------------------------------------------------------------------------
-interface OpenFile {
-  fd: number;
-  pos: number;
-  append: boolean;
-}
 const files = new Map<number, OpenFile>();
 let nextFile = 3;
 function resolvePath(p: string): string {
@@ -237,29 +242,19 @@ function resolvePath(p: string): string {
 }
 function errnoResult(err: unknown, p: string): LuaMultiReturn {
   const e = err as NodeJS.ErrnoException;
-  const reason =
-    e.code === 'ENOENT'
-      ? 'No such file or directory'
-      : e.code === 'EACCES'
-        ? 'Permission denied'
-        : e.code === 'EISDIR'
-          ? 'Is a directory'
-          : (e.message ?? String(err));
-  return LuaMultiReturn.from([undefined, `${p}: ${reason}`, typeof e.errno === 'number' ? -e.errno : 1]);
+  return LuaMultiReturn.from([
+    undefined,
+    `${p}: ${errnoReason(err)}`,
+    typeof e.errno === 'number' ? -e.errno : 1,
+  ]);
 }
 
 const host = {
-  out: (stream: number, text: string) => out(stream, text),
   log: (text: string, p: string, line: number) => {
     flush();
     post({ t: 'event', event: { type: 'output', stream: 'stdout', text, source: { path: p, line } } });
   },
   input: (prompt: string, password: boolean) => waitInput(prompt ?? '', !!password),
-  prepare: (code: string, chunkname: string) => {
-    const text = book.prepare(code, chunkname);
-    for (const c of book.takeCommands()) agent.command(c);
-    return text;
-  },
   stmtline: (chunkname: string, line: number) => book.isStatementLine(chunkname, line),
   display: (mime: string, data: string, plain: string, displayId: string, update: boolean) => {
     flush();
@@ -364,31 +359,21 @@ const host = {
       files.delete(id);
     }
   },
-  readfile: (p: string) => {
-    try {
-      return fs.readFileSync(resolvePath(p), 'utf8');
-    } catch (err) {
-      return errnoResult(err, `cannot open ${p}`);
-    }
-  },
   abspath: (p: string) => resolvePath(p),
   searchpath: (name: string, template: string, sep?: string, rep?: string) => {
-    const s = sep ?? '.';
-    const r = rep ?? '/';
-    const n = s === '' ? name : name.split(s).join(r);
-    const tried: string[] = [];
-    for (const t of template.split(';')) {
-      if (!t) continue;
-      const candidate = t.split('?').join(n);
-      const abs = resolvePath(candidate);
+    // As Lua's package.searchpath: '?' becomes the name, every template (empty ones too) is tried.
+    const n = sep === '' ? name : name.split(sep ?? '.').join(rep ?? '/');
+    const path = template.split('?').join(n);
+    for (const candidate of path.split(';')) {
+      if (candidate === '') continue; // fopen("") fails
       try {
-        if (fs.statSync(abs).isFile()) return abs;
+        fs.closeSync(fs.openSync(resolvePath(candidate), 'r'));
+        return candidate;
       } catch {
-        // not there
+        // not readable: try the next one
       }
-      tried.push(`no file '${candidate}'`);
     }
-    return LuaMultiReturn.from([undefined, tried.join('\n\t')]);
+    return LuaMultiReturn.from([undefined, `no file '${path.split(';').join("'\n\tno file '")}'`]);
   },
   getenv: (k: string) => (init.options.env ?? process.env)[k] ?? undefined,
   tmpname: () => path.join(os.tmpdir(), `lua_${process.pid}_${Math.random().toString(36).slice(2)}`),
@@ -411,70 +396,6 @@ const host = {
     }
   },
 } satisfies AgentHost;
-
-// ---- byte-exact file I/O ------------------------------------------------------------------------------
-// wasmoon converts strings between Lua and JavaScript as UTF-8 text, which would corrupt binary file
-// contents. fread/fwrite are therefore raw lua_CFunctions that copy bytes between the Lua string
-// and a Buffer through the WebAssembly heap.
-function rawFileFunctions(): Record<'fread' | 'fwrite', number> {
-  const lua = engine.global.lua;
-  // The raw exports (pointers instead of converted strings) exist on the module but are not typed.
-  const m = lua.module as typeof lua.module & {
-    _lua_pushlstring(L: number, ptr: number, len: number): number;
-    _lua_tolstring(L: number, idx: number, lenPtr: number): number;
-  };
-  const pushBytes = (L: number, bytes: Uint8Array): void => {
-    const ptr = m._malloc(Math.max(1, bytes.length));
-    m.HEAPU8.set(bytes, ptr);
-    m._lua_pushlstring(L, ptr, bytes.length);
-    m._free(ptr);
-  };
-  const pushError = (L: number, message: string): number => {
-    lua.lua_pushnil(L);
-    lua.lua_pushstring(L, message);
-    return 2;
-  };
-  const fread = m.addFunction((L: number): number => {
-    try {
-      const f = files.get(Number(lua.lua_tointegerx(L, 1, null)));
-      const n = Number(lua.lua_tointegerx(L, 2, null));
-      if (!f) return pushError(L, 'file is closed');
-      const buf = Buffer.alloc(Math.max(0, n));
-      const got = fs.readSync(f.fd, buf, 0, buf.length, f.pos);
-      f.pos += got;
-      if (got === 0) {
-        lua.lua_pushnil(L);
-        return 1;
-      }
-      pushBytes(L, buf.subarray(0, got));
-      return 1;
-    } catch (err) {
-      return pushError(L, err instanceof Error ? err.message : String(err));
-    }
-  }, 'ii');
-  const fwrite = m.addFunction((L: number): number => {
-    try {
-      const f = files.get(Number(lua.lua_tointegerx(L, 1, null)));
-      if (!f) return pushError(L, 'file is closed');
-      const lenPtr = m._malloc(4);
-      const ptr = m._lua_tolstring(L, 2, lenPtr);
-      const len = m.getValue(lenPtr, 'i32') as number;
-      m._free(lenPtr);
-      const bytes = Buffer.from(m.HEAPU8.subarray(ptr, ptr + len));
-      if (f.append) {
-        fs.writeSync(f.fd, bytes);
-      } else {
-        fs.writeSync(f.fd, bytes, 0, bytes.length, f.pos);
-        f.pos += bytes.length;
-      }
-      lua.lua_pushboolean(L, 1);
-      return 1;
-    } catch (err) {
-      return pushError(L, err instanceof Error ? err.message : String(err));
-    }
-  }, 'ii');
-  return { fread, fwrite };
-}
 
 // ---- attention: async stop of running Lua ----------------------------------------------------------------
 let hookPtr = 0;
@@ -528,11 +449,27 @@ async function setup(): Promise<void> {
   helperThread = lua.lua_newthread(mainL);
   lua.luaL_ref(mainL, LUA_REGISTRYINDEX);
   engine.global.set('__llmspell_host', host);
-  const raw = rawFileFunctions();
+  const raw = rawHostFunctions(engine, {
+    files,
+    resolvePath,
+    out,
+    prepare: (code, chunkname) => {
+      const text = book.prepare(code, chunkname);
+      for (const c of book.takeCommands()) agent.command(c);
+      return text;
+    },
+    takeSource: () => {
+      const s = pendingSource;
+      pendingSource = new Uint8Array(0);
+      return s;
+    },
+  });
+  lua.lua_createtable(mainL, 0, 0);
   for (const [name, ptr] of Object.entries(raw)) {
     lua.lua_pushcclosure(mainL, ptr, 0);
-    lua.lua_setglobal(mainL, `__llmspell_raw_${name}`);
+    lua.lua_setfield(mainL, -2, name);
   }
+  lua.lua_setglobal(mainL, '__llmspell_raw');
   // The agent's modules share H (host functions), A (what this worker calls) and I (internals).
   // Each chunk is staged as a function from the build's bytecode when its source is unchanged
   // (bytecode.ts), else compiled from source; either way under the chunk name '=[llmspell]'.
@@ -547,8 +484,8 @@ async function setup(): Promise<void> {
   };
   const loadModule = engine.doStringSync(
     `local H = __llmspell_host; __llmspell_host = nil
-     H.fread, H.fwrite = __llmspell_raw_fread, __llmspell_raw_fwrite
-     __llmspell_raw_fread, __llmspell_raw_fwrite = nil, nil
+     for k, f in pairs(__llmspell_raw) do H[k] = f end
+     __llmspell_raw = nil
      local A, I = {}, {}
      return function(finish)
        if finish then
@@ -598,8 +535,9 @@ function runLua(msg: Extract<ToWorker, { t: 'exec' }>): RawRunResult {
   book.beginRun();
   try {
     const args = msg.args ?? [];
+    pendingSource = typeof msg.code === 'string' ? Buffer.from(msg.code, 'utf8') : msg.code;
     const r = agent.run(
-      msg.code,
+      undefined,
       '@' + msg.chunkName,
       msg.mode,
       args,
@@ -621,7 +559,8 @@ function onMessage(msg: ToWorker): void {
   switch (msg.t) {
     case 'exec': {
       const result = runLua(msg);
-      const syntaxColumn = result.syntax ? book.syntaxColumn(msg.code) : undefined;
+      const text = typeof msg.code === 'string' ? msg.code : Buffer.from(msg.code).toString('utf8');
+      const syntaxColumn = result.syntax ? book.syntaxColumn(text) : undefined;
       post({ t: 'reply', id: msg.id, result, syntaxColumn });
       return;
     }

@@ -13,7 +13,7 @@ function attachTerminal(rt: LuaRuntime): () => void {
   const unsubscribe = rt.onEvent((e: RuntimeEvent) => {
     switch (e.type) {
       case 'output':
-        (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.text);
+        (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.bytes ?? e.text);
         break;
       case 'display': {
         const text = e.data['text/plain'] ?? e.data['text/markdown'] ?? JSON.stringify(e.data);
@@ -58,7 +58,7 @@ export function formatError(result: ExecResult): string {
 }
 
 async function runAndExit(
-  code: string,
+  code: string | Uint8Array,
   chunkName: string,
   mode: 'file' | 'cell',
   args: string[],
@@ -117,14 +117,15 @@ export function registerRunCommands(program: Command): void {
     .passThroughOptions()
     .action(async (file: string, args: string[]) => {
       const abs = path.resolve(file);
-      let code: string;
+      let code: Buffer;
       try {
-        code = fs.readFileSync(abs, 'utf8');
+        code = fs.readFileSync(abs);
       } catch (err) {
         const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
         throw new Error(`cannot open ${file}: ${reason}`, { cause: err });
       }
-      await runAndExit(code, abs, 'file', args, program.opts(), file);
+      // The chunk is named as given, as `lua FILE` names it (messages read `FILE:line:`).
+      await runAndExit(code, file, 'file', args, program.opts(), file);
     });
   program
     .command('exec')

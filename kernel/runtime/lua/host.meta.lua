@@ -9,10 +9,8 @@
 ---@field id? integer       ask for an answer through H.reply(id, ...)
 
 ---@class AgentHost
----@field out fun(stream: integer, text: string)                     output to stdout (1) or stderr (2)
 ---@field log fun(text: string, path: string, line: integer)        a log point's message, with its location
 ---@field input fun(prompt: string, password: boolean): string?, string?  a line from the front end (nil at end of input; nil, error)
----@field prepare fun(code: string, chunkname: string): string, table<string, integer>?  the text to load (instrumented) and function-breakpoint lines
 ---@field stmtline fun(chunkname: string, line: integer): boolean  does a statement start on this line
 ---@field display fun(mime: string, data: string, plain: string, displayId: string, update: boolean)
 ---@field clear fun(wait: boolean)
@@ -28,12 +26,17 @@
 ---@field fopen fun(path: string, mode: string): integer?, string?, integer?
 ---@field fseek fun(id: integer, whence: string, offset: integer): integer?, string?
 ---@field fclose fun(id: integer)
----@field readfile fun(path: string): string?, string?
 ---@field abspath fun(path: string): string
 ---@field searchpath fun(name: string, template: string, sep: string?, rep: string?): string?, string?
 ---@field getenv fun(name: string): string?
 ---@field tmpname fun(): string
 ---@field remove fun(path: string): boolean?, string?, integer?
 ---@field rename fun(from: string, to: string): boolean?, string?, integer?
+---@field out fun(stream: integer, bytes: string)                    raw C function: output bytes to stdout (1) or stderr (2)
+---@field prepare fun(code: string, chunkname: string): string?, string?  raw C function: instrumented text (nil: unchanged), function-breakpoint lines "line=id;..."
+---@field readfile fun(path: string): string?, string?               raw C function: a file's bytes, or nil, "cannot open <path>: <reason>"
+---@field source fun(): string                                      raw C function: the bytes of the chunk A.run loads
+---@field cwrap fun(f: function, factory: boolean?): function       raw C function: f as a C function (factory: mk(v) -> C closure calling f(v, ...))
+---@field newfile fun(mt: table): userdata                          raw C function: a full userdata with metatable mt
 ---@field fread fun(id: integer, n: integer): string?, string?     raw C function: bytes from a host file
 ---@field fwrite fun(id: integer, data: string): boolean?, string? raw C function: bytes to a host file

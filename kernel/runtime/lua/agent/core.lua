@@ -21,7 +21,7 @@ I.B = {
   resume = rawresume, create = rawcreate, running = rawrunning, status = rawstatus,
 }
 -- C functions and agent wrappers that never show in user stacks.
-local HIDDEN_C = { [error] = true, [xpcall] = true, [pcall] = false }
+local HIDDEN_C = setmetatable({ [error] = true, [xpcall] = true, [pcall] = false }, { __mode = 'k' })
 local G = _G
 
 local S = {
@@ -86,3 +86,37 @@ end
 
 I.AGENT, I.S, I.CO, I.HIDDEN_C, I.TICK = AGENT, S, CO, HIDDEN_C, TICK
 I.co_id, I.maxlevel = co_id, maxlevel
+
+-- Replaced builtins are real C functions (H.cwrap), so debug.getinfo, tracebacks and the debug
+-- library see what they would see for Lua's own. An error a builtin raises for its caller uses
+-- level 3 (1 = the agent function, 2 = the C trampoline, 3 = the caller); errors that C functions
+-- raise inside the agent carry the agent's position, which rethrow replaces by the caller's.
+I.cwrap = H.cwrap
+function I.rethrow(level, ok, ...)
+  if ok then return ... end
+  local e = ...
+  if type(e) == 'string' then
+    local s, n = sgsub(e, '^%[llmspell%]:%d+: ', '', 1)
+    if n > 0 then error((sgsub(s, "^(bad argument #%d+ to ')raw(%a+)'", '%1%2')), level + 1) end
+  end
+  error(e, 0)
+end
+-- The type name Lua's argument errors use for a value (luaL_typeerror).
+local dgetmetatable = debug.getmetatable
+function I.typename(v)
+  local mt = dgetmetatable(v)
+  local n = type(mt) == 'table' and rawget(mt, '__name')
+  if type(n) == 'string' then return n end
+  return type(v)
+end
+-- Breakpoints and the front ends name files by absolute path; Lua names a chunk as it was loaded
+-- ('@mod.lua', '@./mod.lua'). source_key maps a chunk's source to the breakpoint key.
+local keys = {}
+function I.source_key(src)
+  if ssub(src, 1, 1) ~= '@' then return src end
+  local k = keys[src]
+  if k then return k end
+  if ssub(src, 2, 2) == '/' then k = src else k = '@' .. H.abspath(ssub(src, 2)) end
+  keys[src] = k
+  return k
+end

@@ -23,24 +23,51 @@ local function resume(co, ...)
   if S.stepping or S.lateAny or S.budget then I.apply_hook(co) end
   return after_resume(d, rawresume(co, ...))
 end
-coroutine.resume = resume
-coroutine.wrap = function(f)
+local cwrap, rethrow = I.cwrap, I.rethrow
+local rawclose = coroutine.close
+-- No pcall here: the other threads' stacks a stop shows must not gain frames.
+coroutine.resume = cwrap(function(...)
+  local co = ...
+  if type(co) ~= 'thread' then
+    error(sformat("bad argument #1 to 'resume' (coroutine expected, got %s)", select('#', ...) == 0 and 'no value' or I.typename(co)), 3)
+  end
+  return resume(...)
+end)
+
+-- coroutine.wrap as Lua's auxwrap: an error kills the coroutine, closes its to-be-closed
+-- variables, and a string error gets the caller's position.
+local function wrap_finish(co, ok, ...)
+  if ok then return ... end
+  local e = ...
+  if rawstatus(co) == 'dead' then
+    local cok, cerr = rawclose(co)
+    if not cok then e = cerr end
+  end
+  if type(e) == 'string' then error(e, 3) end
+  error(e, 0)
+end
+local wrapped = cwrap(function(co, ...) return wrap_finish(co, resume(co, ...)) end, true)
+coroutine.wrap = cwrap(function(...)
+  local f = ...
+  if type(f) ~= 'function' then
+    error(sformat("bad argument #1 to 'wrap' (function expected, got %s)", select('#', ...) == 0 and 'no value' or I.typename(f)), 3)
+  end
   local co = rawcreate(f)
   co_id(co)
-  return function(...)
-    local function finish(ok, ...)
-      if not ok then
-        local msg = ...
-        if type(msg) == 'string' then error(msg, 0) end
-        error(msg, 0)
-      end
-      return ...
-    end
-    return finish(resume(co, ...))
-  end
-end
-coroutine.create = function(f)
-  local co = rawcreate(f)
+  local w = wrapped(co)
+  HIDDEN_C[w] = true
+  return w
+end)
+coroutine.create = cwrap(function(...)
+  local co = rethrow(3, pcall(rawcreate, ...))
   co_id(co)
   return co
-end
+end)
+-- The thread that runs the user's chunk is the main thread, as in the reference interpreter.
+coroutine.running = cwrap(function()
+  local co, ismain = rawrunning()
+  if co == S.MAIN then return co, true end
+  return co, ismain
+end)
+I.resume = resume
+HIDDEN_C[coroutine.resume] = true

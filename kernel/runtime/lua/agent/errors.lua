@@ -13,24 +13,26 @@ local maxlevel, render, stop_loop, apply_all_hooks = I.maxlevel, I.render, I.sto
 
 -- Errors ----------------------------------------------------------------------------------------------
 local rawerror = error
-G.error = function(msg, level)
+-- error() stops for the "all exceptions" filter; it is a C function (H.cwrap) like Lua's, so the
+-- caller is at level 3 (1 this function, 2 the C trampoline).
+G.error = I.cwrap(function(msg, level)
   if S.filters.all and not S.inStop and not (type(msg) == 'table' and msg.__llmspell_exit) then
     local lvl = level == nil and 1 or level
     local shown = msg
     if type(msg) == 'string' and lvl > 0 then
-      local info = getinfo(lvl + 1, 'Sl')
+      local info = getinfo(lvl + 2, 'Sl')
       if info and info.currentline and info.currentline > 0 then shown = info.short_src .. ':' .. info.currentline .. ': ' .. msg end
     end
-    local info2 = getinfo(2, 'S')
+    local info2 = getinfo(3, 'S')
     if info2 and info2.source ~= AGENT then
       S.filters.all_hit = shown
-      stop_loop('exception', rawrunning(), maxlevel() - 2, tostring(shown), nil)
+      stop_loop('exception', rawrunning(), maxlevel() - 3, tostring(shown), nil)
     end
   end
   if level == nil then level = 1 end
-  if level > 0 then level = level + 1 end
+  if math.type(level) == 'integer' and level > 0 then level = level + 2 end
   rawerror(msg, level)
-end
+end)
 HIDDEN_C[G.error] = true
 
 local function traceback_lines(level)

@@ -10,6 +10,7 @@ local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.s
 local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
 local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
 local TICK, maxlevel, on_line, stop_loop = I.TICK, I.maxlevel, I.on_line, I.stop_loop
+local source_key = I.source_key
 
 -- Stepping counts calls and returns of the stepping thread instead of measuring the stack at each
 -- line, so a step costs the same at any depth. st.depth: frames above the frame the step started
@@ -114,6 +115,7 @@ local function hook(ev, line)
   local info = getinfo(2, 'S')
   local src = info.source
   if src == AGENT or info.what == 'C' then return end
+  src = source_key(src)
   S.hookVisited = nil
   if st then
     local co = rawrunning()

@@ -11,50 +11,90 @@ local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
 local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
 
 -- Loading code --------------------------------------------------------------------------------------
--- All user code is loaded through loadsource: H.prepare instruments breakpoint lines and registers the source.
-local function loadsource(code, chunkname, env)
+-- Chunks stay Lua strings (bytes) from the file or the caller to the parser. Text chunks named
+-- '@...' pass through H.prepare (a raw C function), which registers the source and returns the text
+-- with probes on breakpoint lines (nil when nothing changes).
+local cwrap, rethrow = I.cwrap, I.rethrow
+local function prepared(code, chunkname)
+  if type(chunkname) ~= 'string' or ssub(chunkname, 1, 1) ~= '@' or ssub(code, 1, 1) == '\27' then return code end
   local text, fmap = H.prepare(code, chunkname)
   if fmap then
-    local set = S.fbps[chunkname] or {}
-    S.fbps[chunkname] = set
-    for k, v in next, fmap do set[tonumber(k)] = v end
+    local key = I.source_key(chunkname)
+    local set = S.fbps[key] or {}
+    S.fbps[key] = set
+    for l, id in string.gmatch(fmap, '(%d+)=(%d+)') do set[tonumber(l)] = tonumber(id) end
   end
-  return load(text, chunkname, 't', env or G)
-end
-A.loadsource = loadsource
-G.load = function(chunk, chunkname, mode, env)
-  if type(chunk) == 'string' and ssub(chunk, 1, 4) ~= '\27Lua' and (chunkname == nil or ssub(chunkname, 1, 1) == '@' or ssub(chunkname, 1, 1) == '=') then
-    if env ~= nil then return loadsource(chunk, chunkname or ('=(load)'), env) end
-    return loadsource(chunk, chunkname or ('=(load)'))
-  end
-  if env ~= nil then return load(chunk, chunkname, mode, env) end
-  return load(chunk, chunkname, mode)
-end
-G.loadstring = nil
-G.loadfile = function(path, mode, env)
-  if path == nil then return nil, 'loadfile from stdin is not supported' end
-  local code, err = H.readfile(path)
-  if not code then return nil, err end
-  return loadsource(code, '@' .. H.abspath(path), env)
-end
-G.dofile = function(path)
-  local f, err = G.loadfile(path)
-  if not f then error(err, 2) end
-  return f()
-end
-package.searchers[2] = function(name)
-  local path, tried = H.searchpath(name, package.path)
-  if not path then return '\n\t' .. tried end
-  local code, err = H.readfile(path)
-  if not code then error(err) end
-  local f, lerr = loadsource(code, '@' .. path)
-  if not f then error(sformat("error loading module '%s' from file '%s':\n\t%s", name, path, lerr)) end
-  return f, path
-end
-package.searchers[3] = nil
-package.searchers[4] = nil
-package.searchpath = function(name, path, sep, rep)
-  return H.searchpath(name, path, sep, rep)
+  return text or code
 end
 
+-- Lua's load: same arguments and defaults (the chunk itself names a string chunk; an explicit nil
+-- env is an env); only the text of a '@' chunk can change (probes on the same lines).
+local function lload(chunk, chunkname, mode, ...)
+  if type(chunk) == 'string' then chunk = prepared(chunk, chunkname) end
+  if select('#', ...) > 0 then return load(chunk, chunkname, mode, (...)) end
+  return load(chunk, chunkname, mode)
+end
+local function loadsource(code, chunkname, env)
+  return lload(code, chunkname, 't', env or G)
+end
+A.loadsource = loadsource
+G.load = cwrap(function(...) return rethrow(2, pcall(lload, ...)) end)
+G.loadstring = nil
+
+-- What luaL_loadfilex does with a file's bytes: skip a UTF-8 BOM and a first line starting with
+-- '#' (keeping its newline so line numbers stay, unless the rest is a binary chunk).
+local function file_chunk(bytes)
+  if ssub(bytes, 1, 3) == '\239\187\191' then bytes = ssub(bytes, 4) end
+  if ssub(bytes, 1, 1) == '#' then
+    local nl = sfind(bytes, '\n', 1, true)
+    bytes = nl and ssub(bytes, nl + 1) or ''
+    if ssub(bytes, 1, 1) ~= '\27' then bytes = '\n' .. bytes end
+  end
+  return bytes
+end
+I.file_chunk = file_chunk
+
+local function lloadfile(path, mode, ...)
+  if path == nil then return nil, 'loadfile from stdin is not supported in llmspell' end
+  if type(path) ~= 'string' and type(path) ~= 'number' then
+    error(sformat("bad argument #1 to 'loadfile' (string expected, got %s)", I.typename(path)), 1)
+  end
+  local code, err = H.readfile(path)
+  if not code then return nil, err end
+  return lload(file_chunk(code), '@' .. path, mode, ...)
+end
+G.loadfile = cwrap(function(...) return rethrow(2, pcall(lloadfile, ...)) end)
+G.dofile = cwrap(function(...)
+  local path = ...
+  local f, err = rethrow(3, pcall(lloadfile, path))
+  if not f then error(err, 0) end
+  return f()
+end)
+
+-- package.searchpath and require's Lua searcher, as Lua's own (messages included).
+local function lsearchpath(name, path, sep, rep)
+  if type(name) ~= 'string' and type(name) ~= 'number' then
+    error(sformat("bad argument #1 to 'searchpath' (string expected, got %s)", I.typename(name)), 3)
+  end
+  if type(path) ~= 'string' and type(path) ~= 'number' then
+    error(sformat("bad argument #2 to 'searchpath' (string expected, got %s)", I.typename(path)), 3)
+  end
+  return H.searchpath(tostring(name), tostring(path), sep ~= nil and tostring(sep) or nil, rep ~= nil and tostring(rep) or nil)
+end
+package.searchpath = cwrap(function(...) return lsearchpath(...) end)
+package.searchers[2] = cwrap(function(name)
+  local path = package.path
+  if type(path) ~= 'string' and type(path) ~= 'number' then error("'package.path' must be a string", 0) end
+  local filename, tried = H.searchpath(name, tostring(path))
+  if not filename then return tried end
+  local code = H.readfile(filename)
+  local f, lerr
+  if code then f, lerr = lload(file_chunk(code), '@' .. filename) else lerr = 'cannot open ' .. filename end
+  if not f then error(sformat("error loading module '%s' from file '%s':\n\t%s", name, filename, lerr), 0) end
+  return f, filename
+end)
+package.searchers[3] = nil
+package.searchers[4] = nil
+
 I.loadsource = loadsource
+I.lload = lload

@@ -17,11 +17,11 @@ local function out(stream, ...)
   for i = 1, n do parts[i] = tostring((select(i, ...))) end
   H.out(stream, tconcat(parts))
 end
-G.print = function(...)
+G.print = I.cwrap(function(...)
   local n = select('#', ...)
   local parts = {}
   for i = 1, n do parts[i] = tostring((select(i, ...))) end
   H.out(1, tconcat(parts, '\t') .. '\n')
-end
+end)
 
 I.out = out

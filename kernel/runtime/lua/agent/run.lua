@@ -27,6 +27,7 @@ function A.run(code, chunkname, mode, args, nargs, script)
   S.interrupting = false
   S.hookVisited = nil
   if S.budgetTicks then S.budget = S.budgetTicks else S.budget = nil end
+  code = code or H.source()
   local f, err
   if mode == 'cell' then
     -- As a REPL does, try the cell as an expression first. The values pass through a function call
@@ -34,7 +35,8 @@ function A.run(code, chunkname, mode, args, nargs, script)
     f = loadsource('return (function(...) return ... end)(' .. code .. '\n)', chunkname)
     if not f then f, err = loadsource(code, chunkname) end
   else
-    f, err = loadsource(code, chunkname)
+    -- A script, as `lua FILE` loads it (BOM and '#' first line skipped, binary chunks allowed).
+    f, err = I.lload(I.file_chunk(code), chunkname)
   end
   if not f then
     return { ok = false, syntax = true, message = err }

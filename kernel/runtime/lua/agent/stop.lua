@@ -59,7 +59,7 @@ local function stop_loop(reason, co, abs, text, hit, line)
       if info.source ~= AGENT then
         local ref = newframe({ co = co, abs = cur_max - level })
         stack[#stack + 1] = ref
-        out[#out + 1] = { ref, frame_name(info), info.source, info.currentline, info.what }
+        out[#out + 1] = { ref, frame_name(info), I.source_key(info.source), info.currentline, info.what }
       end
       if info.what == 'main' and info.source ~= AGENT then break end
       level = level + 1
@@ -80,7 +80,7 @@ local function stop_loop(reason, co, abs, text, hit, line)
         if info.func == A.run_chunk then break end
         if info.source ~= AGENT and not (info.what == 'C' and (info.func == rawresume or HIDDEN_C[info.func])) then
           local ref = newframe({ co = other, level = level })
-          list[#list + 1] = { ref, frame_name(info), info.source, info.currentline, info.what }
+          list[#list + 1] = { ref, frame_name(info), I.source_key(info.source), info.currentline, info.what }
         end
         if info.what == 'main' and info.source ~= AGENT then break end
         level = level + 1
