@@ -120,3 +120,34 @@ function I.source_key(src)
   keys[src] = k
   return k
 end
+
+-- luaL_argerror for an agent function called by its C trampoline: the name Lua sees for the
+-- trampoline (or its global name, e.g. 'coroutine.wrap', when called without one), 'bad self' for
+-- methods, and the position of the trampoline's caller.
+local function globalname(f)
+  for mname, mod in next, package.loaded do
+    if type(mod) == 'table' then
+      for k, v in next, mod do
+        if v == f and type(k) == 'string' then
+          return mname == '_G' and k or (mname .. '.' .. k)
+        end
+      end
+    end
+  end
+end
+local function argerror(up, arg, extramsg)
+  -- 1 = argerror, 2 + up = the agent function, 3 + up = the C trampoline, 4 + up = its caller
+  local ar = getinfo(3 + up, 'nf')
+  local name = ar and ar.name
+  if ar and ar.namewhat == 'method' then
+    arg = arg - 1
+    if arg == 0 then error(sformat("calling '%s' on bad self (%s)", name, extramsg), 4 + up) end
+  end
+  if name == nil then name = ar and globalname(ar.func) or '?' end
+  error(sformat("bad argument #%d to '%s' (%s)", arg, name, extramsg), 4 + up)
+end
+function I.argerror(arg, extramsg) argerror(1, arg, extramsg) end
+-- "<expected> expected, got <type>" for argument i of the packed arguments (n = count).
+function I.typeerror(arg, expected, n, v)
+  argerror(1, arg, sformat('%s expected, got %s', expected, arg > n and 'no value' or I.typename(v)))
+end

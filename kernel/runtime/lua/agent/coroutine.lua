@@ -28,9 +28,7 @@ local rawclose = coroutine.close
 -- No pcall here: the other threads' stacks a stop shows must not gain frames.
 coroutine.resume = cwrap(function(...)
   local co = ...
-  if type(co) ~= 'thread' then
-    error(sformat("bad argument #1 to 'resume' (coroutine expected, got %s)", select('#', ...) == 0 and 'no value' or I.typename(co)), 3)
-  end
+  if type(co) ~= 'thread' then I.typeerror(1, 'thread', select('#', ...), co) end
   return resume(...)
 end)
 
@@ -49,9 +47,7 @@ end
 local wrapped = cwrap(function(co, ...) return wrap_finish(co, resume(co, ...)) end, true)
 coroutine.wrap = cwrap(function(...)
   local f = ...
-  if type(f) ~= 'function' then
-    error(sformat("bad argument #1 to 'wrap' (function expected, got %s)", select('#', ...) == 0 and 'no value' or I.typename(f)), 3)
-  end
+  if type(f) ~= 'function' then I.typeerror(1, 'function', select('#', ...), f) end
   local co = rawcreate(f)
   co_id(co)
   local w = wrapped(co)
@@ -59,7 +55,9 @@ coroutine.wrap = cwrap(function(...)
   return w
 end)
 coroutine.create = cwrap(function(...)
-  local co = rethrow(3, pcall(rawcreate, ...))
+  local f = ...
+  if type(f) ~= 'function' then I.typeerror(1, 'function', select('#', ...), f) end
+  local co = rawcreate(f)
   co_id(co)
   return co
 end)

@@ -12,23 +12,30 @@ local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.runnin
 local caller_level = I.caller_level
 
 -- Files on the host file system (wasmoon's own io sees only an in-memory file system).
-local FILE = {}
-FILE.__index = FILE
+-- Handles are full userdata (H.newfile) with the metatable FILE, as in Lua; their state lives in
+-- ST[handle] (the implementation below works on that state table).
+local FILE, M, IMPL = {}, {}, {}
+local ST = setmetatable({}, { __mode = 'k' })
+local HANDLE = setmetatable({}, { __mode = 'v' })
+FILE.__index = M
 FILE.__name = 'FILE*'
 local function newfile(fd, path, std)
-  return setmetatable({ fd = fd, path = path, buf = '', std = std, closed = false }, FILE)
+  local st = { fd = fd, path = path, buf = '', std = std, closed = false }
+  local u = H.newfile(FILE)
+  ST[u], HANDLE[st] = st, u
+  return u
 end
-function FILE.__tostring(f)
-  if f.closed then return 'file (closed)' end
-  return sformat('file (%s)', f.path or tostring(f.fd))
+FILE.__tostring = I.cwrap(function(u)
+  local st = ST[u]
+  if st.closed then return 'file (closed)' end
+  return sformat('file (%p)', u)
+end)
+local function autoclose(u)
+  local st = ST[u]
+  if st and not st.closed and not st.std then IMPL.close(st) end
 end
-function FILE.__close(f) if not f.closed and not f.std then f:close() end end
-FILE.__gc = FILE.__close
-local function checkfile(f)
-  if getmetatable(f) ~= FILE then error('bad argument #1 (FILE* expected)', 3) end
-  if f.closed then error('attempt to use a closed file', 3) end
-  return f
-end
+FILE.__close = I.cwrap(autoclose)
+FILE.__gc = I.cwrap(autoclose)
 local function ask_input(prompt, password)
   local line, err = H.input(prompt, password)
   if err == 'interrupted' then S.interrupting = true end
@@ -106,8 +113,7 @@ local function read_one(f, fmt)
   end
   error("bad argument #1 to 'read' (invalid format)", 3)
 end
-function FILE.read(f, ...)
-  checkfile(f)
+function IMPL.read(f, ...)
   local n = select('#', ...)
   if n == 0 then return read_one(f, 'l') end
   local res = {}
@@ -118,17 +124,15 @@ function FILE.read(f, ...)
   end
   return tunpack(res, 1, n)
 end
-function FILE.lines(f, ...)
-  checkfile(f)
+function IMPL.lines(f, ...)
   local fmts = { ... }
-  return function() return f:read(tunpack(fmts)) end
+  return function() return IMPL.read(f, tunpack(fmts)) end
 end
-function FILE.write(f, ...)
-  checkfile(f)
+function IMPL.write(f, ...)
   for i = 1, select('#', ...) do
     local v = select(i, ...)
     if type(v) ~= 'string' and type(v) ~= 'number' then
-      error(sformat("bad argument #%d to 'write' (string expected, got %s)", i, type(v)), 2)
+      error(sformat("bad argument #%d to 'write' (string expected, got %s)", i, I.typename(v)), 4)
     end
     if f.std == 'stdout' then H.out(1, tostring(v))
     elseif f.std == 'stderr' then H.out(2, tostring(v))
@@ -137,10 +141,9 @@ function FILE.write(f, ...)
       if not ok then return nil, err end
     end
   end
-  return f
+  return HANDLE[f]
 end
-function FILE.seek(f, whence, offset)
-  checkfile(f)
+function IMPL.seek(f, whence, offset)
   if f.std then return nil, 'Illegal seek', 29 end
   whence = whence or 'cur'
   offset = offset or 0
@@ -150,14 +153,23 @@ function FILE.seek(f, whence, offset)
   if not pos then return nil, err end
   return pos
 end
-function FILE.flush(f) checkfile(f); return f end
-function FILE.setvbuf(f) checkfile(f); return true end
-function FILE.close(f)
-  checkfile(f)
+function IMPL.flush(f) return HANDLE[f] end
+function IMPL.setvbuf() return true end
+function IMPL.close(f)
   if f.std then return nil, 'cannot close standard file' end
   f.closed = true
   H.fclose(f.fd)
   return true
+end
+-- The methods are C functions (H.cwrap) that check their handle as luaL_checkudata does.
+for name, impl in next, IMPL do
+  M[name] = I.cwrap(function(...)
+    local u = ...
+    local st = ST[u]
+    if not st then I.typeerror(1, 'FILE*', select('#', ...), u) end
+    if st.closed then error('attempt to use a closed file', 3) end
+    return impl(st, select(2, ...))
+  end)
 end
 local stdin, stdout, stderr = newfile(-1, nil, 'stdin'), newfile(-1, nil, 'stdout'), newfile(-1, nil, 'stderr')
 local io = G.io
@@ -165,8 +177,8 @@ local defin, defout = stdin, stdout
 io.stdin, io.stdout, io.stderr = stdin, stdout, stderr
 io.open = function(path, mode)
   mode = mode or 'r'
-  if type(path) ~= 'string' then error("bad argument #1 to 'open' (string expected, got " .. type(path) .. ')', 2) end
-  if not smatch(mode, '^[rwa]%+?b?$') then error("bad argument #2 to 'open' (invalid mode)", 2) end
+  if type(path) ~= 'string' then I.typeerror(1, 'string', 1, path) end
+  if not smatch(mode, '^[rwa]%+?b?$') then I.argerror(2, 'invalid mode') end
   local fd, err, code = H.fopen(path, mode)
   if not fd then return nil, err, code end
   return newfile(fd, path)
@@ -177,7 +189,7 @@ io.write = function(...) return defout:write(...) end
 io.lines = function(path, ...)
   if path == nil then return defin:lines(...) end
   local f, err = io.open(path, 'r')
-  if not f then error(err, 2) end
+  if not f then error(sformat("cannot open file '%s' (%s)", path, (sgsub(err, '^.-: ', '', 1))), 3) end
   local fmts = { ... }
   return function()
     local v = f:read(tunpack(fmts))
@@ -196,10 +208,12 @@ io.output = function(f)
   return defout
 end
 io.type = function(f)
-  if getmetatable(f) == FILE then return f.closed and 'closed file' or 'file' end
+  local st = ST[f]
+  if st then return st.closed and 'closed file' or 'file' end
   return nil
 end
-io.popen = function() return nil, 'io.popen is not supported in llmspell', 1 end
+-- wasmoon cannot start processes: say so, as an error (documented in docs/ARCHITECTURE.md).
+io.popen = function() error('io.popen is not supported in llmspell (Lua runs in WebAssembly)', 3) end
 io.tmpfile = function() return io.open(H.tmpname(), 'w+') end
 os.remove = function(p) return H.remove(p) end
 os.rename = function(a, b) return H.rename(a, b) end
@@ -209,4 +223,13 @@ os.exit = function(code)
   if code == true or code == nil then code = 0 elseif code == false then code = 1 end
   error({ __llmspell_exit = true, code = math.tointeger(code) or 0 }, 0)
 end
-os.execute = function(cmd) if cmd == nil then return false end return nil, 'exit', 1 end
+os.execute = function(cmd)
+  if cmd == nil then return false end
+  error('os.execute is not supported in llmspell (Lua runs in WebAssembly)', 3)
+end
+-- Every replaced io/os function is a C function, as Lua's.
+for _, lib in ipairs({ io, os }) do
+  for k, v in next, lib do
+    if type(v) == 'function' and getinfo(v, 'S').source == AGENT then lib[k] = I.cwrap(v) end
+  end
+end

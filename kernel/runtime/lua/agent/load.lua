@@ -56,9 +56,6 @@ I.file_chunk = file_chunk
 
 local function lloadfile(path, mode, ...)
   if path == nil then return nil, 'loadfile from stdin is not supported in llmspell' end
-  if type(path) ~= 'string' and type(path) ~= 'number' then
-    error(sformat("bad argument #1 to 'loadfile' (string expected, got %s)", I.typename(path)), 1)
-  end
   local code, err = H.readfile(path)
   if not code then return nil, err end
   return lload(file_chunk(code), '@' .. path, mode, ...)
@@ -72,16 +69,16 @@ G.dofile = cwrap(function(...)
 end)
 
 -- package.searchpath and require's Lua searcher, as Lua's own (messages included).
-local function lsearchpath(name, path, sep, rep)
-  if type(name) ~= 'string' and type(name) ~= 'number' then
-    error(sformat("bad argument #1 to 'searchpath' (string expected, got %s)", I.typename(name)), 3)
-  end
-  if type(path) ~= 'string' and type(path) ~= 'number' then
-    error(sformat("bad argument #2 to 'searchpath' (string expected, got %s)", I.typename(path)), 3)
-  end
+local function isstr(v) return type(v) == 'string' or type(v) == 'number' end
+package.searchpath = cwrap(function(...)
+  local n = select('#', ...)
+  local name, path, sep, rep = ...
+  if not isstr(name) then I.typeerror(1, 'string', n, name) end
+  if not isstr(path) then I.typeerror(2, 'string', n, path) end
+  if sep ~= nil and not isstr(sep) then I.typeerror(3, 'string', n, sep) end
+  if rep ~= nil and not isstr(rep) then I.typeerror(4, 'string', n, rep) end
   return H.searchpath(tostring(name), tostring(path), sep ~= nil and tostring(sep) or nil, rep ~= nil and tostring(rep) or nil)
-end
-package.searchpath = cwrap(function(...) return lsearchpath(...) end)
+end)
 package.searchers[2] = cwrap(function(name)
   local path = package.path
   if type(path) ~= 'string' and type(path) ~= 'number' then error("'package.path' must be a string", 0) end
@@ -93,8 +90,21 @@ package.searchers[2] = cwrap(function(name)
   if not f then error(sformat("error loading module '%s' from file '%s':\n\t%s", name, filename, lerr), 0) end
   return f, filename
 end)
-package.searchers[3] = nil
-package.searchers[4] = nil
+-- C modules cannot be loaded in wasmoon: the C searchers look along package.cpath as Lua's do (same
+-- messages when nothing is found) and raise a clear error when they find a library.
+local function csearch(name, modname)
+  local cpath = package.cpath
+  if not isstr(cpath) then error("'package.cpath' must be a string", 0) end
+  local filename, tried = H.searchpath(name, tostring(cpath))
+  if not filename then return tried end
+  error(sformat("error loading module '%s' from file '%s':\n\tC modules cannot be loaded in llmspell (Lua runs in WebAssembly)", modname, filename), 0)
+end
+package.searchers[3] = cwrap(function(name) return csearch(name, name) end)
+package.searchers[4] = cwrap(function(name)
+  local root = smatch(name, '^([^.]*)%.')
+  if not root then return nil end
+  return csearch(root, name)
+end)
 
 I.loadsource = loadsource
 I.lload = lload
