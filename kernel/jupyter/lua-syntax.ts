@@ -1,18 +1,14 @@
 import * as luaparse from 'luaparse';
+import { lowerLua54 } from '../runtime/syntax';
 
 /** Syntax helpers for is_complete, complete and inspect (luaparse based, no runtime needed). */
 
 export type Completeness =
   { status: 'complete' } | { status: 'invalid' } | { status: 'incomplete'; indent: string };
 
-/** luaparse knows Lua 5.3: blank out 5.4 attributes (`<const>`, `<close>`), keeping offsets. */
+/** luaparse knows Lua 5.3: the project's one Lua 5.4 lowering (kernel/runtime/syntax.ts), same offsets. */
 export function blankAttributes(code: string): string {
-  return code.replace(
-    /(\blocal\b[^=\n;]*?[A-Za-z_0-9]\s*)(<\s*(?:const|close)\s*>)/g,
-    (_m, pre: string, attr: string) => {
-      return pre + ' '.repeat(attr.length);
-    },
-  );
+  return lowerLua54(code).text;
 }
 
 function parseError(code: string): Error | undefined {

@@ -1,4 +1,5 @@
 import * as luaparse from 'luaparse';
+import { lowerLua54 } from '../../kernel/runtime/syntax';
 import type { Span, SyntaxErrorInfo } from './types';
 import type { WalkCache } from './walkCache';
 
@@ -11,33 +12,22 @@ export function spanOf(node: { type: string }): Span {
   return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
 }
 
-const ATTRIB_RE = /<\s*(const|close)\s*>/g;
-
 export interface Attribute {
   name: 'const' | 'close';
   span: Span;
 }
 
 /**
- * luaparse only knows Lua 5.3: blank Lua 5.4 attributes (`<const>`, `<close>`) with spaces of the
- * same length so every offset stays valid. Only attributes after a `local NAME` are blanked.
+ * luaparse only knows Lua 5.3: the project's one Lua 5.4 lowering (kernel/runtime/syntax.ts) blanks
+ * attributes in `local` name lists (and lowers a '#' first line, large `\u{...}` escapes and hex
+ * floats) with text of the same length, so every offset stays valid.
  */
 export function blankAttributes(text: string): { text: string; attributes: Attribute[] } {
-  if (text.indexOf('<') < 0) return { text, attributes: [] };
-  const attributes: Attribute[] = [];
-  const out = text.replace(ATTRIB_RE, (m: string, name: string, offset: number) => {
-    const before = text.slice(Math.max(0, offset - 200), offset);
-    if (
-      !/\blocal\s+[A-Za-z_][\w]*(\s*<\s*(const|close)\s*>)?(\s*,\s*[A-Za-z_][\w]*(\s*<\s*(const|close)\s*>)?)*\s*$/.test(
-        before,
-      )
-    ) {
-      return m;
-    }
-    attributes.push({ name: name as 'const' | 'close', span: { start: offset, end: offset + m.length } });
-    return ' '.repeat(m.length);
-  });
-  return { text: out, attributes };
+  const lowered = lowerLua54(text);
+  return {
+    text: lowered.text,
+    attributes: lowered.attributes.map((a) => ({ name: a.name, span: { start: a.start, end: a.end } })),
+  };
 }
 
 export interface ParseResult {
