@@ -30,6 +30,8 @@ export interface RawDeps {
 
 export const RAW_HOST_FUNCTIONS = [
   'out',
+  'setmain',
+  'yield',
   'fread',
   'fwrite',
   'readfile',
@@ -74,6 +76,19 @@ export function rawHostFunctions(engine: LuaEngine, deps: RawDeps): Record<RawHo
   };
   const fn = (f: (L: number) => number): number => m.addFunction(f, 'ii');
 
+  // The thread A.run runs the user's main chunk in: yielding there is yielding outside a coroutine.
+  let mainThread = 0;
+  const setmain = fn((L) => {
+    mainThread = L;
+    return 0;
+  });
+  const yieldC = fn((L) => {
+    if (L === mainThread) {
+      lua.lua_pushstring(L, 'attempt to yield from outside a coroutine');
+      return lua.lua_error(L);
+    }
+    return lua.lua_yieldk(L, lua.lua_gettop(L), 0, null);
+  });
   const out = fn((L) => {
     deps.out(Number(lua.lua_tointegerx(L, 1, null)), bytesAt(L, 2));
     return 0;
@@ -182,7 +197,7 @@ export function rawHostFunctions(engine: LuaEngine, deps: RawDeps): Record<RawHo
     lua.lua_setmetatable(L, 1);
     return 1;
   });
-  return { out, fread, fwrite, readfile, prepare, source, cwrap, newfile };
+  return { out, setmain, yield: yieldC, fread, fwrite, readfile, prepare, source, cwrap, newfile };
 }
 
 export function errnoReason(err: unknown): string {

@@ -67,5 +67,8 @@ coroutine.running = cwrap(function()
   if co == S.MAIN then return co, true end
   return co, ismain
 end)
+-- The user's main chunk runs in a thread of the host: yielding from it is yielding from outside
+-- a coroutine, as in the reference interpreter (H.yield is a C function; H.setmain names the thread).
+coroutine.yield = H.yield
 I.resume = resume
 HIDDEN_C[coroutine.resume] = true

@@ -218,7 +218,12 @@ io.tmpfile = function() return io.open(H.tmpname(), 'w+') end
 os.remove = function(p) return H.remove(p) end
 os.rename = function(a, b) return H.rename(a, b) end
 os.tmpname = function() return H.tmpname() end
-os.getenv = function(k) return H.getenv(k) end
+os.getenv = function(...)
+  local k = ...
+  if type(k) ~= 'string' and type(k) ~= 'number' then I.typeerror(1, 'string', select('#', ...), k) end
+  local v = H.getenv(tostring(k))
+  return v
+end
 os.exit = function(code)
   if code == true or code == nil then code = 0 elseif code == false then code = 1 end
   error({ __llmspell_exit = true, code = math.tointeger(code) or 0 }, 0)

@@ -21,6 +21,7 @@ end
 
 function A.run(code, chunkname, mode, args, nargs, script)
   S.MAIN = rawrunning()
+  H.setmain()
   CO[1] = 1
   CO[2] = S.MAIN
   S.last_error = nil
