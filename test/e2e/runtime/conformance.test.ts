@@ -17,7 +17,16 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'llmspell');
 const DIR = path.join(ROOT, 'test', 'fixtures', 'conformance');
 /** One case per bullet of issue 10 (helpers: hash_mod.lua, hash_err.lua, latin1.lua). */
-const CASES = ['shebang', 'bytes', 'loadmodes', 'builtins', 'coroutines', 'iohandles', 'packages'];
+const CASES = [
+  'shebang',
+  'bytes',
+  'loadmodes',
+  'builtins',
+  'coroutines',
+  'iohandles',
+  'packages',
+  'tracebacks',
+];
 
 function reference(name: string): string {
   const r = spawnSync('lua5.4', [`${name}.lua`], { cwd: DIR, timeout: 30_000 });

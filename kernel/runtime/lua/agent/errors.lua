@@ -35,6 +35,40 @@ G.error = I.cwrap(function(msg, level)
 end)
 HIDDEN_C[G.error] = true
 
+-- debug.traceback without the agent: its frames and the C functions it calls are left out, and
+-- below the user's main chunk stands "[C]: in ?" as below the reference interpreter's.
+local rawtraceback = debug.traceback
+local function clean_traceback(tb, msg)
+  local head = msg ~= nil and (tostring(msg) .. '\n') or ''
+  if ssub(tb, 1, #head) ~= head then return tb end
+  local lines = {}
+  for line in string.gmatch(ssub(tb, #head + 1), '[^\n]+') do lines[#lines + 1] = line end
+  local out, dropped_after_main = {}, false
+  for i, line in ipairs(lines) do
+    local agent = ssub(line, 1, 12) == '\t[llmspell]:'
+    local next_agent = lines[i + 1] and ssub(lines[i + 1], 1, 12) == '\t[llmspell]:'
+    if agent or (ssub(line, 1, 5) == '\t[C]:' and next_agent) then
+      if #out > 0 and sfind(out[#out], ': in main chunk$') then dropped_after_main = true end
+    else
+      out[#out + 1] = line
+    end
+  end
+  if dropped_after_main and sfind(out[#out], ': in main chunk$') then out[#out + 1] = '\t[C]: in ?' end
+  -- Only agent frames below the level asked for, in the thread that runs the main chunk: the level
+  -- is the reference interpreter's C entry point.
+  if #out == 1 and #lines > 1 and rawrunning() == S.MAIN then out[2] = '\t[C]: in ?' end
+  return head .. tconcat(out, '\n')
+end
+debug.traceback = I.cwrap(function(...)
+  local co, msg, level
+  if type((...)) == 'thread' then co, msg, level = ... else msg, level = ... end
+  if msg ~= nil and type(msg) ~= 'string' and type(msg) ~= 'number' then return msg end
+  if co ~= nil and co ~= rawrunning() then return clean_traceback(rawtraceback(co, msg, level or 0), msg) end
+  -- 1 = this function, 2 = its C trampoline, 3 = the caller (the caller's level 1)
+  if math.type(level) ~= 'integer' then level = 1 end
+  return clean_traceback(rawtraceback(msg, level + 2), msg)
+end)
+
 local function traceback_lines(level)
   local lines = {}
   local skipped = 0
