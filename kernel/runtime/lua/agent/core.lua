@@ -147,6 +147,7 @@ local function argerror(up, arg, extramsg)
   error(sformat("bad argument #%d to '%s' (%s)", arg, name, extramsg), 4 + up)
 end
 function I.argerror(arg, extramsg) argerror(1, arg, extramsg) end
+I.globalname = globalname
 -- "<expected> expected, got <type>" for argument i of the packed arguments (n = count).
 function I.typeerror(arg, expected, n, v)
   argerror(1, arg, sformat('%s expected, got %s', expected, arg > n and 'no value' or I.typename(v)))

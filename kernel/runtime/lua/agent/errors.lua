@@ -94,12 +94,13 @@ local function traceback_lines(level)
       local where = info.short_src .. ':' .. (info.currentline or 0)
       local name
       if info.what == 'main' then name = 'in main chunk'
+      elseif I.globalname(info.func) then name = sformat("in function '%s'", I.globalname(info.func))
       elseif info.name then name = sformat("in %s '%s'", info.namewhat ~= '' and info.namewhat or 'function', info.name)
       else name = sformat('in function <%s:%d>', info.short_src, info.linedefined) end
       lines[#lines + 1] = where .. ': ' .. name
       if info.what == 'main' then break end
     elseif info.what == 'C' and info.name and not HIDDEN_C[info.func] and level > 2 then
-      lines[#lines + 1] = sformat("[C]: in function '%s'", info.name)
+      lines[#lines + 1] = sformat("[C]: in function '%s'", I.globalname(info.func) or info.name)
     end
     level = level + 1
   end

@@ -124,9 +124,20 @@ function IMPL.read(f, ...)
   end
   return tunpack(res, 1, n)
 end
+-- The iterators io.lines and file:lines return are C closures, as Lua's (one shared C function).
+local function lines_done(it, ...)
+  if it.close and (...) == nil then
+    it.close = false
+    IMPL.close(it.f)
+  end
+  return ...
+end
+local lines_iter = I.cwrap(function(it)
+  if it.f.closed then error('file is already closed', 3) end
+  return lines_done(it, IMPL.read(it.f, tunpack(it.fmts, 1, it.fmts.n)))
+end, true)
 function IMPL.lines(f, ...)
-  local fmts = { ... }
-  return function() return IMPL.read(f, tunpack(fmts)) end
+  return lines_iter({ f = f, fmts = table.pack(...), close = false })
 end
 function IMPL.write(f, ...)
   for i = 1, select('#', ...) do
@@ -190,12 +201,7 @@ io.lines = function(path, ...)
   if path == nil then return defin:lines(...) end
   local f, err = io.open(path, 'r')
   if not f then error(sformat("cannot open file '%s' (%s)", path, (sgsub(err, '^.-: ', '', 1))), 3) end
-  local fmts = { ... }
-  return function()
-    local v = f:read(tunpack(fmts))
-    if v == nil then f:close() end
-    return v
-  end
+  return lines_iter({ f = ST[f], fmts = table.pack(...), close = true }), nil, nil, f
 end
 io.input = function(f)
   if f == nil then return defin end
