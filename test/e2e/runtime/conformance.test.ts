@@ -26,6 +26,7 @@ const CASES = [
   'iohandles',
   'packages',
   'tracebacks',
+  'files',
 ];
 
 function reference(name: string): string {
