@@ -24,6 +24,7 @@ export const AGENT_MODULES = [
   'hooks',
   'relive',
   'errors',
+  'debuglib',
   'commands',
   'run',
 ] as const;

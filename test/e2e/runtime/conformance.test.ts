@@ -27,6 +27,7 @@ const CASES = [
   'packages',
   'tracebacks',
   'files',
+  'debuglevels',
 ];
 
 function reference(name: string): string {

@@ -97,7 +97,17 @@ function I.rethrow(level, ok, ...)
   local e = ...
   if type(e) == 'string' then
     local s, n = sgsub(e, '^%[llmspell%]:%d+: ', '', 1)
-    if n > 0 then error((sgsub(s, "^(bad argument #%d+ to ')raw(%a+)'", '%1%2')), level + 1) end
+    -- (a C function pcall'd directly raises its argument errors without a position)
+    if n > 0 or smatch(s, '^bad argument #%d+ to ') then
+      -- an argument error names the builtin as Lua names it (see argerror below)
+      local arg = smatch(s, "^bad argument #(%d+) to '[^']*'")
+      if arg then
+        local ar = getinfo(level, 'nf')
+        local name = ar and (ar.name or I.globalname(ar.func)) or '?'
+        s = sgsub(s, "^bad argument #%d+ to '[^']*'", sformat("bad argument #%s to '%s'", arg, (sgsub(name, '%%', '%%%%'))), 1)
+      end
+      error(s, level + 1)
+    end
   end
   error(e, 0)
 end
