@@ -30,6 +30,7 @@ export interface RawDeps {
 
 export const RAW_HOST_FUNCTIONS = [
   'out',
+  'print',
   'setmain',
   'yield',
   'fread',
@@ -88,6 +89,22 @@ export function rawHostFunctions(engine: LuaEngine, deps: RawDeps): Record<RawHo
       return lua.lua_error(L);
     }
     return lua.lua_yieldk(L, lua.lua_gettop(L), 0, null);
+  });
+  // print as Lua's: luaL_tolstring on each argument (metamethods called by print itself), bytes out.
+  const TAB = Buffer.from('\t');
+  const NL = Buffer.from('\n');
+  const print = fn((L) => {
+    const n = lua.lua_gettop(L);
+    const parts: Buffer[] = [];
+    for (let i = 1; i <= n; i++) {
+      lua.luaL_tolstring(L, i, null);
+      if (i > 1) parts.push(TAB);
+      parts.push(bytesAt(L, -1));
+      lua.lua_settop(L, -2);
+    }
+    parts.push(NL);
+    deps.out(1, Buffer.concat(parts));
+    return 0;
   });
   const out = fn((L) => {
     deps.out(Number(lua.lua_tointegerx(L, 1, null)), bytesAt(L, 2));
@@ -197,7 +214,7 @@ export function rawHostFunctions(engine: LuaEngine, deps: RawDeps): Record<RawHo
     lua.lua_setmetatable(L, 1);
     return 1;
   });
-  return { out, setmain, yield: yieldC, fread, fwrite, readfile, prepare, source, cwrap, newfile };
+  return { out, print, setmain, yield: yieldC, fread, fwrite, readfile, prepare, source, cwrap, newfile };
 }
 
 export function errnoReason(err: unknown): string {

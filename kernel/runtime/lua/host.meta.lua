@@ -38,6 +38,7 @@
 ---@field source fun(): string                                      raw C function: the bytes of the chunk A.run loads
 ---@field cwrap fun(f: function, factory: boolean?): function       raw C function: f as a C function (factory: mk(v) -> C closure calling f(v, ...))
 ---@field newfile fun(mt: table): userdata                          raw C function: a full userdata with metatable mt
+---@field print fun(...)                                          raw C function: Lua's print (luaL_tolstring, bytes to stdout)
 ---@field setmain fun()                                           raw C function: the calling thread runs the user's main chunk
 ---@field yield fun(...): ...                                     raw C function: coroutine.yield (an error in the main chunk's thread)
 ---@field fread fun(id: integer, n: integer): string?, string?     raw C function: bytes from a host file

@@ -17,11 +17,8 @@ local function out(stream, ...)
   for i = 1, n do parts[i] = tostring((select(i, ...))) end
   H.out(stream, tconcat(parts))
 end
-G.print = I.cwrap(function(...)
-  local n = select('#', ...)
-  local parts = {}
-  for i = 1, n do parts[i] = tostring((select(i, ...))) end
-  H.out(1, tconcat(parts, '\t') .. '\n')
-end)
+-- print is a C function of the worker (H.print): luaL_tolstring on each argument, bytes out.
+G.print = H.print
+
 
 I.out = out
