@@ -28,6 +28,7 @@ const CASES = [
   'tracebacks',
   'files',
   'debuglevels',
+  'exit',
 ];
 
 function reference(name: string): string {

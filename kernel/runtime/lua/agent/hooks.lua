@@ -80,6 +80,11 @@ end
 
 local function hook(ev, line)
   if ev == 'count' then
+    if S.exiting then
+      local info = getinfo(2, 'S')
+      if info and info.source ~= AGENT then error(S.exiting, 0) end
+      return
+    end
     if S.interrupting then
       local info = getinfo(2, 'S')
       if info and info.source ~= AGENT then error('interrupted', 2) end
@@ -137,7 +142,7 @@ local function apply_hook(co)
   elseif S.lateAny then mask = 'l' end
   local count = S.budget and TICK or 0
   if st and st.after then count = 1 end
-  if S.interrupting then count = 1 end
+  if S.interrupting or S.exiting then count = 1 end
   if mask == '' and count == 0 then
     if co then sethook(co) else sethook() end
     return

@@ -230,9 +230,14 @@ os.getenv = function(...)
   local v = H.getenv(tostring(k))
   return v
 end
+-- os.exit ends the run: its error object is raised again at every instruction (a count hook,
+-- as for interrupts) until it leaves every pcall and coroutine, so nothing catches it.
 os.exit = function(code)
   if code == true or code == nil then code = 0 elseif code == false then code = 1 end
-  error({ __llmspell_exit = true, code = math.tointeger(code) or 0 }, 0)
+  local e = { __llmspell_exit = true, code = math.tointeger(code) or 0 }
+  S.exiting = e
+  I.apply_all_hooks()
+  error(e, 0)
 end
 os.execute = function(cmd)
   if cmd == nil then return false end

@@ -29,6 +29,7 @@ function A.run(code, chunkname, mode, args, nargs, script)
   CO[2] = S.MAIN
   S.last_error = nil
   S.interrupting = false
+  S.exiting = nil
   S.hookVisited = nil
   if S.budgetTicks then S.budget = S.budgetTicks else S.budget = nil end
   code = code or H.source()
@@ -62,6 +63,7 @@ function A.run(code, chunkname, mode, args, nargs, script)
   S.stepping = nil
   S.budget = nil
   S.interrupting = false
+  S.exiting = nil
   sethook()
   CO[1] = 0
   CO[2] = false

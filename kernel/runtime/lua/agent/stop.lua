@@ -102,7 +102,11 @@ local function stop_loop(reason, co, abs, text, hit, line)
     elseif cmd == 'terminate' then
       S.inStop = false
       S.stack = nil
-      error({ __llmspell_exit = true, code = 0, terminated = true }, 0)
+      -- like os.exit: raised again until no pcall of the program can catch it
+      local e = { __llmspell_exit = true, code = 0, terminated = true }
+      S.exiting = e
+      I.apply_all_hooks()
+      error(e, 0)
     else
       A.command(c)
     end
