@@ -1,12 +1,12 @@
 import * as luaparse from 'luaparse';
-import { lowerLua54 } from '../runtime/syntax';
+import { lowerLua54 } from '../syntax/lua54';
 
 /** Syntax helpers for is_complete, complete and inspect (luaparse based, no runtime needed). */
 
 export type Completeness =
   { status: 'complete' } | { status: 'invalid' } | { status: 'incomplete'; indent: string };
 
-/** luaparse knows Lua 5.3: the project's one Lua 5.4 lowering (kernel/runtime/syntax.ts), same offsets. */
+/** luaparse knows Lua 5.3: the project's one Lua 5.4 lowering (kernel/syntax/lua54.ts), same offsets. */
 export function blankAttributes(code: string): string {
   return lowerLua54(code).text;
 }

@@ -1,5 +1,5 @@
 import * as luaparse from 'luaparse';
-import { lowerLua54 } from '../../kernel/runtime/syntax';
+import { lowerLua54 } from '../../kernel/syntax/lua54';
 import type { Span, SyntaxErrorInfo } from './types';
 import type { WalkCache } from './walkCache';
 
@@ -18,7 +18,7 @@ export interface Attribute {
 }
 
 /**
- * luaparse only knows Lua 5.3: the project's one Lua 5.4 lowering (kernel/runtime/syntax.ts) blanks
+ * luaparse only knows Lua 5.3: the project's one Lua 5.4 lowering (kernel/syntax/lua54.ts) blanks
  * attributes in `local` name lists (and lowers a '#' first line, large `\u{...}` escapes and hex
  * floats) with text of the same length, so every offset stays valid.
  */

@@ -18,7 +18,8 @@ describe('lsp startup', () => {
       (f) =>
         /[\\/]kernel[\\/]/.test(f) &&
         !/[\\/]kernel[\\/]runtime[\\/]syntax\.js$/.test(f) &&
-        !/[\\/]kernel[\\/]shared[\\/]/.test(f),
+        !/[\\/]kernel[\\/]shared[\\/]/.test(f) &&
+        !/[\\/]kernel[\\/]syntax[\\/]/.test(f),
     );
     assert.deepEqual(loaded, []);
   });

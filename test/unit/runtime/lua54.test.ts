@@ -1,12 +1,12 @@
 /**
- * The one Lua 5.4 syntax layer (kernel/runtime/syntax.ts) used by the runtime, the Jupyter handlers
+ * The one Lua 5.4 syntax layer (kernel/syntax/lua54.ts) used by the runtime, the Jupyter handlers
  * and the language server: what Lua 5.4 accepts parses, what it rejects is rejected on the same
  * line (luac5.4 -p is the oracle), and offsets never move.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
-import { lowerLua54 } from '../../../kernel/runtime/syntax';
+import { lowerLua54 } from '../../../kernel/syntax/lua54';
 import { parseChunk, LuaSyntaxErrorException } from '../../../kernel/runtime/syntax';
 import { checkComplete } from '../../../kernel/jupyter/lua-syntax';
 import { blankAttributes } from '../../../server/analysis/parse';
