@@ -104,7 +104,7 @@ export function inspectToken(code: string, index: number): string {
   return expr.replace(/[.:]$/, '');
 }
 
-export { LUA_KEYWORDS } from '../runtime/syntax';
+export { LUA_KEYWORDS } from '../syntax/lua54';
 
 /** Names declared in `code` (locals, function names, parameters, for variables), for completion. */
 export function declaredNames(code: string): string[] {

@@ -12,7 +12,7 @@ let parser: typeof Luaparse | undefined;
 const luaparse = (): typeof Luaparse => (parser ??= require('luaparse') as typeof Luaparse);
 import { lowerLua54 } from '../syntax/lua54';
 
-export { lowerLua54 } from '../syntax/lua54';
+export { lowerLua54, LUA_KEYWORDS } from '../syntax/lua54';
 export type { Lowered, Lua54Attribute } from '../syntax/lua54';
 
 export interface LuaSyntaxError {
@@ -293,29 +293,3 @@ export function resolveBreakpointLine(chunk: ParsedChunk, line: number): number 
   for (const l of chunk.statementLines) if (l >= line) return l;
   return undefined;
 }
-
-/** Lua 5.4's reserved words. */
-export const LUA_KEYWORDS: readonly string[] = [
-  'and',
-  'break',
-  'do',
-  'else',
-  'elseif',
-  'end',
-  'false',
-  'for',
-  'function',
-  'goto',
-  'if',
-  'in',
-  'local',
-  'nil',
-  'not',
-  'or',
-  'repeat',
-  'return',
-  'then',
-  'true',
-  'until',
-  'while',
-];

@@ -164,3 +164,29 @@ function scanNumber(s: string, i: number, out: string[]): number {
   if (hex && s[i + 2] === '.') for (let k = i + 2; k < j; k++) out[k] = '0';
   return j;
 }
+
+/** Lua 5.4's reserved words (the one list: runtime, Jupyter completion, the language server). */
+export const LUA_KEYWORDS: readonly string[] = [
+  'and',
+  'break',
+  'do',
+  'else',
+  'elseif',
+  'end',
+  'false',
+  'for',
+  'function',
+  'goto',
+  'if',
+  'in',
+  'local',
+  'nil',
+  'not',
+  'or',
+  'repeat',
+  'return',
+  'then',
+  'true',
+  'until',
+  'while',
+];

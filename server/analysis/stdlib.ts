@@ -223,4 +223,4 @@ export function stdlib(): StdLib {
   return cached;
 }
 
-export { LUA_KEYWORDS } from '../../kernel/runtime/syntax';
+export { LUA_KEYWORDS } from '../../kernel/syntax/lua54';

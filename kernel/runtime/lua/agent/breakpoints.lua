@@ -1,14 +1,14 @@
 -- Breakpoints: conditions, hit counts, log points, and the probe instrumented code calls.
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local S, G = I.S, _G
 local B = I.B -- the standard functions as they were before the agent replaced any
-local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getinfo, getlocal = B.getinfo, B.getlocal
+local getupvalue = B.getupvalue
+local getmetatable, setmetatable, type = B.getmetatable, B.setmetatable, B.type
+local tostring, pcall, error, load = B.tostring, B.pcall, B.error, B.load
+local sformat, ssub = B.sformat, B.ssub
+local tconcat = B.tconcat
+local rawrunning = B.running
 local maxlevel, stop_loop, render = I.maxlevel, I.stop_loop, I.render
 
 -- Conditions and log messages are compiled once, when the breakpoint is set, into functions whose

@@ -22,7 +22,6 @@ I.B = {
 }
 -- C functions and agent wrappers that never show in user stacks.
 local HIDDEN_C = setmetatable({ [error] = true, [xpcall] = true, [pcall] = false }, { __mode = 'k' })
-local G = _G
 
 local S = {
   MAIN = rawrunning(), -- replaced by the thread that runs A.run

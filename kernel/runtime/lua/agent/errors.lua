@@ -1,14 +1,13 @@
 -- Errors: error() (exception breakpoints), Lua-style tracebacks without agent frames, the run's handler.
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local S, G, AGENT, HIDDEN_C = I.S, _G, I.AGENT, I.HIDDEN_C
 local B = I.B -- the standard functions as they were before the agent replaced any
-local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getinfo = B.getinfo
+local getmetatable, rawget, type = B.getmetatable, B.rawget, B.type
+local tostring, error = B.tostring, B.error
+local sformat, ssub, sfind = B.sformat, B.ssub, B.sfind
+local tconcat = B.tconcat
+local rawrunning = B.running
 local maxlevel, render, stop_loop, apply_all_hooks = I.maxlevel, I.render, I.stop_loop, I.apply_all_hooks
 
 -- Errors ----------------------------------------------------------------------------------------------

@@ -1,14 +1,13 @@
 -- Debugger: frames of the stopped thread, their variables, and evaluating code in a frame.
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local G = _G
 local B = I.B -- the standard functions as they were before the agent replaced any
 local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getupvalue, setupvalue = B.getupvalue, B.setupvalue
+local getmetatable, setmetatable, type, select = B.getmetatable, B.setmetatable, B.type, B.select
+local tostring, pcall, error, load = B.tostring, B.pcall, B.error, B.load
+local ssub, sgsub = B.ssub, B.sgsub
+local rawrunning = B.running
 local maxlevel, render, short = I.maxlevel, I.render, I.short
 
 -- Debugger: frames, variables, evaluation ------------------------------------------------------------

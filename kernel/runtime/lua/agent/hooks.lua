@@ -1,14 +1,12 @@
 -- Stepping, late breakpoints, pause, interrupts and the instruction budget: one hook function.
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local S, CO, G, AGENT = I.S, I.CO, _G, I.AGENT
 local B = I.B -- the standard functions as they were before the agent replaced any
-local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getinfo = B.getinfo
+local sethook = B.sethook
+local setmetatable, next, type = B.setmetatable, B.next, B.type
+local tostring, pcall, xpcall, error = B.tostring, B.pcall, B.xpcall, B.error
+local rawrunning, rawstatus = B.running, B.status
 local TICK, maxlevel, on_line, stop_loop = I.TICK, I.maxlevel, I.on_line, I.stop_loop
 local source_key = I.source_key
 

@@ -1,14 +1,9 @@
 -- The HOST table host modules (Agent, Tool, State, ...) receive: blocking calls to main-thread handlers.
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local S, AGENT = I.S, I.AGENT
 local B = I.B -- the standard functions as they were before the agent replaced any
-local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getinfo = B.getinfo
+local error = B.error
 local json_encode, json_decode, NULL = I.json_encode, I.json_decode, I.NULL
 
 -- The HOST table host modules receive: blocking calls to main-thread handlers.

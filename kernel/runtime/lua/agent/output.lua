@@ -1,14 +1,10 @@
 -- Output: print goes to the runtime's output channel (H.out).
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local G = _G
 local B = I.B -- the standard functions as they were before the agent replaced any
-local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local select = B.select
+local tostring = B.tostring
+local tconcat = B.tconcat
 
 -- Output and input --------------------------------------------------------------------------------
 local function out(stream, ...)

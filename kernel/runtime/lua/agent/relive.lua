@@ -1,14 +1,14 @@
 -- Late breakpoints: re-instrument the live functions of an already loaded chunk (see ARCHITECTURE.md).
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local S, G = I.S, _G
 local B = I.B -- the standard functions as they were before the agent replaced any
 local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getupvalue, setupvalue = B.getupvalue, B.setupvalue
+local rawget, rawset, next, type = B.rawget, B.rawset, B.next, B.type
+local load = B.load
+local srep, smatch = B.srep, B.smatch
+local tconcat = B.tconcat
+local rawrunning = B.running
 local getuservalue, upvaluejoin, getregistry, dgetmetatable = debug.getuservalue, debug.upvaluejoin, debug.getregistry, debug.getmetatable
 
 -- A breakpoint set on a chunk that already ran has no probe in the chunk's live functions. Instead of

@@ -1,14 +1,14 @@
 -- Running code for the front ends (A.run), and completion/inspection while idle.
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local S, CO, G = I.S, I.CO, _G
 local B = I.B -- the standard functions as they were before the agent replaced any
-local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getinfo = B.getinfo
+local sethook = B.sethook
+local next, type, select = B.next, B.type, B.select
+local tostring, pcall, xpcall, error, load = B.tostring, B.pcall, B.xpcall, B.error, B.load
+local sformat, ssub = B.sformat, B.ssub
+local tsort, tunpack = B.tsort, B.tunpack
+local rawrunning = B.running
 local STD, render, loadsource, handler, apply_hook = I.STD, I.render, I.loadsource, I.handler, I.apply_hook
 
 local function pack(...) return { n = select('#', ...), ... } end

@@ -1,14 +1,14 @@
 -- Requests served while stopped: threads, stack, scopes, variables, setVariable, evaluate, completions.
 local H, A, I = ...
-local S, CO, G, AGENT, HIDDEN_C = I.S, I.CO, _G, I.AGENT, I.HIDDEN_C
+local S, CO, G = I.S, I.CO, _G
 local B = I.B -- the standard functions as they were before the agent replaced any
-local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
-local getmetatable, setmetatable, rawget, rawset, next, type, select = B.getmetatable, B.setmetatable, B.rawget, B.rawset, B.next, B.type, B.select
-local tostring, tonumber, pcall, xpcall, error, load = B.tostring, B.tonumber, B.pcall, B.xpcall, B.error, B.load
-local sformat, srep, ssub, sfind, sgsub, smatch = B.sformat, B.srep, B.ssub, B.sfind, B.sgsub, B.smatch
-local tconcat, tsort, tunpack = B.tconcat, B.tsort, B.tunpack
-local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local getinfo = B.getinfo
+local getupvalue, setupvalue = B.getupvalue, B.setupvalue
+local getmetatable, rawget, rawset, next, type, select = B.getmetatable, B.rawget, B.rawset, B.next, B.type, B.select
+local tonumber, pcall, load = B.tonumber, B.pcall, B.load
+local sformat, ssub, smatch = B.sformat, B.ssub, B.smatch
+local tsort = B.tsort
+local rawstatus = B.status
 local STD, R, co_id, maxlevel = I.STD, I.R, I.co_id, I.maxlevel
 local describe, eval_in, newref, frame_env, visible_names = I.describe, I.eval_in, I.newref, I.frame_env, I.visible_names
 local ffunc, fgetlocal, fsetlocal = I.ffunc, I.fgetlocal, I.fsetlocal
