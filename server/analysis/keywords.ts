@@ -1,6 +1,5 @@
 import { LUA_KEYWORDS } from './stdlib';
 import type { Span } from './types';
-import { LUA_KEYWORDS } from '../../kernel/syntax/lua54';
 
 /**
  * Keyword pairs for document highlight: the keywords of one construct, found from tokens (so it
