@@ -6,8 +6,8 @@ local getinfo, getlocal = B.getinfo, B.getlocal
 local getupvalue = B.getupvalue
 local getmetatable, setmetatable, type = B.getmetatable, B.setmetatable, B.type
 local tostring, pcall, error, load = B.tostring, B.pcall, B.error, B.load
-local sformat, ssub = B.sformat, B.ssub
-local tconcat = B.tconcat
+local sformat, ssub, sgsub, smatch = B.sformat, B.ssub, B.sgsub, B.smatch
+local tconcat, tunpack = B.tconcat, B.tunpack
 local rawrunning = B.running
 local maxlevel, stop_loop, render = I.maxlevel, I.stop_loop, I.render
 

@@ -1,13 +1,14 @@
 -- Debugger: frames of the stopped thread, their variables, and evaluating code in a frame.
 local H, A, I = ...
-local G = _G
+local S, G = I.S, _G
 local B = I.B -- the standard functions as they were before the agent replaced any
 local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local getupvalue, setupvalue = B.getupvalue, B.setupvalue
+local getupvalue, setupvalue, sethook = B.getupvalue, B.setupvalue, B.sethook
 local getmetatable, setmetatable, type, select = B.getmetatable, B.setmetatable, B.type, B.select
 local tostring, pcall, error, load = B.tostring, B.pcall, B.error, B.load
 local ssub, sgsub = B.ssub, B.sgsub
-local rawrunning = B.running
+local rawresume, rawcreate, rawrunning, rawstatus = B.resume, B.create, B.running, B.status
+local tunpack = B.tunpack
 local maxlevel, render, short = I.maxlevel, I.render, I.short
 
 -- Debugger: frames, variables, evaluation ------------------------------------------------------------
