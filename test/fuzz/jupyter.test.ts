@@ -326,7 +326,9 @@ describe('fuzz: a kernel process under hostile Jupyter, HTTP and Lua input', () 
       const rss = rssOf(k.child.pid!);
       if (rss && warm)
         assert.ok(
-          rss < warm + 64 * MB,
+          // output passes through the main thread's JavaScript heap, whose garbage V8 frees when it
+          // likes: 100 MB of print may leave up to one run's volume behind, a leak would add 200 MB
+          rss < warm + (name === '100 MB of print' ? 150 : 64) * MB,
           `${name} repeated: RSS ${(rss / MB).toFixed(0)} MB after ${(warm / MB).toFixed(0)} MB`,
         );
     });
