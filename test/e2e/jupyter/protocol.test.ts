@@ -27,7 +27,6 @@ describe('llmspell kernel with jupyter_client', () => {
         reply_parent_ok: boolean;
         status: string;
         ename: string;
-        elapsed_ms: number;
         after_status: string;
         after_result: string[];
       }>('interrupt', env.env);
@@ -37,7 +36,7 @@ describe('llmspell kernel with jupyter_client', () => {
       assert.equal(r.reply_parent_ok, true);
       assert.equal(r.status, 'error');
       assert.equal(r.ename, 'Interrupted');
-      assert.ok(r.elapsed_ms < 1000, `interrupt took ${r.elapsed_ms} ms`);
+      // how long the interrupt took is bench/control.ts's business; here: that it ended the cell
       assert.equal(r.after_status, 'ok');
       assert.deepEqual(r.after_result, ['2']);
     },
