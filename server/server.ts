@@ -11,11 +11,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_CONFIG, Project, pathToUri, uriToPath } from './analysis/project';
+import { Project, pathToUri, uriToPath } from './analysis/project';
 import type { FileAnalysis } from './analysis/resolve';
 import { summarize } from './analysis/summary';
 import { capabilities } from './capabilities';
-import { parseLuarc, parseSettings, severities, type Settings } from './config';
+import { parseSettings, type Settings } from './config';
 import { DEFINE_GLOBAL_COMMAND } from './features/codeActions';
 import type { FeatureContext } from './features/context';
 import { RUN_COMMANDS, runCommand, type Messages } from './features/run';
@@ -24,22 +24,14 @@ import type { Logger } from './logger';
 import { DEFAULT_MAX_FILE_SIZE_KB, SizeLimit } from './sizeLimit';
 import { IGNORED_METHOD } from './transport';
 import { wireFeatures } from './wiring';
-import { readRockspecs } from './workspace';
-
-/** The `---@meta` host API file shipped with the runtime. */
-export function hostMetaPath(): string {
-  // dist/server/server.js and server/server.ts are both two levels below the package root
-  const root = path.resolve(__dirname, '..', '..');
-  const candidates = [
-    path.join(root, 'kernel', 'runtime', 'meta', 'llmspell.lua'),
-    path.join(path.resolve(__dirname, '..'), 'kernel', 'runtime', 'meta', 'llmspell.lua'),
-  ];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
-}
-
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.hg', '.svn', 'target']);
-const MAX_WORKSPACE_FILES = 5000;
-const MAX_FILE_BYTES = 2_000_000;
+import {
+  MAX_FILE_BYTES,
+  addLuarcGlobal,
+  hostMetaPath,
+  listLuaFiles,
+  projectConfig,
+  readIndexable,
+} from './workspace';
 
 /** Debounce for diagnostics: short for small files, a bit longer for huge ones. */
 function debounceMs(length: number): number {
@@ -196,27 +188,9 @@ export class LanguageServer implements FeatureContext {
   }
 
   private loadLuarc(): void {
-    const base = { ...DEFAULT_CONFIG, enableSnippets: this.settings().enableSnippets };
-    const globals = [...(this.clientSettings.diagnostics?.globals ?? [])];
-    const disabled = [...(this.clientSettings.diagnostics?.disable ?? [])];
-    let library: string[] = [];
-    let runtimeVersion = base.runtimeVersion;
-    let runtimePath = base.runtimePath;
-    const severity = severities(this.clientSettings.diagnostics?.severity);
-    for (const root of this.roots) {
-      const f = path.join(root, '.luarc.json');
-      if (!fs.existsSync(f)) continue;
-      const { config, error } = parseLuarc(fs.readFileSync(f, 'utf8'), root);
-      if (error) this.log.warn(error);
-      globals.push(...(config.globals ?? []));
-      disabled.push(...(config.disabled ?? []));
-      library = [...library, ...(config.library ?? [])];
-      runtimeVersion = config.runtimeVersion ?? runtimeVersion;
-      runtimePath = config.runtimePath ?? runtimePath;
-      Object.assign(severity, config.severity);
-    }
-    this.project.config = { ...base, globals, disabled, library, runtimeVersion, runtimePath, severity };
-    this.project.moduleMap = readRockspecs(this.roots);
+    const { config, moduleMap } = projectConfig(this.roots, this.clientSettings, (m) => this.log.warn(m));
+    this.project.config = config;
+    this.project.moduleMap = moduleMap;
   }
 
   private applySettings(raw: unknown): void {
@@ -396,35 +370,13 @@ export class LanguageServer implements FeatureContext {
     this.republishAll();
   }
 
-  private listLuaFiles(dirs = [...this.roots, ...this.project.config.library]): string[] {
-    const out: string[] = [];
-    const walk = (dir: string, depth: number) => {
-      if (out.length >= MAX_WORKSPACE_FILES || depth > 12) return;
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (out.length >= MAX_WORKSPACE_FILES) return;
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) {
-          if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
-        } else if (e.isFile() && e.name.endsWith('.lua')) out.push(p);
-      }
-    };
-    for (const r of dirs) walk(r, 0);
-    return out;
-  }
-
   /**
    * Index the workspace in slices (requests keep being answered meanwhile), keeping a compact
    * summary per closed file (see analysis/summary.ts).
    */
   private async indexWorkspace(dirs?: string[]): Promise<void> {
     if (this.disposed) return;
-    const files = this.listLuaFiles(dirs);
+    const files = listLuaFiles(dirs ?? [...this.roots, ...this.project.config.library]);
     const started = Date.now();
     let slice = Date.now();
     let indexed = 0;
@@ -454,13 +406,9 @@ export class LanguageServer implements FeatureContext {
   private readWorkspaceFile(uri: string, missing: Set<string>): string | undefined {
     const p = uriToPath(uri);
     if (!p || missing.has(uri) || this.documents.get(uri)) return undefined;
-    try {
-      if (fs.statSync(p).size <= MAX_FILE_BYTES) return fs.readFileSync(p, 'utf8');
-    } catch {
-      /* not there */
-    }
-    missing.add(uri);
-    return undefined;
+    const text = readIndexable(p);
+    if (text === undefined) missing.add(uri);
+    return text;
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -481,17 +429,7 @@ export class LanguageServer implements FeatureContext {
       const [uri, name] = args as [string, string];
       const root = this.roots.find((r) => (uriToPath(uri) ?? '').startsWith(r)) ?? this.roots[0];
       if (!root || typeof name !== 'string') return { ok: false };
-      const f = path.join(root, '.luarc.json');
-      let obj: Record<string, unknown>;
-      try {
-        obj = fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>) : {};
-      } catch {
-        obj = {};
-      }
-      const list = Array.isArray(obj['diagnostics.globals']) ? (obj['diagnostics.globals'] as string[]) : [];
-      if (!list.includes(name)) list.push(name);
-      obj['diagnostics.globals'] = list;
-      fs.writeFileSync(f, JSON.stringify(obj, null, 2) + '\n');
+      const f = addLuarcGlobal(root, name);
       this.loadLuarc();
       this.republishAll();
       return { ok: true, file: f };

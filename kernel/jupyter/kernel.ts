@@ -15,10 +15,12 @@ import { runHandler } from './dispatch';
 import { HistoryStore } from './history';
 import type { DropReason, KernelHandle, KernelOptions, KernelStats, StopReason } from './kernel-types';
 import { kernelInfoContent } from './kernel-info';
+import { KernelCounters } from './kernel-stats';
 import { type KernelLogger, silentLogger } from './log';
 import { Outbox } from './outbox';
 import { ParentRouter } from './parent';
 import { watchParentProcess } from './parent-watch';
+import { persistInterrupt } from './persist-interrupt';
 import { unregisterKernel } from './registry';
 import { RuntimeSlot } from './runtime-slot';
 import { ShellQueue } from './shell-queue';
@@ -45,10 +47,6 @@ export type {
 
 /** Without a factory the kernel's runtime has no host API (the service passes one that has). */
 const createPlainRuntime: RuntimeFactory = () => LuaRuntime.create({ name: 'jupyter' });
-
-/** A running cell's interrupt is repeated this often, this many times (see persistInterrupt). */
-const INTERRUPT_RETRY_MS = 100;
-const INTERRUPT_RETRIES = 20;
 
 /**
  * The kernel core: it composes the sockets (sockets.ts), signing and sending (outbox.ts), the
@@ -87,17 +85,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   private stopping: Promise<void> | undefined;
   private resolveStopped!: (v: { reason: StopReason; restart: boolean }) => void;
   private restartRequested = false;
-  private readonly counters = {
-    executions: 0,
-    executionErrors: 0,
-    aborted: 0,
-    received: 0,
-    dropped: 0,
-    runtimeRestarts: 0,
-  };
-  private readonly startedAt = new Date();
-  private lastActivity = Date.now();
-  private startupMs = 0;
+  private readonly counters = new KernelCounters();
 
   constructor(readonly options: KernelOptions) {
     super();
@@ -155,14 +143,19 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     if (this.options.register ?? true) {
       const info = { id: this.id, connection: this.connection, connectionFile: this.connectionFile };
       await writeRegistry(
-        { ...info, startedAt: this.startedAt, dapPort: this.debuggers?.dapPort, dapToken: this.dapToken },
+        {
+          ...info,
+          startedAt: this.counters.startedAt,
+          dapPort: this.debuggers?.dapPort,
+          dapToken: this.dapToken,
+        },
         this.options,
         this.logger,
       );
     }
     this.idleTimer = idleTimer(
       this.options.idleTimeoutSec ?? 0,
-      () => (this.runtime.isBusy() || this.shell.busy ? undefined : Date.now() - this.lastActivity),
+      () => (this.runtime.isBusy() || this.shell.busy ? undefined : Date.now() - this.counters.lastActivity),
       (idleSec) => {
         this.logger.info({ idleSec }, 'idle timeout reached; stopping');
         void this.stop('idle-timeout');
@@ -171,12 +164,12 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.unwatchParent = watchParentProcess(this.options.parentPid, this.logger, () =>
       this.stop('parent-exited'),
     );
-    this.startupMs = performance.now() - t0;
+    this.counters.startupMs = performance.now() - t0;
     this.logger.info(
       {
         connectionFile: this.connectionFile,
         ports: portsOf(this.connection),
-        startupMs: Math.round(this.startupMs),
+        startupMs: Math.round(this.counters.startupMs),
       },
       'kernel ready',
     );
@@ -244,7 +237,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       return;
     }
     if (this.stopping) return;
-    this.lastActivity = Date.now();
+    this.counters.touch();
     if (channel === 'stdin') {
       const problem = this.router.onInputReply(msg);
       if (problem) this.drop('stdin', 'unknown-type', problem);
@@ -283,7 +276,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
       await runHandler(handler, channel, msg, this, this.outbox, this.logger);
     } finally {
       this.emit('status', { state: 'idle' });
-      this.lastActivity = Date.now();
+      this.counters.touch();
     }
   }
 
@@ -386,27 +379,12 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     // The runtime also ends a pending io.read (it watches for interrupts while waiting for input).
     this.runtime.interrupt();
     this.router.cancelInput();
-    this.persistInterrupt();
-  }
-
-  /**
-   * The Lua worker drops an interrupt that reaches it before it began running the cell (it
-   * discards interrupts while idle), so one sent the instant a cell starts could be lost. Repeat
-   * it while that same cell still runs, a few times, so the interrupt the user asked for happens.
-   */
-  private persistInterrupt(): void {
     const target = this.router.parentHeader().msg_id;
     if (target === undefined) return;
-    let tries = 0;
-    const timer = setInterval(() => {
-      const same = this.router.parentHeader().msg_id === target && this.runtime.isBusy();
-      if (!same || ++tries > INTERRUPT_RETRIES || this.stopping) {
-        clearInterval(timer);
-        return;
-      }
-      this.runtime.interrupt();
-    }, INTERRUPT_RETRY_MS);
-    timer.unref();
+    persistInterrupt(
+      () => this.router.parentHeader().msg_id === target && this.runtime.isBusy() && !this.stopping,
+      () => this.runtime.interrupt(),
+    );
   }
 
   async restart(): Promise<void> {
@@ -426,8 +404,7 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   }
 
   recordExecution(ok: boolean, durationMs: number): void {
-    this.counters.executions++;
-    if (!ok) this.counters.executionErrors++;
+    this.counters.recordExecution(ok);
     this.emit('execution', { ok, durationMs, executionCount: this.executionCount });
   }
 
@@ -438,26 +415,16 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
   }
 
   stats(): KernelStats {
-    return {
+    return this.counters.stats({
       id: this.id,
-      startedAt: this.startedAt.toISOString(),
-      uptimeSec: (Date.now() - this.startedAt.getTime()) / 1000,
       executionCount: this.executionCount,
-      executions: this.counters.executions,
-      executionErrors: this.counters.executionErrors,
-      abortedExecutions: this.counters.aborted,
-      messagesReceived: this.counters.received,
-      messagesDropped: this.counters.dropped,
       messagesSent: this.outbox?.sent ?? 0,
       clients: this.shell.liveConnections,
       busy: this.runtime?.isBusy() ?? false,
       queuedRequests: this.shell.length,
-      lastActivity: new Date(this.lastActivity).toISOString(),
-      startupMs: this.startupMs,
       dapClients: this.debuggers?.clients() ?? 0,
       dapPort: this.debuggers?.dapPort,
-      runtimeRestarts: this.counters.runtimeRestarts,
-    };
+    });
   }
 
   stop(reason: StopReason = 'stop'): Promise<void> {

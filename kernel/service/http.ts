@@ -91,6 +91,12 @@ export function requestUrl(target: string | undefined): URL | undefined {
   }
 }
 
+/** Answers to one request (see ControlServer.replier). */
+interface Reply {
+  send(code: number, body: string, type?: string, headers?: Record<string, string>): void;
+  error(code: number, message: string, headers?: Record<string, string>): void;
+}
+
 /** /api and everything under it belongs to the Jupyter server. */
 function isApiPath(pathname: string): boolean {
   return pathname === '/api' || pathname.startsWith('/api/');
@@ -254,54 +260,94 @@ export class ControlServer {
       : isApiPath(url.pathname) && this.api
         ? '/api'
         : 'other';
-    const send = (
-      code: number,
-      body: string,
-      type = 'application/json',
-      headers: Record<string, string> = {},
-    ) => {
+    const reply = this.replier(req, res, url, route);
+    const cors = this.admit(req, url, route, reply);
+    if (!cors) return;
+    this.readBody(req, res, route, reply, cors, (body) => {
+      if (route === '/api' && this.api) {
+        this.api.request(req, res, url, body, cors).then(
+          (code) => this.opts.metrics.recordHttp(route, code),
+          (err: Error) => reply.error(500, `request failed: ${err.message}`, cors),
+        );
+        return;
+      }
+      this.route(req, url, route, reply, cors).catch((err: Error) =>
+        reply.error(500, `request failed: ${err.message}`, cors),
+      );
+    });
+  }
+
+  /** How one request is answered: every answer is counted under its route; HEAD gets no body. */
+  private replier(req: http.IncomingMessage, res: http.ServerResponse, url: URL, route: string): Reply {
+    const send: Reply['send'] = (code, body, type = 'application/json', headers = {}) => {
       this.opts.metrics.recordHttp(route, code);
       if (!res.headersSent) {
         res.writeHead(code, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers });
       }
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    const error = (code: number, message: string, headers: Record<string, string> = {}) => {
+    const error: Reply['error'] = (code, message, headers = {}) => {
       this.opts.logger.debug({ code, path: url.pathname, addr: req.socket.remoteAddress }, message);
       send(code, JSON.stringify({ error: message }) + '\n', 'application/json', headers);
     };
+    return { send, error };
+  }
 
+  /**
+   * Rate limit (429), allowed origins (403), CORS preflight under /api (204), token (401).
+   * Returns the CORS headers every answer carries, or undefined when the request was answered.
+   */
+  private admit(
+    req: http.IncomingMessage,
+    url: URL,
+    route: string,
+    reply: Reply,
+  ): Record<string, string> | undefined {
     const retry = this.rateLimited(req.socket.remoteAddress ?? '?');
-    if (retry !== undefined) return error(429, 'rate limit exceeded', { 'Retry-After': String(retry) });
-
+    if (retry !== undefined) {
+      reply.error(429, 'rate limit exceeded', { 'Retry-After': String(retry) });
+      return undefined;
+    }
     const origin = req.headers.origin;
     const cors: Record<string, string> = {};
     if (origin !== undefined) {
-      if (!originAllowed(origin, this.security.allowed_origins ?? []))
-        return error(403, `origin ${origin} is not allowed`);
+      if (!originAllowed(origin, this.security.allowed_origins ?? [])) {
+        reply.error(403, `origin ${origin} is not allowed`);
+        return undefined;
+      }
       cors['Access-Control-Allow-Origin'] = origin;
       cors.Vary = 'Origin';
     }
     if (route === '/api' && req.method === 'OPTIONS') {
       // CORS preflight from an allowed origin (checked above); the request itself carries the token
-      return send(204, '', 'text/plain', {
+      reply.send(204, '', 'text/plain', {
         ...cors,
         'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
         'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-XSRFToken',
       });
+      return undefined;
     }
     if (!this.authorized(req, url)) {
-      return error(401, 'missing or wrong token', {
-        'WWW-Authenticate': 'Bearer realm="llmspell"',
-        ...cors,
-      });
+      reply.error(401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer realm="llmspell"', ...cors });
+      return undefined;
     }
+    return cors;
+  }
 
+  /** Read the body (kept only for /api), answering 413 past max_message_size_mb; then `done`. */
+  private readBody(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    route: string,
+    reply: Reply,
+    cors: Record<string, string>,
+    done: (body: Buffer) => void,
+  ): void {
     const maxBytes = Math.round((this.security.max_message_size_mb ?? 10) * 1024 * 1024);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
       res.setHeader('Connection', 'close');
-      return error(413, `request body over ${maxBytes} bytes`, cors);
+      return reply.error(413, `request body over ${maxBytes} bytes`, cors);
     }
     let received = 0;
     let tooLarge = false;
@@ -312,23 +358,13 @@ export class ControlServer {
       if (received > maxBytes && !tooLarge) {
         tooLarge = true;
         res.setHeader('Connection', 'close');
-        error(413, `request body over ${maxBytes} bytes`, cors);
+        reply.error(413, `request body over ${maxBytes} bytes`, cors);
         req.destroy();
       }
     });
     req.on('error', () => undefined);
     req.on('end', () => {
-      if (tooLarge) return;
-      if (route === '/api' && this.api) {
-        this.api.request(req, res, url, Buffer.concat(chunks), cors).then(
-          (code) => this.opts.metrics.recordHttp(route, code),
-          (err: Error) => error(500, `request failed: ${err.message}`, cors),
-        );
-        return;
-      }
-      this.route(req, url, route, send, error, cors).catch((err: Error) =>
-        error(500, `request failed: ${err.message}`, cors),
-      );
+      if (!tooLarge) done(Buffer.concat(chunks));
     });
   }
 
@@ -336,8 +372,7 @@ export class ControlServer {
     req: http.IncomingMessage,
     url: URL,
     route: string,
-    send: (code: number, body: string, type?: string, headers?: Record<string, string>) => void,
-    error: (code: number, message: string, headers?: Record<string, string>) => void,
+    { send, error }: Reply,
     cors: Record<string, string>,
   ): Promise<void> {
     if (route === 'other')
