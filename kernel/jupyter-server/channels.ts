@@ -59,9 +59,13 @@ export class ChannelBridge {
     for (const ch of REQUEST_CHANNELS) void this.receive(ch, this.dealers[ch]);
     void this.receive('iopub', this.iopub);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.welcome, new Promise<void>((r) => (timer = setTimeout(r, WELCOME_TIMEOUT_MS)))]);
+    const welcomed = await Promise.race([
+      this.welcome.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), WELCOME_TIMEOUT_MS))),
+    ]);
     clearTimeout(timer);
     const held = this.held ?? [];
+    this.logger.debug({ welcomed, held: held.length, framing: this.framing }, 'websocket relaying');
     this.held = undefined;
     for (const [data, isBinary] of held) this.fromClient(data, isBinary);
   }
@@ -81,6 +85,7 @@ export class ChannelBridge {
   close(code = 1000, reason = ''): void {
     if (this.closed) return;
     this.closed = true;
+    this.logger.debug({ code, reason }, 'websocket closed');
     this.kernel.channels.delete(this);
     for (const s of [...Object.values(this.dealers), this.iopub]) {
       try {

@@ -56,6 +56,8 @@ async function startFrontend(kind: 'notebook' | 'jupyter_server', svc: RunningSe
     `--GatewayClient.auth_token=${svc.token}`,
     `--${app}.token=fronttoken`,
     `--${app}.port_retries=0`,
+    // debug logs (printed only when the test fails) show each gateway WebSocket's life
+    '--debug',
   ];
   const env = {
     ...process.env,
@@ -115,7 +117,7 @@ for (const kind of ['notebook', 'jupyter_server'] as const) {
     let svc: RunningService;
     let front: Frontend;
     before(async () => {
-      svc = await startService();
+      svc = await startService({ LLMSPELL_LOG: 'debug' });
       front = await startFrontend(kind, svc);
     });
     after(async () => {
