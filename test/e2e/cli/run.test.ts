@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -46,6 +46,37 @@ test('io.read reads the terminal stdin; exec prints expression values; syntax er
   const missing = llmspell(['run', 'no/such/file.lua']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /cannot open no\/such\/file\.lua/);
+});
+
+test('Ctrl-C (SIGINT) stops a busy script with an "interrupted" error at the running line, exit 1', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-cli-'));
+  const file = path.join(dir, 'spin.lua');
+  // Everything the loop runs is on line 3, so the interrupt lands there wherever it arrives; the
+  // ticks are the readiness signal (output is flushed while the script keeps writing).
+  const loop = 'while true do i = i + 1 if i % 100000 == 0 then io.write("tick\\n") end end';
+  fs.writeFileSync(file, `local function spin()\n  local i = 0\n  ${loop}\nend\nspin()\n`);
+  const child = spawn(process.execPath, [BIN, 'run', file], { cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000); // safety net only
+  await new Promise<void>((resolve) =>
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('tick\n')) resolve();
+    }),
+  );
+  child.kill('SIGINT');
+  const code = await exited;
+  clearTimeout(timer);
+  assert.equal(code, 1, stderr);
+  assert.match(stdout, /^(tick\n)+$/);
+  assert.equal(
+    stderr,
+    `llmspell: ${file}:3: interrupted\nstack traceback:\n\t${file}:3: in local 'spin'\n\t${file}:5: in main chunk\n`,
+  );
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('os.exit sets the exit status', () => {
