@@ -102,10 +102,61 @@ function fieldTag(block: DocBlock, rest: string): void {
   block.fields.push(f);
 }
 
+/** Split `A, B<x, y>, {[integer]: T}` at top-level commas. */
+function splitTop(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if ('<({['.includes(ch)) depth++;
+    else if ('>)}]'.includes(ch)) depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** `---@class (exact) Name<T>: Parent, Base<integer>` */
+function classTag(block: DocBlock, rest: string): void {
+  const cm = /^(?:\(\w+\)\s*)?([\w.\u0080-\uffff]+)(?:<([^>]*)>)?\s*(?::\s*(.*))?$/.exec(rest.trim());
+  if (!cm) return;
+  if (block.className) {
+    // a second class in the same comment block: the first keeps the fields written so far
+    (block.otherClasses ??= []).push({
+      ...block,
+      description: '',
+      params: [],
+      returns: [],
+      aliases: [],
+      otherClasses: undefined,
+    });
+    block.fields = [];
+    block.operators = undefined;
+    block.classTypeParams = undefined;
+    block.classParentArgs = undefined;
+  }
+  block.className = cm[1];
+  if (cm[2])
+    block.classTypeParams = cm[2]
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  block.classParents = [];
+  for (const p of cm[3] ? splitTop(cm[3].replace(/\s+#.*$|\s+--.*$/, '')) : []) {
+    const pm = /^([\w.]+)(?:<(.*)>)?$/.exec(p);
+    if (!pm) continue;
+    block.classParents.push(pm[1]);
+    if (pm[2]) (block.classParentArgs ??= {})[pm[1]] = splitTop(pm[2]);
+  }
+}
+
 function returnTag(block: DocBlock, rest: string): void {
   let r = rest;
   for (let guard = 0; guard < 16 && r.trim(); guard++) {
-    const { type, after } = splitType(r);
+    const { type, after } = splitType(r, /^\s*(async\s+)?fun\b/.test(r));
     const nm = /^(\.\.\.|[A-Za-z_]\w*)?\s*(,?)\s*(.*)$/s.exec(after);
     const name = nm?.[1];
     if (nm?.[2] === ',') {
@@ -132,21 +183,9 @@ function docTag(block: DocBlock, tag: string, rest: string): LastTag {
     case 'return':
       returnTag(block, rest);
       return undefined;
-    case 'class': {
-      const cm = /^(?:\(\w+\)\s*)?([\w.\u0080-\uffff]+)(?:<[^>]*>)?\s*(?::\s*([\w.,\s<>[\]{}:]+))?/.exec(
-        rest,
-      );
-      if (cm) {
-        block.className = cm[1];
-        block.classParents = cm[2]
-          ? cm[2]
-              .split(',')
-              .map((x) => x.trim())
-              .filter((x) => /^[\w.]+$/.test(x))
-          : [];
-      }
+    case 'class':
+      classTag(block, rest);
       return undefined;
-    }
     case 'field':
       fieldTag(block, rest);
       return undefined;
@@ -175,6 +214,16 @@ function docTag(block: DocBlock, tag: string, rest: string): LastTag {
     case 'enum': {
       const em = /^(?:\(key\)\s*)?([\w.]+)/.exec(rest);
       if (em) block.enumName = em[1];
+      return undefined;
+    }
+    case 'operator': {
+      const om = /^(\w+)\s*(?:\(([^)]*)\))?\s*(?::\s*(.*))?$/.exec(rest.trim());
+      if (om)
+        (block.operators ??= []).push({
+          op: om[1],
+          operand: om[2]?.trim() || undefined,
+          result: om[3] ? splitType(om[3]).type : 'unknown',
+        });
       return undefined;
     }
     case 'see':

@@ -44,6 +44,7 @@ export function registerDocClass(
   isMeta: boolean,
 ): void {
   for (const a of doc.aliases) aliases.set(a.name, a.type);
+  for (const other of doc.otherClasses ?? []) registerDocClass(classes, aliases, other, uri, isMeta);
   if (!doc.className) return;
   let cls = classes.get(doc.className);
   if (!cls) {
@@ -54,8 +55,11 @@ export function registerDocClass(
       doc: doc.description || undefined,
       location: { uri, span: doc.span },
     };
+    if (doc.classTypeParams) cls.typeParams = doc.classTypeParams;
+    if (doc.classParentArgs) cls.parentArgs = doc.classParentArgs;
     classes.set(doc.className, cls);
   }
+  if (doc.operators) cls.operators = [...(cls.operators ?? []), ...doc.operators];
   for (const f of doc.fields)
     cls.fields.set(f.name, {
       ...f,

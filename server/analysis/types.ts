@@ -57,6 +57,19 @@ export interface ApiClass {
   parents: string[];
   fields: Map<string, ApiMember>;
   location?: Location;
+  /** `---@operator add(number): T` */
+  operators?: DocOperator[];
+  /** `---@class Box<T>`: the type parameters */
+  typeParams?: string[];
+  /** `---@class B: Base<integer>`: the arguments given to each generic parent */
+  parentArgs?: Record<string, string[]>;
+}
+
+/** `---@operator name[(operand)]: result` */
+export interface DocOperator {
+  op: string;
+  operand?: string;
+  result: string;
 }
 
 /** Parsed LuaLS-style annotation block attached to a statement. */
@@ -84,6 +97,14 @@ export interface DocBlock {
   enumName?: string;
   /** `---@see name` */
   see?: string[];
+  /** `---@operator ...` lines */
+  operators?: DocOperator[];
+  /** `---@class Name<T, U>` type parameters */
+  classTypeParams?: string[];
+  /** `---@class B: Base<integer>` */
+  classParentArgs?: Record<string, string[]>;
+  /** earlier `---@class` declarations of the same comment block (each with its own fields) */
+  otherClasses?: DocBlock[];
 }
 
 export type DefKind =

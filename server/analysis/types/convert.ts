@@ -39,7 +39,8 @@ export function resolveNames(t: Ty, generics: string[] | undefined, alias: Alias
   }
 }
 
-function resolveSig(fn: FnSig, generics: string[] | undefined, alias: AliasLookup, depth: number): FnSig {
+function resolveSig(fn: FnSig, outer: string[] | undefined, alias: AliasLookup, depth: number): FnSig {
+  const generics = fn.generics?.length ? [...(outer ?? []), ...fn.generics] : outer;
   const r = (x: Ty) => resolveNames(x, generics, alias, depth);
   return {
     ...fn,

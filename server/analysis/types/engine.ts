@@ -13,7 +13,9 @@ import { exprTypeOf } from './exprs';
 import { branchSites, narrowAt, reachingSite } from './flow';
 import { iterTypes } from './iterators';
 import { memberOf } from './members';
-import { ANY, NIL, UNKNOWN, union, type FnSig, type Ty } from './ty';
+import { unaryOperator } from './operators';
+import { bindGeneric, classBindings, hasGeneric, sigHasGeneric, substitute } from './generics';
+import { ANY, members, NIL, UNKNOWN, union, type FnSig, type Ty } from './ty';
 
 /**
  * The type engine: the type of any expression, definition or member, computed on demand from the
@@ -74,7 +76,7 @@ export class TypeEngine {
   declared(fa: FileAnalysis, def: Definition): Ty | undefined {
     const doc = def.doc ?? this.trailingDoc(fa, def);
     if (def.kind === 'parameter') return this.paramDeclared(fa, def);
-    if (doc?.type && doc.type !== 'unknown') return typeText(doc.type, undefined, this.alias);
+    if (doc?.type && doc.type !== 'unknown') return typeText(doc.type, doc.generics, this.alias);
     const isFn =
       def.kind === 'localFunction' || def.kind === 'globalFunction' || def.init?.kind === 'function';
     if (doc?.className && !isFn) return { k: 'named', name: doc.className };
@@ -221,7 +223,11 @@ export class TypeEngine {
     sig.fa = fa;
     if (doc?.description) sig.doc = doc.description;
     for (const p of doc?.params ?? []) if (p.doc) (sig.paramDocs ??= {})[p.name] = p.doc;
-    if (fn.identifier?.type === 'MemberExpression' && fn.identifier.indexer === ':') sig.method = true;
+    if (fn.identifier?.type === 'MemberExpression' && fn.identifier.indexer === ':') {
+      sig.method = true;
+      const self = doc?.params.find((p) => p.name === 'self');
+      if (self?.type) sig.selfTy = typeText(self.type, doc?.generics, this.alias);
+    }
     return sig;
   }
 
@@ -309,6 +315,11 @@ export class TypeEngine {
     const callee = this.exprType(fa, call.base);
     const out: Ty[][] = [];
     for (const t of callee.k === 'union' ? callee.items : [callee]) {
+      const op = t.k === 'named' || t.k === 'table' ? unaryOperator(this, 'call', t) : undefined;
+      if (op) {
+        (out[0] ??= []).push(op);
+        continue;
+      }
       const sig = t.k === 'function' ? t.fn : t.k === 'named' ? this.classCall(fa, call, t.name) : undefined;
       if (!sig) continue;
       this.returnsWithGenerics(fa, call, sig).forEach((r, i) => (out[i] ??= []).push(r));
@@ -328,15 +339,19 @@ export class TypeEngine {
 
   private returnsWithGenerics(fa: FileAnalysis, call: CallNode, sig: FnSig): Ty[] {
     const rets = this.returnsOf(sig);
-    if (!sig.generics?.length) return rets;
+    const recv = call.base.type === 'MemberExpression' ? members(this.exprType(fa, call.base.base)) : [];
+    const classArgs = recv.find((t) => t.k === 'named' && t.args?.length);
+    if (!sigHasGeneric(sig) && !classArgs) return rets;
+    const bind =
+      classArgs?.k === 'named' ? classBindings(this, classArgs.name, classArgs.args) : new Map<string, Ty>();
     const args = callArgs(call).map((a) => this.exprType(fa, a));
     if (call.base.type === 'MemberExpression' && call.base.indexer === ':')
       args.unshift(this.exprType(fa, call.base.base));
-    const params = sig.method
-      ? [{ name: 'self', ty: { k: 'generic', name: '' } as Ty }, ...sig.params]
-      : sig.params;
-    const bind = new Map<string, Ty>();
-    params.forEach((p, i) => bindGeneric(p.ty, args[i], bind));
+    const self: Ty = sig.selfTy ?? { k: 'generic', name: '' };
+    const params = sig.method ? [{ name: 'self', ty: self }, ...sig.params] : sig.params;
+    params.forEach((p, i) => bindGeneric(this, p.ty, args[i], bind, p.optional));
+    if (sig.vararg && hasGeneric(sig.vararg))
+      for (const a of args.slice(params.length)) bindGeneric(this, sig.vararg, a, bind);
     return rets.map((r) => substitute(r, bind));
   }
 
@@ -383,38 +398,4 @@ export function isMulti(e: Expr): boolean {
     ((e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression') &&
       !(e as { inParens?: boolean }).inParens)
   );
-}
-
-function bindGeneric(p: Ty, a: Ty | undefined, bind: Map<string, Ty>): void {
-  if (!a || a.k === 'unknown' || a.k === 'nil') return;
-  if (p.k === 'generic') {
-    if (!bind.has(p.name)) bind.set(p.name, a);
-  } else if (p.k === 'union') {
-    const g = p.items.find((x) => x.k === 'generic');
-    if (g && p.items.every((x) => x.k === 'generic' || x.k === 'nil')) bindGeneric(g, a, bind);
-  } else if (p.k === 'array' && a.k === 'array') bindGeneric(p.elem, a.elem, bind);
-  else if (p.k === 'map' && a.k === 'map') {
-    bindGeneric(p.key, a.key, bind);
-    bindGeneric(p.value, a.value, bind);
-  } else if (p.k === 'array' && a.k === 'map') bindGeneric(p.elem, a.value, bind);
-}
-
-export function substitute(t: Ty, bind: Map<string, Ty>): Ty {
-  switch (t.k) {
-    case 'generic':
-      return bind.get(t.name) ?? UNKNOWN;
-    case 'array':
-      return { k: 'array', elem: substitute(t.elem, bind) };
-    case 'map':
-      return { k: 'map', key: substitute(t.key, bind), value: substitute(t.value, bind) };
-    case 'union':
-      return union(
-        t.items.map((x) => substitute(x, bind)),
-        t.opt,
-      );
-    case 'record':
-      return { k: 'record', fields: t.fields.map((f) => ({ ...f, ty: substitute(f.ty, bind) })) };
-    default:
-      return t;
-  }
 }

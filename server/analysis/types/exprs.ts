@@ -6,6 +6,7 @@ import type { Expr } from './astIndex';
 import type { TypeEngine } from './engine';
 import { falsy, members, truthy, union, UNKNOWN, NIL, type Ty } from './ty';
 import { typeText } from './convert';
+import { binaryOperator, UNARY_OPS, unaryOperator } from './operators';
 
 /** Typing of one expression node (the engine memoises and guards the recursion). */
 export function exprTypeOf(en: TypeEngine, fa: FileAnalysis, e: Expr): Ty {
@@ -202,6 +203,8 @@ function binaryType(en: TypeEngine, fa: FileAnalysis, e: lp.BinaryExpression): T
   if (['==', '~=', '<', '>', '<=', '>='].includes(op)) return { k: 'boolean' };
   const l = en.exprType(fa, e.left);
   const r = en.exprType(fa, e.right);
+  const declared = binaryOperator(en, op, l, r);
+  if (declared) return declared;
   if (op === '..') {
     const ok = (t: Ty) => t.k === 'string' || t.k === 'integer' || t.k === 'number';
     if (!ok(l) || !ok(r)) return UNKNOWN;
@@ -255,6 +258,10 @@ function logicalType(en: TypeEngine, fa: FileAnalysis, e: lp.LogicalExpression):
 }
 
 function unaryType(en: TypeEngine, fa: FileAnalysis, e: lp.UnaryExpression): Ty {
+  if (UNARY_OPS[e.operator]) {
+    const declared = unaryOperator(en, UNARY_OPS[e.operator], en.exprType(fa, e.argument));
+    if (declared) return declared;
+  }
   switch (e.operator) {
     case 'not':
       return { k: 'boolean' };

@@ -4,6 +4,7 @@ import { occurrenceAt } from '../resolve';
 import type { Expr } from './astIndex';
 import type { TypeEngine } from './engine';
 import { stringValue } from './exprs';
+import { bindGeneric, hasGeneric, substitute } from './generics';
 import { membersOf } from './members';
 import { union, UNKNOWN, type Ty } from './ty';
 
@@ -23,9 +24,16 @@ export function iterTypes(en: TypeEngine, fa: FileAnalysis, iters: Expr[]): Ty[]
   if (first.type === 'Identifier' && first.name === 'next' && isGlobal(fa, first))
     return keyValue(en, en.exprType(fa, iters[1]), false);
   // a generic iterator: the function's returns
-  const f = call ? en.callTypes(fa, call)[0] : en.exprType(fa, first);
+  const all = call ? en.callTypes(fa, call) : [en.exprType(fa, first), en.exprType(fa, iters[1])];
+  const f = all[0];
   if (f?.k === 'function' && f.fn) {
-    const rets = en.returnsOf(f.fn);
+    let rets = en.returnsOf(f.fn);
+    const p0 = f.fn.params[0];
+    if (p0 && all[1] && rets.some((r) => hasGeneric(r))) {
+      const bind = new Map<string, Ty>();
+      bindGeneric(en, p0.ty, all[1], bind);
+      rets = rets.map((r) => substitute(r, bind));
+    }
     if (rets.length) return rets.map((r, i) => (i === 0 ? stripNil(r) : r));
   }
   return [];

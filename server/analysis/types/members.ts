@@ -4,7 +4,8 @@ import { spanOf } from '../parse';
 import { stdlib } from '../stdlib';
 import { fileIndex, type Site } from './astIndex';
 import { occurrenceAt } from '../resolve';
-import { memberTy } from './convert';
+import { memberTy, typeText } from './convert';
+import { classBindings, substitute } from './generics';
 import type { TypeEngine } from './engine';
 import { stringValue } from './exprs';
 import { members, union, UNKNOWN, type Ty } from './ty';
@@ -45,7 +46,7 @@ function oneMember(en: TypeEngine, t: Ty, name: string): MemberInfo | undefined 
     case 'string':
       return classMember(en, 'string', name, new Set());
     case 'named':
-      return classMember(en, LIB_CLASS[t.name] ?? t.name, name, new Set());
+      return classMember(en, LIB_CLASS[t.name] ?? t.name, name, new Set(), t.args);
     case 'table':
       return tableMember(en, t, name);
     case 'array':
@@ -76,22 +77,34 @@ function classDefs(en: TypeEngine, cls: string): { fa: FileAnalysis; def: Defini
   return out;
 }
 
-function classMember(en: TypeEngine, cls: string, name: string, seen: Set<string>): MemberInfo | undefined {
+function classMember(
+  en: TypeEngine,
+  cls: string,
+  name: string,
+  seen: Set<string>,
+  args?: Ty[],
+): MemberInfo | undefined {
   if (seen.has(cls) || seen.size > 8) return undefined;
   seen.add(cls);
+  const bind = args?.length ? classBindings(en, cls, args) : undefined;
+  const bound = (m: MemberInfo | undefined) => (m && bind?.size ? { ...m, ty: substitute(m.ty, bind) } : m);
   for (const { fa, def } of classDefs(en, cls)) {
     const m = defField(en, fa, def, name);
-    if (m) return m;
+    if (m) return bound(m);
   }
   const c = en.project.classes().get(cls);
   const api = c?.fields.get(name);
-  if (api) return apiMember(en, api);
+  if (api) return bound(apiMember(en, api));
   if (!c) {
     const a = en.alias(cls);
     if (a !== undefined) return undefined;
   }
   for (const p of c?.parents ?? []) {
-    const m = classMember(en, p, name, seen);
+    const pargs = c?.parentArgs?.[p]?.map((x) => {
+      const t = typeText(x, undefined, en.alias);
+      return bind?.size ? substitute(t, bind) : t;
+    });
+    const m = classMember(en, p, name, seen, pargs);
     if (m) return m;
   }
   return undefined;

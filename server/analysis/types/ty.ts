@@ -41,6 +41,8 @@ export interface FnSig {
   /** description and parameter descriptions from the doc comment */
   doc?: string;
   paramDocs?: Record<string, string>;
+  /** `---@param self T` on a method */
+  selfTy?: Ty;
 }
 
 /** A table value seen in code: its constructor, the definition it is bound to, its metatable. */

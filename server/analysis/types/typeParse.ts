@@ -10,6 +10,8 @@ const NAME_RE = /[A-Za-z_\u0080-\uffff][\w.\-\u0080-\uffff]*\*?/y;
 
 class TypeParser {
   pos = 0;
+  /** inside `{ ... }`: a `, name:` after a function's returns starts the next field */
+  inRecord = 0;
   constructor(readonly s: string) {}
 
   ws(): void {
@@ -104,6 +106,15 @@ class TypeParser {
     const name = this.name();
     if (!name) return undefined;
     if (name === 'fun' && this.peek('(')) return { k: 'function', fn: this.fun(topLevel) };
+    if (name === 'fun' && this.peek('<')) {
+      this.eat('<');
+      const generics: string[] = [];
+      for (let n = this.name(); n; n = this.eat(',') ? this.name() : undefined) generics.push(n);
+      this.eat('>');
+      const fn = this.fun(topLevel);
+      fn.generics = generics;
+      return { k: 'function', fn };
+    }
     if (name === 'async' && this.peek('fun')) {
       const t = this.primary(topLevel);
       if (t?.k === 'function' && t.fn) t.fn.async = true;
@@ -143,9 +154,11 @@ class TypeParser {
       if (!key) break;
       const optional = this.eat('?');
       if (!this.eat(':')) break;
-      const ty = this.union(false) ?? ANY;
+      this.inRecord++;
+      const ty = this.union(true) ?? ANY;
+      this.inRecord--;
       fields.push({ key, ty, optional: optional || undefined });
-      this.eat(',');
+      if (!this.eat(',')) this.eat(';');
     }
     if (fields.length === 0) return { k: 'table' };
     return { k: 'record', fields };
@@ -183,6 +196,11 @@ class TypeParser {
     return fn;
   }
 
+  /** `name:` or `[key]:` (the next field of a record) */
+  fieldAhead(): boolean {
+    return /^(?:[A-Za-z_][\w]*\??|\[[^\]]*\]\??)\s*:/.test(this.s.slice(this.pos));
+  }
+
   returns(topLevel: boolean): { list: TyReturn[]; vararg?: Ty } {
     const list: TyReturn[] = [];
     let vararg: Ty | undefined;
@@ -209,7 +227,7 @@ class TypeParser {
       const before = this.pos;
       this.eat(',');
       this.ws();
-      if (!/[A-Za-z_.('"{`]/.test(this.s[this.pos] ?? '')) {
+      if (!/[A-Za-z_.('"{`]/.test(this.s[this.pos] ?? '') || (this.inRecord && this.fieldAhead())) {
         this.pos = before;
         break;
       }

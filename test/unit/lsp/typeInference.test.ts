@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hover } from '../../../server/analysis/hover';
+import { fixture, open, project } from './fixture';
+
+const URI = 'file:///ws/infer.lua';
+
+/** The code block of the hover at `‸`. */
+function label(src: string): string | undefined {
+  const f = fixture(src);
+  const p = project();
+  const h = hover(p, open(p, URI, f.text), f.cursor);
+  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
+}
+
+function check(cases: [string, string][]): void {
+  for (const [src, expected] of cases)
+    it(src.split('\n').pop() ?? src, () => assert.equal(label(src), expected));
+}
+
+describe('type inference: ---@operator', () => {
+  const VEC =
+    '---@class Vec2\n---@operator add(Vec2): Vec2\n---@operator mul(number): Vec2\n---@operator unm: Vec2\n---@operator len: number\n---@operator call: string\n';
+  check([
+    [`${VEC}---@type Vec2\nlocal a\nlocal s‸um = a + a`, 'local sum: Vec2'],
+    [`${VEC}---@type Vec2\nlocal a\nlocal sc‸aled = 2 * a`, 'local scaled: Vec2'],
+    [`${VEC}---@type Vec2\nlocal a\nlocal ne‸g = -a`, 'local neg: Vec2'],
+    [`${VEC}---@type Vec2\nlocal a\nlocal n‸ = #a`, 'local n: number'],
+    [`${VEC}---@type Vec2\nlocal a\nlocal r‸ = a()`, 'local r: string'],
+    [
+      '---@class Money\n---@operator add(integer): Money\n---@operator add(boolean): boolean\n---@type Money\nlocal m\nlocal f‸lag = m + false',
+      'local flag: boolean',
+    ],
+  ]);
+});
+
+describe('type inference: generics', () => {
+  check([
+    ['---@generic T\n---@type fun(v: T): T\nlocal same\nlocal o‸ut = same(2.5)', 'local out: number = 2.5'],
+    ['---@type fun<K>(k: K): K\nlocal keep\nlocal o‸ut = keep(true)', 'local out: boolean = true'],
+    [
+      '---@generic T\n---@param v T?\n---@return T\nlocal function unwrap(v) end\n---@type string?\nlocal s\nlocal o‸ut = unwrap(s)',
+      'local out: string',
+    ],
+    [
+      '---@generic K, V\n---@param k K\n---@return fun(v: V): K, V\nlocal function curry(k) end\nlocal g = curry(1)\nlocal a, b‸ = g("x")',
+      'local b: string = "x"',
+    ],
+    [
+      '---@generic T\n---@param make fun(): T\n---@return T[]\nlocal function many(make) end\nlocal l‸ist = many(function() return true end)',
+      'local list: boolean[]',
+    ],
+    [
+      '---@class Stack\nlocal Stack = {}\n---@generic S\n---@param self S\n---@return S\nfunction Stack:me() return self end\nlocal o‸ = Stack:me()',
+      'local o: Stack {\n    me: function,\n}',
+    ],
+    [
+      '---@class Box<T>\n---@field item T\nlocal Box = {}\n---@return T\nfunction Box:get() end\n---@type Box<integer>\nlocal b\nlocal v‸ = b:get()',
+      'local v: integer',
+    ],
+    [
+      '---@class Pair<A, B>\n---@field left A\n---@field right B\n---@class Names: Pair<string, boolean>\n---@type Names\nlocal n\nlocal r‸ = n.right',
+      'local r: boolean',
+    ],
+    [
+      '---@generic K, V\n---@param t table<K, V>\n---@return fun(t: table<K, V>, k?: K): K, V\n---@return table<K, V>\nlocal function each(t) end\n---@type table<string, integer>\nlocal m\nfor k, v‸ in each(m) do end',
+      'local v: integer',
+    ],
+  ]);
+});
