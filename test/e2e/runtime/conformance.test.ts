@@ -29,6 +29,9 @@ const CASES = [
   'files',
   'debuglevels',
   'exit',
+  'hooks',
+  'debugthreads',
+  'stripped',
 ];
 
 function reference(name: string): string {

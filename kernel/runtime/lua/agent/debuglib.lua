@@ -5,7 +5,8 @@ local H, A, I = ...
 local S, AGENT = I.S, I.AGENT
 local B = I.B -- the standard functions as they were before the agent replaced any
 local getinfo, getlocal, setlocal = B.getinfo, B.getlocal, B.setlocal
-local type, select, pcall = B.type, B.select, B.pcall
+local type, select, pcall, tostring = B.type, B.select, B.pcall, B.tostring
+local sformat, tconcat = B.sformat, B.tconcat
 local rawrunning = B.running
 local cwrap, rethrow = I.cwrap, I.rethrow
 
@@ -68,6 +69,13 @@ local dgetinfo = cwrap(function(...)
   if co then ok, t = pcall(getinfo, co, r, what or 'flnSrtu') else ok, t = pcall(getinfo, r + 1, what or 'flnSrtu') end
   if not ok then return rethrow(2, false, t) end
   if entry then return entry_info(t) end
+  -- a user hook is called by its (hidden) wrapper: Lua names a hook '?' with namewhat 'hook'
+  local up
+  if co then up = getinfo(co, r + 1, 'f') else up = getinfo(r + 1, 'f') end
+  if t and up and I.user_hooks[up.func] then
+    if t.namewhat ~= nil then t.name, t.namewhat = '?', 'hook' end
+    if t.istailcall ~= nil then t.istailcall = false end
+  end
   return t
 end)
 
@@ -85,6 +93,11 @@ end
 local dgetlocal = cwrap(function(...)
   local co, _, f, n = split(...)
   if math.type(f) ~= 'integer' then return rethrow(2, pcall(getlocal, f, n)) end
+  if f == 0 and not co and math.type(n) == 'integer' then
+    -- level 0 is debug.getlocal itself: its locals are its arguments
+    if n >= 1 and n <= select('#', ...) then return '(C temporary)', (select(n, ...)) end
+    return nil
+  end
   local r, entry = real_level(co, f)
   if not r then I.argerror(co and 2 or 1, 'level out of range') end
   if entry then return nil end
@@ -101,9 +114,95 @@ local dsetlocal = cwrap(function(...)
   return rethrow(2, pcall(setlocal, r + 1, probe_shift(nil, r + 1, n), v))
 end)
 
+-- debug.traceback as luaL_traceback over the user's frames -------------------------------------
+-- The user's frames, innermost first, from real level r (frames' own levels; in thread co, co's):
+-- getinfo 'Slntf' of each (hook: called by a user hook's wrapper), and ENTRY for the C entry below
+-- the main chunk. nil when the stack is too deep to walk cheaply (each getinfo walks from the top).
+local ENTRY = {}
+local MAX_WALK = 3000
+local function frames(co, r)
+  local out = {}
+  for _ = 1, MAX_WALK do
+    local info
+    if co then info = getinfo(co, r, 'Slntf') else info = getinfo(r, 'Slntf') end
+    if not info then return out end
+    if info.func == A.run_chunk then
+      out[#out + 1] = ENTRY
+      return out
+    end
+    local up
+    if co then up = getinfo(co, r + 1, 'Sf') else up = getinfo(r + 1, 'Sf') end
+    local skip = info.source == AGENT or (info.what == 'C' and up ~= nil and up.source == AGENT)
+    if not skip then
+      info.hook = up ~= nil and I.user_hooks[up.func] ~= nil
+      out[#out + 1] = info
+    end
+    r = r + 1
+  end
+  return nil
+end
+
+local function funcname(ar)
+  local g = ar.func and I.globalname(ar.func)
+  if g then return sformat("function '%s'", g) end
+  if ar.hook then return "hook '?'" end
+  if ar.namewhat ~= '' then return sformat("%s '%s'", ar.namewhat, ar.name) end
+  if ar.what == 'main' then return 'main chunk' end
+  if ar.what ~= 'C' then return sformat('function <%s:%d>', ar.short_src, ar.linedefined) end
+  return '?'
+end
+
+local LEVELS1, LEVELS2 = 10, 11
+-- fs: the frames from level 0 of the thread shown; level counts from there.
+local function traceback(fs, msg, level)
+  local b = {}
+  if msg then b[1] = msg .. '\n' end
+  b[#b + 1] = 'stack traceback:'
+  local last = #fs - 1
+  local limit2show = (last - level > LEVELS1 + LEVELS2) and LEVELS1 or -1
+  while level <= last do
+    local ar = fs[level + 1]
+    level = level + 1
+    if limit2show == 0 then
+      local n = last - level - LEVELS2 + 1
+      b[#b + 1] = sformat('\n\t...\t(skipping %d levels)', n)
+      level = level + n
+    elseif ar == ENTRY then
+      b[#b + 1] = '\n\t[C]: in ?'
+    else
+      if ar.currentline <= 0 then b[#b + 1] = sformat('\n\t%s: in ', ar.short_src)
+      else b[#b + 1] = sformat('\n\t%s:%d: in ', ar.short_src, ar.currentline) end
+      b[#b + 1] = funcname(ar)
+      if ar.istailcall then b[#b + 1] = '\n\t(...tail calls...)' end
+    end
+    limit2show = limit2show - 1
+  end
+  return tconcat(b)
+end
+
+local rawtraceback = debug.traceback -- errors.lua's (raw traceback with agent lines removed)
+local dtraceback = cwrap(function(...)
+  local co, msg, level
+  if type((...)) == 'thread' then co, msg, level = ... else msg, level = ... end
+  if co == rawrunning() then co = nil end
+  if msg ~= nil and type(msg) ~= 'string' and type(msg) ~= 'number' then return msg end
+  if level == nil then level = co and 0 or 1 end
+  if math.type(level) ~= 'integer' then return rethrow(2, pcall(rawtraceback, msg, level)) end
+  -- frames' own levels: 1 frames, 2 this function, 3 its C trampoline (the user's level 0)
+  local fs = frames(co, co and 0 or 3)
+  if not fs then
+    if co then return rawtraceback(co, msg, level) end
+    return rawtraceback(msg, level)
+  end
+  if msg ~= nil then msg = tostring(msg) end
+  if level < 0 then level = 0 end
+  return traceback(fs, msg, level)
+end)
+
 -- Installed once the host modules have loaded (they run as agent code and keep the raw functions).
 local mark_builtins = A.mark_builtins
 function A.mark_builtins()
   mark_builtins()
   debug.getinfo, debug.getlocal, debug.setlocal = dgetinfo, dgetlocal, dsetlocal
+  debug.traceback = dtraceback
 end

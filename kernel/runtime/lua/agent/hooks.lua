@@ -4,7 +4,7 @@ local S, CO, G, AGENT = I.S, I.CO, _G, I.AGENT
 local B = I.B -- the standard functions as they were before the agent replaced any
 local getinfo = B.getinfo
 local sethook = B.sethook
-local setmetatable, next, type = B.setmetatable, B.next, B.type
+local setmetatable, next, type, select = B.setmetatable, B.next, B.type, B.select
 local tostring, pcall, xpcall, error = B.tostring, B.pcall, B.xpcall, B.error
 local rawrunning, rawstatus = B.running, B.status
 local TICK, maxlevel, on_line, stop_loop = I.TICK, I.maxlevel, I.on_line, I.stop_loop
@@ -171,36 +171,49 @@ function A.attention()
 end
 
 -- User hooks (debug.sethook) see the program only: events in the agent (the probe, breakpoint
--- conditions) and in C functions the agent calls are not passed on. The user's hook is reached by
--- a tail call, so debug.getinfo(2) in it is the hooked function, as without the debugger.
+-- conditions) and in C functions the agent calls are not passed on. The wrapper is an agent frame,
+-- so debug.getinfo(2) in the user's hook is the hooked function, as without the debugger.
 local HIDDEN_SRC = { [AGENT] = true, ['=(breakpoint)'] = true }
 local user_hooks = setmetatable({}, { __mode = 'k' })
 local gethook = debug.gethook
-debug.sethook = function(...)
+-- Both are C functions (H.cwrap) as in Lua: a 'c'/'r' user hook sees the return from
+-- debug.sethook right after setting it and the call of debug.sethook() that clears it.
+debug.sethook = I.cwrap(function(...)
   local co, f, mask, count
   if type((...)) == 'thread' then co, f, mask, count = ... else f, mask, count = ... end
   if f == nil then
     if co then return sethook(co) end
     return sethook()
   end
+  -- A count-only hook gets the user's function itself: instructions of a wrapper would count.
+  if (mask == nil or mask == '') and math.type(count) == 'integer' and count > 0 then
+    if co then return I.rethrow(2, pcall(sethook, co, f, mask, count)) end
+    return I.rethrow(2, pcall(sethook, f, mask, count))
+  end
   local function wrapped(ev, line)
     local info = getinfo(2, 'S')
     if not info or HIDDEN_SRC[info.source] then return end
-    if info.what == 'C' then
-      local caller = getinfo(3, 'S')
-      if caller and HIDDEN_SRC[caller.source] then return end
+    -- a C function the agent called (through other C functions such as pcall) is the agent's
+    local lv = 3
+    while info and info.what == 'C' do
+      info = getinfo(lv, 'S')
+      if info and HIDDEN_SRC[info.source] then return end
+      lv = lv + 1
     end
-    return f(ev, line)
+    -- not a tail call: debug.getinfo names f as Lua names a hook ('?', namewhat 'hook')
+    f(ev, line)
   end
   user_hooks[wrapped] = f
-  if co then return sethook(co, wrapped, mask, count) end
-  return sethook(wrapped, mask, count)
-end
-debug.gethook = function(co)
+  if co then return I.rethrow(2, pcall(sethook, co, wrapped, mask, count)) end
+  return I.rethrow(2, pcall(sethook, wrapped, mask, count))
+end)
+-- No hook (or only the debugger's own): one fail value, as luaL_pushfail.
+debug.gethook = I.cwrap(function(...)
   local h, mask, count
-  if co then h, mask, count = gethook(co) else h, mask, count = gethook() end
+  if select('#', ...) > 0 then h, mask, count = gethook((...)) else h, mask, count = gethook() end
+  if h == nil or h == hook then return nil end
   return user_hooks[h] or h, mask, count
-end
+end)
 
 function A.drain()
   while true do
@@ -219,4 +232,5 @@ local function settle()
   if S.stepping ~= st or S.interrupting ~= intr then apply_all_hooks() end
 end
 
+I.user_hooks = user_hooks
 I.hook, I.apply_hook, I.apply_all_hooks, I.settle = hook, apply_hook, apply_all_hooks, settle

@@ -111,4 +111,7 @@ function A.user_globals()
   return res
 end
 
+-- The reference interpreter (lua.c) runs the collector in generational mode from the start.
+collectgarbage('generational')
+
 return A
