@@ -1,50 +1,36 @@
-import { Command, CommanderError } from 'commander';
-import { registerRunCommands } from './commands/run';
-import { registerKernelCommands } from './commands/kernel';
-import { registerDapCommand } from './commands/dap';
-import { registerReplCommand } from './commands/repl';
-import { registerServiceCommands } from './commands/service';
-import { registerMetaCommand } from './commands/meta';
-import { VERSION } from '../shared/version';
+import type * as Commander from 'commander';
+import type * as ProgramModule from './program';
+import { plainRunOrExec } from './run-exec';
 
-/** Global options every command sees (`-p`, `-c`, `--trace`). */
-export interface GlobalOptions {
-  profile?: string;
-  config?: string;
-  trace?: string;
+export type { GlobalOptions } from './program';
+
+function fail(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`llmspell: ${message}\n`);
+  process.exit(1);
 }
 
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name('llmspell')
-    .description(
-      'Lua scripting toolkit: Jupyter kernel, Language Server and Debug Adapter on one Lua 5.4 runtime',
-    )
-    .version(VERSION, '-V, --version')
-    .option('-p, --profile <name>', 'builtin profile (see `llmspell profiles list`)')
-    .option('-c, --config <file>', 'config file (TOML); also LLMSPELL_CONFIG')
-    .option('--trace <level>', 'log level: trace, debug, info, warn, error')
-    .enablePositionalOptions()
-    .showHelpAfterError();
-  registerRunCommands(program);
-  registerKernelCommands(program);
-  registerServiceCommands(program);
-  registerDapCommand(program);
-  registerMetaCommand(program);
-  registerReplCommand(program);
-  return program;
-}
-
+/**
+ * The CLI. A plain `run FILE [ARGS...]` or `exec CODE` starts without loading commander and the
+ * other commands (start-up, docs/ARCHITECTURE.md); every other command line goes through
+ * commander, with the same errors either way.
+ */
 export function main(argv: string[]): void {
+  const plain = plainRunOrExec(argv);
+  if (plain) {
+    plain.catch(fail);
+    return;
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { CommanderError } = require('commander') as typeof Commander;
+  const { buildProgram } = require('./program') as typeof ProgramModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const program = buildProgram();
   program.exitOverride();
   program.parseAsync(argv, { from: 'user' }).catch((err: unknown) => {
     if (err instanceof CommanderError) {
       process.exit(err.exitCode);
     }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`llmspell: ${message}\n`);
-    process.exit(1);
+    fail(err);
   });
 }

@@ -61,6 +61,34 @@ test('exec and run load neither the config validator nor protocol packages when 
     assert.ok(!r.packages.has(p), `exec loaded ${p}`);
 });
 
+test('plain run and exec start without commander, with the same results as through it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-startup-'));
+  const script = path.join(dir, 'args.lua');
+  fs.writeFileSync(script, 'print(select("#", ...), ...)\nerror(arg[0] .. " " .. #arg)\n');
+  // `--trace error` before the command sends the same command line through commander.
+  const cases = [
+    ['run', script, '-h', '--', 'x'],
+    ['run', path.join(dir, 'missing.lua')],
+    ['exec', 'return 6 * 7'],
+    ['exec', 'local x = = 1'],
+  ];
+  for (const args of cases) {
+    const plain = withModules(args);
+    const parsed = withModules(['--trace', 'error', ...args]);
+    assert.ok(!plain.packages.has('commander'), `${args.join(' ')} loaded commander`);
+    assert.ok(parsed.packages.has('commander'));
+    assert.deepEqual(
+      { status: plain.status, stdout: plain.stdout, stderr: plain.stderr },
+      { status: parsed.status, stdout: parsed.stdout, stderr: parsed.stderr },
+      args.join(' '),
+    );
+  }
+  const extra = withModules(['exec', 'return 1', 'extra']);
+  assert.equal(extra.status, 1);
+  assert.match(extra.stderr, /too many arguments for 'exec'/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('the language server does not load the runtime, the config validator or ZeroMQ', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-startup-'));
   const out = path.join(dir, 'modules.json');
