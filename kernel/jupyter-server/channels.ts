@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import * as zmq from 'zeromq';
 import { endpoint } from '../jupyter/connection';
 import type { KernelLogger } from '../jupyter/log';
-import { decodeMessage, encodeMessage, Signer, WireError } from '../jupyter/wire';
+import { decodeMessage, encodeMessage, makeHeader, Signer, WireError } from '../jupyter/wire';
 import type { ManagedKernel } from './kernels';
 import { type ChannelMessage, decodeFrame, encodeFrame, type Framing, FramingError } from './ws-framing';
 
@@ -20,7 +20,10 @@ const REQUEST_CHANNELS: readonly RequestChannel[] = ['shell', 'control', 'stdin'
  * Messages from the browser are signed with the kernel's key; the kernel's messages are verified
  * and sent on in the client's framing. The WebSocket opens at once; the client's messages are held
  * until the kernel's iopub_welcome (JEP 65) confirmed the IOPub subscription, so no output of a
- * first request is lost.
+ * first request is lost. Then the client gets an IOPub `status` with the kernel's execution state
+ * (as jupyter_server's "nudge" makes a kernel publish one): a proxy in between (jupyter_server
+ * --gateway-url) has relayed a message, so its own connection to us is up (see
+ * docs/JUPYTER.md, "Jupyter server").
  */
 export class ChannelBridge {
   private readonly dealers: Record<RequestChannel, zmq.Dealer>;
@@ -32,8 +35,9 @@ export class ChannelBridge {
   private closed = false;
   /** Client messages that arrived before the IOPub subscription was confirmed. */
   private held: Array<[Buffer, boolean]> | undefined = [];
-  private welcomed!: () => void;
-  private readonly welcome = new Promise<void>((resolve) => (this.welcomed = resolve));
+  /** Resolves with the kernel's session id (the welcome's), the session of the greeting status. */
+  private welcomed!: (session: string) => void;
+  private readonly welcome = new Promise<string>((resolve) => (this.welcomed = resolve));
 
   constructor(
     private readonly kernel: ManagedKernel,
@@ -59,13 +63,18 @@ export class ChannelBridge {
     for (const ch of REQUEST_CHANNELS) void this.receive(ch, this.dealers[ch]);
     void this.receive('iopub', this.iopub);
     let timer: NodeJS.Timeout | undefined;
-    const welcomed = await Promise.race([
-      this.welcome.then(() => true),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), WELCOME_TIMEOUT_MS))),
+    const session = await Promise.race([
+      this.welcome,
+      new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), WELCOME_TIMEOUT_MS))),
     ]);
     clearTimeout(timer);
+    if (session === undefined) this.logger.warn('no iopub_welcome from the kernel; relaying anyway');
+    else this.greet(session);
     const held = this.held ?? [];
-    this.logger.debug({ welcomed, held: held.length, framing: this.framing }, 'websocket relaying');
+    this.logger.debug(
+      { welcomed: session !== undefined, held: held.length, framing: this.framing },
+      'websocket relaying',
+    );
     this.held = undefined;
     for (const [data, isBinary] of held) this.fromClient(data, isBinary);
   }
@@ -80,6 +89,22 @@ export class ChannelBridge {
     });
     ws.on('close', () => this.close());
     ws.on('error', (err) => this.logger.debug({ err: err.message }, 'websocket error'));
+  }
+
+  /** The kernel's execution state as an IOPub status (no parent): the first message a client gets. */
+  private greet(session: string): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1) return;
+    const state = this.kernel.handle.stats().busy ? 'busy' : 'idle';
+    const status = {
+      channel: 'iopub',
+      header: makeHeader('status', session),
+      parent_header: {},
+      metadata: {},
+      content: { execution_state: state },
+      buffers: [],
+    };
+    ws.send(encodeFrame(status, this.framing));
   }
 
   close(code = 1000, reason = ''): void {
@@ -157,7 +182,7 @@ export class ChannelBridge {
       return;
     }
     if (m.header.msg_type === 'iopub_welcome') {
-      this.welcomed();
+      this.welcomed(m.header.session);
       return;
     }
     const ws = this.ws;

@@ -99,6 +99,40 @@ async function stopFrontend(f: Frontend | undefined): Promise<void> {
   rmSync(f.dir, { recursive: true, force: true });
 }
 
+/**
+ * The WebSocket @jupyterlab/services gets: it reports `open` only when the first message arrived.
+ *
+ * jupyter_server 1.23's gateway handler starts its connection to the gateway in a callback it
+ * schedules from `open()`; a client message that it reads before that callback ran (the client's
+ * kernel_info_request, sent the moment the socket opens, when the front-end server process is
+ * descheduled under CPU load) is chained onto a placeholder future that never completes and is
+ * lost: kernel_info then goes unanswered (reproduced by sending the first frame right after the
+ * 101 response; Notebook 6 connects synchronously and has no such window). Our bridge greets every
+ * WebSocket with an IOPub status once the kernel's IOPub is live; that greeting passing through
+ * the front-end server proves its gateway connection is up, so nothing sent afterwards is lost.
+ * No subprotocol is offered: neither front-end server speaks v1, and an offered one makes the
+ * client drop the first socket and reconnect without it.
+ */
+function gatedWebSocket(url: string): WebSocket {
+  const ws = new WebSocket(url);
+  let onopen: ((ev: WebSocket.Event) => void) | null = null;
+  let onmessage: ((ev: WebSocket.MessageEvent) => void) | null = null;
+  let greeted = false;
+  ws.addEventListener('message', (ev) => {
+    if (!greeted) {
+      greeted = true;
+      onopen?.call(ws, { type: 'open', target: ws });
+    }
+    onmessage?.call(ws, ev);
+  });
+  Object.defineProperty(ws, 'onopen', { get: () => onopen, set: (f: typeof onopen) => (onopen = f) });
+  Object.defineProperty(ws, 'onmessage', {
+    get: () => onmessage,
+    set: (f: typeof onmessage) => (onmessage = f),
+  });
+  return ws;
+}
+
 /** Resolves once the kernel connection's WebSocket is up (requests before that are refused). */
 function connected(k: Kernel.IKernelConnection): Promise<void> {
   if (k.connectionStatus === 'connected') return Promise.resolve();
@@ -134,7 +168,9 @@ for (const kind of ['notebook', 'jupyter_server'] as const) {
           wsUrl: front.base.replace('http', 'ws') + '/',
           token: 'fronttoken',
           appendToken: true,
-          WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+          WebSocket: function GatedWebSocket(url: string) {
+            return gatedWebSocket(url);
+          } as unknown as typeof globalThis.WebSocket,
           fetch,
           Request,
           Headers,
