@@ -20,6 +20,8 @@ const KIND: Record<CandidateKind, CompletionItemKind> = {
   snippet: CompletionItemKind.Snippet,
   property: CompletionItemKind.Property,
   enumMember: CompletionItemKind.EnumMember,
+  event: CompletionItemKind.Event,
+  interface: CompletionItemKind.Interface,
 };
 
 /** Docs of the last list, sent on completionItem/resolve (keeps the list small and fast). */

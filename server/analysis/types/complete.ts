@@ -106,6 +106,24 @@ export function literalOptions(
   return out;
 }
 
+/** Literal options of a name's type (`x == ‸` where `---@type 'a'|'b'`). */
+export function valueOptions(
+  project: Project,
+  fa: FileAnalysis,
+  chain: ChainItem[],
+  stale: number,
+  quote: string | undefined,
+): LiteralOption[] {
+  const en = new TypeEngine(project);
+  const t = chainType(en, fa, chain, stale);
+  const out: LiteralOption[] = [];
+  for (const x of members(t)) {
+    const lit = literalText(x, quote);
+    if (lit && !out.some((o) => o.label === lit)) out.push({ label: lit, detail: view(t) });
+  }
+  return out;
+}
+
 function literalText(t: Ty, quote: string | undefined): string | undefined {
   if (t.k === 'literal') {
     const c = t.text[0];

@@ -246,15 +246,22 @@ const COMPLETION_CASES: { name: string; src: string; has: string[]; not?: string
   },
   {
     name: 'locals in scope, not out of scope',
-    src: 'local alpha = 1\ndo local inner = 2 end\nlocal function beta() end\n‸',
-    has: ['alpha', 'beta', 'print', 'Agent', 'local', 'function'],
+    src: 'local alpha = 1\ndo local inner = 2 end\nlocal function beta() end\na‸',
+    has: ['alpha', 'beta', 'assert', 'Agent', 'and'],
     not: ['inner'],
   },
   {
-    name: 'upvalues and parameters inside a function',
-    src: 'local up = 1\nlocal function f(param)\n  ‸\nend',
-    has: ['up', 'param', 'f'],
+    name: 'keywords and their snippets',
+    src: 'local x = 1\nfun‸',
+    has: ['function', 'function ()'],
   },
+  {
+    name: 'upvalues and parameters inside a function',
+    src: 'local up = 1\nlocal function f(param)\n  p‸\nend',
+    has: ['up', 'param', 'print'],
+  },
+  { name: 'nothing before anything is typed', src: 'local up = 1\n‸', has: [] },
+  { name: 'nothing right after a complete expression', src: 'local t = {}\nt ‸', has: [] },
   {
     name: 'table fields seen in the file',
     src: 'local cfg = { host = "h", port = 1 }\ncfg.extra = true\ncfg.‸',

@@ -57,9 +57,15 @@ describe('completion ranked by type', () => {
     assert.deepEqual(labels('for ‸'), []);
   });
   it('completes type names inside annotations and parameter names after @param', () => {
-    const l = labels('---@class Widget\n---@type Wi‸');
+    const l = labels('---@class Widget\n---@type ‸');
     assert.ok(l.includes('Widget') && l.includes('integer'), l.join(','));
-    assert.deepEqual(labels('---@param ‸\nlocal function draw(canvas, color) end'), ['canvas', 'color']);
+    assert.deepEqual(labels('---@class Widget\n---@type Wi‸'), ['Widget']);
+    assert.deepEqual(labels('---@param ‸\nlocal function draw(canvas, color) end'), [
+      'canvas, color',
+      'canvas',
+      'color',
+    ]);
+    assert.deepEqual(labels('---@param co‸\nlocal function draw(canvas, color) end'), ['color']);
   });
   it('completes host API members through call chains', () => {
     assert.ok(labels('local b = Agent.builder():‸').includes('model'));
