@@ -47,7 +47,8 @@ export function lintFunctions(fa: FileAnalysis): { name: Span; completes: boolea
 /**
  * What a top-level statement contributes, kept with its syntax node: its facts (offsets relative
  * to its start), the diagnostics of the locals declared inside it (decided with it: nothing
- * outside the statement sees them), and the identifiers in it that read locals declared outside.
+ * outside the statement sees them), and the identifiers in it that read names declared outside
+ * (resolved when applied: a global of this version may be a top-level local of the next).
  */
 interface StatementLint {
   len: number;
@@ -155,9 +156,9 @@ class Linter {
     const occ = fa.occurrences;
     for (let i = firstOccurrence(fa, o); i < occ.length && occ[i].span.start < span.end; i++) {
       const x = occ[i];
-      if (x.defId === undefined || x.isDeclaration || x.member || writes.has(x.span.start)) continue;
-      if (!fa.defs[x.defId]?.visible) continue;
-      if (inner(x.defId)) uses.get(x.defId)?.reads.push(x.span);
+      if (x.isDeclaration || x.member || writes.has(x.span.start)) continue;
+      if (x.defId !== undefined && inner(x.defId)) uses.get(x.defId)?.reads.push(x.span);
+      // a name read from outside (a global now may be a local of a later version: resolved in apply)
       else outerReads.push(x.span.start - o);
     }
     const diags: AnalysisDiagnostic[] = [];

@@ -119,11 +119,15 @@ export class Project {
   private envIndex: Map<string, { uri: string; span: Span }[]> | undefined;
   private classIndex: Map<string, ApiClass> | undefined;
   private readonly suffixes = new SuffixIndex();
+  /** files set or removed so far, and per uri how many of those were that file's own */
+  private changes = 0;
+  private readonly ownChanges = new Map<string, number>();
 
   /** Load a `---@meta` definition file (host API). */
   addHostFile(uri: string, text: string): FileAnalysis {
     const fa = analyzeFile(uri, text);
     this.hostFiles.push(fa);
+    this.changes++;
     this.invalidate();
     return fa;
   }
@@ -134,11 +138,19 @@ export class Project {
       if (p) this.suffixes.add(p.replace(/\\/g, '/'));
     }
     this.files.set(fa.uri, fa);
+    this.changes++;
+    this.ownChanges.set(fa.uri, (this.ownChanges.get(fa.uri) ?? 0) + 1);
     this.invalidate();
+  }
+
+  /** How many times the files other than `uri` changed (caches of `uri`'s results key on it). */
+  changesBesides(uri: string): number {
+    return this.changes - (this.ownChanges.get(uri) ?? 0);
   }
 
   removeFile(uri: string): void {
     if (this.files.delete(uri)) {
+      this.changes++;
       const p = uriToPath(uri);
       if (p) this.suffixes.delete(p.replace(/\\/g, '/'));
       this.invalidate();
