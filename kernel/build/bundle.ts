@@ -12,6 +12,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PassThrough } from 'stream';
+import { bundleCompanions } from '../shared/code-cache';
+import { LuaRuntime } from '../runtime/runtime';
+import { prestartWorker, WORKER_BUNDLE } from '../runtime/prestart';
+import { baselineWasmOnly } from '../runtime/wasm-flags';
 import {
   BUNDLE_FILE,
   CODE_CACHE_FILE,
@@ -94,14 +98,37 @@ async function initializeOnce(server: ServerModule): Promise<void> {
   connection.dispose();
 }
 
-/** Write dist/server/main.bundle.js, its code cache and the list of inputs (or nothing, see above). */
-export async function bundleLanguageServer(): Promise<void> {
-  let esbuild: Esbuild;
+/** Every input of an esbuild result with its size and mtime, relative to the bundle's folder. */
+function inputsOf(result: { metafile?: { inputs: Record<string, unknown> } }, bundle: string): BundleInputs {
+  const inputs: BundleInputs = { files: {} };
+  for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+    const abs = path.resolve(ROOT, input);
+    const st = fs.statSync(abs);
+    inputs.files[path.relative(path.dirname(bundle), abs)] = [st.size, st.mtimeMs];
+  }
+  return inputs;
+}
+
+/** compileModule gives scripts no dynamic-import callback (Node 20 drops it with a code cache). */
+function usesImport(bundle: string): boolean {
+  return /[^\w$.]import\(/.test(fs.readFileSync(bundle, 'utf8'));
+}
+
+/** esbuild, or undefined (with a note) when it is not installed: then nothing is bundled. */
+function loadEsbuild(what: string): Esbuild | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    esbuild = require('esbuild') as Esbuild;
+    return require('esbuild') as Esbuild;
   } catch {
-    process.stderr.write('llmspell build: esbuild is not installed; the language server runs unbundled\n');
+    process.stderr.write(`llmspell build: esbuild is not installed; ${what} runs unbundled\n`);
+    return undefined;
+  }
+}
+
+/** Write dist/server/main.bundle.js, its code cache and the list of inputs (or nothing, see above). */
+export async function bundleLanguageServer(): Promise<void> {
+  const esbuild = loadEsbuild('the language server');
+  if (!esbuild) {
     fs.rmSync(INPUTS_FILE, { force: true });
     return;
   }
@@ -118,13 +145,8 @@ export async function bundleLanguageServer(): Promise<void> {
     absWorkingDir: ROOT,
     logLevel: 'warning',
   });
-  const inputs: BundleInputs = { files: {} };
-  for (const input of Object.keys(result.metafile?.inputs ?? {})) {
-    const abs = path.resolve(ROOT, input);
-    const st = fs.statSync(abs);
-    inputs.files[path.relative(SERVER, abs)] = [st.size, st.mtimeMs];
-  }
-  if (/[^\w$.]import\(/.test(fs.readFileSync(BUNDLE_FILE, 'utf8'))) {
+  const inputs = inputsOf(result, BUNDLE_FILE);
+  if (usesImport(BUNDLE_FILE)) {
     // lsp-entry.ts compiles the bundle without a dynamic-import callback (see compileModule).
     process.stderr.write('llmspell build: the server uses import(); the language server runs unbundled\n');
     fs.rmSync(INPUTS_FILE, { force: true });
@@ -137,4 +159,47 @@ export async function bundleLanguageServer(): Promise<void> {
   inputs.bundle = stamp(BUNDLE_FILE);
   inputs.cache = stamp(CODE_CACHE_FILE);
   fs.writeFileSync(INPUTS_FILE, JSON.stringify(inputs));
+}
+
+/**
+ * Write dist/kernel/runtime/worker-boot.bundle.js (worker-boot.js with the runtime modules and
+ * wasmoon), its code cache and its inputs, or nothing without esbuild (prestart.ts then starts
+ * worker-boot.js). The cache is made by a prestarted worker running one cell, with the wasm flags
+ * of `run`/`exec` (V8 rejects a cache made under other flags), so call this last.
+ */
+export async function bundleWorker(): Promise<void> {
+  const { cache, inputs: inputsFile } = bundleCompanions(WORKER_BUNDLE);
+  fs.rmSync(inputsFile, { force: true });
+  const esbuild = loadEsbuild('the VM worker');
+  if (!esbuild) return;
+  const result = await esbuild.build({
+    entryPoints: [path.join(DIST, 'kernel', 'runtime', 'worker-boot.js')],
+    outfile: WORKER_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // wasmoon's `await import('module')` becomes a require (see usesImport)
+    supported: { 'dynamic-import': false },
+    external: ['wasmoon/dist/glue.wasm'], // located at run time (worker-init.ts)
+    metafile: true,
+    absWorkingDir: ROOT,
+    logLevel: 'warning',
+  });
+  const inputs = inputsOf(result, WORKER_BUNDLE);
+  if (usesImport(WORKER_BUNDLE)) {
+    process.stderr.write('llmspell build: the VM worker uses import(); it runs unbundled\n');
+    return;
+  }
+  inputs.bundle = stamp(WORKER_BUNDLE);
+  fs.writeFileSync(inputsFile, JSON.stringify(inputs)); // current without a cache: prestart uses it
+  baselineWasmOnly();
+  fs.rmSync(cache, { force: true });
+  prestartWorker(undefined, cache);
+  const rt = await LuaRuntime.create({});
+  await rt.execute('return 1', { chunkName: '(exec)', mode: 'cell' });
+  await rt.dispose();
+  if (!fs.existsSync(cache)) throw new Error('the worker wrote no code cache');
+  inputs.cache = stamp(cache);
+  fs.writeFileSync(inputsFile, JSON.stringify(inputs));
 }

@@ -8,7 +8,10 @@
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { currentBundle } from '../shared/code-cache';
 import { interrupter } from './interrupter';
+import type { BundledWorkerData } from './worker-entry';
+import { wasmBaselineOnly } from './wasm-flags';
 import type { WorkerInit } from './protocol';
 import type { RuntimeOptions } from './types';
 
@@ -19,12 +22,29 @@ export function workerName(name?: string): string {
 
 let warm: { worker: Worker; name?: string; failed: boolean; fail: () => void } | undefined;
 
-/** Start a VM worker now; `name` is the RuntimeOptions.name the runtime that adopts it will have. */
-export function prestartWorker(name?: string): void {
+/** The build's bundle of worker-boot.js (kernel/build/bundle.ts). */
+export const WORKER_BUNDLE = path.join(__dirname, 'worker-boot.bundle.js');
+
+/** worker-boot.js, or its bundle with the code cache while they are current (worker-entry.ts). */
+function bootEntry(makeCache?: string): { file: string; workerData: object } {
+  const current = currentBundle(WORKER_BUNDLE);
+  if (!current) return { file: path.join(__dirname, 'worker-boot.js'), workerData: { prestarted: true } };
+  // The cache is made under run/exec's wasm flags; V8 would reject it under others.
+  const cache = wasmBaselineOnly() && !makeCache ? current.cache : undefined;
+  const data: BundledWorkerData = { prestarted: true, bundle: current.bundle, cache, makeCache };
+  return { file: path.join(__dirname, 'worker-entry.js'), workerData: data };
+}
+
+/**
+ * Start a VM worker now; `name` is the RuntimeOptions.name the runtime that adopts it will have.
+ * `makeCodeCache` (build step): the file to write the bundle's code cache to.
+ */
+export function prestartWorker(name?: string, makeCodeCache?: string): void {
   if (warm) return;
   interrupter.prepare(); // the inspector must see the worker start (interrupter.ts)
-  const worker = new Worker(path.join(__dirname, 'worker-boot.js'), {
-    workerData: { prestarted: true },
+  const entry = bootEntry(makeCodeCache);
+  const worker = new Worker(entry.file, {
+    workerData: entry.workerData,
     name: workerName(name),
     stdout: false,
     stderr: false,

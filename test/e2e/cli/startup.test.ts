@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'child_process';
 import { currentBundle } from '../../../kernel/cli/lsp-entry';
+import { currentBundle as currentBundleFile } from '../../../kernel/shared/code-cache';
+import { WORKER_BUNDLE } from '../../../kernel/runtime/prestart';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -164,4 +166,51 @@ test('all output written before the script ends reaches a pipe, whatever the exi
   assert.equal(failed.status, 1);
   assert.equal(failed.stdout.length, 20000 * 11);
   assert.match(failed.stderr, /^done\nllmspell: \(exec\):1: boom/);
+});
+
+test('run and exec boot the VM worker from its bundle, with a code cache V8 accepts under their flags', (t) => {
+  const current = currentBundleFile(WORKER_BUNDLE);
+  if (!current) {
+    if (process.env.npm_lifecycle_event === 'test' && esbuildInstalled())
+      assert.fail('npm test built the worker bundle, yet it is not current');
+    t.skip('no current worker bundle (built by `npm run build`; a plain tsc makes it stale)');
+    return;
+  }
+  assert.ok(current.cache, 'the build wrote the code cache');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-startup-'));
+  const preload = path.join(dir, 'preload.js');
+  // Records the workers started and, for the bundle, whether V8 takes the cache in this process.
+  fs.writeFileSync(
+    preload,
+    `const wt = require('worker_threads'); const W = wt.Worker; const fs = require('fs'); const vm = require('vm');
+wt.Worker = function (file, opts) {
+  const d = (opts && opts.workerData) || {};
+  let rejected = null;
+  if (d.cache) {
+    const src = fs.readFileSync(d.bundle, 'utf8');
+    const wrapper = '(function (exports, require, module, __filename, __dirname) { ' + src + '\\n})';
+    rejected = new vm.Script(wrapper, { filename: d.bundle, cachedData: fs.readFileSync(d.cache) }).cachedDataRejected;
+  }
+  process.stderr.write('WORKER ' + JSON.stringify({ file: require('path').basename(file), rejected }) + '\\n');
+  return new W(file, opts);
+};\n`,
+  );
+  for (const args of [
+    ['exec', 'return 6 * 7'],
+    ['--trace', 'error', 'exec', 'return 6 * 7'],
+  ]) {
+    const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '42\n');
+    const workers = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('WORKER '))
+      .map((l) => JSON.parse(l.slice(7)) as object);
+    assert.deepEqual(workers, [{ file: 'worker-entry.js', rejected: false }], r.stderr);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 });
