@@ -5,7 +5,7 @@ import { occurrenceAt, type FileAnalysis } from './resolve';
 import { TypeEngine } from './types/engine';
 import { safely } from './types/safely';
 import { docTypeKind, docWordAt } from './types/docNames';
-import { hoverLabel } from './types/hoverView';
+import { hoverLabel, textLabel } from './types/hoverView';
 import { signatures, type SignatureHelpResult } from './types/signature';
 import type { Occurrence, Span } from './types';
 
@@ -62,7 +62,11 @@ export function hover(project: Project, fa: FileAnalysis, offset: number): Hover
     const at = w ? fa.text.indexOf(w[0], Math.max(0, offset - 14)) : -1;
     if (w && at >= 0 && at <= offset && offset <= at + w[0].length - w[2].length)
       occ = occurrenceAt(fa, at + w[0].length - 1);
-    if (!occ) return docNameHover(project, fa, offset);
+    if (!occ) {
+      const t = safely(() => textLabel(new TypeEngine(project), fa, offset));
+      if (t) return { markdown: '```lua\n' + t.label + '\n```', span: t.span };
+      return docNameHover(project, fa, offset);
+    }
   }
   const typed = safely(() => hoverLabel(new TypeEngine(project), fa, occ));
   if (!typed) return legacyHover(project, fa, occ);

@@ -1,4 +1,4 @@
-import type { ApiClass, ApiMember, ParamInfo } from './types';
+import type { ApiClass, ApiMember, ParamInfo, ReturnInfo } from './types';
 
 /**
  * Lua 5.4 standard library, compact: `name(params): returns | doc`. Dotted names create library
@@ -11,8 +11,8 @@ const STDLIB: string[] = [
   'error(message: any, level?: integer) | Raises an error with `message`; `level` says where the error points.',
   'getmetatable(object: any): table | Returns the metatable of `object`, or nil.',
   'ipairs(t: table): function | Iterates over the pairs (1, t[1]), (2, t[2]), ... up to the first nil.',
-  'load(chunk: string|function, chunkname?: string, mode?: "b"|"t"|"bt", env?: table): function | Loads a chunk; returns the compiled function or nil plus an error message.',
-  'loadfile(filename?: string, mode?: string, env?: table): function | Like load, but gets the chunk from a file.',
+  'load(chunk: string|function, chunkname?: string, mode?: "b"|"bt"|"t", env?: table): function?, error_message: string? | Loads a chunk; returns the compiled function or nil plus an error message.',
+  'loadfile(filename?: string, mode?: "b"|"bt"|"t", env?: table): function?, error_message: string? | Like load, but gets the chunk from a file.',
   'next(table: table, index?: any): any | Returns the next index of the table and its value.',
   'pairs(t: table): function | Iterates over all key-value pairs of table `t`.',
   'pcall(f: function, ...: any): boolean | Calls `f` in protected mode; returns false plus the error on failure.',
@@ -56,8 +56,10 @@ const STDLIB: string[] = [
   'io.flush() | Flushes the default output file.',
   'io.input(file?: string|file): file | Sets or returns the default input file.',
   'io.lines(filename?: string, ...: string): function | Iterates over the lines of a file.',
-  'io.open(filename: string, mode?: "r"|"w"|"a"|"r+"|"w+"|"a+"|"rb"|"wb"|"ab"|"r+b"|"w+b"|"a+b"): file? | Opens a file in the given mode; returns a file handle or nil plus an error.',
+  'io.open(filename: string, mode?: "r"|"w"|"a"|"r+"|"w+"|"a+"|"rb"|"wb"|"ab"|"r+b"|"w+b"|"a+b"): file?, errmsg: string? | Opens a file in the given mode; returns a file handle or nil plus an error.',
   'io.output(file?: string|file): file | Sets or returns the default output file.',
+  'io.popen(prog: string, mode?: "r"|"w"): file?, errmsg: string? | Starts `prog` in a separate process; returns a file handle to read its output or write its input.',
+  'io.tmpfile(): file | Returns a handle for a temporary file, removed when the program ends.',
   'io.read(...: "n"|"a"|"l"|"L"|integer): any | Reads from the default input according to the given formats.',
   'io.type(obj: any): string | Returns "file", "closed file" or nil.',
   'io.write(...: string|number): file | Writes each argument to the default output file.',
@@ -163,6 +165,14 @@ function parseParams(src: string): { params: ParamInfo[]; vararg: boolean } {
   return { params, vararg };
 }
 
+/** `function?, error_message: string?` */
+function parseReturns(src: string): ReturnInfo[] {
+  return src.split(/,\s*/).map((r) => {
+    const m = /^(\w+):\s*(.+)$/.exec(r.trim());
+    return m ? { type: m[2], name: m[1] } : { type: r.trim() };
+  });
+}
+
 function parseLine(line: string, origin: ApiMember['origin']): ApiMember {
   const m = LINE_RE.exec(line);
   if (!m) throw new Error(`bad stdlib line: ${line}`);
@@ -175,7 +185,7 @@ function parseLine(line: string, origin: ApiMember['origin']): ApiMember {
       kind: 'function',
       params: p.params,
       isVararg: p.vararg,
-      returns: ret ? [{ type: ret.trim() }] : [],
+      returns: ret ? parseReturns(ret) : [],
       doc,
       origin,
     };

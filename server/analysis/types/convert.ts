@@ -100,7 +100,11 @@ export function memberTy(m: ApiMember, alias: AliasLookup): Ty {
     for (const p of m.params ?? []) if (p.doc) (fn.paramDocs ??= {})[p.name] = p.doc;
     return { k: 'function', fn };
   }
-  if (m.kind === 'table') return m.type ? { k: 'named', name: m.type } : { k: 'table' };
+  if (m.kind === 'table') {
+    if (!m.type) return { k: 'table' };
+    // the standard library's tables are typed as LuaLS types them: `stringlib`, `iolib`, ...
+    return { k: 'named', name: m.origin === 'stdlib' && m.type === m.name ? `${m.type}lib` : m.type };
+  }
   return typeText(m.type, undefined, alias);
 }
 

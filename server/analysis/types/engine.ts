@@ -154,7 +154,9 @@ export class TypeEngine {
   private assignedType(fa: FileAnalysis, site: Site): Ty {
     if (site.kind === 'assign' && site.stmt) {
       const doc = this.docAbove(fa, spanOf(site.stmt).start);
-      if (doc?.type) return typeText(doc.type, undefined, this.alias);
+      if (doc?.type) return typeText(doc.type, doc.generics, this.alias);
+      if (doc?.className && site.values[site.index]?.type !== 'FunctionDeclaration')
+        return { k: 'named', name: doc.className };
     }
     return this.siteType(fa, site);
   }

@@ -2,11 +2,15 @@ import type * as lp from 'luaparse';
 import type { FileAnalysis } from '../fileAnalysis';
 import { spanOf } from '../parse';
 import { occurrenceAt } from '../resolve';
-import type { Definition, Occurrence } from '../types';
+import { chainBefore, inCommentOrString } from '../context';
+import { visibleLocals } from '../resolve';
+import { LUA_KEYWORDS, stdlib } from '../stdlib';
+import type { Definition, Occurrence, Span } from '../types';
+import { chainType } from './chain';
 import { fileIndex, functionsAround, nameNodeAt } from './astIndex';
 import type { TypeEngine } from './engine';
 import { membersOf, type MemberInfo } from './members';
-import { literalText, members, view, viewInferred, viewParam, type FnSig, type Ty } from './ty';
+import { literalText, members, UNKNOWN, view, viewInferred, viewParam, type FnSig, type Ty } from './ty';
 
 /**
  * Hover labels as LuaLS writes them: `local x: integer = 1`, `(parameter) t: Class`,
@@ -94,12 +98,17 @@ export function valueView(en: TypeEngine, t: Ty, showPrivate = false): string {
     if (cls) return body ? `${cls} ${body}` : cls;
     return body || view(t);
   }
-  if (t.k === 'named' && en.project.classes().has(t.name)) {
+  if (t.k === 'named' && (en.project.classes().has(t.name) || isStdLib(t.name))) {
     const body = tableBody(en, t, showPrivate);
     return body ? `${view(t)} ${body}` : view(t);
   }
   const lit = literalText(t);
   return `${viewInferred(t)}${lit ? ` = ${lit}` : ''}`;
+}
+
+/** `iolib`, `stringlib`, ...: the type of a standard library table. */
+function isStdLib(name: string): boolean {
+  return name.endsWith('lib') && stdlib().classes.has(name.slice(0, -3));
 }
 
 function isFunctionValue(t: Ty): t is Extract<Ty, { k: 'function' }> & { fn: FnSig } {
@@ -218,7 +227,10 @@ function memberLabel(en: TypeEngine, fa: FileAnalysis, occ: Occurrence): HoverLa
 
 function stdOwner(baseTy: Ty, owner: string): string {
   if (baseTy.k === 'string') return 'string';
-  if (baseTy.k === 'named') return baseTy.name === 'file' || baseTy.name === 'file*' ? 'file' : baseTy.name;
+  if (baseTy.k === 'named') {
+    if (baseTy.name === 'file' || baseTy.name === 'file*') return 'file';
+    return isStdLib(baseTy.name) ? baseTy.name.slice(0, -3) : baseTy.name;
+  }
   return owner;
 }
 
@@ -226,4 +238,41 @@ function isGlobalName(fa: FileAnalysis, e: lp.Expression): boolean {
   if (e.type !== 'Identifier') return false;
   const occ = occurrenceAt(fa, spanOf(e).start);
   return !(occ?.defId !== undefined && fa.defs[occ.defId].visible);
+}
+
+/**
+ * The label of a name on a line that does not parse (`t.x` alone, a bare `x` while typing): the
+ * name and the chain before it are read from the text, their types from the analysed scope.
+ */
+export function textLabel(
+  en: TypeEngine,
+  fa: FileAnalysis,
+  offset: number,
+): (HoverLabel & { span: Span }) | undefined {
+  const text = fa.text;
+  let s = offset;
+  let e = offset;
+  while (s > 0 && /\w/.test(text[s - 1])) s--;
+  while (e < text.length && /\w/.test(text[e])) e++;
+  const name = text.slice(s, e);
+  if (!/^[A-Za-z_]\w*$/.test(name) || LUA_KEYWORDS.includes(name)) return undefined;
+  if (inCommentOrString(text.slice(text.lastIndexOf('\n', s - 1) + 1, s))) return undefined;
+  const chain = chainBefore(text, e);
+  if (!chain?.length || chain[chain.length - 1].name !== name) return undefined;
+  const span = { start: s, end: e };
+  if (chain.length === 1) {
+    const def = visibleLocals(fa, s).find((d) => d.name === name);
+    const occ: Occurrence = def
+      ? { span, defId: fa.defs.indexOf(def), isDeclaration: false, isCall: false }
+      : { span, global: name, isDeclaration: false, isCall: false };
+    const l = hoverLabel(en, fa, occ);
+    return l && { ...l, span };
+  }
+  const base = chainType(en, fa, chain.slice(0, -1), s);
+  const t = en.member(base, name)?.ty ?? UNKNOWN;
+  const owner = chain
+    .slice(0, -1)
+    .map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : ''))
+    .join('');
+  return { label: `(field) ${owner}.${name}: ${valueView(en, t)}`, ty: t, span };
 }

@@ -31,6 +31,13 @@ export interface MemberInfo {
 
 const LIB_CLASS: Record<string, string> = { 'file*': 'file', stringlib: 'string' };
 
+/** `iolib` -> the std lib class `io`; other names unchanged. */
+function libClass(name: string): string {
+  if (LIB_CLASS[name]) return LIB_CLASS[name];
+  if (name.endsWith('lib') && stdlib().classes.has(name.slice(0, -3))) return name.slice(0, -3);
+  return name;
+}
+
 export function memberOf(en: TypeEngine, t: Ty, name: string): MemberInfo | undefined {
   const found: MemberInfo[] = [];
   for (const x of members(t)) {
@@ -44,9 +51,12 @@ export function memberOf(en: TypeEngine, t: Ty, name: string): MemberInfo | unde
 function oneMember(en: TypeEngine, t: Ty, name: string): MemberInfo | undefined {
   switch (t.k) {
     case 'string':
-      return classMember(en, 'string', name, new Set());
+      return classMember(en, 'stringlib', name, new Set()) ?? classMember(en, 'string', name, new Set());
     case 'named':
-      return classMember(en, LIB_CLASS[t.name] ?? t.name, name, new Set(), t.args);
+      return (
+        (t.name !== libClass(t.name) ? classMember(en, t.name, name, new Set()) : undefined) ??
+        classMember(en, libClass(t.name), name, new Set(), t.args)
+      );
     case 'table':
       return tableMember(en, t, name);
     case 'array':
@@ -250,9 +260,12 @@ function memberNames(en: TypeEngine, t: Ty, seen: Set<unknown>): string[] {
   seen.add(t);
   const names: string[] = [];
   for (const x of members(t)) {
-    if (x.k === 'string') names.push(...classNames(en, 'string', new Set()));
-    else if (x.k === 'named') names.push(...classNames(en, LIB_CLASS[x.name] ?? x.name, new Set()));
-    else if (x.k === 'record') names.push(...x.fields.map((f) => f.key));
+    if (x.k === 'string')
+      names.push(...classNames(en, 'stringlib', new Set()), ...classNames(en, 'string', new Set()));
+    else if (x.k === 'named') {
+      if (x.name !== libClass(x.name)) names.push(...classNames(en, x.name, new Set()));
+      names.push(...classNames(en, libClass(x.name), new Set()));
+    } else if (x.k === 'record') names.push(...x.fields.map((f) => f.key));
     else if (x.k === 'table' && x.ref) {
       const ref = x.ref;
       let pos = 0;

@@ -68,3 +68,23 @@ describe('type inference: generics', () => {
     ],
   ]);
 });
+
+describe('type inference: standard library, classes on assignments, lines that do not parse', () => {
+  check([
+    [
+      'print(u‸tf8)',
+      '(global) utf8: utf8lib {\n    char: function,\n    charpattern: string,\n    codepoint: function,\n    codes: function,\n    len: function,\n    offset: function,\n}',
+    ],
+    [
+      "local h = io.po‸pen('ls')",
+      'function io.popen(prog: string, mode?: "r"|"w")\n  -> file*?\n  2. errmsg: string?',
+    ],
+    ['---@class Registry\nREG = {}\nprint(R‸EG)', '(global) REG: Registry'],
+    ['---@type table<string, number>\nlocal prices\nprices.ap‸ple', '(field) prices.apple: number'],
+    ['local total = 3\nlocal function f()\n  tot‸al\nend', '(upvalue) total: integer = 3'],
+    [
+      '---@class stringlib\nlocal str\nfunction str.shout(s) return s end\nlocal r = ("x").sh‸out',
+      'function str.shout(s: any)\n  -> any',
+    ],
+  ]);
+});
