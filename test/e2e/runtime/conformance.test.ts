@@ -32,6 +32,7 @@ const CASES = [
   'hooks',
   'debugthreads',
   'stripped',
+  'errmsgs',
 ];
 
 function reference(name: string): string {

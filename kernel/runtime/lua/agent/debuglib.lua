@@ -115,31 +115,47 @@ local dsetlocal = cwrap(function(...)
 end)
 
 -- debug.traceback as luaL_traceback over the user's frames -------------------------------------
--- The user's frames, innermost first, from real level r (frames' own levels; in thread co, co's):
--- getinfo 'Slntf' of each (hook: called by a user hook's wrapper), and ENTRY for the C entry below
--- the main chunk. nil when the stack is too deep to walk cheaply (each getinfo walks from the top).
+-- Levels here are D-levels: as seen by dtraceback's agent function (1 itself, 2 its trampoline);
+-- the helpers are called by that function directly, so their own level is D + 1. In thread co,
+-- levels are co's own.
+-- walk appends to out the user's frames of levels r..stop, innermost first: getinfo 'Slntf' of
+-- each (hook: called by a user hook's wrapper), and ENTRY for the C entry below the main chunk.
+-- Returns true when it reached the bottom of the user's stack.
 local ENTRY = {}
-local MAX_WALK = 3000
-local function frames(co, r)
-  local out = {}
-  for _ = 1, MAX_WALK do
-    local info
-    if co then info = getinfo(co, r, 'Slntf') else info = getinfo(r, 'Slntf') end
-    if not info then return out end
+local function walk(co, r, stop, out)
+  local info
+  if co then info = getinfo(co, r, 'Slntf') else info = getinfo(r + 1, 'Slntf') end
+  while r <= stop do
+    if not info then return true end
     if info.func == A.run_chunk then
       out[#out + 1] = ENTRY
-      return out
+      return true
     end
     local up
-    if co then up = getinfo(co, r + 1, 'Sf') else up = getinfo(r + 1, 'Sf') end
+    if co then up = getinfo(co, r + 1, 'Slntf') else up = getinfo(r + 2, 'Slntf') end
     local skip = info.source == AGENT or (info.what == 'C' and up ~= nil and up.source == AGENT)
     if not skip then
       info.hook = up ~= nil and I.user_hooks[up.func] ~= nil
       out[#out + 1] = info
     end
-    r = r + 1
+    info, r = up, r + 1
   end
-  return nil
+  return false
+end
+-- The deepest valid D-level (binary search: each getinfo walks the stack from its top).
+local function depth(co)
+  local function valid(x)
+    if co then return getinfo(co, x, 'l') ~= nil end
+    return getinfo(x + 2, 'l') ~= nil -- (+1 for valid's own frame)
+  end
+  local hi = 1
+  while valid(hi) do hi = hi * 2 end
+  local lo = hi // 2
+  while hi - lo > 1 do
+    local mid = (lo + hi) // 2
+    if valid(mid) then lo = mid else hi = mid end
+  end
+  return lo
 end
 
 local function funcname(ar)
@@ -153,20 +169,21 @@ local function funcname(ar)
 end
 
 local LEVELS1, LEVELS2 = 10, 11
--- fs: the frames from level 0 of the thread shown; level counts from there.
-local function traceback(fs, msg, level)
+-- fs[1..n]: the frames from level 0 of the thread shown (nil in the middle of a deep stack, which
+-- is skipped); level counts from there.
+local function traceback(fs, n, msg, level)
   local b = {}
   if msg then b[1] = msg .. '\n' end
   b[#b + 1] = 'stack traceback:'
-  local last = #fs - 1
+  local last = n - 1
   local limit2show = (last - level > LEVELS1 + LEVELS2) and LEVELS1 or -1
   while level <= last do
     local ar = fs[level + 1]
     level = level + 1
     if limit2show == 0 then
-      local n = last - level - LEVELS2 + 1
-      b[#b + 1] = sformat('\n\t...\t(skipping %d levels)', n)
-      level = level + n
+      local k = last - level - LEVELS2 + 1
+      b[#b + 1] = sformat('\n\t...\t(skipping %d levels)', k)
+      level = level + k
     elseif ar == ENTRY then
       b[#b + 1] = '\n\t[C]: in ?'
     else
@@ -180,6 +197,7 @@ local function traceback(fs, msg, level)
   return tconcat(b)
 end
 
+local MAX_WALK, EDGE = 2000, 200
 local rawtraceback = debug.traceback -- errors.lua's (raw traceback with agent lines removed)
 local dtraceback = cwrap(function(...)
   local co, msg, level
@@ -188,15 +206,33 @@ local dtraceback = cwrap(function(...)
   if msg ~= nil and type(msg) ~= 'string' and type(msg) ~= 'number' then return msg end
   if level == nil then level = co and 0 or 1 end
   if math.type(level) ~= 'integer' then return rethrow(2, pcall(rawtraceback, msg, level)) end
-  -- frames' own levels: 1 frames, 2 this function, 3 its C trampoline (the user's level 0)
-  local fs = frames(co, co and 0 or 3)
-  if not fs then
-    if co then return rawtraceback(co, msg, level) end
-    return rawtraceback(msg, level)
-  end
   if msg ~= nil then msg = tostring(msg) end
   if level < 0 then level = 0 end
-  return traceback(fs, msg, level)
+  local start = co and 0 or 2 -- the user's level 0 (for the running thread: the trampoline)
+  local bottom = depth(co)
+  local fs = {}
+  if bottom - start <= MAX_WALK then
+    walk(co, start, bottom, fs)
+    return traceback(fs, #fs, msg, level)
+  end
+  -- A deep stack: the innermost and outermost frames are walked, the ones between counted as the
+  -- user's (luaL_traceback shows 10 and 11 of them).
+  local top, low, k = {}, {}, LEVELS2 + 8
+  walk(co, start, start + EDGE - 1, top)
+  while true do -- (each getinfo this deep is costly: walk as few levels as give LEVELS2 frames)
+    low = {}
+    walk(co, bottom - k + 1, bottom, low)
+    if #low > LEVELS2 or k >= EDGE then break end
+    k = k * 2
+  end
+  if level + LEVELS1 >= #top then
+    if co then return rawtraceback(co, msg, level) end
+    return rawtraceback(msg, level + 2) -- (+2: this function and its trampoline)
+  end
+  local middle = (bottom - k + 1) - (start + EDGE)
+  for i = 1, #top do fs[i] = top[i] end
+  for i = 1, #low do fs[#top + middle + i] = low[i] end
+  return traceback(fs, #top + middle + #low, msg, level)
 end)
 
 -- Installed once the host modules have loaded (they run as agent code and keep the raw functions).

@@ -23,14 +23,18 @@ local function newfile(fd, path, std)
   ST[u], HANDLE[st] = st, u
   return u
 end
-FILE.__tostring = I.cwrap(function(u)
+FILE.__tostring = I.cwrap(function(...)
+  local u = ...
   local st = ST[u]
+  if not st then I.typeerror(1, 'FILE*', select('#', ...), u) end
   if st.closed then return 'file (closed)' end
   return sformat('file (%p)', u)
 end)
-local function autoclose(u)
+local function autoclose(...)
+  local u = ...
   local st = ST[u]
-  if st and not st.closed and not st.std then IMPL.close(st) end
+  if not st then I.typeerror(1, 'FILE*', select('#', ...), u) end
+  if not st.closed and not st.std then IMPL.close(st) end
 end
 FILE.__close = I.cwrap(autoclose)
 FILE.__gc = I.cwrap(autoclose)
@@ -69,7 +73,10 @@ local function read_line(f, keep)
     end
   end
 end
-local function read_one(f, fmt)
+local function read_one(f, fmt, i)
+  if type(fmt) ~= 'number' and type(fmt) ~= 'string' then
+    error(sformat("bad argument #%d to 'read' (string expected, got %s)", i, I.typename(fmt)), 4)
+  end
   if type(fmt) == 'number' then
     while #f.buf < fmt do if not fill(f) then break end end
     if fmt == 0 then return (#f.buf > 0 or fill(f)) and '' or nil end
@@ -109,14 +116,14 @@ local function read_one(f, fmt)
     f.buf = ssub(f.buf, rest)
     return tonumber(num)
   end
-  error("bad argument #1 to 'read' (invalid format)", 3)
+  error(sformat("bad argument #%d to 'read' (invalid format)", i), 4)
 end
 function IMPL.read(f, ...)
   local n = select('#', ...)
   if n == 0 then return read_one(f, 'l') end
   local res = {}
   for i = 1, n do
-    local v = read_one(f, (select(i, ...)))
+    local v = read_one(f, (select(i, ...)), i)
     res[i] = v
     if v == nil then return tunpack(res, 1, i) end
   end
@@ -193,22 +200,38 @@ io.open = function(path, mode)
   return newfile(fd, path)
 end
 io.close = function(f) return (f or defout):close() end
-io.read = function(...) return defin:read(...) end
-io.write = function(...) return defout:write(...) end
+-- io.read/io.write report argument errors as their own (the default file's method does the work)
+io.read = function(...) return I.rethrow(2, pcall(M.read, defin, ...)) end
+io.write = function(...) return I.rethrow(2, pcall(M.write, defout, ...)) end
 io.lines = function(path, ...)
   if path == nil then return defin:lines(...) end
   local f, err = io.open(path, 'r')
   if not f then error(sformat("cannot open file '%s' (%s)", path, (sgsub(err, '^.-: ', '', 1))), 3) end
   return lines_iter({ f = ST[f], fmts = table.pack(...), close = true }), nil, nil, f
 end
-io.input = function(f)
+-- io.input/io.output as Lua's g_iofile: a file name is opened (an error when it cannot be), any
+-- other argument must be a file handle.
+local function iofile(mode, f)
+  if type(f) == 'number' then f = tostring(f) end
+  if type(f) == 'string' then
+    local h, err = io.open(f, mode)
+    if not h then error(sformat("cannot open file '%s' (%s)", f, (sgsub(err, '^.-: ', '', 1))), 4) end
+    return h
+  end
+  return f
+end
+io.input = function(...)
+  local f = ...
   if f == nil then return defin end
-  if type(f) == 'string' then defin = assert(io.open(f, 'r')) else defin = f end
+  if type(f) ~= 'string' and type(f) ~= 'number' and not ST[f] then I.argerror(1, sformat('FILE* expected, got %s', I.typename(f))) end
+  defin = iofile('r', f)
   return defin
 end
-io.output = function(f)
+io.output = function(...)
+  local f = ...
   if f == nil then return defout end
-  if type(f) == 'string' then defout = assert(io.open(f, 'w')) else defout = f end
+  if type(f) ~= 'string' and type(f) ~= 'number' and not ST[f] then I.argerror(1, sformat('FILE* expected, got %s', I.typename(f))) end
+  defout = iofile('w', f)
   return defout
 end
 io.type = function(f)
