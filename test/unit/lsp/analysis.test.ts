@@ -12,7 +12,7 @@ import {
   selectionChain,
   functionAt,
 } from '../../../server/analysis/structure';
-import { fixture, open, project, slice } from './fixture';
+import { fixture, open, project, slice } from '../../support/lsp';
 
 const URI = 'file:///ws/main.lua';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { definition } from '../../../server/analysis/navigation';
-import { fixture, open, project, slice } from './fixture';
+import { fixture, open, project, slice } from '../../support/lsp';
 
 const URI = 'file:///ws/defs.lua';
 

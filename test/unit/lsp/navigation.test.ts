@@ -1,35 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { documentHighlights, prepareRename, references, rename } from '../../../server/analysis/navigation';
-import { fixture, open, project, slice } from './fixture';
-
-const URI = 'file:///ws/main.lua';
+import { fixture, located, MAIN_URI as URI, open, openFixture, project } from '../../support/lsp';
 
 /** `⟪...⟫` marks every expected location (the cursor's own included), `‸` the cursor. */
 function refs(src: string): { got: string[]; want: string[] } {
-  const f = fixture(src);
-  const p = project();
-  const fa = open(p, URI, f.text);
-  const show = (s: { start: number; end: number }) => `${s.start}:${slice(f.text, s)}`;
+  const { f, p, fa } = openFixture(src);
+  const found = references(p, fa, f.cursor, true).filter((l) => l.uri === URI);
   return {
-    got: references(p, fa, f.cursor, true)
-      .filter((l) => l.uri === URI)
-      .map((l) => show(l.span))
-      .sort(),
-    want: f.spans.map(show).sort(),
+    got: located(
+      f.text,
+      found.map((l) => l.span),
+    ),
+    want: located(f.text, f.spans),
   };
 }
 
 function highlights(src: string): { got: string[]; want: string[] } {
-  const f = fixture(src);
-  const p = project();
-  const fa = open(p, URI, f.text);
-  const show = (s: { start: number; end: number }) => `${s.start}:${slice(f.text, s)}`;
+  const { f, p, fa } = openFixture(src);
   return {
-    got: documentHighlights(p, fa, f.cursor)
-      .map((h) => show(h.span))
-      .sort(),
-    want: f.spans.map(show).sort(),
+    got: located(
+      f.text,
+      documentHighlights(p, fa, f.cursor).map((h) => h.span),
+    ),
+    want: located(f.text, f.spans),
   };
 }
 
@@ -137,9 +131,7 @@ describe('lsp navigation: highlight (LuaLS cases, keywords included)', () => {
 
 /** Rename at the first `‸`, the new text must equal `after`. */
 function renamed(before: string, newName: string): string {
-  const f = fixture(before);
-  const p = project();
-  const fa = open(p, URI, f.text);
+  const { f, p, fa } = openFixture(before);
   const r = rename(p, fa, f.cursor, newName);
   if ('error' in r) return `error: ${r.error}`;
   let text = f.text;
@@ -201,9 +193,9 @@ describe('lsp navigation: rename (LuaLS cases)', () => {
       /^error: .*self/,
     );
     assert.match(renamed('local a‸ = 1\nprint(a)', 'end'), /^error: .*not a valid Lua name/);
-    const f = fixture('print(sel‸f)');
-    const p = project();
-    assert.ok('error' in prepareRename(p, open(p, URI, f.text), f.cursor) || true);
+    // `self` outside a method is a global of that name; renaming it is refused all the same
+    const { f, p, fa } = openFixture('print(sel‸f)');
+    assert.match(String((prepareRename(p, fa, f.cursor) as { error?: string }).error), /self/);
   });
   it('refuses a name also used in a library folder', () => {
     const p = project({ 'file:///lib/x/util.lua': 'Shared = {}\nShared.go = 1' });

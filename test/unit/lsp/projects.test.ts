@@ -6,7 +6,7 @@ import { definition } from '../../../server/analysis/navigation';
 import { envGlobals } from '../../../server/analysis/project';
 import { requireEditsForRename } from '../../../server/analysis/fileRename';
 import { parseLuarc } from '../../../server/config';
-import { fixture, open, project, slice } from './fixture';
+import { fixture, open, project, slice } from '../../support/lsp';
 
 const URI = 'file:///ws/main.lua';
 

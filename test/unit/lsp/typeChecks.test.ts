@@ -1,21 +1,5 @@
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeDiagnostics } from '../../../server/analysis/diagnostics';
-import { fixture, open, project, slice } from './fixture';
-
-const URI = 'file:///ws/main.lua';
-
-/** The diagnostics of `code` in `src` must be exactly the `⟪spans⟫`. */
-function check(code: string, src: string, files: Record<string, string> = {}): void {
-  const f = fixture(src);
-  const p = project(files);
-  const fa = open(p, URI, f.text);
-  const got = computeDiagnostics(p, fa)
-    .filter((d) => d.code === code)
-    .map((d) => `${d.span.start}:${slice(f.text, d.span)}`)
-    .sort();
-  assert.deepEqual(got, f.spans.map((s) => `${s.start}:${slice(f.text, s)}`).sort());
-}
+import { checkDiagnostics as check } from '../../support/lsp';
 
 const CASES: [string, string, string][] = [
   [

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { complete } from '../../../server/analysis/completion';
 import { hover } from '../../../server/analysis/hover';
 import { definition } from '../../../server/analysis/navigation';
-import { fixture, open, project, slice } from './fixture';
+import { fixture, open, project, slice } from '../../support/lsp';
 
 const URI = 'file:///ws/features.lua';
 
