@@ -2,6 +2,7 @@
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { startDapServer, type DapServer } from '../../../debug-adapter/server';
+import { LuaRuntime } from '../../../kernel/runtime/runtime';
 import type { RuntimeHandle } from '../../../kernel/runtime/types';
 import { waitFor } from '../../support/wait';
 import { fixturePath } from '../../support/fixtures';
@@ -71,6 +72,32 @@ export async function attachClient(server: DapServer): Promise<{ dc: DebugClient
   await within(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), 'attach');
   await initialized;
   return { dc, wait };
+}
+
+/**
+ * A runtime as the kernel has one, with a DAP server on a free port attached to it (clients
+ * `attach`); both are closed after `body`, whether it passed or failed.
+ */
+export async function withKernelDap<R>(
+  body: (rt: LuaRuntime, server: DapServer) => Promise<R>,
+  opts: { authToken?: string } = {},
+): Promise<R> {
+  const rt = await LuaRuntime.create({ name: 'kernel' });
+  let server: DapServer | undefined;
+  try {
+    server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt, ...opts });
+    return await body(rt, server);
+  } finally {
+    await server?.close();
+    await rt.dispose();
+  }
+}
+
+/** attachClient, then configurationDone: the client is ready and nothing is stopped yet. */
+export async function attachedClient(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
+  const a = await attachClient(server);
+  await within(a.dc.configurationDoneRequest(), 'configurationDone');
+  return a;
 }
 
 export async function harness(attachRuntime?: RuntimeHandle): Promise<Harness> {

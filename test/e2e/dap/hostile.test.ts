@@ -4,9 +4,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { LuaRuntime } from '../../../kernel/runtime/runtime';
-import { startDapServer } from '../../../debug-adapter/server';
-import { T, attachClient, fixture, within } from './helpers';
+import { T, attachClient, fixture, within, withKernelDap } from './helpers';
 import { lineOf } from '../../support/positions';
 
 const BASIC = fixture('basic.lua');
@@ -17,10 +15,8 @@ test(
   'one client disconnecting leaves another stopped client stopped, with no continued event',
   T,
   async () => {
-    const rt = await LuaRuntime.create({ name: 'kernel' });
-    const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
-    const p = fixture('basic.lua');
-    try {
+    await withKernelDap(async (rt, server) => {
+      const p = fixture('basic.lua');
       const a = await attachClient(server);
       const b = await attachClient(server);
       await within(
@@ -48,10 +44,7 @@ test(
       await within(b.dc.disconnectRequest({}), 'disconnect b');
       assert.ok((await within(run, 'run')).ok);
       await b.dc.stop();
-    } finally {
-      await server.close();
-      await rt.dispose();
-    }
+    });
   },
 );
 
@@ -59,79 +52,75 @@ test(
   'the DAP port refuses clients without the token: no evaluate, no breakpoints, no variables',
   T,
   async () => {
-    const rt = await LuaRuntime.create({ name: 'kernel' });
-    const server = await startDapServer({
-      port: 0,
-      host: '127.0.0.1',
-      attachRuntime: rt,
-      authToken: 'sesame',
-    });
-    assert.equal(server.token, 'sesame');
-    try {
-      const dc = new DebugClient('node', 'unused', 'llmspell');
-      await within(dc.start(server.port), 'connect');
-      await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
-      await assert.rejects(
-        within(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), 'attach'),
-        /authentication required/,
-      );
-      await assert.rejects(
-        within(dc.attachRequest({ token: 'wrong' } as DebugProtocol.AttachRequestArguments), 'attach wrong'),
-        /authentication failed/,
-      );
-      await assert.rejects(
-        within(
-          dc.launchRequest({ program: fixture('basic.lua') } as DebugProtocol.LaunchRequestArguments),
-          'launch',
-        ),
-        /authentication required/,
-      );
-      await assert.rejects(
-        within(dc.evaluateRequest({ expression: 'os.exit(3)', context: 'repl' }), 'evaluate'),
-        /authentication required/,
-      );
-      await assert.rejects(
-        within(
-          dc.setBreakpointsRequest({
-            source: { path: fixture('basic.lua') },
-            breakpoints: [{ line: COUNT }],
-          }),
-          'setBreakpoints',
-        ),
-        /authentication required/,
-      );
-      await assert.rejects(
-        within(dc.variablesRequest({ variablesReference: 1 }), 'variables'),
-        /authentication/,
-      );
-      await assert.rejects(within(dc.threadsRequest(), 'threads'), /authentication/);
-      // nothing reached the runtime: a run hits no breakpoint and the evaluate did not exit it
-      const r = await rt.execute('return 1 + 1', { chunkName: '=check', mode: 'cell' });
-      assert.ok(r.ok);
-      // the right token in attach opens the session
-      await within(
-        dc.attachRequest({ token: 'sesame' } as DebugProtocol.AttachRequestArguments),
-        'attach ok',
-      );
-      const ev = await within(dc.evaluateRequest({ expression: '6 * 7', context: 'repl' }), 'evaluate ok');
-      assert.equal(ev.body.result, '42');
-      await dc.stop();
-      // a client that can only add fields to initialize authenticates there
-      const d2 = new DebugClient('node', 'unused', 'llmspell');
-      await within(d2.start(server.port), 'connect 2');
-      await within(
-        d2.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path', token: 'sesame' } as never),
-        'initialize with token',
-      );
-      await within(
-        d2.attachRequest({} as DebugProtocol.AttachRequestArguments),
-        'attach after initialize token',
-      );
-      await d2.stop();
-    } finally {
-      await server.close();
-      await rt.dispose();
-    }
+    await withKernelDap(
+      async (rt, server) => {
+        assert.equal(server.token, 'sesame');
+        const dc = new DebugClient('node', 'unused', 'llmspell');
+        await within(dc.start(server.port), 'connect');
+        await within(dc.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path' }), 'initialize');
+        await assert.rejects(
+          within(dc.attachRequest({} as DebugProtocol.AttachRequestArguments), 'attach'),
+          /authentication required/,
+        );
+        await assert.rejects(
+          within(
+            dc.attachRequest({ token: 'wrong' } as DebugProtocol.AttachRequestArguments),
+            'attach wrong',
+          ),
+          /authentication failed/,
+        );
+        await assert.rejects(
+          within(
+            dc.launchRequest({ program: fixture('basic.lua') } as DebugProtocol.LaunchRequestArguments),
+            'launch',
+          ),
+          /authentication required/,
+        );
+        await assert.rejects(
+          within(dc.evaluateRequest({ expression: 'os.exit(3)', context: 'repl' }), 'evaluate'),
+          /authentication required/,
+        );
+        await assert.rejects(
+          within(
+            dc.setBreakpointsRequest({
+              source: { path: fixture('basic.lua') },
+              breakpoints: [{ line: COUNT }],
+            }),
+            'setBreakpoints',
+          ),
+          /authentication required/,
+        );
+        await assert.rejects(
+          within(dc.variablesRequest({ variablesReference: 1 }), 'variables'),
+          /authentication/,
+        );
+        await assert.rejects(within(dc.threadsRequest(), 'threads'), /authentication/);
+        // nothing reached the runtime: a run hits no breakpoint and the evaluate did not exit it
+        const r = await rt.execute('return 1 + 1', { chunkName: '=check', mode: 'cell' });
+        assert.ok(r.ok);
+        // the right token in attach opens the session
+        await within(
+          dc.attachRequest({ token: 'sesame' } as DebugProtocol.AttachRequestArguments),
+          'attach ok',
+        );
+        const ev = await within(dc.evaluateRequest({ expression: '6 * 7', context: 'repl' }), 'evaluate ok');
+        assert.equal(ev.body.result, '42');
+        await dc.stop();
+        // a client that can only add fields to initialize authenticates there
+        const d2 = new DebugClient('node', 'unused', 'llmspell');
+        await within(d2.start(server.port), 'connect 2');
+        await within(
+          d2.initializeRequest({ adapterID: 'llmspell', pathFormat: 'path', token: 'sesame' } as never),
+          'initialize with token',
+        );
+        await within(
+          d2.attachRequest({} as DebugProtocol.AttachRequestArguments),
+          'attach after initialize token',
+        );
+        await d2.stop();
+      },
+      { authToken: 'sesame' },
+    );
   },
 );
 
@@ -162,9 +151,7 @@ test(
   'framing: a header line growing without a newline, or a bad Content-Length, is refused and the connection closed; others are served',
   T,
   async () => {
-    const rt = await LuaRuntime.create({ name: 'kernel' });
-    const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
-    try {
+    await withKernelDap(async (rt, server) => {
       const a = await attachClient(server);
       function* growing(): Generator<Buffer> {
         const mb = Buffer.alloc(64 * 1024, 'A');
@@ -183,9 +170,6 @@ test(
       assert.equal(ev.body.result, '2');
       assert.equal(server.clients(), 1);
       await a.dc.stop();
-    } finally {
-      await server.close();
-      await rt.dispose();
-    }
+    });
   },
 );

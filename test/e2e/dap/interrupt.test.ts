@@ -4,8 +4,7 @@ import * as fs from 'fs';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { LuaRuntime } from '../../../kernel/runtime/runtime';
-import { startDapServer, type DapServer } from '../../../debug-adapter/server';
-import { T, attachClient, fixture, within, type Harness } from './helpers';
+import { T, attachedClient, fixture, within, withKernelDap, type Harness } from './helpers';
 import { lineOf } from '../../support/positions';
 import { waitFor } from '../../support/wait';
 
@@ -13,12 +12,6 @@ import { waitFor } from '../../support/wait';
 
 const SPIN = '(function() while true do end end)()';
 const COUNT = lineOf(fixture('basic.lua'), 'counter = counter + 1');
-
-async function attached(server: DapServer): Promise<{ dc: DebugClient; wait: Harness['wait'] }> {
-  const a = await attachClient(server);
-  await within(a.dc.configurationDoneRequest(), 'configurationDone');
-  return a;
-}
 
 async function stoppedAt(
   rt: LuaRuntime,
@@ -36,10 +29,8 @@ async function stoppedAt(
 
 for (const how of ['pause', 'interrupt', 'continue'] as const) {
   test(`a debug-console evaluate of while true do end while stopped is ended by ${how}`, T, async () => {
-    const rt = await LuaRuntime.create({ name: 'kernel' });
-    const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
-    try {
-      const a = await attached(server);
+    await withKernelDap(async (rt, server) => {
+      const a = await attachedClient(server);
       const { run, frameId } = await stoppedAt(rt, a, COUNT);
       const spinning = a.dc.evaluateRequest({ expression: 'while true do end', frameId, context: 'repl' });
       // a request answered without the runtime: the session has passed the evaluation on by then
@@ -70,18 +61,13 @@ for (const how of ['pause', 'interrupt', 'continue'] as const) {
       const r = await within(run, 'the run');
       assert.equal(r.ok, how !== 'interrupt', JSON.stringify(r));
       await a.dc.stop();
-    } finally {
-      await server.close();
-      await rt.dispose();
-    }
+    });
   });
 }
 
 test('an evaluate that spins while the runtime is idle is ended by pause and by interrupt', T, async () => {
-  const rt = await LuaRuntime.create({ name: 'kernel' });
-  const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
-  try {
-    const a = await attached(server);
+  await withKernelDap(async (rt, server) => {
+    const a = await attachedClient(server);
     const first = a.dc.evaluateRequest({ expression: SPIN, context: 'repl' });
     await within(a.dc.configurationDoneRequest(), 'barrier');
     await within(a.dc.pauseRequest({ threadId: 1 }), 'pause');
@@ -97,21 +83,16 @@ test('an evaluate that spins while the runtime is idle is ended by pause and by 
     const ev = await within(a.dc.evaluateRequest({ expression: '1 + 1', context: 'repl' }), 'eval');
     assert.equal(ev.body.result, '2');
     await a.dc.stop();
-  } finally {
-    await server.close();
-    await rt.dispose();
-  }
+  });
 });
 
 test(
   'a client disconnecting during its spinning evaluate frees the runtime for another client',
   T,
   async () => {
-    const rt = await LuaRuntime.create({ name: 'kernel' });
-    const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
-    try {
-      const a = await attached(server);
-      const b = await attached(server);
+    await withKernelDap(async (rt, server) => {
+      const a = await attachedClient(server);
+      const b = await attachedClient(server);
       const { run, frameId } = await stoppedAt(rt, a, COUNT);
       void a.dc
         .evaluateRequest({ expression: 'while true do end', frameId, context: 'repl' })
@@ -127,18 +108,13 @@ test(
       await within(b.dc.disconnectRequest({}), 'disconnect b');
       assert.ok((await within(run, 'run')).ok);
       await b.dc.stop();
-    } finally {
-      await server.close();
-      await rt.dispose();
-    }
+    });
   },
 );
 
 test('a breakpoint condition that never ends is ended by interrupt', T, async () => {
-  const rt = await LuaRuntime.create({ name: 'kernel' });
-  const server = await startDapServer({ port: 0, host: '127.0.0.1', attachRuntime: rt });
-  try {
-    const a = await attached(server);
+  await withKernelDap(async (rt, server) => {
+    const a = await attachedClient(server);
     const p = fixture('basic.lua');
     await within(
       a.dc.setBreakpointsRequest({ source: { path: p }, breakpoints: [{ line: COUNT, condition: SPIN }] }),
@@ -156,8 +132,5 @@ test('a breakpoint condition that never ends is ended by interrupt', T, async ()
     const r = await within(run, 'the run');
     assert.equal(r.ok, false);
     await a.dc.stop();
-  } finally {
-    await server.close();
-    await rt.dispose();
-  }
+  });
 });
