@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { complete } from '../../../server/analysis/completion';
-import { fixture, open, project } from './fixture';
+import { fixture, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/complete.lua';
 

@@ -6,7 +6,7 @@ import { computeDiagnostics } from '../../../server/analysis/diagnostics';
 import type { FileAnalysis } from '../../../server/analysis/resolve';
 import { statementCacheStats } from '../../../server/analysis/statementDiagnostics';
 import type { AnalysisDiagnostic } from '../../../server/analysis/types';
-import { open, project } from './fixture';
+import { open, project } from '../../support/lsp';
 
 /**
  * The per-statement diagnostics cache (server/analysis/statementDiagnostics.ts): after every edit
