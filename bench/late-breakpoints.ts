@@ -7,7 +7,7 @@
  *   - after load (dofile): the file was loaded with dofile, then the breakpoint was set,
  *   - removed: after load, set and then removed again,
  * and a 200,000-deep recursion, plain and with a conditional breakpoint (never true) passed at every
- * level. Time is measured inside Lua (os.clock around the call). Prints medians and ratios.
+ * level (a condition on a local, which gets a guarded probe, and one the general probe checks). Time is measured inside Lua (os.clock around the call). Prints medians and ratios.
  * Usage: node dist/bench/late-breakpoints.js [rounds] [fib] [loop] [depth]
  */
 import * as fs from 'fs';
@@ -38,14 +38,16 @@ const setNever = async (rt: LuaRuntime, file: string): Promise<void> => {
   const r = await rt.debugger.setBreakpoints(file, [{ line: lineOf('-- NEVER') }], 'bench');
   if (!r[0]?.verified) throw new Error(`breakpoint not verified: ${r[0]?.message}`);
 };
-const setDeep = async (rt: LuaRuntime, file: string): Promise<void> => {
-  const r = await rt.debugger.setBreakpoints(
-    file,
-    [{ line: lineOf('-- DEEP'), condition: 'n < 0' }],
-    'bench',
-  );
-  if (!r[0]?.verified) throw new Error(`breakpoint not verified: ${r[0]?.message}`);
-};
+// `n < 0` reads a local only: a guarded probe (kernel/runtime/probe-guard.ts). `n // 1 < 0` uses an
+// operator the guard does not take: the general probe (frame lookup and pcall at every level).
+const deepWith =
+  (condition: string) =>
+  async (rt: LuaRuntime, file: string): Promise<void> => {
+    const r = await rt.debugger.setBreakpoints(file, [{ line: lineOf('-- DEEP'), condition }], 'bench');
+    if (!r[0]?.verified) throw new Error(`breakpoint not verified: ${r[0]?.message}`);
+  };
+const setDeep = deepWith('n < 0');
+const setDeepGeneral = deepWith('n // 1 < 0');
 
 const CASES: Record<string, { setup: Setup; call: string }> = {
   plain: { setup: loadCell, call: 'run' },
@@ -63,6 +65,10 @@ const CASES: Record<string, { setup: Setup; call: string }> = {
   'deep plain': { setup: loadCell, call: 'deep' },
   'deep + condition': { setup: async (rt, f) => (await loadCell(rt, f), setDeep(rt, f)), call: 'deep' },
   'deep + condition, late': { setup: async (rt, f) => (await loadCell(rt, f), setDeep(rt, f)), call: 'deep' },
+  'deep + general condition': {
+    setup: async (rt, f) => (await setDeepGeneral(rt, f), loadCell(rt, f)),
+    call: 'deep',
+  },
 };
 // The launch path for the deep case: the conditional breakpoint is there before the file loads.
 CASES['deep + condition'].setup = async (rt, f) => (await setDeep(rt, f), loadCell(rt, f));
@@ -78,9 +84,9 @@ async function timeCase(name: string, file: string): Promise<number> {
   try {
     await c.setup(rt, file);
     const arg = c.call === 'deep' ? String(depth) : `{ fib = ${scale.fib}, loop = ${scale.loop} }`;
-    // Warm up (wasm tiers up its compiled code) with a small run first, then time the real one.
-    const small = c.call === 'deep' ? '20000' : '{ fib = 20, loop = 100000 }';
-    const code = `${c.call}(${small}); local t = os.clock(); ${c.call}(${arg}); return (os.clock() - t) * 1000`;
+    // Warm up with the same call first: wasm tiers up its compiled code on background threads, whose
+    // CPU time os.clock (process CPU time) would otherwise count. Then time the real one.
+    const code = `${c.call}(${arg}); local t = os.clock(); ${c.call}(${arg}); return (os.clock() - t) * 1000`;
     const r = await rt.execute(code, {
       chunkName: `/bench/cell-${name.replace(/\W+/g, '-')}.lua`,
       mode: 'cell',

@@ -13,8 +13,10 @@ import {
   parseChunk,
   LuaSyntaxErrorException,
   resolveBreakpointLine,
+  GENERIC_PROBE,
 } from './syntax';
-import type { ParsedChunk, LuaSyntaxError } from './syntax';
+import type { ParsedChunk, LuaSyntaxError, ProbeCall } from './syntax';
+import { GuardRegistry } from './probe-guard';
 
 interface SourceRecord {
   parsed?: ParsedChunk;
@@ -25,6 +27,8 @@ interface SourceRecord {
   probedAll?: ReadonlySet<number>;
   /** Lines that have a probe in some of its live code (loads and re-instrumented functions). */
   probedAny?: ReadonlySet<number>;
+  /** The probe method each probed line got in the latest load or re-instrumentation. */
+  probeMethods?: ReadonlyMap<number, string>;
 }
 
 interface StoredBreakpoint {
@@ -67,6 +71,7 @@ export class BreakpointBook {
   private funcBps = new Map<string, Array<{ name: string; result: BreakpointResult }>>();
   private readonly ids = new Map<string, number>();
   private nextId = 1;
+  private readonly guards = new GuardRegistry();
 
   beginRun(): void {
     // Nothing yet: hook point for per-run state.
@@ -199,7 +204,9 @@ export class BreakpointBook {
     this.sources.set(path, rec);
     this.touchParsed(path);
     if (changed) this.queued.push(...this.commandsFor(path));
-    const text = instrument(code, parsed, lines, chunkname);
+    const calls = this.probeCalls(path, code, parsed, lines, fl, this.queued);
+    rec.probeMethods = methodsOf(lines, calls);
+    const text = instrument(code, parsed, lines, chunkname, calls);
     if (fl.size === 0) return text;
     const fmap: Record<string, number> = {};
     for (const [line, id] of fl) fmap[String(line)] = id;
@@ -293,6 +300,26 @@ export class BreakpointBook {
     return { results: list.map((b) => ({ ...b.result })), commands: this.commandsFor(path) };
   }
 
+  /**
+   * Which probe each of `lines` gets: a guarded probe for a condition that reads only locals (not on
+   * a function breakpoint's line, which the general probe must check), else the general one.
+   */
+  private probeCalls(
+    path: string,
+    text: string,
+    parsed: ParsedChunk,
+    lines: ReadonlySet<number>,
+    functionLines: ReadonlyMap<number, number>,
+    out: AgentCommand[],
+  ): Map<number, ProbeCall> {
+    const conds = new Map<number, string>();
+    for (const [line, bp] of this.union(path)) {
+      const cond = bp.spec.condition?.trim();
+      if (cond && lines.has(line) && !functionLines.has(line)) conds.set(line, cond);
+    }
+    return this.guards.calls('@' + path, text, parsed.statementOffsets, conds, out);
+  }
+
   private commandsFor(path: string): AgentCommand[] {
     const src = '@' + path;
     const cmds: AgentCommand[] = [{ cmd: 'clearbps', source: src, kind: 'line' }];
@@ -303,7 +330,7 @@ export class BreakpointBook {
         line,
         spec: {
           id: bp.result.id,
-          cond: bp.spec.condition && bp.spec.condition.trim() !== '' ? bp.spec.condition : undefined,
+          cond: bp.spec.condition && bp.spec.condition.trim() !== '' ? bp.spec.condition.trim() : undefined,
           hitop: bp.hitop,
           hitn: bp.hitn,
           log: bp.spec.logMessage && bp.spec.logMessage !== '' ? bp.spec.logMessage : undefined,
@@ -311,8 +338,7 @@ export class BreakpointBook {
         },
       });
     }
-    const relive = this.relive(path);
-    if (relive) cmds.push(relive);
+    this.relive(path, cmds);
     return cmds;
   }
 
@@ -321,18 +347,24 @@ export class BreakpointBook {
    * re-instruments the live functions that contain a changed line (lua/agent/relive.lua): this
    * command carries each such function's text with probes on every breakpoint line.
    */
-  private relive(path: string): AgentCommand | undefined {
+  private relive(path: string, out: AgentCommand[]): void {
     const rec = this.sources.get(path);
-    if (!rec || rec.probedAll === undefined) return undefined;
+    if (!rec || rec.probedAll === undefined) return;
     const parsed = this.parsedFor(path).parsed;
     const text = rec.text;
-    if (!parsed || text === undefined) return undefined;
+    if (!parsed || text === undefined) return;
     const wanted = new Set<number>(this.union(path).keys());
-    for (const l of this.functionLines(path, parsed).keys()) wanted.add(l);
+    const fl = this.functionLines(path, parsed);
+    for (const l of fl.keys()) wanted.add(l);
+    const guards: AgentCommand[] = [];
+    const calls = this.probeCalls(path, text, parsed, wanted, fl, guards);
+    const methods = methodsOf(wanted, calls);
     const changed = new Set<number>();
-    for (const l of wanted) if (!rec.probedAll.has(l)) changed.add(l);
+    for (const l of wanted)
+      if (!rec.probedAll.has(l) || rec.probeMethods?.get(l) !== methods.get(l)) changed.add(l);
     for (const l of rec.probedAny ?? []) if (!wanted.has(l)) changed.add(l);
-    if (!changed.size) return undefined;
+    if (!changed.size) return;
+    out.push(...guards);
     const offsets = [...changed]
       .map((l) => [l, parsed.statementOffsets.get(l)] as const)
       .filter((x): x is readonly [number, number] => x[1] !== undefined);
@@ -346,13 +378,16 @@ export class BreakpointBook {
         def: span.lineDefined,
         line: span.parenLine,
         last: span.lastLine,
-        text: instrumentFunction(text, parsed, span, wanted, '@' + path),
+        text: instrumentFunction(text, parsed, span, wanted, '@' + path, calls),
       });
     }
-    const late = [...changed].filter((l) => wanted.has(l) && !inFunction.has(l));
+    // Lines of the main chunk (not in any function) that had no probe: the line hook watches them.
+    const probedBefore = rec.probedAll;
+    const late = [...changed].filter((l) => wanted.has(l) && !inFunction.has(l) && !probedBefore.has(l));
     rec.probedAll = new Set(wanted);
     rec.probedAny = new Set(wanted);
-    return { cmd: 'relive', source: '@' + path, functions, lines: [...wanted], late };
+    rec.probeMethods = methods;
+    out.push({ cmd: 'relive', source: '@' + path, functions, lines: [...wanted], late });
   }
 
   setFunctionBreakpoints(
@@ -376,8 +411,7 @@ export class BreakpointBook {
       for (const [line, id] of this.functionLines(path, rec.parsed)) {
         cmds.push({ cmd: 'fbp', source: '@' + path, line, bpId: id });
       }
-      const relive = this.relive(path);
-      if (relive) cmds.push(relive);
+      this.relive(path, cmds);
     }
     return { results: list.map((f) => ({ ...f.result })), commands: cmds };
   }
@@ -395,4 +429,11 @@ export class BreakpointBook {
     const last = endLine ?? line;
     return rec.parsed.statementLines.filter((l) => l >= line && l <= last);
   }
+}
+
+/** The probe method of each line (the general probe where `calls` has none). */
+function methodsOf(lines: Iterable<number>, calls: ReadonlyMap<number, ProbeCall>): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const l of lines) out.set(l, (calls.get(l) ?? GENERIC_PROBE).method);
+  return out;
 }

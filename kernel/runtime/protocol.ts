@@ -86,6 +86,8 @@ export type AgentCommand = { id?: number } & (
   | { cmd: 'clearbps'; source?: string; kind: 'line' | 'function' }
   | { cmd: 'late'; source: string; line: number }
   | { cmd: 'relive'; source: string; functions: ReliveFunction[]; lines: number[]; late: number[] }
+  /** Register a guarded probe method (kernel/runtime/probe-guard.ts): `code` is its Lua loader. */
+  | { cmd: 'guard'; source: string; line: number; method: string; cond: string; code: string }
   | { cmd: 'filters'; uncaught: boolean; all: boolean }
   | { cmd: 'entry'; on: boolean }
   | { cmd: 'budget'; ticks: number }
@@ -110,6 +112,7 @@ export const AGENT_COMMAND_NAMES: Readonly<Record<AgentCommand['cmd'], true>> = 
   clearbps: true,
   late: true,
   relive: true,
+  guard: true,
   filters: true,
   entry: true,
   budget: true,

@@ -232,8 +232,22 @@ export function luaString(text: string): string {
   return out + '"';
 }
 
-function probe(line: number, chunkname: string): string {
-  return `;(""):${PROBE_METHOD}(${line},${luaString(chunkname)});`;
+/** The probe call placed before a breakpoint line's first statement: which method, which locals. */
+export interface ProbeCall {
+  method: string;
+  args: readonly string[];
+}
+
+/** The general probe: the agent looks the breakpoint up and checks it (kernel/runtime/probe-guard.ts has the other kind). */
+export const GENERIC_PROBE: ProbeCall = { method: PROBE_METHOD, args: [] };
+
+/** Which probe each line gets: a map from line to call, or the general probe on every line. */
+export type ProbeCalls = ReadonlyMap<number, ProbeCall> | undefined;
+
+function probe(line: number, chunkname: string, calls: ProbeCalls): string {
+  const call = calls?.get(line) ?? GENERIC_PROBE;
+  const args = call.args.length ? ',' + call.args.join(',') : '';
+  return `;(""):${call.method}(${line},${luaString(chunkname)}${args});`;
 }
 
 /**
@@ -246,11 +260,12 @@ export function instrument(
   chunk: ParsedChunk,
   lines: Iterable<number>,
   chunkname: string,
+  calls?: ProbeCalls,
 ): string {
   const inserts: Array<[number, string]> = [];
   for (const line of lines) {
     const off = chunk.statementOffsets.get(line);
-    if (off !== undefined) inserts.push([off, probe(line, chunkname)]);
+    if (off !== undefined) inserts.push([off, probe(line, chunkname, calls)]);
   }
   let text = source;
   if (text.startsWith('#')) text = '--' + text.slice(1);
@@ -275,11 +290,13 @@ export function instrumentFunction(
   span: FunctionSpan,
   lines: Iterable<number>,
   chunkname: string,
+  calls?: ProbeCalls,
 ): string {
   const inserts: Array<[number, string]> = [];
   for (const line of lines) {
     const off = chunk.statementOffsets.get(line);
-    if (off !== undefined && off > span.paren && off < span.end) inserts.push([off, probe(line, chunkname)]);
+    if (off !== undefined && off > span.paren && off < span.end)
+      inserts.push([off, probe(line, chunkname, calls)]);
   }
   inserts.sort((a, b) => b[0] - a[0]);
   let text = source.slice(span.paren, span.end);

@@ -16,6 +16,8 @@ afterEach(async () => {
 });
 
 const LIVE = fixture('live.lua');
+// A condition on locals gets a guarded probe (probe-guard.ts); `%` takes the general path.
+const GUARDED_AND_GENERAL = ['i < 0', 'i % 7 < 0'];
 const cell = (code: string, n = 1): ReturnType<Harness['rt']['execute']> =>
   h.rt.execute(code, { chunkName: `/cells/live-${n}.lua`, mode: 'cell' });
 
@@ -112,31 +114,35 @@ test('a condition that is false deep in a recursion never stops; 200,000 levels 
   assert.ok(!h.events.some((e) => e.type === 'stopped'));
 });
 
-test('pause is delivered while a condition is being evaluated, every time', async () => {
-  await loadLive('cell');
-  await h.rt.debugger.setBreakpoints(LIVE, [{ line: lineOf(LIVE, '-- SPIN'), condition: 'i < 0' }]);
-  const run = cell('while true do spin(1000) end');
-  for (let i = 0; i < 3; i++) {
-    const stopped = h.nextStop(15000);
-    h.rt.debugger.pause();
-    assert.equal((await stopped).reason, 'pause');
-    h.rt.debugger.resume();
-  }
-  h.rt.interrupt();
-  const r = await run;
-  assert.equal(r.ok, false);
-});
+for (const condition of GUARDED_AND_GENERAL) {
+  test(`pause is delivered while a condition is being evaluated, every time (${condition})`, async () => {
+    await loadLive('cell');
+    await h.rt.debugger.setBreakpoints(LIVE, [{ line: lineOf(LIVE, '-- SPIN'), condition }]);
+    const run = cell('while true do spin(1000) end');
+    for (let i = 0; i < 3; i++) {
+      const stopped = h.nextStop(15000);
+      h.rt.debugger.pause();
+      assert.equal((await stopped).reason, 'pause');
+      h.rt.debugger.resume();
+    }
+    h.rt.interrupt();
+    const r = await run;
+    assert.equal(r.ok, false);
+  });
+}
 
-test('a conditional breakpoint in a loop retains no memory', async () => {
-  await loadLive('cell');
-  await h.rt.debugger.setBreakpoints(LIVE, [{ line: lineOf(LIVE, '-- SPIN'), condition: 'i < 0' }]);
-  const r = await cell(`
+for (const condition of GUARDED_AND_GENERAL) {
+  test(`a conditional breakpoint in a loop retains no memory (${condition})`, async () => {
+    await loadLive('cell');
+    await h.rt.debugger.setBreakpoints(LIVE, [{ line: lineOf(LIVE, '-- SPIN'), condition }]);
+    const r = await cell(`
     spin(100)
     collectgarbage(); collectgarbage()
     local before = collectgarbage('count')
     spin(20000)
     collectgarbage(); collectgarbage()
     return collectgarbage('count') - before`);
-  assert.ok(r.ok);
-  assert.ok(Number(r.values[0]) <= 0, `retained ${r.values[0]} KB`);
-});
+    assert.ok(r.ok);
+    assert.ok(Number(r.values[0]) <= 0, `retained ${r.values[0]} KB`);
+  });
+}

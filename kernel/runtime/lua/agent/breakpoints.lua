@@ -7,7 +7,8 @@ local getupvalue = B.getupvalue
 local getmetatable, setmetatable, type = B.getmetatable, B.setmetatable, B.type
 local tostring, pcall, error, load = B.tostring, B.pcall, B.error, B.load
 local sformat, ssub, sgsub, smatch = B.sformat, B.ssub, B.sgsub, B.smatch
-local tconcat, tunpack = B.tconcat, B.tunpack
+local tconcat, tunpack, next = B.tconcat, B.tunpack, B.next
+local mtype = math.type -- the agent loads before any user code
 local rawrunning = B.running
 local maxlevel, stop_loop, render = I.maxlevel, I.stop_loop, I.render
 
@@ -210,7 +211,8 @@ local function on_line(src, line, from_hook)
     -- The late-breakpoint hook and a probe on the same line must not both count it.
     local key = tostring(rawrunning()) .. '|' .. (maxlevel() - 3) .. '|' .. src .. '|' .. line
     if from_hook then S.hookVisited = key
-    elseif S.hookVisited == key then S.hookVisited = nil; return end
+    elseif S.hookVisited == key then S.hookVisited = nil; return
+    else S.hookVisited = nil end -- stale: later probes must not measure the stack again
   end
   if bp then
     if bp.broken then bp = nil
@@ -243,9 +245,50 @@ local function probe(_, line, src)
     on_line(src, line, false) -- not a tail call: the user's frame stays at level 3 in on_line
   end
 end
+local PROBES = { __llmspell = probe }
 local strings = getmetatable('').__index
 if type(strings) == 'table' and getmetatable(strings) == nil then
-  setmetatable(strings, { __index = { __llmspell = probe } })
+  setmetatable(strings, { __index = PROBES })
 end
 
-I.on_line, I.arm = on_line, arm
+-- Guarded probes (kernel/runtime/probe-guard.ts): a conditional breakpoint on locals gets a probe
+-- method of its own, called with those locals, that returns at once when the condition is false
+-- and otherwise calls on_line (the user's frame stays at level 3 there). A guard is on only while
+-- its line's breakpoint has its condition and no function breakpoint shares the line; code loaded
+-- with an older guard then takes the general path, which is always right.
+local GUARDS = {} -- GUARDS[src][line][method] = { on = {bool}, cond = text }
+
+local function guard_state(src, line, g)
+  local set, fset = S.bps[src], S.fbps[src]
+  local bp = set and set[line]
+  g.on[1] = bp ~= nil and not bp.broken and bp.condsrc == g.cond and not (fset and fset[line])
+end
+
+-- Recompute the guards of one line, of one source (line nil) or of all (both nil).
+local function refresh_guards(src, line)
+  for s, lines in next, GUARDS do
+    if src == nil or s == src then
+      for l, gs in next, lines do
+        if line == nil or l == line then
+          for _, g in next, gs do guard_state(s, l, g) end
+        end
+      end
+    end
+  end
+end
+
+local function add_guard(c)
+  local g = { on = { false }, cond = c.cond }
+  local loader = load(c.code, I.AGENT, 't', {})
+  local ok, f = false, nil
+  if loader then ok, f = pcall(loader, mtype, on_line, g.on) end
+  -- The general probe takes the same (_, line, src) first: it stands in if the guard did not build.
+  PROBES[c.method] = ok and type(f) == 'function' and f or probe
+  local lines = GUARDS[c.source] or {}
+  GUARDS[c.source] = lines
+  lines[c.line] = lines[c.line] or {}
+  lines[c.line][c.method] = g
+  guard_state(c.source, c.line, g)
+end
+
+I.on_line, I.arm, I.add_guard, I.refresh_guards = on_line, arm, add_guard, refresh_guards

@@ -43,11 +43,13 @@ function C.bp(c)
     S.late[src][line] = true
     S.lateAny = true
   end
+  I.refresh_guards(src, line)
   if c.id then H.reply(c.id, true) end
 end
 function C.fbp(c)
   S.fbps[c.source] = S.fbps[c.source] or {}
   S.fbps[c.source][c.line] = c.bpId
+  I.refresh_guards(c.source, c.line)
   if c.id then H.reply(c.id, true) end
 end
 function C.clearbps(c)
@@ -59,10 +61,14 @@ function C.clearbps(c)
     S.lateAny = next(S.late) ~= nil
     if S.lateAny and next(S.fbps) ~= nil then S.lateAny = true end
   end
+  I.refresh_guards(src, nil)
   if c.id then H.reply(c.id, true) end
 end
 function C.relive(c)
   A.relive(c)
+end
+function C.guard(c)
+  I.add_guard(c)
 end
 function C.late(c)
   S.late[c.source] = S.late[c.source] or {}
