@@ -101,12 +101,16 @@ describe('debugging the kernel: JupyterLab debug_request and DAP attach', () => 
           );
           assert.equal(ev2.body.result, '42');
           await within(dc.continueRequest({ threadId: ev.body.threadId }), 'continue');
+          await waitFor(() => stdout.includes('"status"'), 'the cell result', 40000);
         } finally {
-          await dc.stop();
+          // the kernel stays up until this client has disconnected (the scenario waits for a line)
+          await within(dc.stop(), 'disconnect');
+          py.stdin.write('done\n');
         }
         const code = await within(exited, 'python exit', 40000);
         assert.equal(code, 0, stderr);
-        const res = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { status: string; result: string };
+        const line2 = stdout.split('\n').find((l) => l.includes('"status"')) ?? '{}';
+        const res = JSON.parse(line2) as { status: string; result: string };
         assert.deepEqual(res, { status: 'ok', result: '42' });
       } finally {
         if (py.exitCode === null) py.kill();

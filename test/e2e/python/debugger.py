@@ -127,7 +127,11 @@ def scenario_cell():
                 result = m["content"]["data"]["text/plain"]
             if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
                 break
-        return {"status": reply["content"]["status"], "result": result}
+        sys.stdout.write(json.dumps({"status": reply["content"]["status"], "result": result}) + "\n")
+        sys.stdout.flush()
+        # the kernel (and its DAP port) stays up until the node side has disconnected its client
+        sys.stdin.readline()
+        return {"done": True}
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
