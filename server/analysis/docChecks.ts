@@ -1,3 +1,4 @@
+import { BUILTIN_TYPES, TYPE_WORDS } from './builtinTypes';
 import type { Project } from './project';
 import { typeText } from './refDocs';
 import type { FileAnalysis } from './resolve';
@@ -11,28 +12,6 @@ import type { AnalysisDiagnostic, Span } from './types';
  * `---@diagnostic` code that does not exist). Pure: from the file's text and the project's classes
  * and aliases.
  */
-
-const BUILTIN = new Set([
-  'any',
-  'unknown',
-  'nil',
-  'boolean',
-  'number',
-  'integer',
-  'string',
-  'table',
-  'function',
-  'thread',
-  'userdata',
-  'lightuserdata',
-  'self',
-  'true',
-  'false',
-  'fun',
-  'async',
-  'void',
-  'never',
-]);
 
 /** Every diagnostic code LuaLS knows, plus ours: what `---@diagnostic` may name. */
 const KNOWN_CODES = new Set(
@@ -193,92 +172,35 @@ class BlockCheck {
     this.undefinedParams();
   }
 
+  /** One `---@tag ...` line: the tag's own checks, then the type names after it. */
   private line(l: DocLine): void {
     const m = /^(\s*@(\w+)\s*)(.*)$/.exec(l.text);
     if (!m) return;
     const tag = m[2];
-    let at = l.at + m[1].length;
-    let rest = m[3];
+    const at = l.at + m[1].length;
+    const rest = m[3];
+    let type: { at: number; rest: string } | undefined;
     switch (tag) {
-      case 'class': {
-        const c = /^(\([^)]*\)\s*)?([A-Za-z_][\w.]*)\s*(?::\s*(.*))?$/.exec(rest);
-        if (!c) return;
-        this.cls = c[2];
-        const nameAt = at + (c[1]?.length ?? 0);
-        const whole = rest.trimEnd();
-        if (!this.declared.classes.has(c[2]))
-          this.declared.classes.set(c[2], {
-            name: { start: nameAt, end: nameAt + c[2].length },
-            whole: { start: nameAt, end: at + whole.length },
-            parents: [...(c[3] ?? '').matchAll(/[A-Za-z_][\w.]*/g)].map((p) => p[0]),
-          });
-        if (c[3] === undefined) return;
-        const parentsAt = at + rest.length - c[3].length;
-        for (const p of c[3].matchAll(/[A-Za-z_][\w.]*/g)) {
-          if (this.isKnown(p[0])) continue;
-          const s = parentsAt + (p.index ?? 0);
-          this.diag(
-            'undefined-doc-class',
-            { start: s, end: s + p[0].length },
-            `Undefined class \`${p[0]}\`.`,
-          );
-        }
+      case 'class':
+        this.classTag(at, rest);
         return;
-      }
-      case 'field': {
+      case 'field':
         this.purpose = true;
-        const body = rest.trimEnd();
-        if (!this.cls) {
-          this.diag(
-            'doc-field-no-class',
-            { start: at, end: at + body.length },
-            '`---@field` must follow a `---@class`.',
-          );
-          return;
-        }
-        const f =
-          /^(?:(private|protected|public|package)\s+)?(?:\[\s*([^\]]+?)\s*\]|([A-Za-z_][\w]*))(\??)\s*/.exec(
-            rest,
-          );
-        if (!f) return;
-        const keyText = f[2] ?? f[3];
-        const keyAt = at + f[0].indexOf(keyText);
-        const afterKey = rest.slice(f[0].length);
-        if (!/^fun\s*\(/.test(afterKey.trim())) {
-          const l2 = this.fields.get(keyText) ?? [];
-          l2.push({ start: keyAt, end: keyAt + keyText.length });
-          this.fields.set(keyText, l2);
-        }
-        if (f[2]) this.types(f[2], keyAt);
-        at += f[0].length;
-        rest = afterKey;
+        type = this.fieldTag(at, rest);
         break;
-      }
-      case 'param': {
-        const p = /^([A-Za-z_]\w*|\.\.\.)(\??)\s*/.exec(rest);
-        if (!p) return;
-        const l2 = this.params.get(p[1]) ?? [];
-        l2.push({ start: at, end: at + p[1].length });
-        this.params.set(p[1], l2);
-        at += p[0].length;
-        rest = rest.slice(p[0].length);
+      case 'param':
+        type = this.paramTag(at, rest);
         break;
-      }
-      case 'alias': {
+      case 'alias':
         this.purpose = true;
-        const a = /^([A-Za-z_][\w.]*)\s*/.exec(rest);
-        if (!a) return;
-        const l2 = this.declared.aliases.get(a[1]) ?? [];
-        l2.push({ start: at, end: at + a[1].length });
-        this.declared.aliases.set(a[1], l2);
-        at += a[0].length;
-        rest = rest.slice(a[0].length);
+        type = this.aliasTag(at, rest);
         break;
-      }
       case 'type':
         this.purpose = true;
+        type = { at, rest };
         break;
       case 'return':
+        type = { at, rest };
         break;
       case 'diagnostic':
         this.diagCodes(rest, at);
@@ -286,12 +208,82 @@ class BlockCheck {
       default:
         return;
     }
-    const type = typeText(rest.trim());
-    this.types(type, at + (rest.length - rest.trimStart().length));
+    if (!type) return;
+    this.types(typeText(type.rest.trim()), type.at + (type.rest.length - type.rest.trimStart().length));
+  }
+
+  /** `---@class Name : Parent, ...`: declared here; each parent must be known. */
+  private classTag(at: number, rest: string): void {
+    const c = /^(\([^)]*\)\s*)?([A-Za-z_][\w.]*)\s*(?::\s*(.*))?$/.exec(rest);
+    if (!c) return;
+    this.cls = c[2];
+    const nameAt = at + (c[1]?.length ?? 0);
+    const whole = rest.trimEnd();
+    if (!this.declared.classes.has(c[2]))
+      this.declared.classes.set(c[2], {
+        name: { start: nameAt, end: nameAt + c[2].length },
+        whole: { start: nameAt, end: at + whole.length },
+        parents: [...(c[3] ?? '').matchAll(/[A-Za-z_][\w.]*/g)].map((p) => p[0]),
+      });
+    if (c[3] === undefined) return;
+    const parentsAt = at + rest.length - c[3].length;
+    for (const p of c[3].matchAll(/[A-Za-z_][\w.]*/g)) {
+      if (this.isKnown(p[0])) continue;
+      const s = parentsAt + (p.index ?? 0);
+      this.diag('undefined-doc-class', { start: s, end: s + p[0].length }, `Undefined class \`${p[0]}\`.`);
+    }
+  }
+
+  /** `---@field [scope] key[?] type`: only inside a class; the type after the key. */
+  private fieldTag(at: number, rest: string): { at: number; rest: string } | undefined {
+    const body = rest.trimEnd();
+    if (!this.cls) {
+      this.diag(
+        'doc-field-no-class',
+        { start: at, end: at + body.length },
+        '`---@field` must follow a `---@class`.',
+      );
+      return undefined;
+    }
+    const f =
+      /^(?:(private|protected|public|package)\s+)?(?:\[\s*([^\]]+?)\s*\]|([A-Za-z_][\w]*))(\??)\s*/.exec(
+        rest,
+      );
+    if (!f) return undefined;
+    const keyText = f[2] ?? f[3];
+    const keyAt = at + f[0].indexOf(keyText);
+    const afterKey = rest.slice(f[0].length);
+    if (!/^fun\s*\(/.test(afterKey.trim())) {
+      const l2 = this.fields.get(keyText) ?? [];
+      l2.push({ start: keyAt, end: keyAt + keyText.length });
+      this.fields.set(keyText, l2);
+    }
+    if (f[2]) this.types(f[2], keyAt);
+    return { at: at + f[0].length, rest: afterKey };
+  }
+
+  /** `---@param name[?] type`: the name is remembered (duplicates, unknown parameters). */
+  private paramTag(at: number, rest: string): { at: number; rest: string } | undefined {
+    const p = /^([A-Za-z_]\w*|\.\.\.)(\??)\s*/.exec(rest);
+    if (!p) return undefined;
+    const l2 = this.params.get(p[1]) ?? [];
+    l2.push({ start: at, end: at + p[1].length });
+    this.params.set(p[1], l2);
+    return { at: at + p[0].length, rest: rest.slice(p[0].length) };
+  }
+
+  /** `---@alias Name type`: declared here. */
+  private aliasTag(at: number, rest: string): { at: number; rest: string } | undefined {
+    const a = /^([A-Za-z_][\w.]*)\s*/.exec(rest);
+    if (!a) return undefined;
+    const l2 = this.declared.aliases.get(a[1]) ?? [];
+    l2.push({ start: at, end: at + a[1].length });
+    this.declared.aliases.set(a[1], l2);
+    return { at: at + a[0].length, rest: rest.slice(a[0].length) };
   }
 
   private isKnown(name: string): boolean {
-    return BUILTIN.has(name) || this.generics.has(name) || this.known.has(name);
+    return BUILTIN_TYPES.has(name) || TYPE_WORDS.has(name) || this.generics.has(name) || this.known.has(name);
   }
 
   /** Each unknown type name in a type expression. */

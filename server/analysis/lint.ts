@@ -1,6 +1,7 @@
 import { parseLua, spanOf } from './parse';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import { ends, recordStatement, unreachable, unusedLabel, type Facts, type ReturnFact } from './lintWalk';
+import { ends, unreachable, unusedLabel } from './lintFlow';
+import { recordStatement, type Facts, type ReturnFact } from './lintWalk';
 import { defAt, firstOccurrence, localDiagnostics, nameAt, useOf, type LocalUse } from './lintLocals';
 import type { AnalysisDiagnostic, Span } from './types';
 import type * as lp from 'luaparse';

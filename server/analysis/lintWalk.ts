@@ -1,6 +1,8 @@
 import type * as lp from 'luaparse';
 import { ambiguity, duplicateIndex, newfieldCall, newlineCall } from './lintExpressions';
+import { ends, unreachable, unusedLabel, usesVararg } from './lintFlow';
 import { spanOf } from './parse';
+import { SyntaxWalker } from './syntaxWalker';
 import type { AnalysisDiagnostic, Span } from './types';
 
 /**
@@ -45,16 +47,6 @@ export interface ReturnFact {
   multi: boolean;
 }
 
-export function unusedLabel(out: AnalysisDiagnostic[], name: string, span: Span): void {
-  out.push({
-    code: 'unused-label',
-    span,
-    message: `Unused label \`${name}\`.`,
-    severity: 'hint',
-    unnecessary: true,
-  });
-}
-
 /** Record a top-level statement. */
 export function recordStatement(text: string, s: Stmt): Facts {
   const w = new FactWalker(text);
@@ -89,49 +81,7 @@ export function relative(f: Facts, d: number): Facts {
   };
 }
 
-/** Does control never continue after `s`? */
-export function ends(s: Stmt): boolean {
-  switch (s.type) {
-    case 'ReturnStatement':
-    case 'BreakStatement':
-    case 'GotoStatement':
-      return true;
-    case 'CallStatement': {
-      const b = s.expression.base;
-      const name =
-        b.type === 'Identifier'
-          ? b.name
-          : b.type === 'MemberExpression' && b.base.type === 'Identifier'
-            ? `${b.base.name}.${b.identifier.name}`
-            : '';
-      return name === 'error' || name === 'os.exit';
-    }
-    case 'IfStatement':
-      return s.clauses.some((c) => c.type === 'ElseClause') && s.clauses.every((c) => c.body.some(ends));
-    case 'DoStatement':
-      return s.body.some(ends);
-    case 'WhileStatement':
-      return s.condition.type === 'BooleanLiteral' && s.condition.value === true && !hasBreak(s.body);
-    case 'RepeatStatement':
-      return s.condition.type === 'BooleanLiteral' && s.condition.value === false && !hasBreak(s.body);
-    default:
-      return false;
-  }
-}
-
-/** An unreachable tail of a block, from `first` to the block's last statement. */
-export function unreachable(out: AnalysisDiagnostic[], after: Stmt, first: Stmt, last: Stmt): void {
-  const afterBreak = after.type === 'BreakStatement';
-  out.push({
-    code: afterBreak ? 'code-after-break' : 'unreachable-code',
-    span: { start: spanOf(first).start, end: spanOf(last).end },
-    message: afterBreak ? 'Code after `break` never runs.' : 'Unreachable code.',
-    severity: 'hint',
-    unnecessary: true,
-  });
-}
-
-class FactWalker {
+class FactWalker extends SyntaxWalker {
   readonly f: Facts = {
     len: 0,
     diags: [],
@@ -151,7 +101,9 @@ class FactWalker {
   private readonly labels = new Map<number, { labels: lp.LabelStatement[]; gotos: Set<string> }>();
   private fnStart = -1;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    super();
+  }
 
   done(): void {
     this.finishLabels();
@@ -192,14 +144,7 @@ class FactWalker {
   statement(s: Stmt, unconditional: boolean): void {
     switch (s.type) {
       case 'LocalStatement':
-        s.init.forEach((e) => this.expr(e));
-        this.balance(s.variables, s.init);
-        s.variables.forEach((v, i) => {
-          const init = s.init[i];
-          const at = spanOf(v).start;
-          this.f.decls.push(at);
-          if (init?.type === 'FunctionDeclaration') this.f.fns.push({ at, span: spanOf(init) });
-        });
+        this.localStatement(s);
         return;
       case 'AssignmentStatement':
         s.init.forEach((e) => this.expr(e));
@@ -213,35 +158,26 @@ class FactWalker {
         this.expr(s.expression);
         return;
       }
-      case 'FunctionDeclaration': {
-        const id = s.identifier;
-        if (id?.type === 'MemberExpression') {
-          this.writeBase(id.base);
-          if (unconditional) this.setField(id);
-        } else if (id?.type === 'Identifier' && !s.isLocal) {
-          this.f.fns.push({ at: spanOf(id).start, span: spanOf(s) });
-        }
-        if (s.isLocal && id?.type === 'Identifier') this.f.decls.push(spanOf(id).start);
-        this.functionBody(s);
+      case 'FunctionDeclaration':
+        this.functionStatement(s, unconditional);
         return;
-      }
       case 'ReturnStatement':
-        {
-          const last = s.arguments[s.arguments.length - 1];
-          const at = spanOf(s).start;
-          this.fnReturns[this.fnReturns.length - 1]?.push({
-            values: s.arguments.map((e) => spanOf(e)),
-            keyword: { start: at, end: at + 'return'.length },
-            multi:
-              !!last &&
-              (last.type === 'CallExpression' ||
-                last.type === 'StringCallExpression' ||
-                last.type === 'TableCallExpression' ||
-                last.type === 'VarargLiteral'),
-          });
-        }
-        s.arguments.forEach((e) => this.expr(e));
+        this.returnStatement(s);
         return;
+      case 'LabelStatement':
+        this.fnLabels().labels.push(s);
+        return;
+      case 'GotoStatement':
+        this.fnLabels().gotos.add(s.label.name);
+        return;
+      default:
+        this.compound(s, unconditional);
+    }
+  }
+
+  /** Statements holding blocks. */
+  private compound(s: Stmt, unconditional: boolean): void {
+    switch (s.type) {
       case 'IfStatement': {
         for (const c of s.clauses) if (c.type !== 'ElseClause') this.expr(c.condition);
         if (s.clauses.every((c) => !c.body.length) && !this.hasComment(spanOf(s)))
@@ -271,15 +207,48 @@ class FactWalker {
         s.iterators.forEach((e) => this.expr(e));
         this.loopBody(s);
         return;
-      case 'LabelStatement':
-        this.fnLabels().labels.push(s);
-        return;
-      case 'GotoStatement':
-        this.fnLabels().gotos.add(s.label.name);
-        return;
       default:
         return;
     }
+  }
+
+  private localStatement(s: lp.LocalStatement): void {
+    s.init.forEach((e) => this.expr(e));
+    this.balance(s.variables, s.init);
+    s.variables.forEach((v, i) => {
+      const init = s.init[i];
+      const at = spanOf(v).start;
+      this.f.decls.push(at);
+      if (init?.type === 'FunctionDeclaration') this.f.fns.push({ at, span: spanOf(init) });
+    });
+  }
+
+  private functionStatement(s: lp.FunctionDeclaration, unconditional: boolean): void {
+    const id = s.identifier;
+    if (id?.type === 'MemberExpression') {
+      this.writeBase(id.base);
+      if (unconditional) this.setField(id);
+    } else if (id?.type === 'Identifier' && !s.isLocal) {
+      this.f.fns.push({ at: spanOf(id).start, span: spanOf(s) });
+    }
+    if (s.isLocal && id?.type === 'Identifier') this.f.decls.push(spanOf(id).start);
+    this.functionBody(s);
+  }
+
+  private returnStatement(s: lp.ReturnStatement): void {
+    const last = s.arguments[s.arguments.length - 1];
+    const at = spanOf(s).start;
+    this.fnReturns[this.fnReturns.length - 1]?.push({
+      values: s.arguments.map((e) => spanOf(e)),
+      keyword: { start: at, end: at + 'return'.length },
+      multi:
+        !!last &&
+        (last.type === 'CallExpression' ||
+          last.type === 'StringCallExpression' ||
+          last.type === 'TableCallExpression' ||
+          last.type === 'VarargLiteral'),
+    });
+    s.arguments.forEach((e) => this.expr(e));
   }
 
   private loopBody(s: lp.ForNumericStatement | lp.ForGenericStatement): void {
@@ -424,81 +393,34 @@ class FactWalker {
       );
   }
 
-  private expr(e: Expr | null | undefined): void {
-    if (!e) return;
-    switch (e.type) {
-      case 'Identifier':
-        // a read: lint.ts takes reads from the scope analysis's occurrences
-        return;
-      case 'MemberExpression':
-        newlineCall(this.text, this.f.diags, e.base);
-        this.expr(e.base);
-        return;
-      case 'IndexExpression':
-        newlineCall(this.text, this.f.diags, e.base);
-        this.expr(e.base);
-        this.expr(e.index);
-        return;
-      case 'CallExpression':
-        newlineCall(this.text, this.f.diags, e.base);
-        this.expr(e.base);
-        e.arguments.forEach((a) => this.expr(a));
-        return;
-      case 'StringCallExpression':
-      case 'TableCallExpression':
-        this.expr(e.base);
-        this.expr(e.type === 'StringCallExpression' ? e.argument : e.arguments);
-        return;
-      case 'FunctionDeclaration':
-        this.functionBody(e);
-        return;
-      case 'TableConstructorExpression':
-        duplicateIndex(this.text, this.f.diags, e);
-        newfieldCall(this.text, this.f.diags, e);
-        for (const f of e.fields) {
-          if (f.type === 'TableKey') this.expr(f.key);
-          this.expr(f.value);
-        }
-        return;
-      case 'LogicalExpression':
-        ambiguity(this.text, this.f.diags, e);
-        this.expr(e.left);
-        this.expr(e.right);
-        return;
-      case 'BinaryExpression':
-        this.expr(e.left);
-        this.expr(e.right);
-        return;
-      case 'UnaryExpression':
-        this.expr(e.argument);
-        return;
-      default:
-        return;
-    }
+  // the expression walk is SyntaxWalker's; these hooks add the expression rules
+  protected override memberExpr(e: lp.MemberExpression): void {
+    newlineCall(this.text, this.f.diags, e.base);
+    super.memberExpr(e);
   }
-}
 
-function hasBreak(body: Stmt[]): boolean {
-  return body.some(
-    (x) =>
-      x.type === 'BreakStatement' ||
-      x.type === 'GotoStatement' ||
-      (x.type === 'IfStatement' && x.clauses.some((c) => hasBreak(c.body))) ||
-      (x.type === 'DoStatement' && hasBreak(x.body)),
-  );
-}
-
-/** Does a function body use `...` (not counting nested functions, which have their own)? */
-function usesVararg(node: unknown): boolean {
-  if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some(usesVararg);
-  const n = node as { type?: string };
-  if (n.type === 'VarargLiteral') return true;
-  if (n.type === 'FunctionDeclaration') return false;
-  for (const k in node) {
-    if (k === 'range' || k === 'loc') continue;
-    const v = (node as Record<string, unknown>)[k];
-    if (v && typeof v === 'object' && usesVararg(v)) return true;
+  protected override indexExpr(e: lp.IndexExpression): void {
+    newlineCall(this.text, this.f.diags, e.base);
+    super.indexExpr(e);
   }
-  return false;
+
+  protected override callExpr(e: lp.CallExpression): void {
+    newlineCall(this.text, this.f.diags, e.base);
+    super.callExpr(e);
+  }
+
+  protected override functionExpr(e: lp.FunctionDeclaration): void {
+    this.functionBody(e);
+  }
+
+  protected override tableExpr(e: lp.TableConstructorExpression): void {
+    duplicateIndex(this.text, this.f.diags, e);
+    newfieldCall(this.text, this.f.diags, e);
+    super.tableExpr(e);
+  }
+
+  protected override logicalExpr(e: lp.LogicalExpression): void {
+    ambiguity(this.text, this.f.diags, e);
+    super.logicalExpr(e);
+  }
 }

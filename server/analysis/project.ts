@@ -1,6 +1,7 @@
-import { pathToFileURL, fileURLToPath } from 'url';
 import { analyzeFile, occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
+import { envGlobalsOf } from './envGlobals';
 import { candidatePaths, DEFAULT_RUNTIME_PATH, MODULE_DIRS, SuffixIndex } from './modules';
+import { DEFAULT_CONFIG, pathToUri, uriToPath, type AnalysisConfig } from './projectConfig';
 import { stdlib } from './stdlib';
 import { expand, summarize } from './summary';
 import type {
@@ -11,70 +12,11 @@ import type {
   FieldDef,
   Location,
   ReturnInfo,
-  Severity,
   Span,
 } from './types';
 
-/** Settings that change analysis (from client settings and `.luarc.json`). */
-export interface AnalysisConfig {
-  /** extra known globals (`diagnostics.globals`) */
-  globals: string[];
-  /** disabled diagnostic codes (`diagnostics.disable`) */
-  disabled: string[];
-  /** `runtime.version`; only Lua 5.4 semantics are implemented, others are accepted */
-  runtimeVersion: string;
-  /** `workspace.library`: extra folders whose files define globals and modules */
-  library: string[];
-  /** `runtime.path`: `package.path`-style templates (`?.lua`, `?/init.lua`) */
-  runtimePath: string[];
-  /** `diagnostics.severity`: code -> severity override */
-  severity: Record<string, Severity>;
-  enableSnippets: boolean;
-}
-
-export const DEFAULT_CONFIG: AnalysisConfig = {
-  globals: [],
-  disabled: [],
-  runtimeVersion: 'Lua 5.4',
-  library: [],
-  runtimePath: DEFAULT_RUNTIME_PATH,
-  severity: {},
-  enableSnippets: true,
-};
-
-/** A global created through the environment table: `_G.x =`, `_ENV.x =`, `rawset(_G, 'x', v)`. */
-export interface EnvGlobal {
-  name: string;
-  span: Span;
-}
-
-const ENV_GLOBAL_PATTERNS = [
-  /(?<![\w.:])(?:_G|_ENV)(?:\s*\.\s*_G)*\s*\.\s*([A-Za-z_]\w*)\s*=(?!=)/g,
-  /(?<![\w.:])(?:_G|_ENV)(?:\s*\.\s*_G)*\s*\[\s*["']([A-Za-z_]\w*)["']\s*\]\s*=(?!=)/g,
-  /\brawset\s*\(\s*(?:_G|_ENV)\s*,\s*["']([A-Za-z_]\w*)["']/g,
-  /\bfunction\s+(?:_G|_ENV)\s*[.:]\s*([A-Za-z_]\w*)\s*\(/g,
-];
-
-/** Globals a file creates through `_G`/`_ENV`/`rawset` (found in the text; comments included). */
-export function envGlobals(text: string): EnvGlobal[] {
-  const out: EnvGlobal[] = [];
-  if (!text.includes('_G') && !text.includes('_ENV')) return out;
-  for (const re of ENV_GLOBAL_PATTERNS) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const start = m.index + m[0].lastIndexOf(m[1]);
-      out.push({ name: m[1], span: { start, end: start + m[1].length } });
-    }
-  }
-  return out.sort((a, b) => a.span.start - b.span.start);
-}
-
-const envCache = new WeakMap<FileAnalysis, EnvGlobal[]>();
-function envGlobalsOf(fa: FileAnalysis): EnvGlobal[] {
-  let g = envCache.get(fa);
-  if (!g) envCache.set(fa, (g = envGlobals(fa.text)));
-  return g;
-}
+export { DEFAULT_CONFIG, pathToUri, uriToPath, type AnalysisConfig } from './projectConfig';
+export { envGlobals, type EnvGlobal } from './envGlobals';
 
 /** What an expression evaluates to, as far as static analysis knows. */
 export interface Value {
@@ -89,18 +31,6 @@ export interface Value {
 }
 
 const EMPTY: Value = { classes: [] };
-
-export function uriToPath(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function pathToUri(p: string): string {
-  return pathToFileURL(p).href;
-}
 
 /** All files of a workspace plus the host API and std lib: the semantic model. */
 export class Project {

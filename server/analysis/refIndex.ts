@@ -1,7 +1,9 @@
 import type * as lp from 'luaparse';
 import { parseLua, spanOf } from './parse';
 import { occurrenceAt, type FileAnalysis } from './resolve';
+import { BUILTIN_TYPES } from './builtinTypes';
 import { docEntries } from './refDocs';
+import { SyntaxWalker } from './syntaxWalker';
 import type { Span } from './types';
 
 /**
@@ -100,7 +102,7 @@ function stringContent(raw: string, start: number): { value: string; content: Sp
   return undefined;
 }
 
-class Indexer {
+class Indexer extends SyntaxWalker {
   readonly entries: RefEntry[] = [];
   readonly links: [string, string][] = [];
   /** definition id -> key, for locals that stand for something else (self, modules) */
@@ -115,7 +117,9 @@ class Indexer {
   constructor(
     readonly fa: FileAnalysis,
     readonly resolve: ModuleResolver,
-  ) {}
+  ) {
+    super();
+  }
 
   run(): RefIndex {
     const fa = this.fa;
@@ -189,25 +193,12 @@ class Indexer {
 
   private statement(s: Stmt): void {
     switch (s.type) {
-      case 'LocalStatement': {
-        const keys = s.variables.map((v) => this.identKey(v));
-        this.values(s.init, keys);
-        s.variables.forEach((v, i) => {
-          this.add({ key: keys[i], span: spanOf(v), write: true, kind: 'name' });
-          this.valueKeyed(s.init[i], keys[i], spanOf(s).start);
-        });
+      case 'LocalStatement':
+        this.localStatement(s);
         return;
-      }
-      case 'AssignmentStatement': {
-        const keys = s.variables.map((v) => this.keyOf(v));
-        this.values(s.init, keys);
-        s.variables.forEach((v, i) => {
-          this.target(v);
-          const key = keys[i];
-          if (key) this.valueKeyed(s.init[i], key, spanOf(s).start);
-        });
+      case 'AssignmentStatement':
+        this.assignment(s);
         return;
-      }
       case 'CallStatement':
         this.expr(s.expression);
         return;
@@ -221,6 +212,23 @@ class Indexer {
           else this.expr(a);
         });
         return;
+      case 'LabelStatement':
+      case 'GotoStatement':
+        this.add({
+          key: `B:${this.fnStart}:${s.label.name}`,
+          span: spanOf(s.label),
+          write: s.type === 'LabelStatement',
+          kind: 'label',
+        });
+        return;
+      default:
+        this.compound(s);
+    }
+  }
+
+  /** Statements holding blocks: conditions and loop variables, then the bodies. */
+  private compound(s: Stmt): void {
+    switch (s.type) {
       case 'IfStatement':
         for (const c of s.clauses) {
           if (c.type !== 'ElseClause') this.expr(c.condition);
@@ -251,25 +259,28 @@ class Indexer {
         s.iterators.forEach((e) => this.expr(e));
         this.block(s.body, this.fnStart);
         return;
-      case 'LabelStatement':
-        this.add({
-          key: `B:${this.fnStart}:${s.label.name}`,
-          span: spanOf(s.label),
-          write: true,
-          kind: 'label',
-        });
-        return;
-      case 'GotoStatement':
-        this.add({
-          key: `B:${this.fnStart}:${s.label.name}`,
-          span: spanOf(s.label),
-          write: false,
-          kind: 'label',
-        });
-        return;
       default:
         return;
     }
+  }
+
+  private localStatement(s: lp.LocalStatement): void {
+    const keys = s.variables.map((v) => this.identKey(v));
+    this.values(s.init, keys);
+    s.variables.forEach((v, i) => {
+      this.add({ key: keys[i], span: spanOf(v), write: true, kind: 'name' });
+      this.valueKeyed(s.init[i], keys[i], spanOf(s).start);
+    });
+  }
+
+  private assignment(s: lp.AssignmentStatement): void {
+    const keys = s.variables.map((v) => this.keyOf(v));
+    this.values(s.init, keys);
+    s.variables.forEach((v, i) => {
+      this.target(v);
+      const key = keys[i];
+      if (key) this.valueKeyed(s.init[i], key, spanOf(s).start);
+    });
   }
 
   /**
@@ -424,64 +435,27 @@ class Indexer {
     }
   }
 
-  private expr(e: Expr | null | undefined): void {
-    if (!e) return;
-    switch (e.type) {
-      case 'Identifier':
-        this.add({ key: this.identKey(e), span: spanOf(e), write: false, kind: 'name' });
-        return;
-      case 'MemberExpression':
-        this.member(e, false);
-        return;
-      case 'IndexExpression':
-        this.index(e, false);
-        return;
-      case 'CallExpression':
-        this.expr(e.base);
-        e.arguments.forEach((a) => this.expr(a));
-        return;
-      case 'StringCallExpression':
-        this.expr(e.base);
-        return;
-      case 'TableCallExpression':
-        this.expr(e.base);
-        this.expr(e.arguments);
-        return;
-      case 'FunctionDeclaration':
-        this.functionBody(e, spanOf(e).start);
-        return;
-      case 'TableConstructorExpression':
-        this.table(e, undefined);
-        return;
-      case 'BinaryExpression':
-      case 'LogicalExpression':
-        this.expr(e.left);
-        this.expr(e.right);
-        return;
-      case 'UnaryExpression':
-        this.expr(e.argument);
-        return;
-      default:
-        return;
-    }
+  // the expression walk is SyntaxWalker's; these hooks record names, fields, tables and functions
+  protected override identifier(e: lp.Identifier): void {
+    this.add({ key: this.identKey(e), span: spanOf(e), write: false, kind: 'name' });
+  }
+
+  protected override memberExpr(e: lp.MemberExpression): void {
+    this.member(e, false);
+  }
+
+  protected override indexExpr(e: lp.IndexExpression): void {
+    this.index(e, false);
+  }
+
+  protected override functionExpr(e: lp.FunctionDeclaration): void {
+    this.functionBody(e, spanOf(e).start);
+  }
+
+  protected override tableExpr(e: lp.TableConstructorExpression): void {
+    this.table(e, undefined);
   }
 }
-
-const BUILTIN_TYPES = new Set([
-  'any',
-  'nil',
-  'boolean',
-  'number',
-  'integer',
-  'string',
-  'table',
-  'function',
-  'thread',
-  'userdata',
-  'unknown',
-  'lightuserdata',
-  'self',
-]);
 
 /**
  * A local declared as a class (`---@class A` on it) or typed with one (`---@type A`) stands for

@@ -176,6 +176,22 @@ export interface WalkState {
  * same answer as when it was recorded; false (nothing changed) otherwise.
  */
 export function replay(seg: Segment, st: WalkState, start: number, line: number): boolean {
+  if (!inputsHold(seg, st, start, line)) return false;
+  restore(seg);
+  relocate(seg, start - seg.start, line - seg.line, st.text.length);
+  seg.start = start;
+  seg.line = line;
+  appendOutputs(seg, st);
+  applyEffects(seg, st);
+  if (seg.moduleReturn) {
+    const { value, def } = seg.moduleReturn;
+    if (def) value.defId = def.id;
+  }
+  return true;
+}
+
+/** Does every input of `seg` give the recorded answer? Then its doc blocks become this version's. */
+function inputsHold(seg: Segment, st: WalkState, start: number, line: number): boolean {
   const inp = seg.inputs;
   for (const [name, d] of inp.locals) if (st.topLookup(name) !== d) return false;
   for (const [name, d] of inp.globals) if (st.globals.get(name) !== d) return false;
@@ -193,11 +209,12 @@ export function replay(seg: Segment, st: WalkState, start: number, line: number)
       const nd = h.doc && docMap.get(h.doc);
       if (nd) h.doc = nd;
     }
-  restore(seg);
-  relocate(seg, start - seg.start, line - seg.line, st.text.length);
+  return true;
+}
+
+/** Append the segment's definitions and results, renumbered, to the walk's outputs. */
+function appendOutputs(seg: Segment, st: WalkState): void {
   const { remap } = st;
-  seg.start = start;
-  seg.line = line;
   seg.defBase = st.defs.length;
   for (const d of seg.defs) {
     remap[d.id] = st.defs.length;
@@ -232,6 +249,10 @@ export function replay(seg: Segment, st: WalkState, start: number, line: number)
   for (const f of seg.folds) st.folds.push(f);
   if (st.nodeSpans) for (const s of seg.nodeSpans) st.nodeSpans.push(s);
   for (const s of seg.symbols) st.topSymbols.push(s);
+}
+
+/** Apply the segment's effects on outer definitions and the top-level scope again, in order. */
+function applyEffects(seg: Segment, st: WalkState): void {
   for (const e of seg.effects) {
     switch (e.k) {
       case 'ref':
@@ -256,9 +277,4 @@ export function replay(seg: Segment, st: WalkState, start: number, line: number)
         break;
     }
   }
-  if (seg.moduleReturn) {
-    const { value, def } = seg.moduleReturn;
-    if (def) value.defId = def.id;
-  }
-  return true;
 }
