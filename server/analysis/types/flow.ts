@@ -7,7 +7,7 @@ import { fileIndex, functionsAround, type Expr, type FnNode, type Site, type Stm
 import { typeText } from './convert';
 import type { TypeEngine } from './engine';
 import { stringValue } from './exprs';
-import { falsy, members, nonNil, NIL, truthy, union, UNKNOWN, type Ty } from './ty';
+import { falsy, members, nonNil, NIL, truthy, union, UNKNOWN, view, type Ty } from './ty';
 
 /**
  * Flow: which assignment of a local reaches a position, and what the conditions around the
@@ -132,7 +132,9 @@ class Narrower {
     if (c.type === 'LogicalExpression') {
       if (c.operator === 'and' && truth) return this.cond(this.cond(t, c.left, true), c.right, true);
       if (c.operator === 'or' && !truth) return this.cond(this.cond(t, c.left, false), c.right, false);
-      return t;
+      // `a or b` holds: a holds, or a fails and b holds (and `a and b` fails likewise)
+      const r = union([this.cond(t, c.left, truth), this.cond(this.cond(t, c.left, !truth), c.right, truth)]);
+      return sameMembers(r, t) ? t : r;
     }
     if (c.type === 'BinaryExpression' && (c.operator === '==' || c.operator === '~=')) {
       const eq = (c.operator === '==') === truth;
@@ -150,11 +152,14 @@ class Narrower {
     if (!last) return false;
     if (last.type === 'ReturnStatement' || last.type === 'BreakStatement' || last.type === 'GotoStatement')
       return true;
+    if (last.type !== 'CallStatement' || last.expression.type !== 'CallExpression') return false;
+    const b = last.expression.base;
+    if (b.type === 'Identifier') return b.name === 'error';
     return (
-      last.type === 'CallStatement' &&
-      last.expression.type === 'CallExpression' &&
-      last.expression.base.type === 'Identifier' &&
-      last.expression.base.name === 'error'
+      b.type === 'MemberExpression' &&
+      b.base.type === 'Identifier' &&
+      b.base.name === 'os' &&
+      b.identifier.name === 'exit'
     );
   }
 
@@ -168,6 +173,10 @@ class Narrower {
         if (rest.length === 1 && rest[0].type === 'ElseClause' && !this.terminates(rest[0].body))
           return this.cond(t, first.condition, false);
       }
+      return t;
+    }
+    if (s.type === 'DoStatement') {
+      for (const inner of s.body) t = this.before(inner, t);
       return t;
     }
     if (s.type === 'CallStatement' && s.expression.type === 'CallExpression') {
@@ -251,6 +260,15 @@ class Narrower {
   }
 }
 
+function sameMembers(a: Ty, b: Ty): boolean {
+  const key = (t: Ty) =>
+    members(t)
+      .map((x) => view(x))
+      .sort()
+      .join('|');
+  return key(a) === key(b);
+}
+
 function typeCheck(c: lp.BinaryExpression): { arg: Expr; name: string } | undefined {
   const pick = (a: Expr, b: Expr) =>
     a.type === 'CallExpression' &&
@@ -263,11 +281,18 @@ function typeCheck(c: lp.BinaryExpression): { arg: Expr; name: string } | undefi
   return pick(c.left, c.right) ?? pick(c.right, c.left);
 }
 
-function typeName(t: Ty): string | undefined {
+function typeName(t: Ty, name?: string): string | undefined {
   switch (t.k) {
     case 'integer':
+      return name === 'integer' ? 'integer' : 'number';
     case 'number':
       return 'number';
+    case 'literal':
+      return t.text === 'true' || t.text === 'false'
+        ? 'boolean'
+        : /^["'`]/.test(t.text)
+          ? 'string'
+          : 'number';
     case 'string':
     case 'boolean':
     case 'nil':
@@ -286,9 +311,10 @@ function typeName(t: Ty): string | undefined {
 }
 
 function byTypeName(t: Ty, name: string): Ty {
-  const keep = members(t).filter((x) => typeName(x) === name);
+  const keep = members(t).filter((x) => typeName(x, name) === name);
   if (keep.length) return union(keep);
   if (
+    name === 'integer' ||
     name === 'number' ||
     name === 'string' ||
     name === 'boolean' ||
@@ -301,7 +327,7 @@ function byTypeName(t: Ty, name: string): Ty {
 }
 
 function withoutTypeName(t: Ty, name: string): Ty {
-  const keep = members(t).filter((x) => typeName(x) !== name);
+  const keep = members(t).filter((x) => typeName(x, name) !== name);
   return keep.length ? union(keep) : t;
 }
 

@@ -98,12 +98,13 @@ function classMember(
   seen.add(cls);
   const bind = args?.length ? classBindings(en, cls, args) : undefined;
   const bound = (m: MemberInfo | undefined) => (m && bind?.size ? { ...m, ty: substitute(m.ty, bind) } : m);
-  for (const { fa, def } of classDefs(en, cls)) {
-    const m = defField(en, fa, def, name);
-    if (m) return bound(m);
-  }
   const c = en.project.classes().get(cls);
   const api = c?.fields.get(name);
+  if (api && isDeclared(api)) return bound(apiMember(en, api));
+  for (const { fa, def } of classDefs(en, cls)) {
+    const m = ctorField(en, fa, def, name) ?? defField(en, fa, def, name);
+    if (m) return bound(m);
+  }
   if (api) return bound(apiMember(en, api));
   if (!c) {
     const a = en.alias(cls);
@@ -131,23 +132,42 @@ function apiMember(en: TypeEngine, api: ApiMember): MemberInfo {
   };
 }
 
+/** Written in a `---@field` line (or the std lib), not collected from code. */
+function isDeclared(api: ApiMember): boolean {
+  return !!api.nameSpan || api.origin === 'stdlib';
+}
+
+/** A class table's constructor key (`local M = { x = 1 }`) wins over later assignments. */
+function ctorField(en: TypeEngine, fa: FileAnalysis, def: Definition, name: string): MemberInfo | undefined {
+  const site = fileIndex(fa).sites.get(def.span.start);
+  const init = site?.values[site.index];
+  if (init?.type !== 'TableConstructorExpression') return undefined;
+  return tableMember(en, { k: 'table', ref: { ctor: init, fa } }, name);
+}
+
 /** A field of a table definition: the union of what is assigned to it. */
 function defField(en: TypeEngine, fa: FileAnalysis, def: Definition, name: string): MemberInfo | undefined {
   const f = def.fields.get(name) ?? selfField(fa, def, name);
   if (!f) return undefined;
   const idx = fileIndex(fa);
   const tys: Ty[] = [];
+  const typed: Ty[] = [];
   let method = false;
   for (const r of f.refs) {
     const site = idx.sites.get(r.start);
     if (!site) continue;
     if (site.kind === 'method') method = true;
+    const doc = site.stmt ? en.docAbove(fa, spanOf(site.stmt).start) : undefined;
+    // an assignment with its own `---@type` says what the field is; the others only add values
+    if (doc?.type && site.kind === 'assign')
+      typed.push(en.declared(fa, { ...def, doc, kind: 'local' }) ?? UNKNOWN);
     tys.push(
       f.doc?.type
         ? (en.declared(fa, { ...def, doc: f.doc, kind: 'local' }) ?? UNKNOWN)
         : en.siteType(fa, site),
     );
   }
+  if (typed.length) tys.splice(0, tys.length, ...typed);
   if (!tys.length) {
     const site = idx.sites.get(f.span.start);
     if (site) tys.push(en.siteType(fa, site));
@@ -185,6 +205,10 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
   const ref = t.ref;
   if (!ref) return undefined;
   const fa = ref.fa;
+  // a `---@field` of the table's class says what the field is, whatever code assigns
+  const cls = ref.def?.doc?.className;
+  const declared = cls ? en.project.classes().get(cls)?.fields.get(name) : undefined;
+  if (declared && isDeclared(declared)) return apiMember(en, declared);
   if (ref.ctor && fa) {
     let pos = 0;
     for (const f of ref.ctor.fields) {
@@ -209,7 +233,6 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
   if (ref.def && fa) {
     const m = defField(en, fa, ref.def, name);
     if (m) return m;
-    const cls = ref.def.doc?.className;
     if (cls) {
       const c = classMember(en, cls, name, new Set());
       if (c) return c;

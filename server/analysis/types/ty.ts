@@ -144,9 +144,15 @@ export function members(t: Ty): Ty[] {
 
 /** `if x then`: x is neither nil nor false. */
 export function truthy(t: Ty): Ty {
-  const items = members(t).filter((x) => x.k !== 'nil' && !(x.k === 'boolean' && x.lit === false));
+  const items = members(t).filter(
+    (x) =>
+      x.k !== 'nil' &&
+      !(x.k === 'boolean' && x.lit === false) &&
+      !(x.k === 'literal' && (x.text === 'false' || x.text === 'nil')),
+  );
+  // a narrowed `boolean` is the type `true` (LuaLS shows `true`, not a value of `boolean`)
   const mapped = items.map((x): Ty =>
-    x.k === 'boolean' && x.lit === undefined ? { k: 'boolean', lit: true } : x,
+    x.k === 'boolean' && x.lit === undefined ? { k: 'literal', text: 'true' } : x,
   );
   if (!mapped.length) return UNKNOWN;
   return union(mapped);
@@ -157,7 +163,9 @@ export function falsy(t: Ty): Ty {
   const out: Ty[] = [];
   for (const x of members(t)) {
     if (x.k === 'nil') out.push(x);
-    else if (x.k === 'boolean' && x.lit !== true) out.push({ k: 'boolean', lit: false });
+    else if (x.k === 'boolean' && x.lit === undefined) out.push({ k: 'literal', text: 'false' });
+    else if (x.k === 'boolean' && x.lit === false) out.push(x);
+    else if (x.k === 'literal' && (x.text === 'false' || x.text === 'nil')) out.push(x);
     else if (x.k === 'unknown' || x.k === 'any') out.push(x);
   }
   return out.length ? union(out) : NIL;

@@ -88,3 +88,24 @@ describe('type inference: standard library, classes on assignments, lines that d
     ],
   ]);
 });
+
+describe('type inference: narrowing and declared fields', () => {
+  check([
+    ['---@type boolean\nlocal ok\nif ok then\n  print(o‸k)\nend', 'local ok: true'],
+    ['---@type boolean\nlocal ok\nif ok then return end\nprint(o‸k)', 'local ok: false'],
+    ['---@type string?\nlocal s\nif not s then os.exit(1) end\nprint(s‸)', 'local s: string'],
+    ['---@type string?\nlocal s\ndo\n  if not s then return end\nend\nprint(s‸)', 'local s: string'],
+    [
+      "local v\nif type(v) == 'integer' or type(v) == 'string' then\n  print(v‸)\nend",
+      'local v: integer|string',
+    ],
+    [
+      '---@class Cfg\n---@field port integer\nlocal cfg = {}\ncfg.port = "80"\nprint(cfg.po‸rt)',
+      '(field) cfg.port: integer',
+    ],
+    [
+      '---@class Opts\nlocal o = { mode = "fast" }\n---@type boolean\no.mode = true\nprint(o.mo‸de)',
+      '(field) o.mode: string = "fast"',
+    ],
+  ]);
+});
