@@ -5,7 +5,8 @@ into a temp JUPYTER_PATH; ipykernel is Debian's python3 kernelspec.
 
 Usage: startup.py LLMSPELL_BIN REPS SCRIPT
   - node -e 0, `llmspell exec 'return 1'`, `llmspell run SCRIPT`: spawn to exit, peak RSS from
-    /usr/bin/time's %M.
+    /usr/bin/time's %M, and the process's CPU time (user + system, all threads): on a loaded
+    machine wall time mostly measures waiting for a core, CPU time what the process itself costs.
   - `llmspell kernel start --lsp`: spawn to the `initialize` response on stdout, peak RSS from
     /proc/PID/status VmHWM at that moment.
   - kernels: KernelManager.start_kernel() to wait_for_ready() (jupyter_client), llmspell and
@@ -13,6 +14,7 @@ Usage: startup.py LLMSPELL_BIN REPS SCRIPT
 """
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,20 +29,26 @@ SCRIPT = sys.argv[3]
 TIME = "/usr/bin/time"  # Debian package `time`
 
 
+def children_cpu_ms():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
+
+
 def run_process(argv):
-    """(wall ms, peak RSS MB) of one process from spawn to exit.
+    """(wall ms, peak RSS MB, CPU ms) of one process from spawn to exit.
 
     Linux keeps the parent's high-water RSS in a child's ru_maxrss across exec, so the process is
     started through /usr/bin/time (small) and its %M is the command's own peak. Without it (Debian
     package `time`) the wall time is measured alone and the peak is reported as NaN.
     """
+    cpu0 = children_cpu_ms()
     if not os.path.exists(TIME):
         t0 = time.perf_counter()
         p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         ms = (time.perf_counter() - t0) * 1000
         if p.returncode != 0:
             raise RuntimeError(f"{argv} exited {p.returncode}: {p.stderr.decode()}")
-        return ms, float("nan")
+        return ms, float("nan"), children_cpu_ms() - cpu0
     fd, out = tempfile.mkstemp(suffix=".rss")
     os.close(fd)
     try:
@@ -57,7 +65,7 @@ def run_process(argv):
             rss = int(f.read().split()[-1]) / 1024.0
     finally:
         os.unlink(out)
-    return ms, rss
+    return ms, rss, children_cpu_ms() - cpu0
 
 
 def peak_rss_mb(pid):
@@ -120,7 +128,7 @@ def lsp_initialize():
         p.wait()
         p.stdin.close()
         p.stdout.close()
-    return ms, rss
+    return ms, rss, float("nan")
 
 
 def kernel_ready(name):
@@ -138,7 +146,7 @@ def kernel_ready(name):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    return ms, rss
+    return ms, rss, float("nan")
 
 
 def main():
@@ -164,6 +172,7 @@ def main():
             "median_ms": statistics.median(v[0] for v in values),
             "min_ms": min(v[0] for v in values),
             "peak_rss_mb": statistics.median(v[1] for v in values),
+            "cpu_ms": statistics.median(v[2] for v in values),
         }
     node = out["node"]["median_ms"]
     out["ratios"] = {
@@ -171,6 +180,8 @@ def main():
         "run_to_node": out["run"]["median_ms"] / node,
         "lsp_to_node": out["lsp"]["median_ms"] / node,
         "kernel_to_ipykernel": out["kernel"]["median_ms"] / out["ipykernel"]["median_ms"],
+        "exec_cpu_to_node": out["exec"]["cpu_ms"] / out["node"]["cpu_ms"],
+        "run_cpu_to_node": out["run"]["cpu_ms"] / out["node"]["cpu_ms"],
     }
     print(json.dumps(out))
 

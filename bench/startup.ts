@@ -15,6 +15,8 @@ interface Case {
   median_ms: number;
   min_ms: number;
   peak_rss_mb: number;
+  /** Process CPU time (user + system), median; NaN where not measured (LSP, kernels). */
+  cpu_ms: number;
 }
 
 interface StartupResult {
@@ -25,7 +27,14 @@ interface StartupResult {
   lsp: Case;
   kernel: Case;
   ipykernel: Case;
-  ratios: { exec_to_node: number; run_to_node: number; lsp_to_node: number; kernel_to_ipykernel: number };
+  ratios: {
+    exec_to_node: number;
+    run_to_node: number;
+    lsp_to_node: number;
+    kernel_to_ipykernel: number;
+    exec_cpu_to_node: number;
+    run_cpu_to_node: number;
+  };
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,16 +52,25 @@ function writeKernelspec(dir: string): void {
 function report(res: StartupResult): string {
   const row = (name: string, c: Case, ratio: string) =>
     `${name.padEnd(34)}${c.median_ms.toFixed(1).padStart(9)} ms${c.min_ms.toFixed(1).padStart(9)} ms` +
-    `${c.peak_rss_mb.toFixed(1).padStart(9)} MB   ${ratio}`;
+    `${c.peak_rss_mb.toFixed(1).padStart(9)} MB` +
+    `${Number.isNaN(c.cpu_ms) ? '        -   ' : `${c.cpu_ms.toFixed(0).padStart(9)} ms`}   ${ratio}`;
   const x = (n: number, bar: number, base: string) =>
     `${n.toFixed(2)}x ${base} (bar <= ${bar}x: ${n <= bar ? 'met' : 'MISSED'})`;
   const r = res.ratios;
   return [
     `start-up, whole processes (median of ${res.reps}, interleaved)`,
-    `${''.padEnd(34)}   median       min  peak RSS`,
+    `${''.padEnd(34)}   median       min  peak RSS       CPU`,
     row('node -e 0', res.node, 'baseline'),
-    row("llmspell exec 'return 1'", res.exec, x(r.exec_to_node, 2, 'node')),
-    row('llmspell run hello.lua', res.run, x(r.run_to_node, 2, 'node')),
+    row(
+      "llmspell exec 'return 1'",
+      res.exec,
+      `${x(r.exec_to_node, 2, 'node')}, CPU ${r.exec_cpu_to_node.toFixed(2)}x`,
+    ),
+    row(
+      'llmspell run hello.lua',
+      res.run,
+      `${x(r.run_to_node, 2, 'node')}, CPU ${r.run_cpu_to_node.toFixed(2)}x`,
+    ),
     row('llmspell kernel start --lsp (init)', res.lsp, x(r.lsp_to_node, 1.5, 'node')),
     row('llmspell kernel (start-to-ready)', res.kernel, x(r.kernel_to_ipykernel, 1, 'ipykernel')),
     row('ipykernel (start-to-ready)', res.ipykernel, 'baseline'),
