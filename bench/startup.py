@@ -172,7 +172,8 @@ def main():
             "median_ms": statistics.median(v[0] for v in values),
             "min_ms": min(v[0] for v in values),
             "peak_rss_mb": statistics.median(v[1] for v in values),
-            "cpu_ms": statistics.median(v[2] for v in values),
+            # JSON has no NaN: cases without a CPU measurement (LSP, kernels) get null
+            "cpu_ms": None if any(v[2] != v[2] for v in values) else statistics.median(v[2] for v in values),
         }
     node = out["node"]["median_ms"]
     out["ratios"] = {

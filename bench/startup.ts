@@ -15,8 +15,8 @@ interface Case {
   median_ms: number;
   min_ms: number;
   peak_rss_mb: number;
-  /** Process CPU time (user + system), median; NaN where not measured (LSP, kernels). */
-  cpu_ms: number;
+  /** Process CPU time (user + system), median; null where not measured (LSP, kernels). */
+  cpu_ms: number | null;
 }
 
 interface StartupResult {
@@ -53,7 +53,7 @@ function report(res: StartupResult): string {
   const row = (name: string, c: Case, ratio: string) =>
     `${name.padEnd(34)}${c.median_ms.toFixed(1).padStart(9)} ms${c.min_ms.toFixed(1).padStart(9)} ms` +
     `${c.peak_rss_mb.toFixed(1).padStart(9)} MB` +
-    `${Number.isNaN(c.cpu_ms) ? '        -   ' : `${c.cpu_ms.toFixed(0).padStart(9)} ms`}   ${ratio}`;
+    `${c.cpu_ms === null ? '        -   ' : `${c.cpu_ms.toFixed(0).padStart(9)} ms`}   ${ratio}`;
   const x = (n: number, bar: number, base: string) =>
     `${n.toFixed(2)}x ${base} (bar <= ${bar}x: ${n <= bar ? 'met' : 'MISSED'})`;
   const r = res.ratios;
