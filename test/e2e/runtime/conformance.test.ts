@@ -33,6 +33,7 @@ const CASES = [
   'debugthreads',
   'stripped',
   'errmsgs',
+  'loading',
 ];
 
 function reference(name: string): string {

@@ -34,7 +34,22 @@ local function loadsource(code, chunkname, env)
   return lload(code, chunkname, 't', env or G)
 end
 A.loadsource = loadsource
-G.load = cwrap(function(...) return rethrow(2, pcall(lload, ...)) end)
+-- A message load itself makes (luaL_where(L, 1): "reader function must return a string") names
+-- the position of load's caller, not the agent's: 1 here, 2 pcall, 3 the agent function, 4 its
+-- trampoline, 5 the caller.
+local function load_where(f, ...)
+  if f == nil and type((...)) == 'string' then
+    local msg, n = B.sgsub((...), '^%[llmspell%]:%d+: ', '', 1)
+    if n > 0 then
+      local ar = B.getinfo(5, 'Sl')
+      if ar and ar.currentline > 0 then msg = sformat('%s:%d: %s', ar.short_src, ar.currentline, msg) end
+      return nil, msg
+    end
+  end
+  return f, ...
+end
+local function uload(...) return load_where(lload(...)) end
+G.load = cwrap(function(...) return rethrow(2, pcall(uload, ...)) end)
 G.loadstring = nil
 
 -- What luaL_loadfilex does with a file's bytes: skip a UTF-8 BOM and a first line starting with
