@@ -34,6 +34,7 @@ const CASES = [
   'stripped',
   'errmsgs',
   'loading',
+  'threads',
 ];
 
 function reference(name: string): string {
