@@ -24,6 +24,34 @@ export interface ClientOptions {
   username?: string;
 }
 
+/** How a request's reply and IOPub messages are awaited (requestUntilIdle). */
+export interface UntilIdleOptions {
+  /** Reply timeout in ms (default 0: without limit, a cell may run for long). */
+  replyTimeoutMs?: number;
+  /** After the reply, wait at most this long for the request's idle status (default: without limit). */
+  idleWaitMs?: number;
+  /** Called with the request's msg_id once it is sent (before any of its IOPub messages). */
+  onSent?: (msgId: string) => void;
+  /** Each IOPub message of this request, as it arrives. */
+  onIopub?: (msg: JupyterMessage) => void;
+}
+
+/** An execute_request's fields (protocol names; defaults as a notebook sends them) plus the waiting. */
+export interface ExecuteOptions extends UntilIdleOptions {
+  silent?: boolean;
+  store_history?: boolean;
+  allow_stdin?: boolean;
+  stop_on_error?: boolean;
+  user_expressions?: JsonObject;
+}
+
+export interface UntilIdleResult {
+  msgId: string;
+  reply: JupyterMessage;
+  /** The request's IOPub messages up to and including its idle status. */
+  iopub: JupyterMessage[];
+}
+
 interface Pending {
   resolve(msg: JupyterMessage): void;
   reject(err: Error): void;
@@ -139,6 +167,57 @@ export class KernelClient {
       }
       this.pending.set(msgId, p);
     });
+  }
+
+  /** One execute_request, as requestUntilIdle. */
+  execute(code: string, opts: ExecuteOptions = {}): Promise<UntilIdleResult> {
+    const content = {
+      code,
+      silent: opts.silent ?? false,
+      store_history: opts.store_history ?? true,
+      user_expressions: opts.user_expressions ?? {},
+      allow_stdin: opts.allow_stdin ?? false,
+      stop_on_error: opts.stop_on_error ?? true,
+    };
+    return this.requestUntilIdle('shell', 'execute_request', content, opts);
+  }
+
+  /**
+   * Send a request; resolves with its reply and its IOPub messages once both the reply and the
+   * request's idle status arrived (IOPub and the request's channel are separate sockets: either
+   * may come first), or `idleWaitMs` after the reply.
+   */
+  async requestUntilIdle(
+    channel: ClientChannel,
+    msgType: string,
+    content: object,
+    opts: UntilIdleOptions = {},
+  ): Promise<UntilIdleResult> {
+    const iopub: JupyterMessage[] = [];
+    let msgId = '';
+    let idle!: () => void;
+    const idleSeen = new Promise<void>((r) => (idle = r));
+    // registered before the send: no message of the request can be missed
+    const off = this.onIopub((m) => {
+      if (!msgId || m.parent_header.msg_id !== msgId) return;
+      iopub.push(m);
+      opts.onIopub?.(m);
+      if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') idle();
+    });
+    try {
+      msgId = this.send(channel, msgType, content);
+      opts.onSent?.(msgId);
+      const reply = await this.waitReply(msgId, opts.replyTimeoutMs ?? 0);
+      if (opts.idleWaitMs === undefined) await idleSeen;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([idleSeen, new Promise((r) => (timer = setTimeout(r, opts.idleWaitMs)))]);
+        clearTimeout(timer);
+      }
+      return { msgId, reply, iopub };
+    } finally {
+      off();
+    }
   }
 
   inputReply(value: string, parent: JsonObject): void {

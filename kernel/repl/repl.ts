@@ -299,20 +299,6 @@ class ReplSession {
 
   /** Run one cell: outputs as they come, input requests answered from the terminal, then the reply. */
   private async execute(code: string): Promise<void> {
-    const msgId = this.client.send('shell', 'execute_request', {
-      code,
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: true,
-      stop_on_error: false,
-    });
-    this.executing = msgId;
-    let idle!: () => void;
-    const idleSeen = new Promise<void>((r) => (idle = r));
-    const offIopub = this.client.onIopub((m) => {
-      if (m.parent_header.msg_id === msgId) this.showIopub(m, idle);
-    });
     const offStdin = this.client.onStdin((m) => {
       if (m.header.msg_type !== 'input_request') return;
       void (async () => {
@@ -322,8 +308,13 @@ class ReplSession {
       })();
     });
     try {
-      const reply = await this.client.waitReply(msgId, 0);
-      await Promise.race([idleSeen, new Promise((r) => setTimeout(r, 1000))]);
+      const { reply } = await this.client.execute(code, {
+        allow_stdin: true,
+        stop_on_error: false,
+        idleWaitMs: 1000,
+        onSent: (msgId) => (this.executing = msgId),
+        onIopub: (m) => this.showIopub(m),
+      });
       if (typeof reply.content.execution_count === 'number') this.count = reply.content.execution_count + 1;
       for (const p of replyPayloads(reply.content)) {
         if (p.source === 'page') this.term.output.write(this.term.plain(pageText(p.data)) + '\n');
@@ -332,13 +323,12 @@ class ReplSession {
       if (reply.content.status !== 'ok' && !this.term.tty) this.exitCode = 1;
     } finally {
       this.executing = undefined;
-      offIopub();
       offStdin();
     }
   }
 
   /** One IOPub message of the running cell, rendered as text. */
-  private showIopub(m: JupyterMessage, idle: () => void): void {
+  private showIopub(m: JupyterMessage): void {
     const { output, errOut, color, plain } = this.term;
     const c = m.content;
     switch (m.header.msg_type) {
@@ -359,9 +349,6 @@ class ReplSession {
         break;
       case 'error':
         errOut.write(plain((c.traceback as string[]).join('\n')) + '\n');
-        break;
-      case 'status':
-        if (c.execution_state === 'idle') idle();
         break;
       default:
         break;

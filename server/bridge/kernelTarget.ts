@@ -1,6 +1,5 @@
 import { readConnectionFile } from '../../kernel/jupyter/connection';
 import type { RegistryEntry } from '../../kernel/jupyter/registry';
-import type { JupyterMessage } from '../../kernel/jupyter/wire';
 import { KernelClient } from '../../kernel/repl/client';
 import type { RunFailure, RunOutcome, RunOutput, RunRequest, RunTarget } from './types';
 
@@ -18,55 +17,25 @@ export class KernelTarget implements RunTarget {
     try {
       // kernel_info until iopub delivers too, so no output of the run is missed
       await client.waitForReady(10000);
-      let idle!: () => void;
-      const idleSeen = new Promise<void>((r) => (idle = r));
-      let msgId = '';
-      const seen: JupyterMessage[] = [];
-      const handle = (m: JupyterMessage) => {
-        const c = m.content;
-        switch (m.header.msg_type) {
-          case 'stream': {
+      const { reply } = await client.execute(req.code, {
+        stop_on_error: false,
+        idleWaitMs: 1000,
+        onIopub: (m) => {
+          const c = m.content;
+          if (m.header.msg_type === 'stream') {
             const text = String(c.text);
             output += text;
             onOutput({ stream: c.name === 'stderr' ? 'stderr' : 'stdout', text });
-            break;
-          }
-          case 'execute_result': {
+          } else if (m.header.msg_type === 'execute_result') {
             const data = (c.data ?? {}) as Record<string, unknown>;
             values.push(String(data['text/plain'] ?? ''));
-            break;
-          }
-          case 'error':
+          } else if (m.header.msg_type === 'error') {
             error = kernelFailure(String(c.evalue ?? ''), (c.traceback as string[] | undefined) ?? []);
-            break;
-          case 'status':
-            if (c.execution_state === 'idle') idle();
-            break;
-          default:
-            break;
-        }
-      };
-      const off = client.onIopub((m) => {
-        if (!msgId) seen.push(m);
-        else if (m.parent_header.msg_id === msgId) handle(m);
+          }
+        },
       });
-      try {
-        msgId = client.send('shell', 'execute_request', {
-          code: req.code,
-          silent: false,
-          store_history: true,
-          user_expressions: {},
-          allow_stdin: false,
-          stop_on_error: false,
-        });
-        for (const m of seen.splice(0)) if (m.parent_header.msg_id === msgId) handle(m);
-        const reply = await client.waitReply(msgId, 0);
-        await Promise.race([idleSeen, new Promise((r) => setTimeout(r, 1000))]);
-        if (reply.content.status !== 'ok' && !error)
-          error = kernelFailure(String(reply.content.evalue ?? reply.content.status), []);
-      } finally {
-        off();
-      }
+      if (reply.content.status !== 'ok' && !error)
+        error = kernelFailure(String(reply.content.evalue ?? reply.content.status), []);
     } finally {
       client.close();
     }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import * as zmq from 'zeromq';
 import { endpoint, type ConnectionInfo } from '../../kernel/jupyter/connection';
 import { encodeMessage, makeHeader, Signer, type JupyterMessage } from '../../kernel/jupyter/wire';
-import { KernelClient } from '../../kernel/repl/client';
+import { type ExecuteOptions, KernelClient } from '../../kernel/repl/client';
 import { count, MB, Rng, rssOf, SEED, within } from './fuzz-lib';
 
 /**
@@ -64,32 +64,22 @@ async function startKernelProcess(dir: string): Promise<Kernel> {
 async function run(
   c: KernelClient,
   code: string,
-  extra: object = {},
+  extra: ExecuteOptions = {},
   onBusy?: (msgId: string) => void,
 ): Promise<{ reply: JupyterMessage; iopub: JupyterMessage[] }> {
-  const msgId = c.send('shell', 'execute_request', {
-    code,
-    silent: false,
-    store_history: false,
-    user_expressions: {},
-    allow_stdin: false,
-    stop_on_error: false,
-    ...extra,
-  });
-  const iopub: JupyterMessage[] = [];
-  const idle = new Promise<void>((resolve) => {
-    const off = c.onIopub((m) => {
-      if (m.parent_header.msg_id !== msgId) return;
-      iopub.push(m);
-      if (m.header.msg_type === 'status' && m.content.execution_state === 'busy') onBusy?.(msgId);
-      if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') {
-        off();
-        resolve();
-      }
-    });
-  });
-  const reply = await within(60_000, `execute ${code.slice(0, 40)}`, c.waitReply(msgId, 0));
-  await within(30_000, 'idle', idle);
+  const { reply, iopub } = await within(
+    60_000,
+    `execute ${code.slice(0, 40)} and its idle status`,
+    c.execute(code, {
+      store_history: false,
+      stop_on_error: false,
+      ...extra,
+      onIopub: (m) => {
+        if (m.header.msg_type === 'status' && m.content.execution_state === 'busy')
+          onBusy?.(m.parent_header.msg_id as string);
+      },
+    }),
+  );
   return { reply, iopub };
 }
 

@@ -4,38 +4,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type KernelHandle, startKernel } from '../../../kernel/jupyter/kernel';
-import type { JupyterMessage } from '../../../kernel/jupyter/wire';
 import { KernelClient } from '../../../kernel/repl/client';
 import { FakeRuntime } from './fake-runtime';
 
 const home = mkdtempSync(path.join(tmpdir(), 'llmspell-jupyter-crash-'));
 process.env.LLMSPELL_HOME = home;
 
-function collect(client: KernelClient, msgId: string): Promise<JupyterMessage[]> {
-  return new Promise((resolve) => {
-    const got: JupyterMessage[] = [];
-    const off = client.onIopub((m) => {
-      if (m.parent_header.msg_id !== msgId) return;
-      got.push(m);
-      if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') {
-        off();
-        resolve(got);
-      }
-    });
-  });
-}
-
-async function run(client: KernelClient, code: string) {
-  const msgId = client.send('shell', 'execute_request', {
-    code,
-    silent: false,
-    store_history: true,
-    user_expressions: {},
-    allow_stdin: false,
-    stop_on_error: true,
-  });
-  const [reply, iopub] = await Promise.all([client.waitReply(msgId, 5000), collect(client, msgId)]);
-  return { reply, iopub };
+function run(client: KernelClient, code: string) {
+  return client.execute(code, { replyTimeoutMs: 5000 });
 }
 
 describe('runtime crash recovery', () => {

@@ -8,40 +8,16 @@ import * as zmq from 'zeromq';
 import { endpoint } from '../../../kernel/jupyter/connection';
 import { type KernelHandle, startKernel } from '../../../kernel/jupyter/kernel';
 import { listKernels } from '../../../kernel/jupyter/registry';
-import { encodeMessage, type JupyterMessage, makeHeader, Signer } from '../../../kernel/jupyter/wire';
-import { KernelClient } from '../../../kernel/repl/client';
+import { encodeMessage, makeHeader, Signer } from '../../../kernel/jupyter/wire';
+import { type ExecuteOptions, KernelClient } from '../../../kernel/repl/client';
 import { FakeRuntime } from './fake-runtime';
 import { waitFor } from '../../support/wait';
 
 const home = mkdtempSync(path.join(tmpdir(), 'llmspell-jupyter-unit-'));
 process.env.LLMSPELL_HOME = home;
 
-/** Collects iopub messages of one request until its idle status. */
-function collect(client: KernelClient, msgId: string): Promise<JupyterMessage[]> {
-  return new Promise((resolve) => {
-    const got: JupyterMessage[] = [];
-    const off = client.onIopub((m) => {
-      if (m.parent_header.msg_id !== msgId) return;
-      got.push(m);
-      if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') {
-        off();
-        resolve(got);
-      }
-    });
-  });
-}
-
-async function run(client: KernelClient, code: string, extra: object = {}) {
-  const msgId = client.send('shell', 'execute_request', {
-    code,
-    silent: false,
-    store_history: true,
-    user_expressions: {},
-    allow_stdin: false,
-    stop_on_error: true,
-    ...extra,
-  });
-  const [reply, iopub] = await Promise.all([client.waitReply(msgId, 5000), collect(client, msgId)]);
+async function run(client: KernelClient, code: string, extra: ExecuteOptions = {}) {
+  const { reply, iopub } = await client.execute(code, { replyTimeoutMs: 5000, ...extra });
   return { reply, iopub, types: iopub.map((m) => m.header.msg_type) };
 }
 
@@ -86,8 +62,14 @@ describe('kernel over ZeroMQ (fake runtime)', () => {
 
   it('kernel_info has busy/idle around it on shell and control', async () => {
     for (const channel of ['shell', 'control'] as const) {
-      const msgId = client.send(channel, 'kernel_info_request', {});
-      const [reply, iopub] = await Promise.all([client.waitReply(msgId, 3000), collect(client, msgId)]);
+      const { reply, iopub } = await client.requestUntilIdle(
+        channel,
+        'kernel_info_request',
+        {},
+        {
+          replyTimeoutMs: 3000,
+        },
+      );
       assert.equal(reply.content.implementation, 'llmspell');
       assert.deepEqual((reply.content.language_info as { name: string }).name, 'lua');
       assert.deepEqual(
