@@ -34,6 +34,7 @@ import {
 } from './launch';
 import { parsePathMappings } from './paths';
 import { Watches } from './watches';
+import { ClientThreads, MAIN_THREAD } from './threads';
 import { DAP_AUTH_ERROR, DapAuth } from './auth';
 
 export type { LaunchArguments, RuntimeFactory } from './launch';
@@ -60,8 +61,6 @@ export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
   pathMappings?: unknown;
 }
 
-/** The main Lua thread's id (coroutines get larger ids). */
-const MAIN_THREAD = 1;
 let sessionCounter = 0;
 
 function message(err: unknown): string {
@@ -80,6 +79,7 @@ export abstract class SessionLifecycle extends DebugSession {
   protected evaluating = 0;
   protected readonly bps: ClientBreakpoints;
   protected readonly watches = new Watches();
+  protected readonly threads = new ClientThreads();
   protected pendingApplied: Promise<void> = Promise.resolve();
   /** Set while launch creates the runtime: breakpoint requests wait for it instead of being held. */
   protected creating: Promise<RuntimeHandle> | undefined;
@@ -239,6 +239,7 @@ export abstract class SessionLifecycle extends DebugSession {
   protected finish(exitCode: number): void {
     if (this.ended) return;
     this.ended = true;
+    for (const t of this.threads.resumed()) this.sendEvent(t);
     this.sendEvent(new ThreadEvent('exited', MAIN_THREAD));
     this.sendEvent(new ExitedEvent(exitCode));
     this.sendEvent(new TerminatedEvent());
@@ -352,6 +353,7 @@ export abstract class SessionLifecycle extends DebugSession {
           .map((id) => this.convert.bpId(id));
         if (hits.length) ev.body.hitBreakpointIds = hits;
         if (e.reason === 'exception' && e.text) ev.body.description = `Paused on error: ${e.text}`;
+        for (const t of this.threads.seen([e.threadId])) this.sendEvent(t);
         this.sendEvent(ev);
         if (this.watches.size) void this.showWatches();
         break;
@@ -359,6 +361,7 @@ export abstract class SessionLifecycle extends DebugSession {
       case 'continued':
         this.resetHandles();
         this.sendEvent(new ContinuedEvent(e.threadId, true));
+        for (const t of this.threads.resumed()) this.sendEvent(t);
         break;
       case 'thread':
         this.sendEvent(new ThreadEvent(e.reason, e.threadId));

@@ -140,6 +140,7 @@ export class LlmspellDebugSession extends SessionLifecycle {
       const threads = this.rt ? await this.rt.debugger.threads() : [{ id: 1, name: 'main' }];
       response.body = { threads: threads.map((t) => ({ id: t.id, name: t.name })) };
       this.sendResponse(response);
+      for (const t of this.threads.seen(threads.map((x) => x.id))) this.sendEvent(t);
     });
   }
 
