@@ -60,12 +60,19 @@ export function registerDocClass(
     classes.set(doc.className, cls);
   }
   if (doc.operators) cls.operators = [...(cls.operators ?? []), ...doc.operators];
-  for (const f of doc.fields)
+  for (const f of doc.fields) {
+    const prev = cls.fields.get(f.name);
+    if (prev?.type?.startsWith('fun(') && f.type?.startsWith('fun(') && prev.location?.uri === uri) {
+      // `---@field on fun(...)` written several times: overloads of one field
+      (prev.overloads ??= []).push(f.type);
+      continue;
+    }
     cls.fields.set(f.name, {
       ...f,
       origin: isMeta ? 'host' : 'workspace',
       location: { uri, span: f.nameSpan ?? doc.span },
     });
+  }
 }
 
 /** A class annotated on a table definition gets the table's fields as members. */

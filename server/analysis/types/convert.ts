@@ -92,7 +92,14 @@ export function sigFrom(
 /** The type of an API member (`---@field`, std lib, host API). */
 export function memberTy(m: ApiMember, alias: AliasLookup): Ty {
   if (m.kind === 'function' || m.kind === 'method') {
-    if (m.type?.startsWith('fun(')) return typeText(m.type, undefined, alias);
+    if (m.type?.startsWith('fun(')) {
+      const t = typeText(m.type, undefined, alias);
+      if (t.k === 'function' && t.fn && m.overloads?.length)
+        t.fn.overloads = m.overloads
+          .map((o) => typeText(o, undefined, alias))
+          .flatMap((o) => (o.k === 'function' && o.fn ? [o.fn] : []));
+      return t;
+    }
     const fn = sigFrom(m.params ?? [], m.returns, undefined, alias);
     if (m.isVararg && !fn.vararg) fn.vararg = ANY;
     fn.method = m.kind === 'method';

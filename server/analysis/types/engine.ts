@@ -9,6 +9,7 @@ import type { Definition, DocBlock } from '../types';
 import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
 import { builtinCall } from './calls';
 import { docSig, memberTy, typeText, type AliasLookup } from './convert';
+import { contextParam } from './expected';
 import { exprTypeOf } from './exprs';
 import { branchSites, narrowAt, reachingSite } from './flow';
 import { iterTypes } from './iterators';
@@ -121,7 +122,7 @@ export class TypeEngine {
       return at && at !== def.span.start ? narrowAt(this, fa, def, declared, at) : declared;
     if (def.kind === 'parameter') {
       const site = idx.sites.get(def.span.start);
-      const inferred = site ? this.callbackParam(fa, site) : undefined;
+      const inferred = site ? contextParam(this, fa, site) : undefined;
       return inferred ?? (def.name === 'self' ? UNKNOWN : ANY);
     }
     const site = reachingSite(this, fa, def, at);
@@ -265,42 +266,6 @@ export class TypeEngine {
         return cols.map((c) => union(c));
       }) ?? []
     );
-  }
-
-  /** A parameter of a function passed as an argument gets its type from the callee's `fun(...)`. */
-  private callbackParam(fa: FileAnalysis, site: Site): Ty | undefined {
-    const fn = site.fnNode;
-    if (!fn || fn.identifier) return undefined;
-    const call = this.enclosingCall(fa, fn);
-    if (!call) return undefined;
-    const args = callArgs(call.call);
-    let pos = args.indexOf(fn);
-    const callee = this.exprType(fa, call.call.base);
-    const sig = callee.k === 'function' ? callee.fn : undefined;
-    if (!sig || pos < 0) return undefined;
-    if (call.call.base.type === 'MemberExpression' && call.call.base.indexer === ':' && !sig.method) pos++;
-    const p = sig.params[pos]?.ty;
-    const cb = p?.k === 'union' ? p.items.find((x) => x.k === 'function') : p;
-    if (cb?.k !== 'function' || !cb.fn) return undefined;
-    return cb.fn.params[site.index]?.ty;
-  }
-
-  private enclosingCall(fa: FileAnalysis, fn: FnNode): { call: CallNode } | undefined {
-    let found: CallNode | undefined;
-    const start = spanOf(fn).start;
-    const visit = (n: unknown): void => {
-      if (found || !n || typeof n !== 'object') return;
-      if (Array.isArray(n)) return n.forEach(visit);
-      const node = n as { type?: string; range?: [number, number] };
-      if (node.range && (start < node.range[0] || start > node.range[1])) return;
-      if (node.type === 'CallExpression' && (node as lp.CallExpression).arguments.includes(fn)) {
-        found = node as CallNode;
-        return;
-      }
-      for (const k in node) if (k !== 'range' && k !== 'loc') visit((node as Record<string, unknown>)[k]);
-    };
-    visit(fileIndex(fa).chunk.body);
-    return found ? { call: found } : undefined;
   }
 
   // ---- expressions ---------------------------------------------------------------------------

@@ -109,3 +109,38 @@ describe('type inference: narrowing and declared fields', () => {
     ],
   ]);
 });
+
+describe('type inference: parameters of functions written where a type is expected', () => {
+  check([
+    ['---@type fun(n: integer)\nlocal function tick(n‸) end', '(parameter) n: integer'],
+    [
+      '---@type table<string, fun(msg: string)>\nlocal handlers = {\n  info = function(m‸sg) end,\n}',
+      '(parameter) msg: string',
+    ],
+    ['---@type fun(i: integer)[]\nlocal steps = {\n  function(i‸) end,\n}', '(parameter) i: integer'],
+    [
+      '---@class Widget\n---@field draw fun(ctx: table)\n---@type Widget\nlocal w = {\n  draw = function(c‸tx) end,\n}',
+      '(parameter) ctx: table',
+    ],
+    [
+      '---@return fun(line: string)\nlocal function reader()\n  return function(li‸ne) end\nend',
+      '(parameter) line: string',
+    ],
+    [
+      '---@class Base\nlocal Base = {}\n---@param dt number\nfunction Base:update(dt) end\n---@class Ship: Base\nlocal Ship = {}\nfunction Ship:update(d‸t) end',
+      '(parameter) dt: number',
+    ],
+    [
+      '---@param cb fun(code: integer)\nlocal function run(cb) end\npcall(run, function(co‸de) end)',
+      '(parameter) code: integer',
+    ],
+    [
+      '---@generic T\n---@param list T[]\n---@param each fun(item: T)\nlocal function walk(list, each) end\n---@type boolean[]\nlocal flags\nwalk(flags, function(it‸em) end)',
+      '(parameter) item: boolean',
+    ],
+    [
+      "---@class Bus\n---@field on fun(ev: 'open', cb: fun(id: integer))\n---@field on fun(ev: 'close', cb: fun(why: string))\nlocal bus = {}\nbus.on('close', function(w‸hy) end)",
+      '(parameter) why: string',
+    ],
+  ]);
+});

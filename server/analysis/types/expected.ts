@@ -1,0 +1,202 @@
+import type * as lp from 'luaparse';
+import type { FileAnalysis } from '../fileAnalysis';
+import { spanOf } from '../parse';
+import { occurrenceAt } from '../resolve';
+import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
+import { typeText } from './convert';
+import { callArgs, type CallNode, type TypeEngine } from './engine';
+import { stringValue } from './exprs';
+import { bindGeneric, substitute } from './generics';
+import { members, type FnSig, type Ty } from './ty';
+
+/**
+ * The type a position expects, which types the parameters of a function written there without
+ * annotations: a callback argument (the callee's `fun(...)` parameter, generics bound from the
+ * other arguments, the overload whose literal arguments match), a table field of a declared table
+ * (`---@type table<K, fun(x: T)>`, `fun(x: T)[]`, a class field), a returned function
+ * (`---@return fun(x: T)`), a `---@type fun(...)` above `local function`, and a method that
+ * overrides one of its class's parents.
+ */
+
+type Node = { type: string; range?: [number, number] };
+
+/** The node holding `target` directly (descends only into nodes that contain it). */
+function parentOf(root: unknown, target: Node): Node | undefined {
+  const [start, end] = target.range ?? [0, 0];
+  let found: Node | undefined;
+  const visit = (n: unknown, parent: Node | undefined): void => {
+    if (found || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x, parent);
+      return;
+    }
+    const node = n as Node;
+    if (node === target) {
+      found = parent;
+      return;
+    }
+    if (node.range && (start < node.range[0] || end > node.range[1])) return;
+    const next = node.type ? node : parent;
+    for (const k in node)
+      if (k !== 'range' && k !== 'loc') visit((node as unknown as Record<string, unknown>)[k], next);
+  };
+  visit(root, undefined);
+  return found;
+}
+
+/** The type of parameter `index` of the function expression `fn`, from where it is written. */
+export function contextParam(en: TypeEngine, fa: FileAnalysis, site: Site): Ty | undefined {
+  const fn = site.fnNode;
+  if (!fn) return undefined;
+  const sig = fn.identifier ? declaredSig(en, fa, fn) : expectedFn(en, fa, fn, 0);
+  return sig?.params[site.index]?.ty;
+}
+
+function asFn(t: Ty | undefined): FnSig | undefined {
+  const f = t && members(t).find((x) => x.k === 'function' && x.fn);
+  return f?.k === 'function' ? f.fn : undefined;
+}
+
+/** `---@type fun(...)` above `local function f(...)`, or the parent class's method of that name. */
+function declaredSig(en: TypeEngine, fa: FileAnalysis, fn: FnNode): FnSig | undefined {
+  const doc = en.docAbove(fa, spanOf(fn).start);
+  if (doc?.type) return asFn(typeText(doc.type, doc.generics, en.alias));
+  if (doc?.params.length) return undefined;
+  const id = fn.identifier;
+  if (id?.type !== 'MemberExpression') return undefined;
+  const base = en.exprType(fa, id.base);
+  for (const b of members(base)) {
+    const cls = b.k === 'named' ? b.name : b.k === 'table' ? b.ref?.def?.doc?.className : undefined;
+    const owner = cls ? en.project.classes().get(cls) : undefined;
+    const names = b.k === 'named' && !isClassDef(fa, id.base) ? [b.name] : (owner?.parents ?? []);
+    for (const p of names) {
+      const m = en.member({ k: 'named', name: p }, id.identifier.name);
+      const sig = asFn(m?.ty);
+      if (sig && sig.node !== fn) return sig;
+    }
+  }
+  return undefined;
+}
+
+/** Is `e` the table a `---@class` annotates (its own methods are not overrides)? */
+function isClassDef(fa: FileAnalysis, e: Expr): boolean {
+  if (e.type !== 'Identifier') return false;
+  const occ = occurrenceAt(fa, spanOf(e).start);
+  const def = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
+  return !!def?.doc?.className;
+}
+
+/** The function type expected where `node` is written. */
+function expectedFn(en: TypeEngine, fa: FileAnalysis, node: Expr, depth: number): FnSig | undefined {
+  return asFn(expectedType(en, fa, node, depth));
+}
+
+function expectedType(en: TypeEngine, fa: FileAnalysis, node: Expr, depth: number): Ty | undefined {
+  if (depth > 4) return undefined;
+  const parent = parentOf(fileIndex(fa).chunk.body, node as Node);
+  if (!parent) return undefined;
+  switch (parent.type) {
+    case 'CallExpression':
+      return callbackType(en, fa, parent as lp.CallExpression, node);
+    case 'TableKeyString':
+    case 'TableKey':
+    case 'TableValue':
+      return fieldType(en, fa, parent as lp.TableKey | lp.TableKeyString | lp.TableValue, depth);
+    case 'LocalStatement':
+    case 'AssignmentStatement': {
+      const st = parent as lp.LocalStatement | lp.AssignmentStatement;
+      const i = st.init.indexOf(node);
+      const v = st.variables[i];
+      if (i < 0 || !v) return undefined;
+      if (v.type === 'Identifier') {
+        const occ = occurrenceAt(fa, spanOf(v).start);
+        const def = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
+        if (def) return en.declared(fa, def);
+      }
+      const doc = en.docAbove(fa, spanOf(st).start);
+      if (doc?.type) return typeText(doc.type, doc.generics, en.alias);
+      if (v.type === 'MemberExpression') return en.member(en.exprType(fa, v.base), v.identifier.name)?.ty;
+      return undefined;
+    }
+    case 'ReturnStatement': {
+      const i = (parent as lp.ReturnStatement).arguments.indexOf(node);
+      const outer = functionAt(fileIndex(fa), spanOf(parent as Expr).start);
+      return outer ? en.sigOf(fa, outer).returns[i]?.ty : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A table field's expected type: the declared table type's member, element or value. */
+function fieldType(
+  en: TypeEngine,
+  fa: FileAnalysis,
+  field: lp.TableKey | lp.TableKeyString | lp.TableValue,
+  depth: number,
+): Ty | undefined {
+  const ctor = parentOf(fileIndex(fa).chunk.body, field as unknown as Node) as lp.TableConstructorExpression;
+  if (ctor?.type !== 'TableConstructorExpression') return undefined;
+  const t = expectedType(en, fa, ctor, depth + 1);
+  if (!t) return undefined;
+  let key: string | undefined;
+  if (field.type === 'TableKeyString') key = field.key.name;
+  else if (field.type === 'TableKey' && field.key.type === 'StringLiteral') key = stringValue(field.key.raw);
+  else if (field.type === 'TableKey' && field.key.type === 'NumericLiteral') key = `[${field.key.raw}]`;
+  else if (field.type === 'TableValue')
+    key = `[${ctor.fields.filter((f) => f.type === 'TableValue').indexOf(field) + 1}]`;
+  for (const x of members(t)) {
+    if (x.k === 'array') return x.elem;
+    if (x.k === 'map') return x.value;
+    const m =
+      key !== undefined
+        ? (en.member(x, key) ?? (key.startsWith('[') ? en.member(x, '[integer]') : undefined))
+        : undefined;
+    if (m) return m.ty;
+  }
+  return undefined;
+}
+
+/** The callee's parameter type for argument `arg` (through `pcall`/`xpcall`, overloads, generics). */
+function callbackType(en: TypeEngine, fa: FileAnalysis, call: CallNode, arg: Expr): Ty | undefined {
+  let args = callArgs(call);
+  let base: Expr = call.base;
+  if (base.type === 'Identifier' && (base.name === 'pcall' || base.name === 'xpcall') && args[0]) {
+    args = args.slice(base.name === 'pcall' ? 1 : 2);
+    base = callArgs(call)[0];
+  }
+  const pos = args.indexOf(arg);
+  if (pos < 0) return undefined;
+  const argTys = args.map((a) =>
+    a === arg || a.type === 'FunctionDeclaration' ? undefined : en.exprType(fa, a),
+  );
+  const self =
+    base.type === 'MemberExpression' && base.indexer === ':' ? en.exprType(fa, base.base) : undefined;
+  const callee = en.exprType(fa, base);
+  const sigs = members(callee).flatMap((t) =>
+    t.k === 'function' && t.fn ? [t.fn, ...(t.fn.overloads ?? [])] : [],
+  );
+  for (const sig of sigs.length > 1 ? [...sigs.slice(1), sigs[0]] : sigs) {
+    const shift = self && !sig.method ? 1 : 0;
+    const params = sig.params.slice(shift);
+    if (!matchesLiterals(params, argTys)) continue;
+    const bind = new Map<string, Ty>();
+    params.forEach((p, i) => bindGeneric(en, p.ty, argTys[i], bind, p.optional));
+    if (self && sig.selfTy) bindGeneric(en, sig.selfTy, self, bind);
+    const p = params[pos]?.ty;
+    if (p) return bind.size ? substitute(p, bind, true) : p;
+  }
+  return undefined;
+}
+
+/** Do the literal arguments (`"died"`) fit the overload's literal parameters? */
+function matchesLiterals(params: FnSig['params'], args: (Ty | undefined)[]): boolean {
+  return params.every((p, i) => {
+    const a = args[i];
+    const lit = members(p.ty).filter((x) => x.k === 'literal' && /^["']/.test(x.text));
+    if (!lit.length || !a || a.k !== 'string' || a.lit === undefined) return true;
+    return lit.some(
+      (x) => x.k === 'literal' && stringValue(x.text.replace(/^(["'])["'](.*)["']\1$/, '$1$2$1')) === a.lit,
+    );
+  });
+}
