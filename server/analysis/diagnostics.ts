@@ -94,7 +94,7 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
     out.push({ code: 'syntax-error', message: e.message, span: e.span, severity: 'error' });
   let defsAt: Map<number, Definition> | undefined;
   const defAt = (at: number) => {
-    defsAt ??= new Map(fa.defs.map((x) => [x.span.start, x]));
+    defsAt ??= unusedDefs(fa);
     return defsAt.get(at);
   };
   if (fa.isMeta) {
@@ -105,9 +105,14 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
   } else {
     // the syntax-tree rules replace the walk's versions of their codes (LuaLS spans and semantics)
     const own = lint(fa);
-    const seen = new Set(own.map((d) => `${d.code}@${d.span.start}`));
+    const seen = new Map<string, Set<number>>();
+    for (const d of own) {
+      let at = seen.get(d.code);
+      if (!at) seen.set(d.code, (at = new Set()));
+      at.add(d.span.start);
+    }
     for (const d of fa.localDiagnostics) {
-      if (LINT_CODES.includes(d.code) || seen.has(`${d.code}@${d.span.start}`)) continue;
+      if (LINT_CODES.includes(d.code) || seen.get(d.code)?.has(d.span.start)) continue;
       const adjusted = asLuaLS(project, fa, d, defAt);
       if (adjusted) out.push(adjusted);
     }
@@ -153,6 +158,16 @@ export function computeDiagnostics(project: Project, fa: FileAnalysis): Analysis
   }
   const filtered = filterDiagnostics(project, fa, out);
   return filtered.length > MAX_DIAGNOSTICS ? filtered.slice(0, MAX_DIAGNOSTICS) : filtered;
+}
+
+/** The definitions the walk's unused-local / unused-parameter verdicts name, by start (the last wins). */
+function unusedDefs(fa: FileAnalysis): Map<number, Definition> {
+  const wanted = new Set<number>();
+  for (const d of fa.localDiagnostics)
+    if (d.code === 'unused-local' || d.code === 'unused-parameter') wanted.add(d.span.start);
+  const out = new Map<number, Definition>();
+  for (const x of fa.defs) if (wanted.has(x.span.start)) out.set(x.span.start, x);
+  return out;
 }
 
 /** Clients choke on huge lists; the first ones are the useful ones. */
