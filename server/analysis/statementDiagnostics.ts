@@ -97,10 +97,20 @@ function check(project: Project, fa: FileAnalysis, facts: Facts, units: Unit[], 
     return lo;
   };
   const memo: CalleeMemo = new Map();
-  for (const c of fa.calls) {
-    const u = unitOf(c.span.start);
-    if (dirty[u]) for (const d of paramCheck(project, fa, c, memo)) lists[u][0].push(d);
-  }
+  // the calls are in statement order: visit only those of dirty statements
+  const calls = fa.calls;
+  units.forEach((u, i) => {
+    if (!dirty[i]) return;
+    let lo = 0;
+    let hi = calls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (calls[mid].span.start < u.start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < calls.length && calls[k].span.start < u.end; k++)
+      for (const d of paramCheck(project, fa, calls[k], memo)) lists[i][0].push(d);
+  });
   const returns = new Map<number, ReturnFact[]>();
   for (const r of facts.returns) {
     const u = unitOf(r.keyword.start);
