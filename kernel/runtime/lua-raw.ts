@@ -173,10 +173,14 @@ export function rawHostFunctions(engine: LuaEngine, deps: RawDeps): Record<RawHo
     pushBytes(L, deps.takeSource());
     return 1;
   });
+  // The continuation of a yieldable wrapper: after a yield, f's results are all the frame holds.
+  const allResults = m.addFunction((L: number) => lua.lua_gettop(L), 'iiii');
   // cwrap(f) -> a C function that calls f with its arguments and returns f's results.
   // cwrap(f, true) -> a C function mk; mk(v) is a C closure (one upvalue, v) that calls f(v, ...).
+  // cwrap(f, false, true) -> as cwrap(f), and code f runs may yield across it (as across dofile).
   const cwrap = fn((L) => {
     const factory = lua.lua_toboolean(L, 2) !== 0;
+    const k = lua.lua_toboolean(L, 3) !== 0 ? allResults : null;
     lua.lua_settop(L, 1);
     const ref = BigInt(lua.luaL_ref(L, LUA_REGISTRYINDEX));
     const call = (L2: number, withUpvalue: boolean): number => {
@@ -186,7 +190,7 @@ export function rawHostFunctions(engine: LuaEngine, deps: RawDeps): Record<RawHo
       }
       lua.lua_rawgeti(L2, LUA_REGISTRYINDEX, ref);
       lua.lua_rotate(L2, 1, 1);
-      lua.lua_callk(L2, lua.lua_gettop(L2) - 1, LUA_MULTRET, 0, null);
+      lua.lua_callk(L2, lua.lua_gettop(L2) - 1, LUA_MULTRET, 0, k);
       return lua.lua_gettop(L2);
     };
     if (!factory) {

@@ -36,7 +36,7 @@
 ---@field prepare fun(code: string, chunkname: string): string?, string?  raw C function: instrumented text (nil: unchanged), function-breakpoint lines "line=id;..."
 ---@field readfile fun(path: string): string?, string?               raw C function: a file's bytes, or nil, "cannot open <path>: <reason>"
 ---@field source fun(): string                                      raw C function: the bytes of the chunk A.run loads
----@field cwrap fun(f: function, factory: boolean?): function       raw C function: f as a C function (factory: mk(v) -> C closure calling f(v, ...))
+---@field cwrap fun(f: function, factory: boolean?, yieldable: boolean?): function       raw C function: f as a C function (factory: mk(v) -> C closure calling f(v, ...); yieldable: code f runs may yield across it)
 ---@field newfile fun(mt: table): userdata                          raw C function: a full userdata with metatable mt
 ---@field print fun(...)                                          raw C function: Lua's print (luaL_tolstring, bytes to stdout)
 ---@field setmain fun()                                           raw C function: the calling thread runs the user's main chunk

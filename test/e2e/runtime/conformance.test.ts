@@ -35,6 +35,8 @@ const CASES = [
   'errmsgs',
   'loading',
   'threads',
+  'collector',
+  'iofiles',
 ];
 
 function reference(name: string): string {

@@ -38,6 +38,62 @@ local function autoclose(...)
 end
 FILE.__close = I.cwrap(autoclose)
 FILE.__gc = I.cwrap(autoclose)
+-- (mode: as given to io.open; the standard files have none)
+local function readonly(f) return f.mode and not sfind(f.mode, '[wa+]') end
+local function writeonly(f) return f.mode and not sfind(f.mode, '[r+]') end
+-- Writes to files are buffered as C's stdio buffers them (glibc): fully by default (a block of
+-- BLOCK bytes), per line or not at all after setvbuf. Pending bytes go out on flush, seek, close,
+-- a read on the same handle, setvbuf, when the buffer fills, and when the run ends (as at exit).
+local BLOCK = 4096
+local PENDING = setmetatable({}, { __mode = 'k' })
+local function flushw(f)
+  local w = f.wbuf
+  if not w or #w == 0 then return true end
+  f.wbuf = {}
+  f.wlen = 0
+  PENDING[f] = nil
+  local ok, err = H.fwrite(f.fd, tconcat(w))
+  if not ok then return nil, err end
+  return true
+end
+function I.flush_files()
+  for f in next, PENDING do flushw(f) end
+end
+local function bufwrite(f, s)
+  local mode = f.vmode or 'full'
+  if mode == 'no' then return H.fwrite(f.fd, s) end
+  local w = f.wbuf or {}
+  f.wbuf = w
+  local cap = f.vsize or BLOCK
+  local avail = cap - (f.wlen or 0)
+  local count, must = #s, false
+  if mode == 'line' and count <= avail then
+    local nl = smatch(s, '.*()\n')
+    if nl then count, must = nl, true end
+  end
+  if count > avail then count = avail end
+  if count > 0 then
+    w[#w + 1] = ssub(s, 1, count)
+    f.wlen = (f.wlen or 0) + count
+    PENDING[f] = true
+  end
+  local rest = #s - count
+  if rest > 0 or must then
+    local ok, err = flushw(f)
+    if not ok then return nil, err end
+    local direct = rest - (cap >= 128 and rest % cap or 0)
+    if direct > 0 then
+      ok, err = H.fwrite(f.fd, ssub(s, count + 1, count + direct))
+      if not ok then return nil, err end
+    end
+    if rest > direct then
+      f.wbuf = { ssub(s, count + direct + 1) }
+      f.wlen = rest - direct
+      PENDING[f] = true
+    end
+  end
+  return true
+end
 local function ask_input(prompt, password)
   local line, err = H.input(prompt, password)
   if err == 'interrupted' then S.interrupting = true end
@@ -73,6 +129,45 @@ local function read_line(f, keep)
     end
   end
 end
+-- read 'n' as liolib's read_number: skip spaces, then the longest prefix that can start a numeral
+-- (at most 200 characters), converted as lua_stringtonumber does; nil (fail) when it is not one.
+local function read_number(f)
+  local i = 1
+  local c
+  local function at() -- the character at i (nil at the end of the file)
+    while i > #f.buf do if not fill(f) then return nil end end
+    return ssub(f.buf, i, i)
+  end
+  c = at()
+  while c and sfind(c, '^%s') do i = i + 1; c = at() end
+  local start, ok = i, true
+  local function nextc()
+    if i - start >= 200 then ok = false; return false end
+    i = i + 1
+    c = at()
+    return true
+  end
+  local function test2(set) return c ~= nil and sfind(set, c, 1, true) ~= nil and nextc() end
+  local function digits(hex)
+    local count = 0
+    while c and sfind(c, hex and '^%x' or '^%d') and nextc() do count = count + 1 end
+    return count
+  end
+  local count, hex = 0, false
+  test2('-+')
+  if test2('0') then
+    if test2('xX') then hex = true else count = 1 end
+  end
+  count = count + digits(hex)
+  if test2('.') then count = count + digits(hex) end
+  if count > 0 and test2(hex and 'pP' or 'eE') then
+    test2('-+')
+    digits(false)
+  end
+  local numeral = ok and ssub(f.buf, start, i - 1) or ''
+  f.buf = ssub(f.buf, i)
+  return tonumber(numeral)
+end
 local function read_one(f, fmt, i)
   if type(fmt) ~= 'number' and type(fmt) ~= 'string' then
     error(sformat("bad argument #%d to 'read' (string expected, got %s)", i, I.typename(fmt)), 4)
@@ -105,20 +200,13 @@ local function read_one(f, fmt, i)
     f.buf = ''
     return s
   elseif c == 'n' then
-    while true do
-      local s = smatch(f.buf, '^%s*()')
-      if s <= #f.buf then break end
-      if not fill(f) then return nil end
-    end
-    if not sfind(f.buf, '[%s]', smatch(f.buf, '^%s*()')) then fill(f) end
-    local num, rest = smatch(f.buf, '^%s*([%+%-]?[%w%.]+)()')
-    if not num then return nil end
-    f.buf = ssub(f.buf, rest)
-    return tonumber(num)
+    return read_number(f)
   end
   error(sformat("bad argument #%d to 'read' (invalid format)", i), 4)
 end
 function IMPL.read(f, ...)
+  if writeonly(f) then return nil, 'Bad file descriptor', 9 end
+  flushw(f)
   local n = select('#', ...)
   if n == 0 then return read_one(f, 'l') end
   local res = {}
@@ -139,6 +227,7 @@ local function lines_done(it, ...)
 end
 local lines_iter = I.cwrap(function(it)
   if it.f.closed then error('file is already closed', 3) end
+  if writeonly(it.f) then error('Bad file descriptor', 3) end
   return lines_done(it, IMPL.read(it.f, tunpack(it.fmts, 1, it.fmts.n)))
 end, true)
 function IMPL.lines(f, ...)
@@ -152,8 +241,9 @@ function IMPL.write(f, ...)
     end
     if f.std == 'stdout' then H.out(1, tostring(v))
     elseif f.std == 'stderr' then H.out(2, tostring(v))
+    elseif readonly(f) then return nil, 'Bad file descriptor', 9
     else
-      local ok, err = H.fwrite(f.fd, tostring(v))
+      local ok, err = bufwrite(f, tostring(v))
       if not ok then return nil, err end
     end
   end
@@ -161,6 +251,8 @@ function IMPL.write(f, ...)
 end
 function IMPL.seek(f, whence, offset)
   if f.std then return nil, 'Illegal seek', 29 end
+  local ok, err = flushw(f)
+  if not ok then return nil, err end
   whence = whence or 'cur'
   offset = offset or 0
   if whence == 'cur' then offset = offset - #f.buf end
@@ -169,10 +261,22 @@ function IMPL.seek(f, whence, offset)
   if not pos then return nil, err end
   return pos
 end
-function IMPL.flush(f) return HANDLE[f] end
-function IMPL.setvbuf() return true end
+function IMPL.flush(f)
+  local ok, err = flushw(f)
+  if not ok then return nil, err end
+  return HANDLE[f]
+end
+local VMODES = { no = true, full = true, line = true }
+function IMPL.setvbuf(f, mode, size)
+  if not VMODES[mode] then I.argerror(2, sformat("invalid option '%s'", tostring(mode))) end
+  flushw(f)
+  f.vmode = mode
+  if math.type(size) == 'integer' and size > 0 then f.vsize = size end
+  return true
+end
 function IMPL.close(f)
   if f.std then return nil, 'cannot close standard file' end
+  flushw(f)
   f.closed = true
   H.fclose(f.fd)
   return true
@@ -197,7 +301,9 @@ io.open = function(path, mode)
   if not smatch(mode, '^[rwa]%+?b?$') then I.argerror(2, 'invalid mode') end
   local fd, err, code = H.fopen(path, mode)
   if not fd then return nil, err, code end
-  return newfile(fd, path)
+  local u = newfile(fd, path)
+  ST[u].mode = mode
+  return u
 end
 io.close = function(f) return (f or defout):close() end
 -- io.read/io.write report argument errors as their own (the default file's method does the work)
@@ -240,10 +346,21 @@ io.type = function(f)
   return nil
 end
 -- wasmoon cannot start processes: say so, as an error (documented in docs/ARCHITECTURE.md).
-io.popen = function() error('io.popen is not supported in llmspell (Lua runs in WebAssembly)', 3) end
+io.popen = function(...)
+  local n = select('#', ...)
+  local prog, mode = ...
+  if type(prog) ~= 'string' and type(prog) ~= 'number' then I.typeerror(1, 'string', n, prog) end
+  if mode ~= nil and mode ~= 'r' and mode ~= 'w' then I.argerror(2, 'invalid mode') end
+  error('io.popen is not supported in llmspell (Lua runs in WebAssembly)', 3)
+end
 io.tmpfile = function() return io.open(H.tmpname(), 'w+') end
 os.remove = function(p) return H.remove(p) end
-os.rename = function(a, b) return H.rename(a, b) end
+-- (Lua's os.rename names no file in its message, unlike os.remove)
+local function unnamed(ok, err, ...)
+  if ok == nil and type(err) == 'string' then err = sgsub(err, '^.-: ', '', 1) end
+  return ok, err, ...
+end
+os.rename = function(a, b) return unnamed(H.rename(a, b)) end
 os.tmpname = function() return H.tmpname() end
 os.getenv = function(...)
   local k = ...
@@ -253,8 +370,15 @@ os.getenv = function(...)
 end
 -- os.exit ends the run: its error object is raised again at every instruction (a count hook,
 -- as for interrupts) until it leaves every pcall and coroutine, so nothing catches it.
-os.exit = function(code)
-  if code == true or code == nil then code = 0 elseif code == false then code = 1 end
+os.exit = function(...)
+  local code = ...
+  if code == true or code == nil then code = 0 elseif code == false then code = 1
+  else
+    local n = (type(code) == 'number' or type(code) == 'string') and tonumber(code)
+    if not n then I.typeerror(1, 'number', select('#', ...), code) end
+    code = math.tointeger(n)
+    if not code then I.argerror(1, 'number has no integer representation') end
+  end
   local e = { __llmspell_exit = true, code = math.tointeger(code) or 0 }
   S.exiting = e
   I.apply_all_hooks()

@@ -72,12 +72,13 @@ local function lloadfile(path, mode, ...)
   return lload(file_chunk(code), '@' .. path, mode, ...)
 end
 G.loadfile = cwrap(function(...) return rethrow(2, pcall(lloadfile, ...)) end)
+-- The chunk may yield (dofile is yieldable in Lua): the wrapper has a continuation.
 G.dofile = cwrap(function(...)
   local path = ...
   local f, err = rethrow(3, pcall(lloadfile, path))
   if not f then error(err, 0) end
   return f()
-end)
+end, false, true)
 
 -- package.searchpath and require's Lua searcher, as Lua's own (messages included).
 local function isstr(v) return type(v) == 'string' or type(v) == 'number' end

@@ -60,6 +60,7 @@ function A.run(code, chunkname, mode, args, nargs, script)
     G.arg = at
   end
   local res = pack(xpcall(A.run_chunk, handler, f, tunpack(argv, 1, nargs or 0)))
+  I.flush_files() -- as exit() flushes the program's open files
   S.stepping = nil
   S.budget = nil
   S.interrupting = false
