@@ -98,14 +98,12 @@ describe('llmspell kernel with jupyter_client', () => {
         state_reset: string[];
         alive_after_restart: boolean;
         exited_after_shutdown: boolean;
-        exit_seconds: number;
       }>('restart', env.env);
       assert.equal(r.before, 'ok');
       assert.equal(r.new_process, true);
       assert.deepEqual(r.state_reset, ['true']);
       assert.equal(r.alive_after_restart, true);
-      assert.equal(r.exited_after_shutdown, true);
-      assert.ok(r.exit_seconds < 2, `kernel took ${r.exit_seconds}s to exit`);
+      assert.equal(r.exited_after_shutdown, true, 'the kernel exited by itself after shutdown_request');
     },
   );
 

@@ -168,13 +168,15 @@ def scenario_parent_dies():
         "km = KernelManager(kernel_name='llmspell')\n"
         "km.start_kernel()\n"
         "kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=20)\n"
-        "kc.execute('while true do end')\n"
+        "mid = kc.execute('while true do end')\n"
+        "while True:\n"
+        "    m = kc.get_iopub_msg(timeout=20)\n"
+        "    if m['parent_header'].get('msg_id') == mid and m['msg_type'] == 'execute_input': break\n"
         "print(km.provisioner.process.pid, flush=True)\n"
         "time.sleep(600)\n"
     )
     launcher = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=os.environ)
-    pid = int(launcher.stdout.readline().strip())
-    time.sleep(0.5)
+    pid = int(launcher.stdout.readline().strip())  # printed once the kernel runs the cell
     alive_before = os.path.exists("/proc/%d" % pid)
     launcher.send_signal(signal.SIGKILL)
     launcher.wait()

@@ -11,7 +11,7 @@ import { listKernels } from '../../../kernel/jupyter/registry';
 import { encodeMessage, makeHeader, Signer } from '../../../kernel/jupyter/wire';
 import { type ExecuteOptions, KernelClient } from '../../../kernel/repl/client';
 import { FakeRuntime } from './fake-runtime';
-import { waitFor } from '../../support/wait';
+import { waitFor, withTimeout } from '../../support/wait';
 
 const home = mkdtempSync(path.join(tmpdir(), 'llmspell-jupyter-unit-'));
 process.env.LLMSPELL_HOME = home;
@@ -354,10 +354,8 @@ describe('connection files and ports', () => {
     const file = path.join(home, 'own.json');
     const kernel = await startKernel({ runtime: new FakeRuntime(), connectionFile: file, idleTimeoutSec: 1 });
     assert.ok(existsSync(file));
-    const stopped = await Promise.race([
-      kernel.stopped,
-      new Promise((r) => setTimeout(() => r('timeout'), 4000)),
-    ]);
+    // the 1 s idle timeout stops it; the deadline is only a safety net (a loaded machine is slow)
+    const stopped = await withTimeout(kernel.stopped, 30_000, 'the idle timeout to stop the kernel');
     assert.deepEqual(stopped, { reason: 'idle-timeout', restart: false });
     assert.equal(existsSync(file), false);
     assert.ok(!(await listKernels()).some((e) => e.id === kernel.id));
