@@ -10,7 +10,7 @@ import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astI
 import { builtinCall } from './calls';
 import { docSig, memberTy, typeText, type AliasLookup } from './convert';
 import { contextParam } from './expected';
-import { exprTypeOf } from './exprs';
+import { asCast, exprTypeOf } from './exprs';
 import { branchSites, narrowAt, reachingSite } from './flow';
 import { iterTypes } from './iterators';
 import { memberOf } from './members';
@@ -75,13 +75,28 @@ export class TypeEngine {
 
   /** Declared type of a definition (`---@type`, `---@class`, `---@param`), if any. */
   declared(fa: FileAnalysis, def: Definition): Ty | undefined {
-    const doc = def.doc ?? this.trailingDoc(fa, def);
     if (def.kind === 'parameter') return this.paramDeclared(fa, def);
+    if (def.kind === 'forVariable') {
+      // `---@param k Class` above `for k in ...`
+      const p = this.docAbove(fa, def.span.start)?.params.find((x) => x.name === def.name);
+      return p?.type ? typeText(p.type, undefined, this.alias) : undefined;
+    }
+    const doc = this.ownDoc(fa, def) ?? this.trailingDoc(fa, def);
     if (doc?.type && doc.type !== 'unknown') return typeText(doc.type, doc.generics, this.alias);
     const isFn =
       def.kind === 'localFunction' || def.kind === 'globalFunction' || def.init?.kind === 'function';
     if (doc?.className && !isFn) return { k: 'named', name: doc.className };
     return undefined;
+  }
+
+  /** The definition's doc comment, unless it trails code on an earlier line (`local a --- @type T`). */
+  private ownDoc(fa: FileAnalysis, def: Definition): DocBlock | undefined {
+    const d = def.doc;
+    if (!d) return undefined;
+    const line = fa.lines.lineOf(d.span.start);
+    if (line === fa.lines.lineOf(def.span.start)) return d;
+    const start = fa.text.lastIndexOf('\n', d.span.start - 1) + 1;
+    return fa.text.slice(start, d.span.start).trim() ? undefined : d;
   }
 
   /** `local x --- @type boolean`: a doc comment after the name on the same line. */
@@ -201,8 +216,14 @@ export class TypeEngine {
       const v = this.varargType(fa, spanOf(e).start);
       return [v, v, v, v, v, v, v, v];
     }
-    if (e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression')
-      return this.callTypes(fa, e);
+    if (
+      e.type === 'CallExpression' ||
+      e.type === 'StringCallExpression' ||
+      e.type === 'TableCallExpression'
+    ) {
+      const cast = asCast(this, fa, e);
+      return cast ? [cast] : this.callTypes(fa, e);
+    }
     return [this.exprType(fa, e)];
   }
 
@@ -305,7 +326,11 @@ export class TypeEngine {
   }
 
   private returnsWithGenerics(fa: FileAnalysis, call: CallNode, sig: FnSig): Ty[] {
-    const rets = this.returnsOf(sig);
+    let rets = this.returnsOf(sig);
+    // a body without `return` gives nil; `---@return T ...` gives as many T as asked for
+    if (!rets.length && sig.node && !sig.returns.length && !sig.returnsVararg && !sig.fa?.syntaxErrors.length)
+      return [NIL];
+    if (sig.returnsVararg) rets = [...rets, ...Array<Ty>(8).fill(sig.returnsVararg)];
     const recv = call.base.type === 'MemberExpression' ? members(this.exprType(fa, call.base.base)) : [];
     const classArgs = recv.find((t) => t.k === 'named' && t.args?.length);
     if (!sigHasGeneric(sig) && !classArgs) return rets;

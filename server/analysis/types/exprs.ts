@@ -51,7 +51,7 @@ export function exprTypeOf(en: TypeEngine, fa: FileAnalysis, e: Expr): Ty {
 }
 
 /** `expr --[[@as T]]` */
-function asCast(en: TypeEngine, fa: FileAnalysis, e: Expr): Ty | undefined {
+export function asCast(en: TypeEngine, fa: FileAnalysis, e: Expr): Ty | undefined {
   const end = spanOf(e).end;
   if (fa.text.charCodeAt(end) !== 45 && fa.text.charCodeAt(end + 1) !== 45) return undefined;
   const m = /^\s*--\[=*\[\s*@as\s+([^\]]+)\]/.exec(fa.text.slice(end, end + 120));

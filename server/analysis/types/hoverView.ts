@@ -7,6 +7,7 @@ import { visibleLocals } from '../resolve';
 import { LUA_KEYWORDS, stdlib } from '../stdlib';
 import type { Definition, Occurrence, Span } from '../types';
 import { chainType } from './chain';
+import { typeText } from './convert';
 import { fileIndex, functionsAround, nameNodeAt } from './astIndex';
 import type { TypeEngine } from './engine';
 import { membersOf, type MemberInfo } from './members';
@@ -117,6 +118,16 @@ function isFunctionValue(t: Ty): t is Extract<Ty, { k: 'function' }> & { fn: FnS
 
 /** The label of a name occurrence (local, parameter, global, field). */
 export function hoverLabel(en: TypeEngine, fa: FileAnalysis, occ: Occurrence): HoverLabel | undefined {
+  const l = nameLabel(en, fa, occ);
+  // `x--[[@as T]]`: the name is read as T there
+  const cast = /^\s*--\[=*\[\s*@as\s+([^\]]+)\]/.exec(fa.text.slice(occ.span.end, occ.span.end + 120));
+  if (!l || !cast) return l;
+  const ty = typeText(cast[1].trim(), undefined, en.alias);
+  const at = l.label.indexOf(': ');
+  return { ...l, ty, label: at > 0 ? `${l.label.slice(0, at)}: ${view(ty)}` : l.label };
+}
+
+function nameLabel(en: TypeEngine, fa: FileAnalysis, occ: Occurrence): HoverLabel | undefined {
   if (occ.member || nameNodeAt(fileIndex(fa), occ.span.start)) return memberLabel(en, fa, occ);
   if (occ.defId !== undefined) {
     const def = fa.defs[occ.defId];

@@ -144,3 +144,14 @@ describe('type inference: parameters of functions written where a type is expect
     ],
   ]);
 });
+
+describe('type inference: casts, empty bodies, vararg returns, loop annotations', () => {
+  check([
+    ['local raw = load_it()--[[@as string]]\nprint(ra‸w)', 'local raw: string'],
+    ['local v\nprint(v‸--[[@as integer]])', 'local v: integer'],
+    ['local function noop() end\nlocal r‸ = noop()', 'local r: nil'],
+    ['---@return string ...\nlocal function names() end\nlocal a, b‸ = names()', 'local b: string'],
+    ['---@class Job\n---@param job Job\nfor _, jo‸b in ipairs(queue) do end', 'local job: Job'],
+    ['local a --- @type boolean\nlocal b‸', 'local b: unknown'],
+  ]);
+});
