@@ -56,6 +56,29 @@ interface StatementLint {
   facts: Facts;
   inner: AnalysisDiagnostic[];
   outerReads: number[];
+  /** the diagnostics, returns and functions at the offset the statement had last (reused while it stays) */
+  placed?: Placed;
+}
+interface Placed {
+  at: number;
+  diags: AnalysisDiagnostic[];
+  returns: ReturnFact[];
+  functions: { name: Span; completes: boolean; at: Span }[];
+}
+
+/** A statement's diagnostics, returns and functions at offset `o` (new objects). */
+function place(r: StatementLint, o: number): Placed {
+  const sp = (x: Span): Span => ({ start: x.start + o, end: x.end + o });
+  const f = r.facts;
+  const diags: AnalysisDiagnostic[] = [];
+  for (const d of f.diags) diags.push({ ...d, span: sp(d.span) });
+  for (const d of r.inner) diags.push({ ...d, span: sp(d.span) });
+  const returns: ReturnFact[] = [];
+  for (const r2 of f.returns)
+    if (r2.name)
+      returns.push({ ...r2, name: sp(r2.name), values: r2.values.map(sp), keyword: sp(r2.keyword) });
+  const functions = f.functions.map((x) => ({ name: sp(x.name), completes: x.completes, at: sp(x.at) }));
+  return { at: o, diags, returns, functions };
 }
 const statementCache = new WeakMap<lp.Statement, StatementLint>();
 
@@ -180,8 +203,10 @@ class Linter {
     const f = r.facts;
     const o = span.start;
     const sp = (x: Span): Span => ({ start: x.start + o, end: x.end + o });
-    for (const d of f.diags) this.out.push({ ...d, span: sp(d.span) });
-    for (const d of r.inner) this.out.push({ ...d, span: sp(d.span) });
+    // unchanged statements before an edit keep their objects (fewer allocations per edit)
+    if (r.placed?.at !== o) r.placed = place(r, o);
+    const placed = r.placed;
+    for (const d of placed.diags) this.out.push(d);
     for (const rel of f.decls) {
       const d = defAt(this.fa, rel + o);
       if (d !== undefined) useOf(this.uses, d).writes.push(nameAt(this.fa, rel + o));
@@ -211,11 +236,8 @@ class Linter {
       this.setFields.set(key, l);
     }
     for (const l of f.labels) this.labels.push({ name: l.name, span: sp(l.span) });
-    for (const r2 of f.returns)
-      if (r2.name)
-        this.returns.push({ ...r2, name: sp(r2.name), values: r2.values.map(sp), keyword: sp(r2.keyword) });
-    for (const x of f.functions)
-      this.functions.push({ name: sp(x.name), completes: x.completes, at: sp(x.at) });
+    for (const r2 of placed.returns) this.returns.push(r2);
+    for (const x of placed.functions) this.functions.push(x);
     for (const c of f.calls) this.discardReturns(c.at + o, sp(c.span));
     for (const g of f.gotos) this.gotos.add(g);
   }

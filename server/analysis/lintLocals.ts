@@ -34,9 +34,11 @@ export function defAt(fa: FileAnalysis, at: number): number | undefined {
 
 /** The identifier starting at `at`. */
 export function nameAt(fa: FileAnalysis, at: number): Span {
-  const m = /^[A-Za-z_]\w*/.exec(fa.text.slice(at, at + 200));
-  return { start: at, end: at + (m ? m[0].length : 0) };
+  IDENT.lastIndex = at;
+  const m = IDENT.exec(fa.text);
+  return { start: at, end: at + (m ? Math.min(m[0].length, 200) : 0) };
 }
+const IDENT = /[A-Za-z_]\w*/y;
 
 /** Index of the first occurrence starting at or after `offset`. */
 export function firstOccurrence(fa: FileAnalysis, offset: number): number {
