@@ -56,6 +56,8 @@ interface StatementLint {
   facts: Facts;
   inner: AnalysisDiagnostic[];
   outerReads: number[];
+  /** the name each of `outerReads` reads */
+  outerNames: string[];
   /** the diagnostics, returns and functions at the offset the statement had last (reused while it stays) */
   placed?: Placed;
 }
@@ -98,6 +100,8 @@ export function lint(fa: FileAnalysis): AnalysisDiagnostic[] {
 class Linter {
   readonly out: AnalysisDiagnostic[] = [];
   private readonly uses = new Map<number, LocalUse>();
+  /** names of the definitions in `uses` */
+  private readonly usedNames = new Set<string>();
   private readonly setFields = new Map<string, Span[]>();
   private readonly labels: { name: string; span: Span }[] = [];
   private readonly gotos = new Set<string>();
@@ -177,19 +181,23 @@ class Linter {
       u.writes.push(nameAt(fa, x.at + o));
     }
     const outerReads: number[] = [];
+    const outerNames: string[] = [];
     const occ = fa.occurrences;
     for (let i = firstOccurrence(fa, o); i < occ.length && occ[i].span.start < span.end; i++) {
       const x = occ[i];
       if (x.isDeclaration || x.member || writes.has(x.span.start)) continue;
       if (x.defId !== undefined && inner(x.defId)) uses.get(x.defId)?.reads.push(x.span);
       // a name read from outside (a global now may be a local of a later version: resolved in apply)
-      else outerReads.push(x.span.start - o);
+      else {
+        outerReads.push(x.span.start - o);
+        outerNames.push(x.defId !== undefined ? fa.defs[x.defId].name : (x.global ?? ''));
+      }
     }
     const diags: AnalysisDiagnostic[] = [];
     localDiagnostics(fa, uses, diags);
     const rel = diags.map((d) => ({ ...d, span: { start: d.span.start - o, end: d.span.end - o } }));
     for (const d of rel) if (d.data?.removeSpan) d.data = { ...d.data, removeSpan: undefined };
-    return { len: span.end - o, facts: outer, inner: rel, outerReads };
+    return { len: span.end - o, facts: outer, inner: rel, outerReads, outerNames };
   }
 
   /** A statement's lint (kept with its node), moved to where it is now, merged in. */
@@ -209,25 +217,27 @@ class Linter {
     for (const d of placed.diags) this.out.push(d);
     for (const rel of f.decls) {
       const d = defAt(this.fa, rel + o);
-      if (d !== undefined) useOf(this.uses, d).writes.push(nameAt(this.fa, rel + o));
+      if (d !== undefined) this.use(d).writes.push(nameAt(this.fa, rel + o));
     }
     for (const rel of f.writeBases) {
       const w = sp(rel);
       const d = defAt(this.fa, w.start);
-      if (d !== undefined) useOf(this.uses, d).writeBases.push(w);
+      if (d !== undefined) this.use(d).writeBases.push(w);
     }
     for (const x of f.fns) {
       const at = x.at + o;
       const d = defAt(this.fa, at);
       if (d === undefined) continue;
-      const u = useOf(this.uses, d);
+      const u = this.use(d);
       u.fns.push(sp(x.span));
       u.writes.push(nameAt(this.fa, at));
     }
-    for (const rel of r.outerReads) {
+    r.outerReads.forEach((rel, i) => {
+      // only a name some local of the file has been declared under can read one
+      if (!this.usedNames.has(r.outerNames[i])) return;
       const d = defAt(this.fa, rel + o);
       if (d !== undefined) this.uses.get(d)?.reads.push(nameAt(this.fa, rel + o));
-    }
+    });
     for (const x of f.setFields) {
       const d = defAt(this.fa, x.at + o);
       const key = d !== undefined ? `#${d}.${x.name.slice(x.name.indexOf('.') + 1)}` : `@${x.name}`;
@@ -240,6 +250,12 @@ class Linter {
     for (const x of placed.functions) this.functions.push(x);
     for (const c of f.calls) this.discardReturns(c.at + o, sp(c.span));
     for (const g of f.gotos) this.gotos.add(g);
+  }
+
+  /** The use record of local `d` (created on first use). */
+  private use(d: number): LocalUse {
+    this.usedNames.add(this.fa.defs[d].name);
+    return useOf(this.uses, d);
   }
 
   private diag(
