@@ -37,6 +37,8 @@ const CASES = [
   'threads',
   'collector',
   'iofiles',
+  'gotolabels',
+  'upvalues',
 ];
 
 function reference(name: string): string {
