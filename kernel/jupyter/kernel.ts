@@ -20,7 +20,6 @@ import { type KernelLogger, silentLogger } from './log';
 import { Outbox } from './outbox';
 import { ParentRouter } from './parent';
 import { watchParentProcess } from './parent-watch';
-import { persistInterrupt } from './persist-interrupt';
 import { unregisterKernel } from './registry';
 import { RuntimeSlot } from './runtime-slot';
 import { ShellQueue } from './shell-queue';
@@ -373,18 +372,18 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     this.emit('aborted', { msgId: msg.header.msg_id });
   }
 
+  interrupts = 0;
+
   interrupt(): void {
+    this.interrupts++;
     if (!this.runtime) return;
     this.logger.info({ busy: this.runtime.isBusy() }, 'interrupt');
     // The runtime also ends a pending io.read (it watches for interrupts while waiting for input).
+    // The runtime names the execution it interrupts, so the interrupt is never lost on the way
+    // (kernel/runtime/exec-interrupts.ts); one that came before the cell's code started is applied
+    // when it starts (handlers/execute.ts reads `interrupts`).
     this.runtime.interrupt();
     this.router.cancelInput();
-    const target = this.router.parentHeader().msg_id;
-    if (target === undefined) return;
-    persistInterrupt(
-      () => this.router.parentHeader().msg_id === target && this.runtime.isBusy() && !this.stopping,
-      () => this.runtime.interrupt(),
-    );
   }
 
   async restart(): Promise<void> {

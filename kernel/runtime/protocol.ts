@@ -80,7 +80,8 @@ export type AgentCommand = { id?: number } & (
   | { cmd: 'step'; kind: StepKind }
   | { cmd: 'terminate' }
   | { cmd: 'pause' }
-  | { cmd: 'interrupt' }
+  /** `exec`: the request id of the execution it is for (none: whatever runs, e.g. an evaluation). */
+  | { cmd: 'interrupt'; exec?: number }
   | { cmd: 'bp'; source: string; line: number; spec: AgentBreakpointSpec }
   | { cmd: 'fbp'; source: string; line: number; bpId: number }
   | { cmd: 'clearbps'; source?: string; kind: 'line' | 'function' }

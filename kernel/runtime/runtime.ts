@@ -58,6 +58,8 @@ export class LuaRuntime implements RuntimeHandle {
   private readonly pending = new Map<number, { resolve: (r: FromWorker & { t: 'reply' }) => void }>();
   private nextId = 1;
   private busy = 0;
+  /** Request ids of the executions sent and not answered yet, oldest (the running one) first. */
+  private readonly execs: number[] = [];
   /** Stopped at a breakpoint/step/pause: read from the debugger state, the one record of it. */
   private get stopped(): boolean {
     return this.debugger.state.stop !== undefined;
@@ -171,6 +173,8 @@ export class LuaRuntime implements RuntimeHandle {
       return;
     }
     if (m.t === 'reply') {
+      const at = this.execs.indexOf(m.id);
+      if (at >= 0) this.execs.splice(at, 1);
       const p = this.pending.get(m.id);
       if (p) {
         this.pending.delete(m.id);
@@ -189,6 +193,7 @@ export class LuaRuntime implements RuntimeHandle {
     this.exitError = message;
     for (const [, p] of this.pending) p.resolve({ t: 'reply', id: -1, error: message });
     this.pending.clear();
+    this.execs.length = 0;
     this.debugger.state.clearStop();
     this.emit({ type: 'crashed', message });
   }
@@ -218,6 +223,7 @@ export class LuaRuntime implements RuntimeHandle {
     if (this.exitError) return Promise.resolve({ t: 'reply', id: -1, error: this.exitError });
     const id = this.nextId++;
     const p = new Promise<FromWorker & { t: 'reply' }>((resolve) => this.pending.set(id, { resolve }));
+    if (msg.t === 'exec') this.execs.push(id);
     this.port.postMessage({ ...msg, id } as ToWorker);
     this.wake();
     if (this.busy && !this.stopped && msg.t !== 'exec') interrupter.request(this.worker);
@@ -269,9 +275,14 @@ export class LuaRuntime implements RuntimeHandle {
     }
   }
 
+  /**
+   * Interrupt the running execution (the oldest one sent: the worker runs them in order), or the
+   * completion/inspection/evaluation in flight. The command names the execution, so it is neither
+   * lost when it reaches the worker before that execution starts nor applied to a later one.
+   */
   interrupt(): void {
     if (!this.busy && !this.queries) return;
-    this.command({ cmd: 'interrupt' });
+    this.command({ cmd: 'interrupt', exec: this.execs[0] });
     if (this.stopped) this.command({ cmd: 'continue' });
   }
 

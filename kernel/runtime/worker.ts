@@ -14,6 +14,7 @@ import { rawHostFunctions, errnoReason } from './lua-raw';
 import type { OpenFile } from './lua-raw';
 import type { AgentCommand, AgentHost, ToWorker, FromWorker, RawRunResult } from './protocol';
 import { AGENT_MODULES, normalizeLuaValue } from './protocol';
+import { ExecInterrupts } from './exec-interrupts';
 import { takeFactory, workerInit } from './worker-init';
 import { AGENT_CHUNK_NAME, BytecodeCache, loadChunk } from './bytecode';
 
@@ -40,6 +41,10 @@ let running = false;
 let pendingSource: Uint8Array = new Uint8Array(0);
 let stopped = false;
 const pendingLua: AgentCommand[] = [];
+const interrupts = new ExecInterrupts();
+/** An interrupt command for the execution running now (others are filed or dropped by `interrupts`). */
+const interruptNow = (msg: ToWorker): msg is Extract<ToWorker, { t: 'cmd' }> =>
+  msg.t === 'cmd' && msg.cmd.cmd === 'interrupt' && interrupts.route(msg.cmd) === 'now';
 const book = new BreakpointBook((breakpoint) =>
   post({ t: 'event', event: { type: 'breakpoint', breakpoint } }),
 );
@@ -97,6 +102,7 @@ function handleHostMessage(msg: ToWorker): boolean {
       return true;
     }
     case 'cmd':
+      if (msg.cmd.cmd === 'interrupt' && !interrupts.take(msg.cmd)) return true;
       pendingLua.push(msg.cmd);
       return true;
     case 'input':
@@ -161,7 +167,7 @@ function waitInput(prompt: string, password: boolean): string | undefined | LuaM
         if (msg.error !== undefined) return LuaMultiReturn.from([undefined, msg.error]);
         return msg.text === null ? undefined : msg.text;
       }
-      if (msg.t === 'cmd' && msg.cmd.cmd === 'interrupt') {
+      if (interruptNow(msg)) {
         // as for host calls: io.read raises the interrupt itself (a cell ending right after the
         // read would otherwise finish "ok" with nil)
         pendingLua.push(msg.cmd);
@@ -207,7 +213,7 @@ function waitHost(id: number): { chunk?: string; done?: { result?: string; error
     const m = receiveMessageOnPort(port);
     if (m) {
       const msg = m.message as ToWorker;
-      if (msg.t === 'cmd' && msg.cmd.cmd === 'interrupt') {
+      if (msg.t === 'cmd' && interruptNow(msg)) {
         pendingLua.push(msg.cmd);
         post({ t: 'hostcancel', id });
         c.done = { error: 'interrupted' };
@@ -529,7 +535,9 @@ async function setup(): Promise<void> {
 }
 
 function runLua(msg: Extract<ToWorker, { t: 'exec' }>): RawRunResult {
-  // Apply queued commands (breakpoints set while idle) before running.
+  // Apply queued commands (breakpoints set while idle, interrupts for this execution that arrived
+  // before it) before running; A.run keeps an interrupt set here.
+  pendingLua.push(...interrupts.begin(msg.id));
   for (let c = nextAgentCommand(false); c; c = nextAgentCommand(false)) agent.command(c);
   running = true;
   book.beginRun();
@@ -549,6 +557,12 @@ function runLua(msg: Extract<ToWorker, { t: 'exec' }>): RawRunResult {
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, message, traceback: [] };
   } finally {
+    // An interrupt for this execution that it did not consume must not reach the next one.
+    for (let i = pendingLua.length - 1; i >= 0; i--) {
+      const c = pendingLua[i];
+      if (c.cmd === 'interrupt' && c.exec !== undefined) pendingLua.splice(i, 1);
+    }
+    interrupts.end();
     running = false;
     stopped = false;
     flush();

@@ -34,6 +34,11 @@ export interface KernelServices {
   abortQueuedExecutes(): void;
   /** Interrupt running code (and a pending input request). */
   interrupt(): void;
+  /**
+   * How many interrupts arrived so far: an execution started after one arrived that followed its
+   * request (the client interrupted as soon as it saw execute_input) is interrupted at its start.
+   */
+  readonly interrupts: number;
   /** Stop the kernel after the current reply went out. */
   requestShutdown(restart: boolean): void;
   /** Report a finished execution (stats, events). */

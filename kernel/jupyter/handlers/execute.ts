@@ -59,12 +59,26 @@ async function payloadFor(k: KernelServices, code: string): Promise<JsonObject |
  * Run a cell. A cell of statements that ends in a bare expression (`x = 1\nx`) fails to compile;
  * it is then run again with `return` before that expression, so its value is shown.
  */
-async function runCell(k: KernelServices, code: string, chunkName: string): Promise<ExecResult> {
+/**
+ * Run a cell; `interrupts` is the kernel's interrupt count when its request was taken: one that
+ * arrived since (right after execute_input, before the code started) interrupts it as it starts.
+ */
+async function runCell(
+  k: KernelServices,
+  code: string,
+  chunkName: string,
+  interrupts: number,
+): Promise<ExecResult> {
+  const start = (text: string): Promise<ExecResult> => {
+    const run = k.runtime.execute(text, { chunkName, mode: 'cell' });
+    if (k.interrupts !== interrupts) k.runtime.interrupt();
+    return run;
+  };
   const source = code.replace(MAGIC_RE, '');
-  const result = await k.runtime.execute(source, { chunkName, mode: 'cell' });
+  const result = await start(source);
   if (result.ok || result.error.ename !== 'SyntaxError') return result;
   const withReturn = returnLastExpression(source);
-  return withReturn === undefined ? result : k.runtime.execute(withReturn, { chunkName, mode: 'cell' });
+  return withReturn === undefined ? result : start(withReturn);
 }
 
 /** The values a cell shows: a display call's id (returned for display.update) is not shown. */
@@ -88,6 +102,7 @@ export const execute: MessageHandler = async (ctx) => {
   const stopOnError = field(c, 'stop_on_error', isBool, true);
   const userExpressions = field(c, 'user_expressions', isObject, {});
 
+  const interrupts = k.interrupts;
   if (storeHistory) k.executionCount++;
   const count = k.executionCount;
   if (!silent) ctx.publish('execute_input', { code, execution_count: count });
@@ -112,7 +127,7 @@ export const execute: MessageHandler = async (ctx) => {
   k.beginExecution(ctx.msg, { silent, allowStdin });
   let result: ExecResult;
   try {
-    result = await runCell(k, code, chunkName);
+    result = await runCell(k, code, chunkName, interrupts);
   } finally {
     k.endExecution();
   }

@@ -42,6 +42,22 @@ describe('llmspell kernel with jupyter_client', () => {
     },
   );
 
+  it(
+    'an interrupt sent as soon as execute_input arrives ends that cell, every time',
+    { timeout: 60000 },
+    async () => {
+      // Before: the worker cleared the interrupt flag when a run started, so an interrupt that
+      // overtook the start of the cell was lost (the kernel re-sent it every 100 ms to make up).
+      const r = await scenario<{ enames: string[]; after_status: string; after_result: string[] }>(
+        'interrupt_early',
+        env.env,
+      );
+      assert.deepEqual(r.enames, Array(5).fill('Interrupted'));
+      assert.equal(r.after_status, 'ok');
+      assert.deepEqual(r.after_result, ['2']);
+    },
+  );
+
   it('io.read becomes input_request; allow_stdin false fails at once', { timeout: 60000 }, async () => {
     const r = await scenario<{
       status: string;

@@ -114,6 +114,32 @@ def scenario_interrupt():
         stop(km, kc)
 
 
+def scenario_interrupt_early():
+    """Interrupt as soon as execute_input is published (before the cell's code may have started)."""
+    km, kc = start()
+    try:
+        enames = []
+        for _ in range(5):
+            msg_id = kc.execute("while true do end")
+            while True:
+                m = kc.get_iopub_msg(timeout=TIMEOUT)
+                if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                    break
+            km.interrupt_kernel()
+            reply = kc.get_shell_msg(timeout=TIMEOUT)
+            while reply["parent_header"].get("msg_id") != msg_id:
+                reply = kc.get_shell_msg(timeout=TIMEOUT)
+            enames.append(reply["content"].get("ename"))
+        after, outputs = run(kc, "1 + 1")
+        return {
+            "enames": enames,
+            "after_status": after["status"],
+            "after_result": [o["content"]["data"]["text/plain"] for o in outputs if o["type"] == "execute_result"],
+        }
+    finally:
+        stop(km, kc)
+
+
 def scenario_stdin():
     km, kc = start()
     try:

@@ -172,3 +172,42 @@ test('threads: a stop inside a coroutine lists the main thread too, each with it
   h.rt.debugger.resume();
   assert.deepEqual(await run, { ok: true, values: ['16'] });
 });
+
+test(
+  'an interrupt sent right after the execute request ends that execution, every time',
+  { timeout: 60000 },
+  async () => {
+    // A Jupyter client interrupts as soon as it sees execute_input: the interrupt can reach the
+    // worker before the chunk starts. It names its execution, so it is applied when that one starts.
+    for (let i = 0; i < 10; i++) {
+      const run = h.rt.execute('while true do end', { chunkName: `/cells/early${i}.lua`, mode: 'cell' });
+      if (i % 2 === 1) await Promise.resolve();
+      h.rt.interrupt();
+      const r = await run;
+      assert.equal(r.ok, false, `run ${i}`);
+      if (!r.ok) assert.equal(r.error.ename, 'Interrupted', `run ${i}`);
+    }
+    assert.deepEqual(await h.rt.execute('1 + 1', { chunkName: '/cells/after-early.lua', mode: 'cell' }), {
+      ok: true,
+      values: ['2'],
+    });
+  },
+);
+
+test(
+  'an interrupt for one execution never reaches the next one queued behind it',
+  { timeout: 60000 },
+  async () => {
+    for (let i = 0; i < 5; i++) {
+      const first = h.rt.execute('return 1', { chunkName: `/cells/first${i}.lua`, mode: 'cell' });
+      const second = h.rt.execute('local s = 0 for k = 1, 100000 do s = s + k end return s', {
+        chunkName: `/cells/second${i}.lua`,
+        mode: 'cell',
+      });
+      h.rt.interrupt(); // for `first` (the oldest execution): it may or may not still be running
+      const r1 = await first;
+      assert.ok(r1.ok || r1.error.ename === 'Interrupted', JSON.stringify(r1));
+      assert.deepEqual(await second, { ok: true, values: ['5000050000'] }, `round ${i}`);
+    }
+  },
+);

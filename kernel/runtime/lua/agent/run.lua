@@ -28,7 +28,8 @@ function A.run(code, chunkname, mode, args, nargs, script)
   CO[1] = 1
   CO[2] = S.MAIN
   S.last_error = nil
-  S.interrupting = false
+  -- S.interrupting is not cleared here: an interrupt applied before the run (the worker files them
+  -- per execution, kernel/runtime/exec-interrupts.ts) is for this run. It is cleared when a run ends.
   S.exiting = nil
   S.hookVisited = nil
   if S.budgetTicks then S.budget = S.budgetTicks else S.budget = nil end
