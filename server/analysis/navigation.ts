@@ -9,7 +9,7 @@ import { inCommentOrString } from './context';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
 import { expand } from './summary';
 import { docTypeLocation, docWordAt } from './types/docNames';
-import { memberDefinition } from './types/definition';
+import { memberDefinition, textDefinition } from './types/definition';
 import { safely } from './types/safely';
 import type { Definition, Location, Occurrence, Span } from './types';
 
@@ -80,7 +80,11 @@ function keyEntries(project: Project, fa: FileAnalysis, key: string): { uri: str
 /** Where the thing at `offset` is defined. */
 export function definition(project: Project, fa: FileAnalysis, offset: number): Location[] {
   const found = directDefinition(project, fa, offset);
-  return found.length ? withValues(project, fa, found) : indexDefinition(project, fa, offset);
+  if (found.length) return withValues(project, fa, found);
+  const indexed = indexDefinition(project, fa, offset);
+  return indexed.length || occurrenceAt(fa, offset)
+    ? indexed
+    : (safely(() => textDefinition(project, fa, offset)) ?? []);
 }
 
 /**

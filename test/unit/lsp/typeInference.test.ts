@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hover } from '../../../server/analysis/hover';
+import { definition } from '../../../server/analysis/navigation';
 import { fixture, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/infer.lua';
@@ -154,4 +155,26 @@ describe('type inference: casts, empty bodies, vararg returns, loop annotations'
     ['---@class Job\n---@param job Job\nfor _, jo‸b in ipairs(queue) do end', 'local job: Job'],
     ['local a --- @type boolean\nlocal b‸', 'local b: unknown'],
   ]);
+});
+
+describe('definition on a line that does not parse yet', () => {
+  it('goes to the field a method sets on self', () => {
+    const f = fixture('local Sprite = {}\nfunction Sprite:init()\n  self.⟪frame⟫ = 1\nend\nSprite.fra‸me');
+    const p = project();
+    const locs = definition(p, open(p, URI, f.text), f.cursor);
+    assert.deepEqual(
+      locs.map((l) => l.span),
+      [f.spans[0]],
+    );
+  });
+  it('goes to a ---@field of a parent class', () => {
+    const f = fixture(
+      '---@class Shape\n---@field ⟪sides⟫ integer\n---@class Square: Shape\n---@type Square\nlocal sq\nsq.si‸des',
+    );
+    const p = project();
+    assert.deepEqual(
+      definition(p, open(p, URI, f.text), f.cursor).map((l) => l.span),
+      [f.spans[0]],
+    );
+  });
 });
