@@ -29,9 +29,12 @@ test('a Lua error exits non-zero with file:line: message and a traceback of sour
   fs.writeFileSync(file, 'local function f(t)\n  return t.x.y\nend\n\nf({})\n');
   const r = llmspell(['run', file]);
   assert.equal(r.status, 1);
+  // the reference interpreter's message and traceback, program name aside
+  const ref = spawnSync('lua5.4', [file], { encoding: 'utf8' });
+  assert.equal(r.stderr, ref.stderr.replace(/^lua5\.4: /, 'llmspell: '));
   assert.equal(
     r.stderr,
-    `llmspell: ${file}:2: attempt to index a nil value (field 'x')\nstack traceback:\n\t${file}:2: in local 'f'\n\t${file}:5: in main chunk\n`,
+    `llmspell: ${file}:2: attempt to index a nil value (field 'x')\nstack traceback:\n\t${file}:2: in local 'f'\n\t${file}:5: in main chunk\n\t[C]: in ?\n`,
   );
   fs.rmSync(dir, { recursive: true });
 });
@@ -74,7 +77,7 @@ test('Ctrl-C (SIGINT) stops a busy script with an "interrupted" error at the run
   assert.match(stdout, /^(tick\n)+$/);
   assert.equal(
     stderr,
-    `llmspell: ${file}:3: interrupted\nstack traceback:\n\t${file}:3: in local 'spin'\n\t${file}:5: in main chunk\n`,
+    `llmspell: ${file}:3: interrupted\nstack traceback:\n\t${file}:3: in local 'spin'\n\t${file}:5: in main chunk\n\t[C]: in ?\n`,
   );
   fs.rmSync(dir, { recursive: true });
 });

@@ -47,7 +47,11 @@ test('errors carry file:line, a traceback of user lines, and the error name', as
   assert.equal(r.error.ename, 'LuaError');
   assert.equal(r.error.message, `${file}:2: attempt to index a nil value (field 'field')`);
   assert.deepEqual(r.error.location, { path: file, line: 2 });
-  assert.deepEqual(r.error.traceback, [`${file}:2: in local 'inner'`, `${file}:11: in main chunk`]);
+  assert.deepEqual(r.error.traceback, [
+    `${file}:2: in local 'inner'`,
+    `${file}:11: in main chunk`,
+    '[C]: in ?',
+  ]);
 });
 
 test('syntax errors have line and column', async () => {

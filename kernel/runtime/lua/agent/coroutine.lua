@@ -47,7 +47,7 @@ coroutine.wrap = cwrap(function(...)
   local co = rawcreate(f)
   co_id(co)
   local w = wrapped(co)
-  HIDDEN_C[w] = true
+  HIDDEN_C[w] = 'wrap' -- hidden from stops; tracebacks name it as Lua does ("[C]: in local 'co'")
   return w
 end)
 coroutine.create = cwrap(function(...)

@@ -33,6 +33,7 @@ G.error = I.cwrap(function(msg, level)
   rawerror(msg, level)
 end)
 HIDDEN_C[G.error] = true
+local user_error = G.error -- shown in tracebacks as Lua shows its error: "[C]: in function 'error'"
 
 -- debug.traceback without the agent: its frames and the C functions it calls are left out, and
 -- below the user's main chunk stands "[C]: in ?" as below the reference interpreter's.
@@ -68,40 +69,65 @@ debug.traceback = I.cwrap(function(...)
   return clean_traceback(rawtraceback(msg, level + 2), msg)
 end)
 
+-- The handler's traceback, as lua.c's message handler writes it (luaL_traceback from the function
+-- that raised): the user's frames, C functions named as Lua names them, "[C]: in ?" for the
+-- interpreter's entry below the outermost main chunk, and 10 + 11 lines around a skipped middle.
+local LEVELS1, LEVELS2 = 10, 11
+local function frame_line(info, level)
+  if info.source ~= AGENT and info.what ~= 'C' then
+    local where = info.short_src .. ':' .. (info.currentline or 0)
+    local name
+    if info.what == 'main' then name = 'in main chunk'
+    elseif I.globalname(info.func) then name = sformat("in function '%s'", I.globalname(info.func))
+    elseif info.name then name = sformat("in %s '%s'", info.namewhat ~= '' and info.namewhat or 'function', info.name)
+    else name = sformat('in function <%s:%d>', info.short_src, info.linedefined) end
+    return where .. ': ' .. name
+  elseif info.func == user_error then
+    return "[C]: in function 'error'"
+  elseif info.what == 'C' and info.name and (not HIDDEN_C[info.func] or HIDDEN_C[info.func] == 'wrap') and level > 2 then
+    local g = I.globalname(info.func)
+    if g then return sformat("[C]: in function '%s'", g) end
+    return sformat("[C]: in %s '%s'", info.namewhat ~= '' and info.namewhat or 'function', info.name)
+  end
+  return nil
+end
+
 local function traceback_lines(level)
   local lines = {}
   local skipped = 0
   while true do
-    if #lines == 12 then
-      -- Like Lua's own traceback: keep the innermost frames and the outermost ones.
+    if #lines == LEVELS1 and skipped == 0 then
+      -- A deep stack: count what is left once (each getinfo this deep walks the stack).
       local total = maxlevel() - 1
       while total > level do
         local fi = getinfo(total + 1, 'f')
         if fi and fi.func == A.run_chunk then break end
         total = total - 1
       end
-      if total - level > 30 then
-        skipped = total - level - 11
-        level = level + skipped
+      if total - level > 200 then
+        -- (the entry line is one of the last 11; the count shown is Lua's, one less than skipped)
+        skipped = total - level - LEVELS2 + 1
+        level = level + skipped + 1
         lines[#lines + 1] = sformat('...\t(skipping %d levels)', skipped)
       end
     end
     local info = getinfo(level, 'nSlf')
     if not info then break end
-    if info.func == A.run_chunk then break end
-    if info.source ~= AGENT and info.what ~= 'C' then
-      local where = info.short_src .. ':' .. (info.currentline or 0)
-      local name
-      if info.what == 'main' then name = 'in main chunk'
-      elseif I.globalname(info.func) then name = sformat("in function '%s'", I.globalname(info.func))
-      elseif info.name then name = sformat("in %s '%s'", info.namewhat ~= '' and info.namewhat or 'function', info.name)
-      else name = sformat('in function <%s:%d>', info.short_src, info.linedefined) end
-      lines[#lines + 1] = where .. ': ' .. name
-      if info.what == 'main' then break end
-    elseif info.what == 'C' and info.name and not HIDDEN_C[info.func] and level > 2 then
-      lines[#lines + 1] = sformat("[C]: in function '%s'", I.globalname(info.func) or info.name)
+    if info.func == A.run_chunk then
+      if #lines > 0 and sfind(lines[#lines], ': in main chunk$') then lines[#lines + 1] = '[C]: in ?' end
+      break
     end
+    local line = frame_line(info, level)
+    if line then lines[#lines + 1] = line end
     level = level + 1
+  end
+  local n = #lines
+  if skipped == 0 and n > LEVELS1 + LEVELS2 + 1 then
+    local out = {}
+    for i = 1, LEVELS1 do out[i] = lines[i] end
+    out[#out + 1] = sformat('...\t(skipping %d levels)', n - LEVELS1 - LEVELS2 - 1)
+    for i = n - LEVELS2 + 1, n do out[#out + 1] = lines[i] end
+    lines = out
   end
   return lines
 end
