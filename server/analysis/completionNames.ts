@@ -85,19 +85,26 @@ function afterExpression(text: string, prefixStart: number): boolean {
   return !!word && /^[A-Za-z_]/.test(word) && !LUA_KEYWORDS.includes(word) && text[s - 1] !== '.';
 }
 
-/** Words used in the file (other than the one being typed) matching the prefix. */
-function fileWords(text: string, prefix: string, prefixStart: number): Candidate[] {
-  const seen = new Set<string>();
-  const out: Candidate[] = [];
-  const re = /[A-Za-z_]\w*/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    const w = m[0];
-    if (m.index === prefixStart || seen.has(w) || w === prefix || LUA_KEYWORDS.includes(w)) continue;
-    seen.add(w);
-    if (matchKey(prefix, w)) out.push({ label: w, kind: 'variable', sortGroup: 0 });
+const namesCache = new WeakMap<FileAnalysis, string[]>();
+
+/** The names the file declares or reads (locals, parameters, globals), computed once per analysis. */
+function fileNames(fa: FileAnalysis): string[] {
+  let names = namesCache.get(fa);
+  if (!names) {
+    const set = new Set<string>();
+    for (const d of fa.defs) set.add(d.name);
+    for (const o of fa.occurrences) if (o.global) set.add(o.global);
+    names = [...set];
+    namesCache.set(fa, names);
   }
-  return out;
+  return names;
+}
+
+/** Names used in the file (other than the one being typed) matching the prefix. */
+function fileWords(fa: FileAnalysis, prefix: string): Candidate[] {
+  return fileNames(fa)
+    .filter((w) => w !== prefix && /^[A-Za-z_]\w*$/.test(w) && matchKey(prefix, w))
+    .map((w) => ({ label: w, kind: 'variable', sortGroup: 0 }));
 }
 
 export function nameCompletion(
@@ -111,7 +118,7 @@ export function nameCompletion(
   const prefix = ctx.prefix;
   if (!prefix || afterExpression(text, ctx.prefixStart)) return none;
   if (namingNew(text, ctx.prefixStart)) {
-    const items = fileWords(text, prefix, ctx.prefixStart);
+    const items = fileWords(fa, prefix);
     const lineStart = text.lastIndexOf('\n', ctx.prefixStart - 1) + 1;
     if (/^\s*local\s+$/.test(text.slice(lineStart, ctx.prefixStart)) && matchKey(prefix, 'function'))
       items.unshift(...keywordItems('function', project.config.enableSnippets));
