@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as zmq from 'zeromq';
-import { endpoint, type ConnectionInfo } from '../../kernel/jupyter/connection';
+import { endpoint } from '../../kernel/jupyter/connection';
 import { encodeMessage, makeHeader, Signer, type JupyterMessage } from '../../kernel/jupyter/wire';
 import { type ExecuteOptions, KernelClient } from '../../kernel/repl/client';
+import { type KernelProcess, startKernelProcess } from '../support/kernels';
 import { count, MB, Rng, rssOf, SEED, within } from './fuzz-lib';
 
 /**
@@ -18,46 +18,13 @@ import { count, MB, Rng, rssOf, SEED, within } from './fuzz-lib';
  * kernel_info and /health, and its RSS must stay near the baseline measured in the same run.
  */
 
-const REPO = path.join(__dirname, '..', '..', '..');
-const BIN = path.join(REPO, 'bin', 'llmspell');
-
-interface Kernel {
-  child: ChildProcess;
-  info: ConnectionInfo;
-  httpPort: number;
-  stderr: () => string;
-}
-
-async function startKernelProcess(dir: string): Promise<Kernel> {
-  const conn = path.join(dir, 'kernel.json');
-  const child = spawn(
-    process.execPath,
-    [BIN, 'kernel', 'start', '--connection-file', conn, '--port', '0', '--no-dap'],
-    {
-      env: { ...process.env, HOME: dir, LLMSPELL_HOME: path.join(dir, 'home') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await within(
-    60_000,
-    'kernel ready line',
-    new Promise<void>((resolve, reject) => {
-      const check = () => (/ready \(pid/.test(err) ? resolve() : undefined);
-      child.stderr!.on('data', check);
-      child.once('exit', (c) => reject(new Error(`kernel exited ${c}: ${err}`)));
-    }),
-  );
-  const m = /control: https?:\/\/127\.0\.0\.1:(\d+)/.exec(err);
-  assert.ok(m, `no control port in the ready line: ${err}`);
-  assert.ok(existsSync(conn));
-  return {
-    child,
-    info: JSON.parse(readFileSync(conn, 'utf8')) as ConnectionInfo,
-    httpPort: Number(m[1]),
-    stderr: () => err,
-  };
+/** The kernel under fuzz: its own HOME and LLMSPELL_HOME, no DAP server. */
+function startFuzzedKernel(dir: string): Promise<KernelProcess> {
+  return startKernelProcess({
+    dir,
+    args: ['--no-dap'],
+    env: { ...process.env, HOME: dir, LLMSPELL_HOME: path.join(dir, 'home') },
+  });
 }
 
 /** One execute_request; resolves with the reply and the iopub messages up to idle. */
@@ -96,7 +63,7 @@ function httpGet(port: number, target: string): Promise<number> {
 
 describe('fuzz: a kernel process under hostile Jupyter, HTTP and Lua input', () => {
   let dir: string;
-  let k: Kernel;
+  let k: KernelProcess;
   let c: KernelClient;
   let baseline = 0;
   const raw: Partial<Record<'shell' | 'control' | 'stdin', zmq.Dealer>> = {};
@@ -155,7 +122,7 @@ describe('fuzz: a kernel process under hostile Jupyter, HTTP and Lua input', () 
     );
     assert.equal(info.content.status, 'ok');
     assert.equal(await c.heartbeat(), true, `${what}: heartbeat`);
-    assert.equal(await httpGet(k.httpPort, '/health'), 200, `${what}: /health`);
+    assert.equal(await httpGet(k.controlPort, '/health'), 200, `${what}: /health`);
   }
 
   function memoryNearBaseline(what: string, slackMb: number): void {
@@ -169,7 +136,7 @@ describe('fuzz: a kernel process under hostile Jupyter, HTTP and Lua input', () 
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'llmspell-fuzz-kernel-'));
-    k = await startKernelProcess(dir);
+    k = await startFuzzedKernel(dir);
     c = await KernelClient.connect(k.info);
     await c.waitForReady(30_000);
     for (const ch of ['shell', 'control', 'stdin'] as const) {
@@ -183,10 +150,7 @@ describe('fuzz: a kernel process under hostile Jupyter, HTTP and Lua input', () 
   after(async () => {
     c?.close();
     for (const d of Object.values(raw)) d.close();
-    if (k && k.child.exitCode === null) {
-      k.child.kill('SIGTERM');
-      await new Promise((r) => k.child.once('exit', r));
-    }
+    await k?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -344,7 +308,7 @@ describe('fuzz: a kernel process under hostile Jupyter, HTTP and Lua input', () 
         rng.next() < 0.7
           ? rng.pick(targets)
           : '/' + rng.bytes(rng.int(0, 40)).toString('latin1').replace(/[\s]/g, '');
-      const code = await httpGet(k.httpPort, t);
+      const code = await httpGet(k.controlPort, t);
       assert.ok(code === 0 || code >= 200, `GET ${JSON.stringify(t)}`);
     }
     await healthy('after raw HTTP');

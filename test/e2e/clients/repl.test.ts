@@ -5,12 +5,12 @@
  * text it needs (prompts), never for time.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, PYTHON, REPO, runProcess } from '../jupyter/helpers';
+import { type KernelProcess, startKernelProcess } from '../../support/kernels';
 
 const PTY = path.join(REPO, 'test', 'e2e', 'clients', 'repl_pty.py');
 
@@ -27,7 +27,7 @@ describe('llmspell repl in a terminal', { timeout: 180000 }, () => {
   let dir: string;
   let conn: string;
   let env: NodeJS.ProcessEnv;
-  let kernel: ReturnType<typeof spawn>;
+  let kernel: KernelProcess | undefined;
 
   const pty = async (steps: Step[]): Promise<PtyResult> => {
     const r = await runProcess(PYTHON, [PTY, JSON.stringify(steps), BIN, 'repl', '--connection-file', conn], {
@@ -40,26 +40,9 @@ describe('llmspell repl in a terminal', { timeout: 180000 }, () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-repl-pty-'));
-    conn = path.join(dir, 'kernel.json');
     env = { ...process.env, LLMSPELL_HOME: path.join(dir, 'home') };
-    kernel = spawn(BIN, ['kernel', 'start', '--port', '0', '--dap-port', '0', '--connection-file', conn], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // readiness: the kernel logs "ready" once its sockets are bound and the connection file written
-    let log = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const onData = (d: Buffer) => {
-        log += d.toString();
-        if (/ready/.test(log) && fs.existsSync(conn)) resolve();
-      };
-      kernel.stdout?.on('data', onData);
-      kernel.stderr?.on('data', onData);
-      kernel.on('exit', (code) => reject(new Error(`kernel exited (${code}):\n${log}`)));
-    });
-    const timer = setTimeout(() => kernel.kill('SIGKILL'), 30000);
-    await ready;
-    clearTimeout(timer);
+    kernel = await startKernelProcess({ dir, args: ['--dap-port', '0'], env });
+    conn = kernel.connectionFile;
     // two cells through a piped REPL first: the kernel's count is 2 afterwards
     const piped = await runProcess(process.execPath, [BIN, 'repl', '--connection-file', conn], {
       env,
@@ -71,13 +54,7 @@ describe('llmspell repl in a terminal', { timeout: 180000 }, () => {
   });
 
   after(async () => {
-    if (kernel.exitCode === null && kernel.signalCode === null) {
-      const exited = new Promise((r) => kernel.once('exit', r));
-      kernel.kill('SIGTERM');
-      const t = setTimeout(() => kernel.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await kernel?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

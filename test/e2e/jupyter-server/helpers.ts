@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { type KernelProcess, startKernelProcess } from '../../support/kernels';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 export const BIN = path.join(REPO, 'bin', 'llmspell');
@@ -24,52 +25,34 @@ export interface RunningService {
  * `llmspell kernel start --port 0 --dap-port 0` in a private LLMSPELL_HOME; resolves when the ready
  * lines (control URL, jupyter server URL) were printed. `env` adds e.g. LLMSPELL_AUTH_TOKEN.
  */
-export function startService(env: NodeJS.ProcessEnv = {}, timeoutMs = 30000): Promise<RunningService> {
+export async function startService(env: NodeJS.ProcessEnv = {}, timeoutMs = 30000): Promise<RunningService> {
   const home = mkdtempSync(path.join(tmpdir(), 'llmspell-jserver-'));
-  const child = spawn(process.execPath, [BIN, 'kernel', 'start', '--port', '0', '--dap-port', '0'], {
-    env: { ...process.env, LLMSPELL_HOME: home, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-      await exited;
-      clearTimeout(timer);
-    }
+  let k: KernelProcess;
+  try {
+    k = await startKernelProcess({
+      dir: home,
+      args: ['--dap-port', '0'],
+      env: { ...process.env, LLMSPELL_HOME: home, ...env },
+      readyMs: timeoutMs,
+    });
+  } catch (err) {
     rmSync(home, { recursive: true, force: true });
+    throw err;
+  }
+  const m = /jupyter server: http:\/\/127\.0\.0\.1:\d+\/\?token=(\S+)/.exec(k.log());
+  return {
+    child: k.child,
+    base: `http://127.0.0.1:${k.controlPort}`,
+    port: k.controlPort,
+    token: env.LLMSPELL_AUTH_TOKEN ?? m?.[1] ?? '',
+    kernelId: k.id,
+    home,
+    stderr: () => k.log(),
+    stop: async () => {
+      await k.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`kernel start did not get ready:\n${err}`));
-    }, timeoutMs);
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /jupyter server: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=(\S+)/.exec(err);
-      const id = /llmspell kernel (\S+) ready/.exec(err);
-      if (m && id) {
-        clearTimeout(timer);
-        const token = env.LLMSPELL_AUTH_TOKEN ?? m[3];
-        resolve({
-          child,
-          base: m[1],
-          port: Number(m[2]),
-          token,
-          kernelId: id[1],
-          home,
-          stderr: () => err,
-          stop,
-        });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`kernel start exited with ${code}:\n${err}`));
-    });
-  });
 }
 
 export interface HttpResult {

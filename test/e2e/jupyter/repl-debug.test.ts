@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { BIN, runProcess } from './helpers';
 import { escapeRe, lineIn } from '../../support/positions';
+import { type KernelProcess, startKernelProcess } from '../../support/kernels';
 import { waitFor } from '../../support/wait';
 
 /**
@@ -15,9 +16,8 @@ import { waitFor } from '../../support/wait';
 describe('llmspell repl: debug commands against a real kernel', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  let kernel: ChildProcess | undefined;
+  let kernel: KernelProcess | undefined;
   let conn: string;
-  let n = 0;
 
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'llmspell-repl-debug-'));
@@ -32,32 +32,14 @@ describe('llmspell repl: debug commands against a real kernel', () => {
 
   /** A fresh kernel per test (cell numbers start at 1); stopped by its pid. */
   beforeEach(async () => {
-    conn = path.join(dir, `kernel-${++n}.json`);
-    let log = '';
-    const k = spawn(
-      process.execPath,
-      [BIN, 'kernel', 'start', '--connection-file', conn, '--port', '0', '--dap-port', '0'],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    kernel = k;
-    k.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    k.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(() => {
-      if (k.exitCode !== null) throw new Error(`kernel exited before it was ready:\n${log}`);
-      return existsSync(conn) && /ready/.test(log);
-    }, 'the kernel to be ready');
+    kernel = await startKernelProcess({ dir, args: ['--dap-port', '0'], env });
+    conn = kernel.connectionFile;
   });
 
   afterEach(async () => {
     const k = kernel;
     kernel = undefined;
-    if (k && k.exitCode === null) {
-      const exited = new Promise((r) => k.once('exit', r));
-      k.kill('SIGTERM');
-      const t = setTimeout(() => k.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await k?.stop();
   });
 
   after(() => {
