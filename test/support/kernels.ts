@@ -58,7 +58,8 @@ export async function startKernelProcess(opts: {
   const ready = new Promise<RegExpExecArray>((resolve, reject) => {
     const onData = (d: Buffer) => {
       log += d.toString();
-      const m = /llmspell kernel (\S+) ready[\s\S]*?control: https?:\/\/[^:]+:(\d+)\/[\s\S]*\n {2}stop: /.exec(log);
+      const m =
+        /llmspell kernel (\S+) ready[\s\S]*?control: https?:\/\/[^:]+:(\d+)\/[\s\S]*\n {2}stop: /.exec(log);
       if (m && fs.existsSync(connectionFile)) resolve(m);
     };
     child.stdout!.on('data', onData);
