@@ -180,6 +180,54 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
     assert.equal(def[0].range.start.line, 2);
   });
 
+  it('generics, operators, callback parameters and LuaLS-style completion through the client', async () => {
+    const gUri = 'file://' + path.join(dir, 'generic.lua');
+    const text = [
+      '---@class Vec',
+      '---@operator add(Vec): Vec',
+      '---@type Vec',
+      'local v',
+      'local sum = v + v',
+      '---@generic T',
+      '---@param list T[]',
+      '---@param each fun(item: T)',
+      'local function walk(list, each) end',
+      '---@type string[]',
+      'local names',
+      'walk(names, function(item) end)',
+      "---@type 'on'|'off'",
+      'local state',
+      'if state == ',
+      'queue[#]',
+    ].join('\n');
+    const pos = (needle: string, delta = 0) => {
+      const i = text.indexOf(needle) + delta;
+      const before = text.slice(0, i).split('\n');
+      return { line: before.length - 1, character: before[before.length - 1].length };
+    };
+    await s.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: gUri, languageId: 'lua', version: 1, text },
+    });
+    const hover = async (needle: string, delta: number) =>
+      (
+        (await s.conn.sendRequest('textDocument/hover', {
+          textDocument: { uri: gUri },
+          position: pos(needle, delta),
+        })) as { contents: { value: string } }
+      ).contents.value;
+    assert.match(await hover('sum =', 1), /local sum: Vec/);
+    assert.match(await hover('function(item)', 10), /\(parameter\) item: string/);
+    const complete = async (needle: string, delta: number) =>
+      (
+        (await s.conn.sendRequest('textDocument/completion', {
+          textDocument: { uri: gUri },
+          position: pos(needle, delta),
+        })) as { items: { label: string }[] }
+      ).items.map((i) => i.label);
+    assert.deepEqual(await complete('if state == ', 12), ["'on'", "'off'"]);
+    assert.deepEqual(await complete('queue[#]', 7), ['#queue+1']);
+  });
+
   it('hover, definition across files, references, rename', async () => {
     await s.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 4 },
