@@ -146,3 +146,27 @@ for (const condition of GUARDED_AND_GENERAL) {
     assert.ok(Number(r.values[0]) <= 0, `retained ${r.values[0]} KB`);
   });
 }
+
+test('a breakpoint set while its function loops is hit; the line hook ends when that frame returns', async () => {
+  await loadLive('cell');
+  const run = cell('return spin_wait() > 0', 1);
+  await h.waitOutput('spinning');
+  const [bp] = await h.rt.debugger.setBreakpoints(LIVE, [{ line: lineOf(LIVE, '-- WAIT') }]);
+  const stop = await h.nextStop();
+  assert.deepEqual(
+    [stop.reason, stop.hitBreakpointIds, stop.location?.line],
+    ['breakpoint', [bp.id], bp.line],
+  );
+  const top = await h.topFrame();
+  await h.rt.debugger.evaluate('release = true', top.id);
+  h.rt.debugger.resume();
+  assert.deepEqual(await run, { ok: true, values: ['true'] });
+  // The breakpoint stays, in the re-instrumented function; the frame that ran old code is gone, so
+  // the line hook that watched it is removed (after at most 10,000 line events, here at once).
+  const after = await cell(
+    'local s = 0 for k = 1, 30000 do s = s + k end return debug.gethook() == nil, s',
+    2,
+  );
+  assert.deepEqual(after, { ok: true, values: ['true', '450015000'] });
+  assert.equal(h.events.filter((e) => e.type === 'stopped').length, 1);
+});

@@ -57,7 +57,8 @@ function C.clearbps(c)
   if c.kind == 'function' then
     if src then S.fbps[src] = nil else S.fbps = {} end
   else
-    if src then S.bps[src] = nil; S.late[src] = nil else S.bps = {}; S.late = {} end
+    if src then S.bps[src] = nil; S.late[src] = nil; S.lateFrames[src] = nil
+    else S.bps = {}; S.late = {}; S.lateFrames = {} end
     S.lateAny = next(S.late) ~= nil
     if S.lateAny and next(S.fbps) ~= nil then S.lateAny = true end
   end

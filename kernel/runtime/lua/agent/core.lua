@@ -29,6 +29,8 @@ local S = {
   stepping = nil,      -- {kind, co, abs, func}
   lateAny = false,     -- some breakpoint lines have no probe in an already loaded chunk
   late = {},           -- late[source][line] = true
+  lateFrames = {},     -- lateFrames[source] = { {co, f}, ... }: old frames the late lines wait for
+  lateTicks = 0,       -- line events until the hook checks whether those frames returned
   bps = {},            -- bps[source][line] = {id, cond, hitop, hitn, log, hits}
   fbps = {},           -- fbps[source][line] = id (function breakpoints, resolved to a line)
   filters = { uncaught = false, all = false },

@@ -9,6 +9,7 @@ local tostring, pcall, xpcall, error = B.tostring, B.pcall, B.xpcall, B.error
 local rawrunning, rawstatus = B.running, B.status
 local TICK, maxlevel, on_line, stop_loop = I.TICK, I.maxlevel, I.on_line, I.stop_loop
 local source_key = I.source_key
+local LATE_SWEEP = 10000 -- line events between checks that the frames late lines wait for still run
 
 -- Stepping counts calls and returns of the stepping thread instead of measuring the stack at each
 -- line, so a step costs the same at any depth. st.depth: frames above the frame the step started
@@ -130,6 +131,9 @@ local function hook(ev, line)
   if S.lateAny then
     local l = S.late[src]
     if l and l[line] then on_line(src, line, true) end
+    local n = S.lateTicks - 1
+    if n <= 0 then n = LATE_SWEEP; I.late_sweep() end
+    S.lateTicks = n
   end
 end
 

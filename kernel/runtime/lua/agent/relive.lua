@@ -8,7 +8,7 @@ local rawget, rawset, next, type = B.rawget, B.rawset, B.next, B.type
 local load = B.load
 local srep, smatch = B.srep, B.smatch
 local tconcat = B.tconcat
-local rawrunning = B.running
+local rawrunning, rawstatus = B.running, B.status
 local getuservalue, upvaluejoin, getregistry, dgetmetatable = debug.getuservalue, debug.upvaluejoin, debug.getregistry, debug.getmetatable
 
 -- A breakpoint set on a chunk that already ran has no probe in the chunk's live functions. Instead of
@@ -52,7 +52,7 @@ local function scan(src, descs)
     local info = getinfo(level, 'fS')
     if not info then break end
     local f = info.func
-    if info.source == src then active[#active + 1] = info end
+    if info.source == src then info.co = running; active[#active + 1] = info end
     push(f)
     local i = 1
     while true do
@@ -95,7 +95,7 @@ local function scan(src, descs)
         while true do
           local info = getinfo(v, lv, 'fS')
           if not info then break end
-          if info.source == src then active[#active + 1] = info end
+          if info.source == src then info.co = v; active[#active + 1] = info end
           push(info.func)
           local i = 1
           while true do
@@ -188,13 +188,17 @@ function A.relive(c)
       if nf then setlocal(r[2], r[3], r[4], nf) end
     end
   end
-  -- Frames running old code keep it until they return: watch their breakpoint lines with the hook.
+  -- Frames running old code keep it until they return: watch their breakpoint lines with the hook,
+  -- and remember the frames so the hook goes when they have returned (I.late_sweep).
   local late = S.late[src]
   for _, info in ipairs(active) do
     for _, line in ipairs(lines) do
       if (info.what == 'main' or (line >= info.linedefined and line <= info.lastlinedefined)) and S.bps[src] and S.bps[src][line] then
         late = late or {}
         late[line] = true
+        local frames = S.lateFrames[src] or {}
+        S.lateFrames[src] = frames
+        frames[#frames + 1] = { co = info.co, f = info.func }
       end
     end
   end
@@ -203,4 +207,32 @@ function A.relive(c)
     S.lateAny = true
     I.apply_all_hooks()
   end
+end
+
+-- Is function f running in thread co (any level)?
+local function on_stack(co, f)
+  if rawstatus(co) == 'dead' then return false end
+  local lv = 0
+  while true do
+    local info = getinfo(co, lv, 'f')
+    if not info then return false end
+    if info.func == f then return true end
+    lv = lv + 1
+  end
+end
+
+-- Drop the late lines of sources whose old frames have all returned (called by the hook every
+-- LATE_SWEEP line events and when a run starts), so the line hook lasts only as long as they run.
+function I.late_sweep()
+  for src, frames in next, S.lateFrames do
+    local alive = false
+    for _, fr in ipairs(frames) do
+      if on_stack(fr.co, fr.f) then alive = true; break end
+    end
+    if not alive then
+      S.lateFrames[src] = nil
+      S.late[src] = nil
+    end
+  end
+  S.lateAny = next(S.late) ~= nil
 end

@@ -32,6 +32,7 @@ function A.run(code, chunkname, mode, args, nargs, script)
   -- per execution, kernel/runtime/exec-interrupts.ts) is for this run. It is cleared when a run ends.
   S.exiting = nil
   S.hookVisited = nil
+  if S.lateAny then I.late_sweep() end
   if S.budgetTicks then S.budget = S.budgetTicks else S.budget = nil end
   code = code or H.source()
   local f, err
