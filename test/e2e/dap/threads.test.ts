@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { T, fixture, harness, launch, within } from './helpers';
+import { T, fixture, harness, launch, waitOutput, within } from './helpers';
 import { lineOf } from '../../support/positions';
 
 test(
@@ -35,6 +35,7 @@ test(
         running.body.threads.map((t) => t.id),
         [1],
       );
+      await waitOutput(h, 'running'); // the program runs on (a readiness signal)
       const stopped = h.wait<DebugProtocol.StoppedEvent>('stopped');
       await within(h.dc.pauseRequest({ threadId: 1 }), 'pause');
       const paused = await stopped;

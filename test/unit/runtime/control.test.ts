@@ -211,3 +211,35 @@ test(
     }
   },
 );
+
+test('a pause sent as soon as the program resumed is delivered, every time', { timeout: 60000 }, async () => {
+  // A coroutine and the main thread take turns (stops land in either).
+  const code = `local co = coroutine.create(function()
+      local n = 0
+      while true do n = n + 1 if n % 1000 == 0 then coroutine.yield(n) end end
+    end)
+    local r = 0
+    while true do coroutine.resume(co) r = r + 1 if r % 200 == 0 then print('turns') end end`;
+  const run = h.rt.execute(code, { chunkName: '/cells/resume-pause.lua', mode: 'cell' });
+  await h.waitOutput('turns');
+  h.rt.debugger.pause();
+  assert.equal((await h.nextStop()).reason, 'pause');
+  for (let round = 0; round < 10; round++) {
+    // The window: the stop loop took the resume but has not finished; the pause's attention lands there.
+    const continued = new Promise<void>((resolve) => {
+      const off = h.rt.onEvent((e) => {
+        if (e.type === 'continued') {
+          off();
+          resolve();
+        }
+      });
+    });
+    h.rt.debugger.resume();
+    await continued;
+    h.rt.debugger.pause();
+    assert.equal((await h.nextStop(15000)).reason, 'pause', `round ${round}`);
+  }
+  h.rt.interrupt();
+  const r = await run;
+  assert.equal(r.ok, false);
+});

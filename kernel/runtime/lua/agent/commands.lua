@@ -26,6 +26,10 @@ function C.terminate() end
 function C.pause()
   if not S.inStop then
     S.stepping = { kind = 'in', pause = true }
+  else
+    -- Only reached once the stop loop took its resume (it ignores pauses itself): the pause is
+    -- for the program that runs on, applied as the stop ends.
+    S.pauseAfterStop = true
   end
 end
 function C.interrupt()

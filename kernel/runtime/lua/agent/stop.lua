@@ -43,6 +43,7 @@ end
 -- for the top frame (step out shows the line of the call it returned to).
 local function stop_loop(reason, co, abs, text, hit, line)
   S.inStop = true
+  S.pauseAfterStop = nil
   S.stepping = nil
   sethook()
   clear_refs()
@@ -94,6 +95,7 @@ local function stop_loop(reason, co, abs, text, hit, line)
     local c = H.next()
     local cmd = c.cmd
     if cmd == 'continue' then break
+    elseif cmd == 'pause' then -- already stopped: nothing to do
     elseif cmd == 'step' then
       -- Counted from the stopped frame: depth 0 is that frame (see hooks.lua).
       stepping = { kind = c.kind, co = co, depth = 0 }
@@ -114,6 +116,11 @@ local function stop_loop(reason, co, abs, text, hit, line)
   S.stack = nil
   S.stacks = nil
   S.inStop = false
+  -- A pause that came (through an attention) after the resume was taken but before this point.
+  if S.pauseAfterStop then
+    S.pauseAfterStop = nil
+    stepping = stepping or { kind = 'in', pause = true }
+  end
   S.stepping = stepping
   if S.interrupting or S.stepping then I.apply_all_hooks() else I.apply_hook(nil) end
   I.settle()
