@@ -359,8 +359,8 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     return this.router.lastInputDenied;
   }
 
-  abortQueuedExecutes(): void {
-    this.shell.abortQueuedExecutes();
+  abortQueuedExecutes(errorAt?: number): void {
+    this.shell.abortQueuedExecutes(errorAt);
   }
 
   private abortOne(msg: JupyterMessage): void {

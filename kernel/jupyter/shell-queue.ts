@@ -67,9 +67,13 @@ export class ShellQueue {
     return this.liveConnections;
   }
 
-  /** stop_on_error: abort what is queued and open the abort window. */
-  abortQueuedExecutes(): void {
-    this.abortBefore = Date.now();
+  /**
+   * stop_on_error: abort what is queued and open the abort window. The window starts at `errorAt`,
+   * taken before the error reply was sent: a client can answer that reply with a new cell within
+   * the same millisecond, and that cell was sent after the error, so it must run.
+   */
+  abortQueuedExecutes(errorAt = Date.now()): void {
+    this.abortBefore = errorAt;
     this.abortUntil = this.abortBefore + ABORT_WINDOW_MS;
     const keep: JupyterMessage[] = [];
     for (const msg of this.queue.splice(0)) {

@@ -30,8 +30,11 @@ export interface KernelServices {
   readonly displayIds: ReadonlySet<string>;
   /** True when the last execution asked for input although the request had allow_stdin false. */
   readonly lastInputDenied: boolean;
-  /** Answer queued execute_requests with status "aborted" (stop_on_error). */
-  abortQueuedExecutes(): void;
+  /**
+   * Answer queued execute_requests with status "aborted" (stop_on_error); `errorAt` (ms since the
+   * epoch, taken before the error reply went out) starts the window for requests still on their way.
+   */
+  abortQueuedExecutes(errorAt?: number): void;
   /** Interrupt running code (and a pending input request). */
   interrupt(): void;
   /**

@@ -159,10 +159,11 @@ export const execute: MessageHandler = async (ctx) => {
     (p) => k.chunkLabel(p),
   );
   if (!silent) ctx.publish('error', err);
+  const errorAt = Date.now();
   ctx.reply(
     'execute_reply',
     { status: 'error', ...err, execution_count: count, payload: [], user_expressions: {} },
     replyMeta('error'),
   );
-  if (stopOnError) k.abortQueuedExecutes();
+  if (stopOnError) k.abortQueuedExecutes(errorAt);
 };
