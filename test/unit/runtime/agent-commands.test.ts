@@ -32,7 +32,7 @@ const SETUP = `
     A[n] = rec(n)
   end
   A.relive = function(c) log[#log + 1] = 'relive(' .. c.source .. ')' end
-  S = { bps = {}, late = {}, fbps = {}, filters = {}, inStop = false }
+  S = { bps = {}, late = {}, lateFrames = {}, fbps = {}, filters = {}, inStop = false }
   I = {
     S = S,
     B = { next = next, tostring = tostring },
@@ -88,9 +88,13 @@ describe('agent commands (commands.lua) with stand-ins', () => {
     assert.equal(lua(`return next(S.fbps) == nil`), true);
   });
 
-  it('pause arms stepping only while running; interrupt, filters, entry and budget set the state', () => {
+  it('pause arms stepping while running (after the stop while stopped); interrupt, filters, entry and budget set the state', () => {
     lua(`S.inStop = true A.command({ cmd = 'pause' })`);
-    assert.equal(lua(`return S.stepping == nil`), true, 'no pause while already stopped');
+    assert.equal(
+      lua(`return S.stepping == nil and S.pauseAfterStop == true`),
+      true,
+      'while stopped, the pause is kept for when the program runs on',
+    );
     lua(`S.inStop = false A.command({ cmd = 'pause' })`);
     assert.equal(lua(`return S.stepping.kind .. tostring(S.stepping.pause)`), 'intrue');
     lua(`A.command({ cmd = 'interrupt' })
