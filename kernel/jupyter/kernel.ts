@@ -119,10 +119,9 @@ class JupyterKernel extends EventEmitter implements KernelHandle, KernelServices
     try {
       const ports = await this.sockets.bindAll(base, useExisting);
       this.connection = { ...base, ...ports, kernel_name: base.kernel_name ?? 'llmspell' };
-      // At once after binding: a client that connected before we bound (jupyter_client starts its
-      // channels while the kernel starts) gets its iopub_welcome first (JEP 65); `starting` is
-      // published before any subscription can have been registered.
-      this.publishStatus('starting', {});
+      // No `starting` status at start: a client that connected before we bound (jupyter_client
+      // starts its channels while the kernel starts) is registered by ZeroMQ's I/O thread, and a
+      // status sent then could reach it before its iopub_welcome (JEP 65: the welcome comes first).
     } catch (err) {
       this.sockets.close();
       runtimePromise.then((r) => (this.ownsRuntime ? r.dispose() : undefined)).catch(() => undefined);
