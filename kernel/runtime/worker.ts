@@ -3,16 +3,16 @@
  * Lua -> JS calls are synchronous; when Lua must stop (breakpoint, step, pause, io.read) this
  * thread blocks in Atomics.wait and reads commands with receiveMessageOnPort, so it uses no CPU.
  */
-import { parentPort, receiveMessageOnPort, MessagePort } from 'worker_threads';
+import { receiveMessageOnPort, MessagePort } from 'worker_threads';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { LuaMultiReturn, LUA_REGISTRYINDEX } from 'wasmoon';
 import type { LuaEngine } from 'wasmoon';
 import { BreakpointBook } from './breakpoints';
-import { rawHostFunctions, errnoReason } from './lua-raw';
-import type { OpenFile } from './lua-raw';
-import type { AgentCommand, AgentHost, ToWorker, FromWorker, RawRunResult } from './protocol';
+import { rawHostFunctions } from './lua-raw';
+import { createFileHost } from './worker-files';
+import { flush, out, post, postClear, postDisplay, postLog, postStopped } from './worker-output';
+import type { AgentCommand, AgentHost, ToWorker, RawRunResult } from './protocol';
 import { AGENT_MODULES, normalizeLuaValue } from './protocol';
 import { ExecInterrupts } from './exec-interrupts';
 import { takeFactory, workerInit } from './worker-init';
@@ -49,36 +49,8 @@ const book = new BreakpointBook((breakpoint) =>
   post({ t: 'event', event: { type: 'breakpoint', breakpoint } }),
 );
 const cwd = init.options.cwd ?? process.cwd();
+const { files, resolvePath, host: fileHost } = createFileHost(cwd, init.options.env);
 const sessionId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
-
-// ---- output buffering ------------------------------------------------------------------------------
-const outBuf: Record<1 | 2, Buffer[]> = { 1: [], 2: [] };
-const outLen: Record<1 | 2, number> = { 1: 0, 2: 0 };
-let lastFlush = Date.now();
-function post(msg: FromWorker): void {
-  parentPort!.postMessage(msg);
-}
-function flush(): void {
-  for (const s of [1, 2] as const) {
-    if (outLen[s]) {
-      const bytes = Buffer.concat(outBuf[s]);
-      outBuf[s] = [];
-      outLen[s] = 0;
-      const stream = s === 1 ? 'stdout' : 'stderr';
-      post({ t: 'event', event: { type: 'output', stream, text: bytes.toString('utf8'), bytes } });
-    }
-  }
-  lastFlush = Date.now();
-}
-/** Output from Lua, as bytes (print and io.write of any string are byte-exact). */
-function out(stream: number, bytes: Buffer): void {
-  const s = stream === 2 ? 2 : 1;
-  if (s === 2 && outLen[1]) flush();
-  if (s === 1 && outLen[2]) flush();
-  outBuf[s].push(bytes);
-  outLen[s] += bytes.length;
-  if (outLen[s] > 8192 || Date.now() - lastFlush > 20) flush();
-}
 
 // ---- blocking receive --------------------------------------------------------------------------------
 /** Handle a message that needs JS-side work; returns true when it was consumed here. */
@@ -240,46 +212,12 @@ function afterWait(): void {
   if (pendingLua.length) armAttention();
 }
 
-// ---- files ---------------------------------------------------------------------------------------------
-const files = new Map<number, OpenFile>();
-let nextFile = 3;
-function resolvePath(p: string): string {
-  return path.resolve(cwd, p);
-}
-function errnoResult(err: unknown, p: string): LuaMultiReturn {
-  const e = err as NodeJS.ErrnoException;
-  return LuaMultiReturn.from([
-    undefined,
-    `${p}: ${errnoReason(err)}`,
-    typeof e.errno === 'number' ? -e.errno : 1,
-  ]);
-}
-
 const host = {
-  log: (text: string, p: string, line: number) => {
-    flush();
-    post({ t: 'event', event: { type: 'output', stream: 'stdout', text, source: { path: p, line } } });
-  },
+  log: postLog,
   input: (prompt: string, password: boolean) => waitInput(prompt ?? '', !!password),
   stmtline: (chunkname: string, line: number) => book.isStatementLine(chunkname, line),
-  display: (mime: string, data: string, plain: string, displayId: string, update: boolean) => {
-    flush();
-    let value: unknown = data;
-    if (mime === 'application/json') {
-      try {
-        value = JSON.parse(data);
-      } catch {
-        value = data;
-      }
-    }
-    const bundle: Record<string, unknown> = { 'text/plain': plain };
-    bundle[mime] = value;
-    post({ t: 'event', event: { type: 'display', data: bundle, metadata: {}, displayId, update: !!update } });
-  },
-  clear: (wait: boolean) => {
-    flush();
-    post({ t: 'event', event: { type: 'clear', wait: !!wait } });
-  },
+  display: postDisplay,
+  clear: postClear,
   sessionid: () => sessionId,
   call: (name: string, args: string) => {
     const id = hostStart(name, args);
@@ -300,28 +238,9 @@ const host = {
     if (r.done?.error !== undefined) return LuaMultiReturn.from([undefined, r.done.error]);
     return LuaMultiReturn.from([false, r.done?.result ?? 'null']);
   },
-  stopped: (
-    reason: string,
-    threadId: number,
-    text: string | undefined,
-    hit: number | undefined,
-    src?: string,
-    line?: number,
-  ) => {
-    flush();
+  stopped: (...args: Parameters<typeof postStopped>) => {
     stopped = true;
-    post({
-      t: 'event',
-      event: {
-        type: 'stopped',
-        reason: reason as 'breakpoint',
-        threadId,
-        text: text ?? undefined,
-        hitBreakpointIds: typeof hit === 'number' ? [hit] : [],
-        location:
-          src && src.startsWith('@') && typeof line === 'number' ? { path: src.slice(1), line } : undefined,
-      },
-    });
+    postStopped(...args);
   },
   next: () => {
     const cmd = nextAgentCommand(true);
@@ -336,71 +255,7 @@ const host = {
   reply: (id: number, result: unknown, error?: string) => {
     post({ t: 'reply', id, result: normalizeLuaValue(result), error: error ?? undefined });
   },
-  fopen: (p: string, mode: string) => {
-    const flags = mode.replace('b', '');
-    try {
-      const fd = fs.openSync(resolvePath(p), flags);
-      const id = nextFile++;
-      files.set(id, { fd, pos: 0, append: flags.startsWith('a') });
-      return id;
-    } catch (err) {
-      return errnoResult(err, p);
-    }
-  },
-  fseek: (id: number, whence: string, offset: number) => {
-    const f = files.get(id);
-    if (!f) return LuaMultiReturn.from([undefined, 'file is closed']);
-    if (whence === 'set') f.pos = offset;
-    else if (whence === 'cur') f.pos += offset;
-    else if (whence === 'end') f.pos = fs.fstatSync(f.fd).size + offset;
-    else
-      return LuaMultiReturn.from([undefined, "bad argument #1 to 'seek' (invalid option '" + whence + "')"]);
-    if (f.pos < 0) f.pos = 0;
-    return f.pos;
-  },
-  fclose: (id: number) => {
-    const f = files.get(id);
-    if (f) {
-      fs.closeSync(f.fd);
-      files.delete(id);
-    }
-  },
-  abspath: (p: string) => resolvePath(p),
-  searchpath: (name: string, template: string, sep?: string, rep?: string) => {
-    // As Lua's package.searchpath: '?' becomes the name, every template (empty ones too) is tried.
-    const n = sep === '' ? name : name.split(sep ?? '.').join(rep ?? '/');
-    const path = template.split('?').join(n);
-    for (const candidate of path.split(';')) {
-      if (candidate === '') continue; // fopen("") fails
-      try {
-        fs.closeSync(fs.openSync(resolvePath(candidate), 'r'));
-        return candidate;
-      } catch {
-        // not readable: try the next one
-      }
-    }
-    return LuaMultiReturn.from([undefined, `no file '${path.split(';').join("'\n\tno file '")}'`]);
-  },
-  getenv: (k: string) => (init.options.env ?? process.env)[k] ?? undefined,
-  tmpname: () => path.join(os.tmpdir(), `lua_${process.pid}_${Math.random().toString(36).slice(2)}`),
-  remove: (p: string) => {
-    try {
-      const abs = resolvePath(p);
-      if (fs.statSync(abs).isDirectory()) fs.rmdirSync(abs);
-      else fs.unlinkSync(abs);
-      return true;
-    } catch (err) {
-      return errnoResult(err, p);
-    }
-  },
-  rename: (a: string, b: string) => {
-    try {
-      fs.renameSync(resolvePath(a), resolvePath(b));
-      return true;
-    } catch (err) {
-      return errnoResult(err, a);
-    }
-  },
+  ...fileHost,
 } satisfies AgentHost;
 
 // ---- attention: async stop of running Lua ----------------------------------------------------------------
