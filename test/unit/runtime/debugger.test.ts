@@ -322,3 +322,29 @@ test('a breakpoint that is both late (old load) and probed (new load) stops once
   assert.equal(h.events.filter((e) => e.type === 'stopped').length, 1);
   fs.rmSync(dir, { recursive: true });
 });
+
+test("a stop in a dofile'd chunk shows its callers: the chunk, dofile and the outer main chunk", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-dofile-stack-'));
+  const inner = path.join(dir, 'inner.lua');
+  const outer = path.join(dir, 'outer.lua');
+  fs.writeFileSync(inner, 'local function helper()\n  return 42\nend\nlocal r = helper()\nreturn r\n');
+  fs.writeFileSync(
+    outer,
+    `local before = 1\nlocal v = dofile(${JSON.stringify(inner)})\nreturn v + before\n`,
+  );
+  try {
+    await h.rt.debugger.setBreakpoints(inner, [{ line: lineOf(inner, 'return 42') }]);
+    const run = h.runFile(outer);
+    await h.nextStop();
+    const st = await h.rt.debugger.stackTrace(1);
+    const shown = st.frames.map((f) => [f.name, f.line, f.path]);
+    assert.deepEqual(shown[0], ['helper', lineOf(inner, 'return 42'), inner]);
+    assert.deepEqual(shown[1], ['main chunk', lineOf(inner, 'local r = helper()'), inner]);
+    assert.deepEqual(shown[shown.length - 1], ['main chunk', lineOf(outer, 'dofile('), outer]);
+    await h.rt.debugger.setBreakpoints(inner, []);
+    h.rt.debugger.resume();
+    assert.deepEqual(await run, { ok: true, values: ['43'] });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -61,7 +61,6 @@ local function stop_loop(reason, co, abs, text, hit, line)
         stack[#stack + 1] = ref
         out[#out + 1] = { ref, frame_name(info), I.source_key(info.source), info.currentline, info.what }
       end
-      if info.what == 'main' and info.source ~= AGENT then break end
       level = level + 1
     end
   end
@@ -82,7 +81,6 @@ local function stop_loop(reason, co, abs, text, hit, line)
           local ref = newframe({ co = other, level = level })
           list[#list + 1] = { ref, frame_name(info), I.source_key(info.source), info.currentline, info.what }
         end
-        if info.what == 'main' and info.source ~= AGENT then break end
         level = level + 1
       end
       S.stacks[co_id(other)] = list
