@@ -91,12 +91,13 @@ test('plain run and exec start without commander, with the same results as throu
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the language server does not load the runtime, the config validator or ZeroMQ', async () => {
+/** Start `llmspell ARGS`, answer initialize, shut down; the modules it loaded. */
+async function lspSession(args: string[]): Promise<{ stdout: string; files: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-startup-'));
   const out = path.join(dir, 'modules.json');
   const preload = path.join(dir, 'preload.js');
   fs.writeFileSync(preload, preloadSource(out));
-  const child = spawn(process.execPath, ['-r', preload, BIN, 'kernel', 'start', '--lsp'], {
+  const child = spawn(process.execPath, ['-r', preload, BIN, ...args], {
     cwd: dir,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -119,10 +120,26 @@ test('the language server does not load the runtime, the config validator or Zer
   });
   child.stdin.write(frame({ id: 2, method: 'shutdown' }) + frame({ method: 'exit' }));
   await closed;
-  assert.match(stdout, /"id":1,"result":\{"capabilities"/);
   const files = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
-  const packages = packagesOf(files);
   fs.rmSync(dir, { recursive: true, force: true });
+  return { stdout, files };
+}
+
+test("editors' `kernel start --lsp [--stdio]` starts without commander; other flags go through it", async () => {
+  for (const args of [
+    ['kernel', 'start', '--lsp', '--stdio'],
+    ['kernel', 'start', '--lsp', '--trace', 'warn'],
+  ]) {
+    const { stdout, files } = await lspSession(args);
+    assert.match(stdout, /"id":1,"result":\{"capabilities"/, args.join(' '));
+    assert.equal(packagesOf(files).has('commander'), args.includes('--trace'), args.join(' '));
+  }
+});
+
+test('the language server does not load the runtime, the config validator or ZeroMQ', async () => {
+  const { stdout, files } = await lspSession(['kernel', 'start', '--lsp']);
+  assert.match(stdout, /"id":1,"result":\{"capabilities"/);
+  const packages = packagesOf(files);
   // The build bundles the server (one file, no packages); after a plain `tsc` the bundle is stale
   // and the compiled modules are loaded instead. `npm test` builds, so there the bundle is used.
   const bundled = files.some((f) => f.endsWith(path.join('dist', 'server', 'main.bundle.js')));
