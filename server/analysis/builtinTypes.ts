@@ -1,19 +1,21 @@
-/** LuaLS's built-in type names (the annotation language's own types, never a class of a file). */
-export const BUILTIN_TYPES: ReadonlySet<string> = new Set([
+/** LuaLS's built-in type names, in the order completion offers them inside `---@` comments. */
+export const BUILTIN_TYPE_NAMES: readonly string[] = [
   'any',
   'unknown',
   'nil',
   'boolean',
-  'number',
   'integer',
+  'number',
   'string',
   'table',
   'function',
   'thread',
   'userdata',
   'lightuserdata',
-  'self',
-]);
+];
+
+/** The annotation language's own types (never a class of a file): the built-in names and `self`. */
+export const BUILTIN_TYPES: ReadonlySet<string> = new Set([...BUILTIN_TYPE_NAMES, 'self']);
 
 /** Words of the annotation type language that are not type names (`fun(...)`, `true`, ...). */
 export const TYPE_WORDS: ReadonlySet<string> = new Set(['true', 'false', 'fun', 'async', 'void', 'never']);

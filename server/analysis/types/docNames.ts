@@ -1,26 +1,12 @@
 import type { FileAnalysis } from '../fileAnalysis';
 import type { Project } from '../project';
 import type { Location, Span } from '../types';
+import { BUILTIN_TYPE_NAMES } from '../builtinTypes';
 
 /**
  * Names inside `---@` comments: the class, alias or enum name under the cursor (for definition
  * and hover) and the type names to offer while an annotation is being written.
  */
-
-const BUILTIN_TYPES = [
-  'any',
-  'unknown',
-  'nil',
-  'boolean',
-  'integer',
-  'number',
-  'string',
-  'table',
-  'function',
-  'thread',
-  'userdata',
-  'lightuserdata',
-];
 
 /** The name (`A` or `A.b`) under `offset` when the line is a `---@` annotation. */
 export function docWordAt(text: string, offset: number): { word: string; span: Span } | undefined {
@@ -69,7 +55,7 @@ export function docTypeKind(project: Project, fa: FileAnalysis, name: string): s
 
 /** Type names for an annotation being written: builtins, classes, aliases. */
 export function typeNames(project: Project, fa: FileAnalysis): string[] {
-  const names = new Set<string>(BUILTIN_TYPES);
+  const names = new Set<string>(BUILTIN_TYPE_NAMES);
   for (const c of project.classes().keys()) names.add(c);
   for (const f of [fa, ...project.files.values(), ...project.hostFiles])
     for (const a of f.aliases.keys()) names.add(a);

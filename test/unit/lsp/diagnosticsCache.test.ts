@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, it } from 'node:test';
+import { editSeries, randomLineEdits } from '../../support/edits';
 import { computeDiagnostics } from '../../../server/analysis/diagnostics';
 import type { FileAnalysis } from '../../../server/analysis/resolve';
 import { statementCacheStats } from '../../../server/analysis/statementDiagnostics';
@@ -110,17 +111,6 @@ const EDITS: [string, string][] = [
   ['\n_G.open_mode = nil', ''],
 ];
 
-/** A small deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** lines to insert: declarations, calls with wrong arguments, annotations, returns, errors */
 const POOL = [
   'local function open_mode(a, b) return a end',
@@ -147,36 +137,20 @@ const POOL = [
 
 describe('lsp analysis: per-statement diagnostics cache', () => {
   it('a series of edits gives the diagnostics of a fresh analysis, and reuses statements', () => {
-    const texts = [BASE];
-    let text = BASE;
-    for (const [find, replace] of EDITS) {
-      assert.ok(text.includes(find), find);
-      text = text.replace(find, replace);
-      texts.push(text);
-    }
+    const texts = editSeries(BASE, EDITS);
     const { reused, checked } = checkSeries(texts);
     assert.ok(reused > checked / 2, `only ${reused} of ${checked} statements reused`);
   });
 
   for (const seed of [1, 2, 3, 4]) {
     it(`random line edits of a real file keep the diagnostics of a fresh analysis (seed ${seed})`, () => {
-      const rand = rng(seed);
-      const texts = [BASE];
-      let lines = BASE.split('\n');
-      for (let step = 0; step < 30; step++) {
-        const at = Math.floor(rand() * lines.length);
-        const r = rand();
-        if (r < 0.4) lines.splice(at, 0, POOL[Math.floor(rand() * POOL.length)]);
-        else if (r < 0.6 && lines.length > 5) lines.splice(at, 1);
-        else if (r < 0.8) lines.splice(at, 0, lines[Math.floor(rand() * lines.length)] ?? '');
-        else lines[at] = (lines[at] ?? '') + (rand() < 0.5 ? ' ' : ' -- x');
-        texts.push(lines.join('\n'));
-        // keep syntax errors short-lived, as when typing
-        if (open(project(), URI, texts[texts.length - 1]).syntaxErrors.length && rand() < 0.7) {
-          lines = texts[texts.length - 2].split('\n');
-          texts.push(lines.join('\n'));
-        }
-      }
+      const texts = randomLineEdits(
+        BASE,
+        POOL,
+        seed,
+        30,
+        (t) => open(project(), URI, t).syntaxErrors.length > 0,
+      );
       const { reused } = checkSeries(texts);
       assert.ok(reused > 0, 'no statement reused');
     });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { editSeries, randomLineEdits } from '../../support/edits';
 import { analyzeFile, type FileAnalysis } from '../../../server/analysis/resolve';
 
 /**
@@ -133,17 +134,6 @@ function checkSeries(texts: string[]): { replayed: number; statements: number } 
   return { replayed, statements };
 }
 
-/** A small deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** lines to insert at random places: declarations, uses, fields, docs, errors, blank lines */
 const POOL = [
   'local count = 5',
@@ -168,36 +158,20 @@ const POOL = [
 
 describe('lsp analysis: walk cache', () => {
   it('a series of edits gives the same analysis as a full one, and reuses statements', () => {
-    const texts = [BASE];
-    let text = BASE;
-    for (const [find, replace] of EDITS) {
-      assert.ok(text.includes(find), find);
-      text = text.replace(find, replace);
-      texts.push(text);
-    }
+    const texts = editSeries(BASE, EDITS);
     const { replayed, statements } = checkSeries(texts);
     assert.ok(replayed > statements / 2, `only ${replayed} of ${statements} statements replayed`);
   });
 
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`random line edits stay equal to full analyses (seed ${seed})`, () => {
-      const rand = rng(seed);
-      const texts = [BASE];
-      let lines = BASE.split('\n');
-      for (let step = 0; step < 40; step++) {
-        const at = Math.floor(rand() * lines.length);
-        const r = rand();
-        if (r < 0.45) lines.splice(at, 0, POOL[Math.floor(rand() * POOL.length)]);
-        else if (r < 0.75 && lines.length > 5) lines.splice(at, 1);
-        else lines[at] = (lines[at] ?? '') + (rand() < 0.5 ? ' ' : ' -- x');
-        // keep syntax errors short-lived, as when typing
-        const candidate = lines.join('\n');
-        texts.push(candidate);
-        if (analyzeFile('file:///ws/a.lua', candidate).syntaxErrors.length && rand() < 0.7) {
-          lines = texts[texts.length - 2].split('\n');
-          texts.push(lines.join('\n'));
-        }
-      }
+      const texts = randomLineEdits(
+        BASE,
+        POOL,
+        seed,
+        40,
+        (t) => analyzeFile('file:///ws/a.lua', t).syntaxErrors.length > 0,
+      );
       checkSeries(texts);
     });
   }
