@@ -41,9 +41,28 @@ interface Frontend {
  * Debian's Notebook 6 or jupyter_server 1.23 with --gateway-url pointing at our control port: the
  * front-end server keeps sessions and forwards kernels (REST and WebSocket) to llmspell.
  */
+/**
+ * The front-end server on a free port. Between our probe closing the port and the server binding
+ * it, a test running in parallel can take it ("port N is not available"): then a new port, a few
+ * times at most.
+ */
 async function startFrontend(kind: 'notebook' | 'jupyter_server', svc: RunningService): Promise<Frontend> {
   const dir = mkdtempSync(path.join(tmpdir(), `llmspell-${kind}-`));
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startFrontendOn(kind, svc, dir, await freePort());
+    } catch (err) {
+      if (attempt >= 5 || !/port \d+ is (not available|already in use)/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startFrontendOn(
+  kind: 'notebook' | 'jupyter_server',
+  svc: RunningService,
+  dir: string,
+  port: number,
+): Promise<Frontend> {
   const app = kind === 'notebook' ? 'NotebookApp' : 'ServerApp';
   const args = [
     '-m',
