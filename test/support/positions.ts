@@ -33,3 +33,9 @@ export function lineOf(file: string, text: string, nth = 1): number {
 export function escapeRe(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+/** The LSP position (0-based line and character) `delta` characters after the first `needle` in `source`. */
+export function positionIn(source: string, needle: string, delta = 0): { line: number; character: number } {
+  const before = source.slice(0, source.indexOf(needle) + delta).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}

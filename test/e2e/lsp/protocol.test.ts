@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { capabilities } from '../../../server/capabilities';
 import { spawnServer, writeRaw, type Served } from './client';
 import { waitFor } from '../../support/wait';
+import { positionIn } from '../../support/positions';
 
 const EXPECTED_CAPABILITIES = [
   'callHierarchyProvider',
@@ -138,11 +139,7 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
       "collectgarbage('')",
       'a:',
     ].join('\n');
-    const pos = (needle: string, delta = 0) => {
-      const i = text.indexOf(needle) + delta;
-      const before = text.slice(0, i).split('\n');
-      return { line: before.length - 1, character: before[before.length - 1].length };
-    };
+    const pos = (needle: string, delta = 0) => positionIn(text, needle, delta);
     await s.conn.sendNotification('textDocument/didOpen', {
       textDocument: { uri: tUri, languageId: 'lua', version: 1, text },
     });
@@ -200,11 +197,7 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
       'if state == ',
       'queue[#]',
     ].join('\n');
-    const pos = (needle: string, delta = 0) => {
-      const i = text.indexOf(needle) + delta;
-      const before = text.slice(0, i).split('\n');
-      return { line: before.length - 1, character: before[before.length - 1].length };
-    };
+    const pos = (needle: string, delta = 0) => positionIn(text, needle, delta);
     await s.conn.sendNotification('textDocument/didOpen', {
       textDocument: { uri: gUri, languageId: 'lua', version: 1, text },
     });
