@@ -5,7 +5,8 @@ import { stringValue } from './exprs';
 import { fileIndex } from './astIndex';
 import { callArgs, isMulti, type CallNode, type TypeEngine } from './engine';
 import { iterTypes } from './iterators';
-import { nonNil, union, UNKNOWN, NIL, ANY, type Ty } from './ty';
+import { argCount, chooseSignatures, signaturesOf } from './overloads';
+import { nonNil, union, UNKNOWN, NIL, ANY, type FnSig, type Ty } from './ty';
 
 /**
  * Calls whose result depends on their arguments (LuaLS types these with generics and special
@@ -93,4 +94,18 @@ export function moduleType(en: TypeEngine, fa: FileAnalysis): Ty {
   const e = last?.arguments[0];
   if (!e) return UNKNOWN;
   return en.exprType(fa, e);
+}
+
+/** The signatures of `sig` (itself, its overloads) that this call chooses. */
+export function chooseAtCall(en: TypeEngine, fa: FileAnalysis, call: CallNode, sig: FnSig): FnSig[] {
+  const sigs = signaturesOf(sig);
+  if (sigs.length < 2) return sigs;
+  const args = callArgs(call);
+  const count = argCount(en, fa, args);
+  const last = args[args.length - 1];
+  const tys = args.map((a, i) => (i === args.length - 1 && isMulti(a) ? undefined : en.exprType(fa, a)));
+  if (last && isMulti(last))
+    tys.splice(args.length - 1, 1, ...en.multiType(fa, last).slice(0, count.n - args.length + 1));
+  const colon = call.base.type === 'MemberExpression' && call.base.indexer === ':';
+  return chooseSignatures(en, sigs, tys, count, colon);
 }

@@ -7,7 +7,7 @@ import { stdlib } from '../stdlib';
 import { expand } from '../summary';
 import type { Definition, DocBlock } from '../types';
 import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
-import { builtinCall } from './calls';
+import { builtinCall, chooseAtCall } from './calls';
 import { docSig, memberTy, typeText, type AliasLookup } from './convert';
 import { contextParam } from './expected';
 import { asCast, exprTypeOf } from './exprs';
@@ -309,8 +309,8 @@ export class TypeEngine {
         continue;
       }
       const sig = t.k === 'function' ? t.fn : t.k === 'named' ? this.classCall(fa, call, t.name) : undefined;
-      if (!sig) continue;
-      this.returnsWithGenerics(fa, call, sig).forEach((r, i) => (out[i] ??= []).push(r));
+      for (const s of sig ? chooseAtCall(this, fa, call, sig) : [])
+        this.returnsWithGenerics(fa, call, s).forEach((r, i) => (out[i] ??= []).push(r));
     }
     return out.map((c) => union(c));
   }

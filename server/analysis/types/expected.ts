@@ -7,6 +7,7 @@ import { typeText } from './convert';
 import { callArgs, type CallNode, type TypeEngine } from './engine';
 import { stringValue } from './exprs';
 import { bindGeneric, substitute } from './generics';
+import { argCount, callParams, chooseSignatures, signaturesOf } from './overloads';
 import { members, type FnSig, type Ty } from './ty';
 
 /**
@@ -170,33 +171,17 @@ function callbackType(en: TypeEngine, fa: FileAnalysis, call: CallNode, arg: Exp
   const argTys = args.map((a) =>
     a === arg || a.type === 'FunctionDeclaration' ? undefined : en.exprType(fa, a),
   );
-  const self =
-    base.type === 'MemberExpression' && base.indexer === ':' ? en.exprType(fa, base.base) : undefined;
+  const colon = base.type === 'MemberExpression' && base.indexer === ':';
+  const self = colon ? en.exprType(fa, (base as lp.MemberExpression).base) : undefined;
   const callee = en.exprType(fa, base);
-  const sigs = members(callee).flatMap((t) =>
-    t.k === 'function' && t.fn ? [t.fn, ...(t.fn.overloads ?? [])] : [],
-  );
-  for (const sig of sigs.length > 1 ? [...sigs.slice(1), sigs[0]] : sigs) {
-    const shift = self && !sig.method ? 1 : 0;
-    const params = sig.params.slice(shift);
-    if (!matchesLiterals(params, argTys)) continue;
+  const sigs = members(callee).flatMap((t) => (t.k === 'function' && t.fn ? signaturesOf(t.fn) : []));
+  for (const sig of chooseSignatures(en, sigs, argTys, argCount(en, fa, args), colon)) {
+    const params = callParams(sig, colon);
     const bind = new Map<string, Ty>();
     params.forEach((p, i) => bindGeneric(en, p.ty, argTys[i], bind, p.optional));
     if (self && sig.selfTy) bindGeneric(en, sig.selfTy, self, bind);
-    const p = params[pos]?.ty;
+    const p = params[pos]?.ty ?? sig.vararg;
     if (p) return bind.size ? substitute(p, bind, true) : p;
   }
   return undefined;
-}
-
-/** Do the literal arguments (`"died"`) fit the overload's literal parameters? */
-function matchesLiterals(params: FnSig['params'], args: (Ty | undefined)[]): boolean {
-  return params.every((p, i) => {
-    const a = args[i];
-    const lit = members(p.ty).filter((x) => x.k === 'literal' && /^["']/.test(x.text));
-    if (!lit.length || !a || a.k !== 'string' || a.lit === undefined) return true;
-    return lit.some(
-      (x) => x.k === 'literal' && stringValue(x.text.replace(/^(["'])["'](.*)["']\1$/, '$1$2$1')) === a.lit,
-    );
-  });
 }

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hover } from '../../../server/analysis/hover';
+import { fixture, open, project } from '../../support/lsp';
+
+const URI = 'file:///ws/calls.lua';
+
+/** The code block of the hover at `‸`. */
+function label(src: string): string | undefined {
+  const f = fixture(src);
+  const p = project();
+  const h = hover(p, open(p, URI, f.text), f.cursor);
+  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
+}
+
+function check(cases: [string, string][]): void {
+  for (const [src, expected] of cases)
+    it(src.split('\n').pop() ?? src, () => assert.equal(label(src), expected));
+}
+
+describe('calls: overload chosen by the arguments', () => {
+  const ARITY =
+    '---@overload fun(x: number, y: number):string\n---@overload fun(x: number):number\n---@return boolean\nlocal function f() end\n';
+  const NONE = '---@overload fun():boolean\n---@param x integer\n---@return number\nfunction f(x) end\n';
+  const LIT = "---@overload fun(a: 'x'): 1\n---@overload fun(a: 'y'): 2\nlocal function pick(...) end\n";
+  const KIND =
+    '---@overload fun(a: boolean): 1\n---@overload fun(a: number): 2\nlocal function kind(...) end\n';
+  check([
+    [`${ARITY}local n‸0 = f()`, 'local n0: boolean'],
+    [`${ARITY}local n‸1 = f(0)`, 'local n1: number'],
+    [`${ARITY}local n‸2 = f(0, 0)`, 'local n2: string'],
+    [`${NONE}local function none() return end\nlocal r‸ = f(none())`, 'local r: boolean'],
+    [`${NONE}local function one() return 1 end\nlocal r‸ = f(one())`, 'local r: number'],
+    [`${NONE}---@type fun()\nlocal nothing\nlocal r‸ = f(nothing())`, 'local r: boolean'],
+    [`${LIT}local r‸ = pick('y')`, 'local r: 2'],
+    [`${KIND}local r‸ = kind(true)`, 'local r: 1'],
+    [`${KIND}local r‸ = kind(10)`, 'local r: 2'],
+  ]);
+});
+
+describe('calls: callback parameters from the chosen overload', () => {
+  const CB =
+    '---@overload fun(a: 1, c: fun(x: number))\n---@overload fun(a: 2, c: fun(x: string))\nlocal function on(...) end\n';
+  check([
+    [`${CB}on(1, function (a‸) end)`, '(parameter) a: number'],
+    [`${CB}on(2, function (a‸) end)`, '(parameter) a: string'],
+    [
+      "---@class Emit\n---@field on fun(self: Emit, name: string, cb: function)\n---@field on fun(self: Emit, name: '\"died\"', cb: fun(i: integer))\nlocal emit = {}\nemit:on('died', function (i‸) end)",
+      '(parameter) i: integer',
+    ],
+  ]);
+});
