@@ -260,6 +260,7 @@ export function syntaxErrors(source: string): SyntaxErrorInfo[] {
  */
 function lineRecover(text: string): Chunk | undefined {
   let work = text;
+  let tailTried = -1;
   for (let attempt = 0; attempt <= MAX_RECOVERIES; attempt++) {
     try {
       return tryParse(work);
@@ -280,6 +281,13 @@ function lineRecover(text: string): Chunk | undefined {
       let ls = lineStartOf(work, idx);
       let le = work.indexOf('\n', idx);
       if (le < 0) le = work.length;
+      if (idx < le && work.slice(ls, idx).trim() !== '' && tailTried !== ls) {
+        // first only the rest of the line from the offending token (`local x = f(1))` keeps
+        // `local x = f(1)`), as LuaLS's parser skips the unexpected token
+        tailTried = ls;
+        work = blank(work, idx, le);
+        continue;
+      }
       if (work.slice(ls, idx).trim() === '' && ls > 0) ls = work.lastIndexOf('\n', ls - 2) + 1;
       if (ls === le) le = Math.min(work.length, le + 1);
       const next = blank(work, ls, le);
