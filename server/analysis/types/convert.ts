@@ -9,10 +9,23 @@ import { parseType } from './typeParse';
 
 export type AliasLookup = (name: string) => string | undefined;
 
+/**
+ * Where a recursive alias reference sits: LuaLS shows such a reference once more expanded as an
+ * array element or function part (`xxx[][]`, `fun(x: fun(x: xxx))`), by name as a type argument
+ * (`table<xxx, true>`) and not at all as a member of the alias's own union.
+ */
+type AliasPlace = 'top' | 'inner' | 'arg';
+
 /** Replace named types that are generic parameters by `<T>`, and expand aliases. */
-export function resolveNames(t: Ty, generics: string[] | undefined, alias: AliasLookup, depth = 0): Ty {
-  if (depth > 6) return t;
-  const r = (x: Ty) => resolveNames(x, generics, alias, depth + 1);
+export function resolveNames(
+  t: Ty,
+  generics: string[] | undefined,
+  alias: AliasLookup,
+  open: string[] = [],
+  place: AliasPlace = 'inner',
+): Ty {
+  if (open.length > 6) return t;
+  const r = (x: Ty, p: AliasPlace = 'inner') => resolveNames(x, generics, alias, open, p);
   switch (t.k) {
     case 'named': {
       if (generics?.includes(t.name)) return { k: 'generic', name: t.name };
@@ -20,28 +33,34 @@ export function resolveNames(t: Ty, generics: string[] | undefined, alias: Alias
       if (a !== undefined) {
         const parsed = parseType(a);
         if (parsed.k === 'named' && parsed.name === t.name) return t;
-        return resolveNames(parsed, generics, alias, depth + 1);
+        const seen = open.filter((n) => n === t.name).length;
+        if (seen && place === 'top') return UNKNOWN;
+        if (seen && (place === 'arg' || seen > 1)) return t;
+        return resolveNames(parsed, generics, alias, [...open, t.name], 'top');
       }
-      return t.args?.length ? { ...t, args: t.args.map(r) } : t;
+      return t.args?.length ? { ...t, args: t.args.map((x) => r(x, 'arg')) } : t;
     }
     case 'array':
       return { k: 'array', elem: r(t.elem) };
     case 'map':
-      return { k: 'map', key: r(t.key), value: r(t.value) };
+      return { k: 'map', key: r(t.key, 'arg'), value: r(t.value, 'arg') };
     case 'record':
       return { k: 'record', fields: t.fields.map((f) => ({ ...f, ty: r(f.ty) })) };
     case 'union':
-      return union(t.items.map(r), t.opt);
+      return union(
+        t.items.map((x) => r(x, place)),
+        t.opt,
+      );
     case 'function':
-      return t.fn ? { k: 'function', fn: resolveSig(t.fn, generics, alias, depth + 1) } : t;
+      return t.fn ? { k: 'function', fn: resolveSig(t.fn, generics, alias, open) } : t;
     default:
       return t;
   }
 }
 
-function resolveSig(fn: FnSig, outer: string[] | undefined, alias: AliasLookup, depth: number): FnSig {
+function resolveSig(fn: FnSig, outer: string[] | undefined, alias: AliasLookup, open: string[]): FnSig {
   const generics = fn.generics?.length ? [...(outer ?? []), ...fn.generics] : outer;
-  const r = (x: Ty) => resolveNames(x, generics, alias, depth);
+  const r = (x: Ty) => resolveNames(x, generics, alias, open);
   return {
     ...fn,
     params: fn.params.map((p) => ({ ...p, ty: r(p.ty) })),

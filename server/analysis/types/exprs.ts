@@ -239,7 +239,12 @@ function binaryType(en: TypeEngine, fa: FileAnalysis, e: lp.BinaryExpression): T
 
 function neverFalsy(t: Ty): boolean {
   return members(t).every(
-    (x) => x.k !== 'nil' && x.k !== 'unknown' && x.k !== 'any' && !(x.k === 'boolean' && x.lit !== true),
+    (x) =>
+      x.k !== 'nil' &&
+      x.k !== 'unknown' &&
+      x.k !== 'any' &&
+      !(x.k === 'boolean' && x.lit !== true) &&
+      !(x.k === 'literal' && (x.text === 'false' || x.text === 'nil')),
   );
 }
 

@@ -200,43 +200,42 @@ export function numberText(n: number, integer: boolean): string {
   return String(n);
 }
 
-function rank(t: Ty): number {
-  switch (t.k) {
-    case 'nil':
-      return 9;
-    case 'literal':
-      return 2;
-    case 'array':
-    case 'map':
-    case 'record':
-    case 'function':
-      return 3;
-    case 'string':
-    case 'integer':
-    case 'number':
-    case 'boolean':
-      return t.lit !== undefined ? 2 : 1;
-    default:
-      return 1;
-  }
+/** LuaLS's order of the members of a union view: these first (and `nil` last), the rest by name. */
+const VIEW_ORDER: Record<string, number> = {
+  boolean: -100,
+  string: -99,
+  number: -98,
+  integer: -97,
+  function: -96,
+  table: -95,
+  true: 1,
+  false: 2,
+  nil: 100,
+};
+
+/** How many members of a union a view shows before `...(+n)` (LuaLS's `hover.enumsLimit` default). */
+export const ENUMS_LIMIT = 5;
+
+/** Member views in LuaLS's order, without the ones a wider member covers (`integer` beside `number`). */
+export function orderViews(list: string[]): string[] {
+  let views = [...new Set(list)];
+  if (views.includes('number')) views = views.filter((v) => v !== 'integer');
+  if (views.includes('boolean')) views = views.filter((v) => v !== 'true' && v !== 'false');
+  return sortViews(views);
+}
+
+function sortViews(views: string[]): string[] {
+  return views.sort((a, b) => (VIEW_ORDER[a] ?? 0) - (VIEW_ORDER[b] ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function viewUnion(t: Extract<Ty, { k: 'union' }>): string {
-  const items = [...t.items];
-  const nonNilItems = items.filter((x) => x.k !== 'nil');
-  if (t.opt && nonNilItems.length === 1) {
-    const v = view(nonNilItems[0]);
-    return (nonNilItems[0].k === 'function' && nonNilItems[0].fn?.declared) || v.includes('|')
-      ? `(${v})?`
-      : `${v}?`;
-  }
-  const sorted = items
-    .map((x, i) => ({ x, i }))
-    .sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i)
-    .map((e) => e.x);
-  return sorted
-    .map((x) => (x.k === 'function' && x.fn?.declared && sorted.length > 1 ? view(x) : view(x)))
-    .join('|');
+  const views = orderViews(t.items.filter((x) => !(t.opt && x.k === 'nil')).map(view));
+  let s =
+    views.length > ENUMS_LIMIT
+      ? `${views.slice(0, ENUMS_LIMIT).join('|')}...(+${views.length - ENUMS_LIMIT})`
+      : views.join('|');
+  if (t.opt) s = views.length === 0 ? 'nil' : views.length > 1 ? `(${s})?` : `${s}?`;
+  return s.length > 200 ? `${s.slice(0, 180)}...(too long)...${s.slice(-10)}` : s;
 }
 
 /** The type as LuaLS writes it (`integer`, `string[]`, `fun(x: number):boolean`, `A|B`, ...). */
@@ -251,6 +250,7 @@ export function view(t: Ty): string {
     case 'string':
       return t.k;
     case 'table':
+      if (t.ref?.def?.doc?.enumName) return `enum ${t.ref.def.doc.enumName}`;
       return t.ref?.elem ? `${view(t.ref.elem)}[]` : 'table';
     case 'function':
       return t.fn?.declared ? viewFun(t.fn) : 'function';
@@ -309,19 +309,10 @@ export function literalText(t: Ty): string | undefined {
     } else return undefined;
   }
   if (!lits.length) return undefined;
-  return [...new Set(lits)].join('|');
+  return sortViews([...new Set(lits)]).join('|');
 }
 
-/** The type without literal values, with `boolean|integer` sorted as LuaLS sorts inferred unions. */
+/** The type without literal values (`integer`, not `1`), as LuaLS's inferred views show it. */
 export function viewInferred(t: Ty): string {
-  const w = widen(t);
-  if (w.k !== 'union' || w.opt) return view(w);
-  const names = w.items.filter((x) => x.k !== 'nil').map(view);
-  const simple = w.items.every((x) =>
-    ['boolean', 'integer', 'number', 'string', 'nil', 'table', 'function', 'unknown'].includes(x.k),
-  );
-  if (!simple) return view(w);
-  const parts = [...new Set(names)].sort();
-  if (w.items.some((x) => x.k === 'nil')) parts.push('nil');
-  return parts.join('|');
+  return view(widen(t));
 }

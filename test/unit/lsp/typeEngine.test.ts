@@ -36,7 +36,7 @@ const CASES: [string, string][] = [
   ['local z\n---@type number\nz‸ = compute()', 'local z: number'],
   [
     'local pick\nif cond then\n  pick = 1\nelse\n  pick = "one"\nend\nprint(pick‸)',
-    'local pick: integer|string = 1|"one"',
+    'local pick: string|integer = "one"|1',
   ],
   // functions and returns
   ['local function ad‸d(a, b) return 1 end', 'function add(a: any, b: any)\n  -> integer'],

@@ -98,7 +98,7 @@ describe('type inference: narrowing and declared fields', () => {
     ['---@type string?\nlocal s\ndo\n  if not s then return end\nend\nprint(s‸)', 'local s: string'],
     [
       "local v\nif type(v) == 'integer' or type(v) == 'string' then\n  print(v‸)\nend",
-      'local v: integer|string',
+      'local v: string|integer',
     ],
     [
       '---@class Cfg\n---@field port integer\nlocal cfg = {}\ncfg.port = "80"\nprint(cfg.po‸rt)',

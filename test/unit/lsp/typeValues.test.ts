@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { occurrenceAt } from '../../../server/analysis/resolve';
+import { exprAt, fileIndex } from '../../../server/analysis/types/astIndex';
+import { TypeEngine } from '../../../server/analysis/types/engine';
+import { hoverLabel } from '../../../server/analysis/types/hoverView';
+import { viewInferred } from '../../../server/analysis/types/ty';
+import { openFixture } from '../../support/lsp';
+
+/**
+ * Values, globals, table fields and how types are shown: the type the engine gives the name (or
+ * expression) at `‸`, in LuaLS's view of inferred types.
+ */
+function typeAt(src: string): string {
+  const { f, p, fa } = openFixture(src);
+  const en = new TypeEngine(p);
+  const occ = occurrenceAt(fa, f.cursor);
+  const l = occ ? hoverLabel(en, fa, occ) : undefined;
+  if (l) return viewInferred(l.ty);
+  const e = exprAt(fileIndex(fa), f.cursor);
+  return e ? viewInferred(en.exprType(fa, e)) : '<none>';
+}
+
+function check(cases: [string, string][]): void {
+  for (const [src, expected] of cases)
+    it(src.replace(/\n/g, ' ⏎ '), () => assert.equal(typeAt(src), expected));
+}
+
+describe('type views: union order, collapsing, limits, aliases, enums', () => {
+  check([
+    // LuaLS's order: boolean, string, number, integer, function, table, then by name; nil last
+    ['---@type 1|-2|-3\nlocal n‸', '-2|-3|1'],
+    ['---@type string | fun(): string\nlocal t‸', 'string|fun():string'],
+    ['---@type boolean\nlocal bool\nlocal x‸ = bool and "" or 0', 'string|integer'],
+    ['---@type nil|Zeta|integer|alpha\nlocal v‸', 'integer|Zeta|alpha|nil'],
+    // a wider member covers the narrower ones
+    ['---@type boolean|true|false\nlocal b‸', 'boolean'],
+    ['---@type number|integer\nlocal b‸', 'number'],
+    // more than five members: the first five and how many more
+    ["---@type 'a'|'b'|'c'|'d'|'e'|'f'|'g'\nlocal t‸", "'a'|'b'|'c'|'d'|'e'...(+2)"],
+    ["---@type ('a'|'b')?\nlocal t‸", "('a'|'b')?"],
+    // aliases are shown expanded; a recursive one once more as an array element or function
+    // part, by name as a type argument, and not as a member of its own union
+    ["---@alias A 'x' | 'y'\n---@type A\nlocal v‸", "'x'|'y'"],
+    ["---@alias A 'x' | 'y' | A\n---@type A\nlocal v‸", "'x'|'y'"],
+    ["---@alias A 'x' | 'y' | B\n---@type A\nlocal v‸", "'x'|'y'|B"],
+    ['---@alias xxx table<xxx, true>\n---@type xxx\nlocal t‸', 'table<xxx, true>'],
+    ['---@alias xxx xxx[]\n---@type xxx\nlocal t‸', 'xxx[][]'],
+    ['---@alias xxx fun(x: xxx)\n---@type xxx\nlocal t‸', 'fun(x: fun(x: xxx))'],
+    // an enum's table
+    ['---@enum Color\nlocal m = { red = 1 }\nprint(m‸)', 'enum Color'],
+  ]);
+});
