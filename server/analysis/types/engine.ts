@@ -16,6 +16,7 @@ import { iterTypes } from './iterators';
 import { memberOf } from './members';
 import { unaryOperator } from './operators';
 import { bindGeneric, classBindings, hasGeneric, sigHasGeneric, substitute } from './generics';
+import { scanType } from './typeParse';
 import { ANY, members, NIL, UNKNOWN, union, type FnSig, type Ty } from './ty';
 
 /**
@@ -82,11 +83,24 @@ export class TypeEngine {
       return p?.type ? typeText(p.type, undefined, this.alias) : undefined;
     }
     const doc = this.ownDoc(fa, def) ?? this.trailingDoc(fa, def);
+    const listed = this.listedType(fa, def);
+    if (listed !== undefined) return listed === '_' ? undefined : typeText(listed, undefined, this.alias);
     if (doc?.type && doc.type !== 'unknown') return typeText(doc.type, doc.generics, this.alias);
     const isFn =
       def.kind === 'localFunction' || def.kind === 'globalFunction' || def.init?.kind === 'function';
     if (doc?.className && !isFn) return { k: 'named', name: doc.className };
     return undefined;
+  }
+
+  /** `---@type A, B` above `local a, b`: the name's own type text (`_` leaves a name untyped). */
+  private listedType(fa: FileAnalysis, def: Definition): string | undefined {
+    const site = fileIndex(fa).sites.get(def.span.start);
+    if (site?.kind !== 'local' || !site.stmt) return undefined;
+    const doc = this.docAbove(fa, spanOf(site.stmt).start);
+    if (!doc?.type) return undefined;
+    const raw = /@type\s+([^\n]*)/.exec(fa.text.slice(doc.span.start, doc.span.end))?.[1] ?? '';
+    if (!raw.startsWith(doc.type) || !raw.slice(doc.type.length).trim().startsWith(',')) return undefined;
+    return typeListItem(raw, site.index) ?? '_';
   }
 
   /** The definition's doc comment, unless it trails code on an earlier line (`local a --- @type T`). */
@@ -390,4 +404,23 @@ export function isMulti(e: Expr): boolean {
     ((e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression') &&
       !(e as { inParens?: boolean }).inParens)
   );
+}
+
+/** The `i`th type of a comma-separated type list (`A, fun(x: B): C, D`). */
+function typeListItem(text: string, i: number): string | undefined {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k];
+    if ('(<{['.includes(c)) depth++;
+    else if (')>}]'.includes(c) && depth > 0) depth--;
+    else if (c === ',' && depth === 0) {
+      items.push(text.slice(start, k).trim());
+      start = k + 1;
+    }
+  }
+  items.push(text.slice(start).trim());
+  const item = items[i];
+  return item === undefined ? undefined : (scanType(item)?.type ?? item);
 }

@@ -50,7 +50,13 @@ export function contextParam(en: TypeEngine, fa: FileAnalysis, site: Site): Ty |
   const fn = site.fnNode;
   if (!fn) return undefined;
   const sig = fn.identifier ? declaredSig(en, fa, fn) : expectedFn(en, fa, fn, 0);
-  return sig?.params[site.index]?.ty;
+  if (!sig) return undefined;
+  // `function C:m(x)` overriding `fun(self: C, x: T)`: the written parameters start after `self`
+  const colon = fn.identifier?.type === 'MemberExpression' && fn.identifier.indexer === ':';
+  return (
+    callParams(sig, colon)[site.index]?.ty ??
+    (sig.vararg && site.index >= sig.params.length ? sig.vararg : undefined)
+  );
 }
 
 function asFn(t: Ty | undefined): FnSig | undefined {

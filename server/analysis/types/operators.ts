@@ -1,6 +1,7 @@
 import type { DocOperator } from '../types';
 import { typeText } from './convert';
 import type { TypeEngine } from './engine';
+import { classBindings, substitute } from './generics';
 import { members, widen, type Ty } from './ty';
 
 /**
@@ -28,13 +29,34 @@ export const BINARY_OPS: Record<string, string> = {
 
 export const UNARY_OPS: Record<string, string> = { '-': 'unm', '~': 'bnot', '#': 'len' };
 
-/** The operators a class (and its parents) declares, nearest first. */
-function classOperators(en: TypeEngine, name: string, seen = new Set<string>()): DocOperator[] {
+interface BoundOperator {
+  op: DocOperator;
+  /** the class's type parameters as this value binds them (`Box<string>`: T = string) */
+  bind: Map<string, Ty>;
+}
+
+/**
+ * The operators a class (and its parents) declares, nearest first, with the class's type
+ * parameters bound from `args` (unbound ones stay generic: `Box` gives `<T>`).
+ */
+function classOperators(
+  en: TypeEngine,
+  name: string,
+  args: Ty[] | undefined,
+  seen = new Set<string>(),
+): BoundOperator[] {
   if (seen.has(name) || seen.size > 8) return [];
   seen.add(name);
   const c = en.project.classes().get(name);
   if (!c) return [];
-  return [...(c.operators ?? []), ...c.parents.flatMap((p) => classOperators(en, p, seen))];
+  const bind = classBindings(en, name, args);
+  for (const p of c.typeParams ?? []) if (!bind.has(p)) bind.set(p, { k: 'generic', name: p });
+  const own = (c.operators ?? []).map((op) => ({ op, bind }));
+  const inherited = c.parents.flatMap((p) => {
+    const pargs = c.parentArgs?.[p]?.map((x) => substitute(typeText(x, undefined, en.alias), bind));
+    return classOperators(en, p, pargs, seen);
+  });
+  return [...own, ...inherited];
 }
 
 function className(t: Ty): string | undefined {
@@ -70,10 +92,11 @@ function pick(en: TypeEngine, self: Ty, op: string, other: Ty | undefined): Ty |
   for (const x of members(self)) {
     const n = className(x);
     if (!n) continue;
-    for (const o of classOperators(en, n)) {
+    for (const { op: o, bind } of classOperators(en, n, x.k === 'named' ? x.args : undefined)) {
       if (o.op !== op) continue;
-      if (o.operand && other && !fits(en, other, typeText(o.operand, undefined, en.alias))) continue;
-      return typeText(o.result, undefined, en.alias);
+      const operand = o.operand ? substitute(typeText(o.operand, undefined, en.alias), bind) : undefined;
+      if (operand && other && !fits(en, other, operand)) continue;
+      return substitute(typeText(o.result, undefined, en.alias), bind);
     }
   }
   return undefined;

@@ -50,3 +50,42 @@ describe('calls: callback parameters from the chosen overload', () => {
     ],
   ]);
 });
+
+describe('calls: ---@operator on generic classes', () => {
+  const BOX = '---@class Box<T>\n---@operator call(): T?\n---@operator add(Box<T>): T\nlocal box\n';
+  check([
+    [`${BOX}---@type Box<string>\nlocal b\nlocal v‸ = b()`, 'local v: string?'],
+    [`${BOX}---@type Box<string>\nlocal b\nlocal v‸ = b + b`, 'local v: string'],
+    [`${BOX}---@type Box\nlocal b\nlocal v‸ = b()`, 'local v: <T>?'],
+    [`${BOX}---@type Box<Box<integer>>\nlocal b\nlocal outer = b()\nlocal v‸ = outer()`, 'local v: integer?'],
+    [
+      `${BOX}---@generic T\n---@param items T[]\n---@return Box<T>\nlocal function make(items) end\nlocal l = {} ---@type boolean[]\nlocal v‸ = make(l)()`,
+      'local v: boolean?',
+    ],
+    [
+      '---@class Pair<K, V>\n---@operator call(): V\n---@class Named<V>: Pair<string, V>\n---@type Named<number>\nlocal p\nlocal v‸ = p()',
+      'local v: number',
+    ],
+    [
+      '---@class mat4\n---@operator mul(vec3): vec3\n---@operator mul(number): mat4\n---@class vec3: number\n---@type mat4, vec3\nlocal m, v\nlocal r‸ = m * v',
+      'local r: vec3',
+    ],
+    [
+      '---@class mat4\n---@operator mul(vec3): vec3\n---@operator mul(number): mat4\n---@class vec3\n---@type mat4, number\nlocal m, n\nlocal r‸ = m * n',
+      'local r: mat4',
+    ],
+  ]);
+});
+
+describe('calls: a method overriding a parent field typed as a function', () => {
+  check([
+    [
+      '---@class Base\nlocal base = {}\n---@type (fun(self: Base, x: string): number)?\nbase.callback = nil\n---@class Child : Base\nlocal child = {}\nfunction child:callback(x‸) end',
+      '(parameter) x: string',
+    ],
+    [
+      '---@class Handler\n---@field process fun(self: Handler, a: number, b: string): string\n---@class Custom : Handler\nlocal custom = {}\nfunction custom:process(a, b‸) end',
+      '(parameter) b: string',
+    ],
+  ]);
+});
