@@ -20,7 +20,9 @@ export function exprTypeOf(en: TypeEngine, fa: FileAnalysis, e: Expr): Ty {
     case 'NumericLiteral':
       return numberLiteral(e);
     case 'StringLiteral':
-      return { k: 'string', lit: stringValue(e.raw) };
+      return e.raw[0] === "'"
+        ? { k: 'string', lit: stringValue(e.raw), quote: "'" }
+        : { k: 'string', lit: stringValue(e.raw) };
     case 'VarargLiteral':
       return en.varargType(fa, spanOf(e).start);
     case 'TableConstructorExpression':

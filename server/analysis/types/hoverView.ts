@@ -10,8 +10,20 @@ import { chainType } from './chain';
 import { typeText } from './convert';
 import { fileIndex, functionsAround, nameNodeAt } from './astIndex';
 import type { TypeEngine } from './engine';
-import { membersOf, type MemberInfo } from './members';
-import { literalText, members, UNKNOWN, view, viewInferred, viewParam, type FnSig, type Ty } from './ty';
+import { memberOf, membersOf, type MemberInfo } from './members';
+import {
+  literalText,
+  members,
+  numberText,
+  quoteString,
+  union,
+  UNKNOWN,
+  view,
+  viewInferred,
+  viewParam,
+  type FnSig,
+  type Ty,
+} from './ty';
 
 /**
  * Hover labels as LuaLS writes them: `local x: integer = 1`, `(parameter) t: Class`,
@@ -43,20 +55,7 @@ export function functionLabel(en: TypeEngine, name: string, fn: FnSig, prefix = 
 
 function keyText(name: string): string {
   if (name.startsWith('[')) return name;
-  return /^[A-Za-z_]\w*$/.test(name) ? name : `[${JSON.stringify(name)}]`;
-}
-
-function fieldOrder(a: string, b: string): number {
-  const rank = (n: string) => (n.startsWith('[') ? 2 : n.startsWith('_') ? 1 : 0);
-  const ra = rank(a);
-  const rb = rank(b);
-  if (ra !== rb) return ra - rb;
-  if (ra === 2) {
-    const na = Number(a.slice(1, -1));
-    const nb = Number(b.slice(1, -1));
-    if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
-  }
-  return 0;
+  return /^[A-Za-z_]\w*$/.test(name) ? name : `[${quoteString(name)}]`;
 }
 
 /** A field's type in a table view: functions are `function`, tables `table`. */
@@ -68,39 +67,125 @@ function fieldView(m: MemberInfo): string {
   return `${viewInferred(t)}${lit ? ` = ${lit}` : ''}`;
 }
 
-/** `{ ... }` body of a table or class view, or '' when it has no members. */
-function tableBody(en: TypeEngine, t: Ty, showPrivate: boolean): string {
-  const ms = [...membersOf(en, t).values()].filter(
-    (m) => showPrivate || (m.visibility !== 'private' && m.visibility !== 'protected'),
+/**
+ * Where a value is shown from: `true` shows every field (a global's own table), a class name is the
+ * class being declared there (its own private fields, and protected ones it inherits, are visible).
+ */
+export type ViewScope = boolean | string;
+
+function visibleIn(en: TypeEngine, m: MemberInfo, scope: ViewScope): boolean {
+  if (scope === true || !m.visibility || m.visibility === 'public' || m.visibility === 'package') return true;
+  if (scope === false) return false;
+  if (m.visibility === 'protected') return true;
+  const cls = en.project.classes().get(scope);
+  if (cls?.fields.has(m.name)) return true;
+  return !(cls?.parents ?? []).some((p) => memberOf(en, { k: 'named', name: p }, m.name));
+}
+
+/** One line of a table view: the key as LuaLS shows it (`x`, `['x']`, `[1]`, `[true]`) and the member. */
+interface ViewField {
+  key: string;
+  m: MemberInfo;
+}
+
+/**
+ * LuaLS's order of a table view: when every field holds a number literal, by value; otherwise
+ * names, then `[key]`s, then `_names`, each group sorted by its text.
+ */
+function orderFields(fields: ViewField[]): ViewField[] {
+  const nums = fields.map((f) => {
+    const lit = literalText(f.m.ty);
+    return lit !== undefined && /^-?\d/.test(lit) && !lit.includes('|') ? Number(lit) : NaN;
+  });
+  if (nums.every((n) => !Number.isNaN(n)))
+    return fields
+      .map((f, i) => ({ f, n: nums[i] }))
+      .sort((a, b) => a.n - b.n)
+      .map((e) => e.f);
+  const score = (k: string) => (k.startsWith('_') ? 10 : 0) + (k.startsWith('[') ? 1 : 0);
+  return [...fields].sort(
+    (a, b) => score(a.key) - score(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
-  if (!ms.length) return '';
-  // plain tables keep source order (names, then `_names`, then `[n]` keys); classes sort by name
-  const isClass = t.k === 'named' || (t.k === 'table' && (!!t.ref?.def?.doc?.className || !!t.ref?.meta));
-  const byName = (a: MemberInfo, b: MemberInfo) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const ordered = [...ms].sort((a, b) => fieldOrder(a.name, b.name) || (isClass ? byName(a, b) : 0));
-  const lines = ordered
+}
+
+/** The key of a table constructor entry as LuaLS shows it, or undefined for keys it leaves out. */
+function ctorKey(
+  en: TypeEngine,
+  fa: FileAnalysis,
+  f: lp.TableKey,
+): { key: string; raw?: string } | undefined {
+  const k = en.exprType(fa, f.key);
+  if (k.k === 'string' && k.lit !== undefined) return { key: `[${quoteString(k.lit, k.quote)}]`, raw: k.lit };
+  if ((k.k === 'integer' || k.k === 'number') && k.lit !== undefined)
+    return { key: `[${numberText(k.lit, k.k === 'integer')}]` };
+  if (k.k === 'boolean' && k.lit !== undefined) return { key: `[${k.lit}]` };
+  return undefined;
+}
+
+/**
+ * The fields of table constructors behind `t`, keyed as written: `['x'] = 1` stays `['x']`,
+ * computed keys (`[-1]`, `[enum.a]`, `[true]`) show their value, and a key given twice (`'c'` at
+ * position 3 and `[3] = 'h'`) shows both values.
+ */
+function ctorFields(en: TypeEngine, t: Ty): { fields: Map<string, Ty>; renamed: Map<string, string> } {
+  const fields = new Map<string, Ty>();
+  const renamed = new Map<string, string>();
+  const add = (key: string, ty: Ty) => fields.set(key, fields.has(key) ? union([fields.get(key)!, ty]) : ty);
+  for (const x of members(t)) {
+    const ctor = x.k === 'table' ? x.ref?.ctor : undefined;
+    const fa = x.k === 'table' ? x.ref?.fa : undefined;
+    if (!ctor || !fa) continue;
+    let pos = 0;
+    for (const f of ctor.fields) {
+      if (f.type === 'TableValue') add(`[${++pos}]`, en.exprType(fa, f.value));
+      else if (f.type === 'TableKey') {
+        const k = ctorKey(en, fa, f);
+        if (!k) continue;
+        if (k.raw !== undefined) renamed.set(k.raw, k.key);
+        else add(k.key, en.exprType(fa, f.value));
+      }
+    }
+  }
+  return { fields, renamed };
+}
+
+/** `{ ... }` body of a table or class view, or '' when it has no members. */
+function tableBody(en: TypeEngine, t: Ty, scope: ViewScope): string {
+  const ms = [...membersOf(en, t).values()].filter((m) => visibleIn(en, m, scope));
+  const ctor = ctorFields(en, t);
+  const byKey = new Map<string, ViewField>();
+  for (const m of ms) {
+    const key = ctor.renamed.get(m.name) ?? keyText(m.name);
+    const ty = ctor.fields.get(key) ?? m.ty;
+    byKey.set(key, { key, m: { ...m, ty } });
+  }
+  for (const [key, ty] of ctor.fields) if (!byKey.has(key)) byKey.set(key, { key, m: { name: key, ty } });
+  if (!byKey.size) return '';
+  const lines = orderFields([...byKey.values()])
     .slice(0, 50)
-    .map(
-      (m) =>
-        `${INDENT}${keyText(m.name)}${m.ty.k === 'union' && m.ty.opt ? '?' : ''}: ${fieldView(m.ty.k === 'union' && m.ty.opt ? { ...m, ty: { ...m.ty, opt: undefined, items: m.ty.items.filter((x) => x.k !== 'nil') } } : m)},`,
-    );
+    .map(({ key, m }) => {
+      const opt = m.ty.k === 'union' && m.ty.opt;
+      const shown =
+        opt && m.ty.k === 'union' ? { ...m, ty: union(m.ty.items.filter((x) => x.k !== 'nil')) } : m;
+      return `${INDENT}${key}${opt ? '?' : ''}: ${fieldView(shown)},`;
+    });
   return `{\n${lines.join('\n')}\n}`;
 }
 
 /** The type part of a value label (after `name: `), with the literal value when there is one. */
-export function valueView(en: TypeEngine, t: Ty, showPrivate = false): string {
+export function valueView(en: TypeEngine, t: Ty, scope: ViewScope = false): string {
   if (t.k === 'record') {
     const lines = t.fields.map((f) => `${INDENT}${f.key}${f.optional ? '?' : ''}: ${view(f.ty)},`);
     return `{\n${lines.join('\n')}\n}`;
   }
   if (t.k === 'table') {
-    const body = tableBody(en, t, showPrivate);
+    const body = tableBody(en, t, scope);
     const cls = t.ref?.def?.doc?.className;
     if (cls) return body ? `${cls} ${body}` : cls;
     return body || view(t);
   }
   if (t.k === 'named' && (en.project.classes().has(t.name) || isStdLib(t.name))) {
-    const body = tableBody(en, t, showPrivate);
+    const body = tableBody(en, t, scope);
     return body ? `${view(t)} ${body}` : view(t);
   }
   const lit = literalText(t);
@@ -148,8 +233,17 @@ function localLabel(en: TypeEngine, fa: FileAnalysis, def: Definition, occ: Occu
   else if (def.kind === 'self') prefix = '(self) ';
   else if (at !== undefined && isUpvalue(fa, def, at)) prefix = '(upvalue) ';
   const attr = def.attribute ? ` <${def.attribute}>` : '';
-  const showPrivate = !!def.doc?.className || def.kind === 'self';
-  return { label: `${prefix}${def.name}${attr}: ${valueView(en, t, showPrivate)}`, doc, ty: t };
+  const scope = def.doc?.className ?? (def.kind === 'self' ? selfClass(t) : false);
+  return { label: `${prefix}${def.name}${attr}: ${valueView(en, t, scope)}`, doc, ty: t };
+}
+
+/** The class `self` is an instance of (its private fields are visible in its methods). */
+function selfClass(t: Ty): ViewScope {
+  for (const x of members(t)) {
+    if (x.k === 'named') return x.name;
+    if (x.k === 'table' && x.ref?.def?.doc?.className) return x.ref.def.doc.className;
+  }
+  return true;
 }
 
 function isUpvalue(fa: FileAnalysis, def: Definition, at: number): boolean {
@@ -172,7 +266,11 @@ function globalLabel(
   if (t.k === 'function' && t.fn && !t.fn.declared)
     return { label: functionLabel(en, name, t.fn), doc, ty: t };
   if (t.k === 'function' && t.fn?.declared) return { label: `(global) ${name}: ${view(t)}`, doc, ty: t };
-  return { label: `(global) ${name}: ${valueView(en, t, true)}`, doc, ty: t };
+  return {
+    label: `(global) ${name}: ${valueView(en, t, def?.doc?.className ?? !def?.doc?.type)}`,
+    doc,
+    ty: t,
+  };
 }
 
 function sourceText(fa: FileAnalysis, e: lp.Expression): string {

@@ -178,12 +178,15 @@ export function nonNil(t: Ty): Ty {
 
 // ---- views -------------------------------------------------------------------------------------
 
-/** A Lua string literal as LuaLS shows it: double quotes, escapes, control bytes as `\ddd`. */
-export function quoteString(s: string): string {
-  let out = '"';
+/**
+ * A Lua string literal as LuaLS shows it: in the quotes the source used (double quotes for computed
+ * strings), escapes, control bytes as `\ddd`.
+ */
+export function quoteString(s: string, quote = '"'): string {
+  let out = quote;
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    if (ch === '"') out += '\\"';
+    if (ch === quote) out += '\\' + quote;
     else if (ch === '\\') out += '\\\\';
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
@@ -191,7 +194,7 @@ export function quoteString(s: string): string {
     else if (c < 32 || c === 127) out += '\\' + String(c).padStart(3, '0');
     else out += ch;
   }
-  return out + '"';
+  return out + quote;
 }
 
 export function numberText(n: number, integer: boolean): string {
@@ -302,7 +305,7 @@ export function literalText(t: Ty): string | undefined {
       lits.push(numberText(x.lit, x.k === 'integer'));
     } else if (x.k === 'string') {
       if (x.lit === undefined) return undefined;
-      lits.push(quoteString(x.lit));
+      lits.push(quoteString(x.lit, x.quote));
     } else if (x.k === 'boolean') {
       if (x.lit === undefined) return undefined;
       lits.push(String(x.lit));

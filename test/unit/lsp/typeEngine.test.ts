@@ -18,7 +18,7 @@ const CASES: [string, string][] = [
   // literals and locals
   ['local co‸unt = 42', 'local count: integer = 42'],
   ['local ra‸tio = 0.5', 'local ratio: number = 0.5'],
-  ["local gre‸eting = 'hey'", 'local greeting: string = "hey"'],
+  ["local gre‸eting = 'hey'", "local greeting: string = 'hey'"],
   ['local fl‸ag = false', 'local flag: boolean = false'],
   ['local emp‸ty', 'local empty: unknown'],
   ['local n = 7\nlocal m = n\nprint(m‸)', 'local m: integer = 7'],
@@ -59,7 +59,7 @@ const CASES: [string, string][] = [
   // tables
   [
     'local c‸fg = { port = 80, host = "h" }',
-    'local cfg: {\n    port: integer = 80,\n    host: string = "h",\n}',
+    'local cfg: {\n    host: string = "h",\n    port: integer = 80,\n}',
   ],
   ['local o‸ = {}\no.size = 1', 'local o: {\n    size: integer = 1,\n}'],
   ['local t = { inner = { z = 1 } }\nprint(t.in‸ner)', '(field) t.inner: {\n    z: integer = 1,\n}'],
@@ -112,7 +112,7 @@ const CASES: [string, string][] = [
     'local list: Item[]',
   ],
   ['local v‸ = nil --[[@as string]]', 'local v: string'],
-  ["('x'):up‸per()", 'function string.upper(s: string)\n  -> string'],
+  ["('x'):up‸per()", 'function string.upper(s: string|number)\n  -> string'],
 ];
 
 describe('type engine (hover labels in LuaLS format)', () => {

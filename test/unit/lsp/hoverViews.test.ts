@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hover } from '../../../server/analysis/hover';
+import { fixture, open, project } from '../../support/lsp';
+
+const URI = 'file:///ws/views.lua';
+
+/** The code block of the hover at `‸` (what LuaLS's tests compare). */
+function label(src: string): string | undefined {
+  const f = fixture(src);
+  const p = project();
+  const h = hover(p, open(p, URI, f.text), f.cursor);
+  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
+}
+
+/** `[fixture, expected hover label]`: how values and tables read in hover, as LuaLS writes them. */
+const CASES: [string, string][] = [
+  // string literals keep the quotes of the source; computed strings use double quotes
+  ["local gr‸eet = 'hi'", "local greet: string = 'hi'"],
+  ['local gr‸eet = "hi"', 'local greet: string = "hi"'],
+  ["local jo‸ined = 'a' .. 'b'", 'local joined: string = "ab"'],
+  ["local be‸ll = '\\a'", "local bell: string = '\\007'"],
+  // table keys as written: names, ['quoted'] keys, computed keys by value, positions
+  [
+    "local t‸ = {\n  'p', 'q',\n  [7] = 'r',\n  name = 's',\n  ['key'] = 'u',\n  [2] = 'v',\n}",
+    "local t: {\n    name: string = 's',\n    ['key']: string = 'u',\n    [1]: string = 'p',\n    [2]: string = 'q'|'v',\n    [7]: string = 'r',\n}",
+  ],
+  [
+    "local e = { a = 1 }\nlocal t‸ = {\n  [e.a] = true,\n  [-1] = 'neg',\n  [false] = {},\n}",
+    "local t: {\n    [-1]: string = 'neg',\n    [1]: boolean = true,\n    [false]: table,\n}",
+  ],
+  // every field a number: ordered by value; otherwise names, [keys], then _names
+  [
+    'local t‸ = {\n  z = 1,\n  [10] = 2,\n  a = 3,\n}',
+    'local t: {\n    z: integer = 1,\n    [10]: integer = 2,\n    a: integer = 3,\n}',
+  ],
+  [
+    "local t‸ = {\n  _hidden = '',\n  b = '',\n  a = 1,\n}",
+    "local t: {\n    a: integer = 1,\n    b: string = '',\n    _hidden: string = '',\n}",
+  ],
+  // private fields show only where the class is declared; protected ones also in subclasses
+  [
+    '---@class Acct\n---@field private pin number\n---@field protected owner string\n---@field id number\nlocal a‸',
+    'local a: Acct {\n    id: number,\n    owner: string,\n    pin: number,\n}',
+  ],
+  [
+    '---@class Acct\n---@field private pin number\n---@field protected owner string\n---@field id number\n\n---@type Acct\nlocal a‸',
+    'local a: Acct {\n    id: number,\n}',
+  ],
+  [
+    '---@class Acct\n---@field private pin number\n---@field protected owner string\n---@field id number\n---@class Savings: Acct\n---@field private rate number\nlocal s‸',
+    'local s: Savings {\n    id: number,\n    owner: string,\n    rate: number,\n}',
+  ],
+  [
+    '---@class Acct\n---@field private pin number\n---@field id number\n\n---@type Acct\ng‸ = {}',
+    '(global) g: Acct {\n    id: number,\n}',
+  ],
+  // the std lib's string functions take numbers too
+  ['string.up‸per()', 'function string.upper(s: string|number)\n  -> string'],
+];
+
+describe('hover views (table fields, literals, visibility as LuaLS shows them)', () => {
+  for (const [src, expected] of CASES) {
+    it(src.split('\n').pop() ?? src, () => assert.equal(label(src), expected));
+  }
+});
