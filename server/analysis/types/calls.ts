@@ -56,7 +56,7 @@ export function builtinCall(en: TypeEngine, fa: FileAnalysis, call: CallNode): T
       const kv = iterTypes(en, fa, [base, args[0]]);
       const ctor = args[0].type === 'TableConstructorExpression' ? args[0] : undefined;
       if (ctor && ctor.fields.length === 0) return [NIL, NIL];
-      return [union([kv[0] ?? UNKNOWN], true), kv[1] ?? UNKNOWN];
+      return [union([kv[0] ?? UNKNOWN], true), union([kv[1] ?? UNKNOWN], true)];
     }
     case 'type':
     case 'tostring':
