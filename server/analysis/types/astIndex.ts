@@ -116,6 +116,7 @@ class Indexer {
         return;
       case 'CallStatement':
         this.expr(s.expression, fn);
+        this.rawset(s, fn, block);
         return;
       case 'ReturnStatement': {
         let list = this.idx.returns.get(fn);
@@ -156,6 +157,32 @@ class Indexer {
       default:
         return;
     }
+  }
+
+  /** `rawset(_G, 'name', v)`: a field site of `_G` (how a global is set through the table). */
+  rawset(s: lp.CallStatement, fn: FnNode | undefined, block: Stmt[]): void {
+    const c = s.expression;
+    if (c.type !== 'CallExpression' || c.base.type !== 'Identifier' || c.base.name !== 'rawset') return;
+    const [env, key, value] = c.arguments;
+    if (env?.type !== 'Identifier' || key?.type !== 'StringLiteral' || !value) return;
+    const name = /^["'](\w+)["']$/.exec(key.raw)?.[1];
+    if (!name) return;
+    const offset = spanOf(key).start;
+    const site: Site = {
+      kind: 'field',
+      stmt: s,
+      values: [value],
+      index: 0,
+      fn,
+      block,
+      offset,
+      field: name,
+      base: env,
+    };
+    this.idx.sites.set(offset, site);
+    let list = this.idx.nameFields.get(env.name);
+    if (!list) this.idx.nameFields.set(env.name, (list = []));
+    list.push(site);
   }
 
   func(f: FnNode, fn: FnNode | undefined, block: Stmt[] | undefined): void {

@@ -13,7 +13,7 @@ import { contextParam } from './expected';
 import { asCast, exprTypeOf } from './exprs';
 import { branchSites, narrowAt, reachingSite } from './flow';
 import { iterTypes } from './iterators';
-import { memberOf } from './members';
+import { ENV_NAMES, envGlobalType, memberOf } from './members';
 import { unaryOperator } from './operators';
 import { bindGeneric, classBindings, hasGeneric, sigHasGeneric, substitute } from './generics';
 import { scanType } from './typeParse';
@@ -180,9 +180,9 @@ export class TypeEngine {
     return UNKNOWN;
   }
 
-  /** An assignment's type: its `---@type` annotation when it has one, else its value's. */
-  private assignedType(fa: FileAnalysis, site: Site): Ty {
-    if (site.kind === 'assign' && site.stmt) {
+  /** An assignment's type: its `---@type` (or `---@class`) annotation when it has one, else its value's. */
+  assignedType(fa: FileAnalysis, site: Site): Ty {
+    if ((site.kind === 'assign' || site.kind === 'field') && site.stmt) {
       const doc = this.docAbove(fa, spanOf(site.stmt).start);
       if (doc?.type) return typeText(doc.type, doc.generics, this.alias);
       if (doc?.className && site.values[site.index]?.type !== 'FunctionDeclaration')
@@ -374,8 +374,13 @@ export class TypeEngine {
       const def = full.globals.get(name);
       if (def) return this.defType(full, def);
     }
+    const env = envGlobalType(this, name, fa);
+    if (env) return env;
     const std = stdlib().globals.get(name);
-    if (std) return memberTy(std, this.alias);
+    if (std)
+      return fa && ENV_NAMES.has(name)
+        ? { k: 'table', ref: { fa, global: name } }
+        : memberTy(std, this.alias);
     if (fa && fileIndex(fa).nameFields.has(name)) return { k: 'table', ref: { fa, global: name } };
     return UNKNOWN;
   }

@@ -240,9 +240,13 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
   }
   if (ref.global && fa) {
     const sites = globalSites(fa, ref.global).filter((s) => s.field === name);
+    if (!sites.length && ENV_NAMES.has(ref.global)) {
+      const g = en.globalType(name, fa);
+      return g.k === 'unknown' ? undefined : { name, ty: g };
+    }
     if (sites.length) {
       const method = sites.some((s) => s.kind === 'method');
-      const ty = union(sites.map((s) => en.siteType(fa, s)));
+      const ty = union(sites.map((s) => en.assignedType(fa, s)));
       return {
         name,
         ty,
@@ -254,6 +258,23 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
   if (ref.meta) {
     const index = memberOf(en, ref.meta, '__index');
     if (index && index.ty.k !== 'function') return en.guard(index, () => memberOf(en, index.ty, name));
+  }
+  return undefined;
+}
+
+/** The tables globals live in: `_G.x = v` and `rawset(_G, 'x', v)` set the global `x`. */
+export const ENV_NAMES = new Set(['_G', '_ENV']);
+
+/** A global set only through the environment table, in this file or in the workspace. */
+export function envGlobalType(en: TypeEngine, name: string, fa?: FileAnalysis): Ty | undefined {
+  const files = fa ? [fa] : [];
+  for (const g of en.project.envGlobalIndex().get(name) ?? []) {
+    const f = en.project.files.get(g.uri);
+    if (f && f.uri !== fa?.uri) files.push(en.full(f));
+  }
+  for (const f of files) {
+    const sites = [...ENV_NAMES].flatMap((env) => globalSites(f, env).filter((s) => s.field === name));
+    if (sites.length) return union(sites.map((s) => en.assignedType(f, s)));
   }
   return undefined;
 }

@@ -51,3 +51,17 @@ describe('type views: union order, collapsing, limits, aliases, enums', () => {
     ['---@enum Color\nlocal m = { red = 1 }\nprint(m‸)', 'enum Color'],
   ]);
 });
+
+describe('type values: globals set through the environment table, classes on field assignments', () => {
+  check([
+    ["rawset(_G, 'Count', 1)\nprint(Cou‸nt)", 'integer'],
+    ["rawset(_G, 'Name', '')\nprint(Na‸me)", 'string'],
+    ["rawset(_ENV, 'Flag', true)\nprint(Fl‸ag)", 'boolean'],
+    ["rawset(_G, 'Box', {})\nprint(B‸ox)", 'table'],
+    ["---@class Store\nrawset(_G, 'Store', {})\nprint(St‸ore)", 'Store'],
+    ['---@class Registry\n_G.Regi‸stry = {}', 'Registry'],
+    ['---@class Registry\n_G.Registry = {}\nprint(Regi‸stry)', 'Registry'],
+    ['_G.limit = 10\nprint(_G.pri‸nt)', 'function'],
+    ['---@class Vec\nX.Y = 1\nprint(X.‸Y)', 'Vec'],
+  ]);
+});
