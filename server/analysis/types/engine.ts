@@ -15,9 +15,9 @@ import { branchSites, narrowAt, reachingSite } from './flow';
 import { iterTypes } from './iterators';
 import { ENV_NAMES, envGlobalType, memberOf } from './members';
 import { unaryOperator } from './operators';
-import { bindGeneric, classBindings, hasGeneric, sigHasGeneric, substitute } from './generics';
+import { bindGeneric, classBindings, hasGeneric, sigHasGeneric, substitute, withSelf } from './generics';
 import { scanType } from './typeParse';
-import { ANY, members, NIL, UNKNOWN, union, type FnSig, type Ty } from './ty';
+import { ANY, members, NIL, nonNil, UNKNOWN, union, type FnSig, type Ty } from './ty';
 
 /**
  * The type engine: the type of any expression, definition or member, computed on demand from the
@@ -323,8 +323,9 @@ export class TypeEngine {
         continue;
       }
       const sig = t.k === 'function' ? t.fn : t.k === 'named' ? this.classCall(fa, call, t.name) : undefined;
+      const owner = t.k === 'named' ? t : undefined;
       for (const s of sig ? chooseAtCall(this, fa, call, sig) : [])
-        this.returnsWithGenerics(fa, call, s).forEach((r, i) => (out[i] ??= []).push(r));
+        this.returnsWithGenerics(fa, call, s, owner).forEach((r, i) => (out[i] ??= []).push(r));
     }
     return out.map((c) => union(c));
   }
@@ -339,13 +340,18 @@ export class TypeEngine {
     return t.k === 'function' ? t.fn : undefined;
   }
 
-  private returnsWithGenerics(fa: FileAnalysis, call: CallNode, sig: FnSig): Ty[] {
+  private returnsWithGenerics(fa: FileAnalysis, call: CallNode, sig: FnSig, owner?: Ty): Ty[] {
+    const recv = call.base.type === 'MemberExpression' ? members(this.exprType(fa, call.base.base)) : [];
+    const self = owner ?? nonNil(union(recv));
+    return this.boundReturns(fa, call, sig, recv).map((r) => withSelf(r, self));
+  }
+
+  private boundReturns(fa: FileAnalysis, call: CallNode, sig: FnSig, recv: Ty[]): Ty[] {
     let rets = this.returnsOf(sig);
     // a body without `return` gives nil; `---@return T ...` gives as many T as asked for
     if (!rets.length && sig.node && !sig.returns.length && !sig.returnsVararg && !sig.fa?.syntaxErrors.length)
       return [NIL];
     if (sig.returnsVararg) rets = [...rets, ...Array<Ty>(8).fill(sig.returnsVararg)];
-    const recv = call.base.type === 'MemberExpression' ? members(this.exprType(fa, call.base.base)) : [];
     const classArgs = recv.find((t) => t.k === 'named' && t.args?.length);
     if (!sigHasGeneric(sig) && !classArgs) return rets;
     const bind =

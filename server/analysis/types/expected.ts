@@ -2,11 +2,11 @@ import type * as lp from 'luaparse';
 import type { FileAnalysis } from '../fileAnalysis';
 import { spanOf } from '../parse';
 import { occurrenceAt } from '../resolve';
-import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
+import { exprAt, fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
 import { typeText } from './convert';
 import { callArgs, type CallNode, type TypeEngine } from './engine';
 import { stringValue } from './exprs';
-import { bindGeneric, substitute } from './generics';
+import { bindGeneric, hasGeneric, substitute } from './generics';
 import { argCount, callParams, chooseSignatures, signaturesOf } from './overloads';
 import { members, type FnSig, type Ty } from './ty';
 
@@ -49,14 +49,14 @@ function parentOf(root: unknown, target: Node): Node | undefined {
 export function contextParam(en: TypeEngine, fa: FileAnalysis, site: Site): Ty | undefined {
   const fn = site.fnNode;
   if (!fn) return undefined;
-  const sig = fn.identifier ? declaredSig(en, fa, fn) : expectedFn(en, fa, fn, 0);
+  const sig = fn.identifier ? (declaredSig(en, fa, fn) ?? passedSig(en, fa, fn)) : expectedFn(en, fa, fn, 0);
   if (!sig) return undefined;
   // `function C:m(x)` overriding `fun(self: C, x: T)`: the written parameters start after `self`
   const colon = fn.identifier?.type === 'MemberExpression' && fn.identifier.indexer === ':';
-  return (
-    callParams(sig, colon)[site.index]?.ty ??
-    (sig.vararg && site.index >= sig.params.length ? sig.vararg : undefined)
-  );
+  const t =
+    callParams(sig, colon)[site.index]?.ty ?? (site.index >= sig.params.length ? sig.vararg : undefined);
+  // a generic no argument bound (`f({}, function (v) end)` with `T[]`) is unknown
+  return t && hasGeneric(t) ? substitute(t, new Map()) : t;
 }
 
 function asFn(t: Ty | undefined): FnSig | undefined {
@@ -81,6 +81,24 @@ function declaredSig(en: TypeEngine, fa: FileAnalysis, fn: FnNode): FnSig | unde
       const sig = asFn(m?.ty);
       if (sig && sig.node !== fn) return sig;
     }
+  }
+  return undefined;
+}
+
+/** `local function cb(v) end; work(cb)`: the type expected where the function's name is passed. */
+function passedSig(en: TypeEngine, fa: FileAnalysis, fn: FnNode): FnSig | undefined {
+  const id = fn.identifier;
+  if (id?.type !== 'Identifier' || en.docAbove(fa, spanOf(fn).start)?.params.length) return undefined;
+  const occ = occurrenceAt(fa, spanOf(id).start);
+  const def = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
+  if (!def) return undefined;
+  const idx = fileIndex(fa);
+  for (const ref of def.refs) {
+    if (ref.start === def.span.start) continue;
+    const e = exprAt(idx, ref.start);
+    if (e?.type !== 'Identifier' || spanOf(e).start !== ref.start) continue;
+    const sig = en.guard(`passed:${ref.start}`, () => expectedFn(en, fa, e, 1));
+    if (sig) return sig;
   }
   return undefined;
 }

@@ -155,4 +155,31 @@ export function classBindings(en: TypeEngine, name: string, args: Ty[] | undefin
   return bind;
 }
 
+/** Does the type mention `self` (`---@return self`, `---@field x self`)? */
+export function hasSelf(t: Ty | undefined, depth = 0): boolean {
+  if (!t || depth > 8) return false;
+  switch (t.k) {
+    case 'named':
+      return (t.name === 'self' && !t.args?.length) || !!t.args?.some((x) => hasSelf(x, depth + 1));
+    case 'array':
+      return hasSelf(t.elem, depth + 1);
+    case 'map':
+      return hasSelf(t.key, depth + 1) || hasSelf(t.value, depth + 1);
+    case 'union':
+      return t.items.some((x) => hasSelf(x, depth + 1));
+    case 'record':
+      return t.fields.some((f) => hasSelf(f.ty, depth + 1));
+    case 'function':
+      return !!t.fn && [...t.fn.params, ...t.fn.returns].some((p) => hasSelf(p.ty, depth + 1));
+    default:
+      return false;
+  }
+}
+
+/** `self` as a type is the class (or value) the member is read from or the method called on. */
+export function withSelf(t: Ty, self: Ty | undefined): Ty {
+  if (!self || self.k === 'unknown' || !hasSelf(t)) return t;
+  return substitute(t, new Map([['self', self]]), true);
+}
+
 export { union };

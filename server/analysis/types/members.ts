@@ -5,7 +5,7 @@ import { stdlib } from '../stdlib';
 import { fileIndex, type Site } from './astIndex';
 import { occurrenceAt } from '../resolve';
 import { memberTy, typeText } from './convert';
-import { classBindings, substitute } from './generics';
+import { classBindings, hasSelf, substitute, withSelf } from './generics';
 import type { TypeEngine } from './engine';
 import { stringValue } from './exprs';
 import { members, union, UNKNOWN, type Ty } from './ty';
@@ -42,7 +42,8 @@ export function memberOf(en: TypeEngine, t: Ty, name: string): MemberInfo | unde
   const found: MemberInfo[] = [];
   for (const x of members(t)) {
     const m = oneMember(en, x, name);
-    if (m) found.push(m);
+    // `---@field x self`: the type the member is read from
+    if (m) found.push(hasSelf(m.ty) ? { ...m, ty: withSelf(m.ty, x) } : m);
   }
   if (found.length <= 1) return found[0];
   return { ...found[0], ty: union(found.map((f) => f.ty)) };

@@ -5,12 +5,13 @@ import { fixture, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/calls.lua';
 
-/** The code block of the hover at `‸`. */
+/** The code block of the hover at `‸` (without a table's fields). */
 function label(src: string): string | undefined {
   const f = fixture(src);
   const p = project();
   const h = hover(p, open(p, URI, f.text), f.cursor);
-  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
+  // the type only: a class value's member list (`A {\n    init: function,\n}`) is left off
+  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1].replace(/ \{\n[\s\S]*\}$/, '');
 }
 
 function check(cases: [string, string][]): void {
@@ -86,6 +87,33 @@ describe('calls: a method overriding a parent field typed as a function', () => 
     [
       '---@class Handler\n---@field process fun(self: Handler, a: number, b: string): string\n---@class Custom : Handler\nlocal custom = {}\nfunction custom:process(a, b‸) end',
       '(parameter) b: string',
+    ],
+  ]);
+});
+
+describe('calls: self as a type', () => {
+  check([
+    ['---@class A\nlocal mt\n---@return self\nfunction mt:init() end\nlocal o‸ = mt:init()', 'local o: A'],
+    ['---@class A\n---@field x self\n---@type A\nlocal o\nlocal v‸ = o.x', 'local v: A'],
+    ['---@class A\n---@overload fun(): self\nlocal A\nlocal o‸ = A()', 'local o: A'],
+  ]);
+});
+
+describe('calls: named functions passed as callbacks, unbound generics', () => {
+  const WORK = '---@class Class\n---@param callback fun(value: Class)\nfunction work(callback) end\n';
+  const PARENT =
+    '---@class Parent\nlocal Parent\n---@generic T\n---@param self T\n---@param callback fun(self: T)\nfunction Parent:work(callback) end\n---@class Child: Parent\nlocal Child\n';
+  check([
+    [`${WORK}local function cb(v‸alue) end\nwork(cb)`, '(parameter) value: Class'],
+    [`${PARENT}local function cb(s‸elf) end\nParent:work(cb)`, '(parameter) self: Parent'],
+    [`${PARENT}local function cb(s‸elf) end\nChild:work(cb)`, '(parameter) self: Child'],
+    [
+      '---@generic T\n---@param t T[]\n---@param callback fun(v: T)\nlocal function f(t, callback) end\nlocal t = {}\nf(t, function (v‸) end)',
+      '(parameter) v: unknown',
+    ],
+    [
+      '---@generic T\n---@param t T[]\n---@param callback fun(v: T)\nlocal function f(t, callback) end\nf({ 1 }, function (v‸) end)',
+      '(parameter) v: integer',
     ],
   ]);
 });
