@@ -7,8 +7,11 @@ import {
   indexCompletion,
   literalBaseMembers,
   literalCompletion,
+  regionCompletion,
   stringKeyCompletion,
 } from './completionSpecial';
+import { postfixCompletion } from './completionPostfix';
+import { tableFieldItems } from './completionTable';
 import type { Project } from './project';
 import type { FileAnalysis } from './resolve';
 import { typedMembers } from './types/complete';
@@ -39,7 +42,9 @@ export function complete(
   const special =
     literalCompletion(project, fa, text, offset, staleOffset, ctx) ??
     annotationCompletion(project, fa, text, offset, snippets) ??
-    indexCompletion(text, offset);
+    indexCompletion(text, offset) ??
+    regionCompletion(text, offset) ??
+    postfixCompletion(text, offset);
   if (special) return special;
   switch (ctx.kind) {
     case 'none':
@@ -59,8 +64,11 @@ export function complete(
       };
     case 'member':
       return memberCompletion(project, fa, text, ctx, staleOffset, snippets);
-    case 'name':
-      return nameCompletion(project, fa, text, ctx, staleOffset);
+    case 'name': {
+      const names = nameCompletion(project, fa, text, ctx, staleOffset);
+      const fields = safely(() => tableFieldItems(project, fa, text, ctx.prefixStart, ctx.prefix));
+      return fields ? { ...names, items: [...fields, ...names.items] } : names;
+    }
   }
 }
 

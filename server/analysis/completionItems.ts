@@ -27,6 +27,10 @@ export interface Candidate {
   /** snippet text (LSP snippet syntax) when snippets are on */
   snippet?: string;
   sortGroup: number;
+  /** postfix forms: the text to delete before the item (the expression and its `@`) */
+  edit?: { remove: { start: number; end: number } };
+  /** a name that exists only in older Lua versions (shown struck through) */
+  deprecated?: boolean;
 }
 
 export interface CompletionResult {
@@ -93,13 +97,7 @@ export function memberCandidate(
   if (sep === ':' && m.kind === 'function') params = params?.slice(1);
   return {
     label: m.name,
-    kind: isFn
-      ? m.kind === 'method' || sep === ':'
-        ? 'method'
-        : 'function'
-      : m.kind === 'table'
-        ? 'class'
-        : 'field',
+    kind: isFn ? (m.kind === 'method' || sep === ':' ? 'method' : 'function') : 'field',
     detail: isFn ? signatureText(qualified, { ...m, params }) : m.type,
     doc: memberDoc({ ...m, params }, qualified),
     snippet: isFn && snippets ? callSnippet(m.name, params) : undefined,

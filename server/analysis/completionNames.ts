@@ -7,6 +7,8 @@ import {
   type Candidate,
   type CompletionResult,
 } from './completionItems';
+import * as luaparse from 'luaparse';
+import { blankAttributes } from './parse';
 import type { Project } from './project';
 import { visibleLocals, type FileAnalysis } from './resolve';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
@@ -43,7 +45,11 @@ const KEYWORD_SNIPPETS: Record<string, { label: string; body: string }> = {
   repeat: { label: 'repeat .. until', body: 'repeat\n\t$0\nuntil ${1:true}' },
   function: { label: 'function ()', body: 'function ${1:name}(${2})\n\t$0\nend' },
   for: { label: 'for .. in', body: 'for ${1:k}, ${2:v} in pairs(${3:t}) do\n\t$0\nend' },
+  in: { label: 'in ..', body: 'in ${1:pairs(${2:t})} do\n\t$0\nend' },
 };
+
+/** `then .. end`: only where the `if` is not closed yet (the text does not parse as it is). */
+const THEN_SNIPPET = { label: 'then .. end', body: 'then\n\t$0\nend' };
 
 /** LuaLS's match: a prefix of the name, or every typed character present in it (as often). */
 export function matchKey(input: string, name: string): boolean {
@@ -71,6 +77,8 @@ export function namingNew(text: string, prefixStart: number): boolean {
   if (/\bfunction\s*([A-Za-z_][\w.:]*)?\s*\(([^)]*,)?\s*$/.test(before)) return true;
   return /\bfunction\s+([A-Za-z_]\w*[.:])*$/.test(before) && !/[.:]$/.test(before);
 }
+
+const AFTER_EXPRESSION = ['and', 'or', 'then', 'do', 'in', 'end', 'else', 'elseif', 'until'];
 
 /** Right after a complete expression (`t ‸`): a name cannot start here. */
 function afterExpression(text: string, prefixStart: number): boolean {
@@ -116,7 +124,12 @@ export function nameCompletion(
 ): CompletionResult {
   const none = { items: [], prefixStart: ctx.prefixStart };
   const prefix = ctx.prefix;
-  if (!prefix || afterExpression(text, ctx.prefixStart)) return none;
+  if (!prefix) return none;
+  if (afterExpression(text, ctx.prefixStart)) {
+    // a name cannot start here, a keyword that follows an expression can (`if ok th‸`)
+    const kws = AFTER_EXPRESSION.filter((k) => k.startsWith(prefix));
+    return { items: keywordList(kws, project, text), prefixStart: ctx.prefixStart };
+  }
   if (namingNew(text, ctx.prefixStart)) {
     const items = fileWords(fa, prefix);
     const lineStart = text.lastIndexOf('\n', ctx.prefixStart - 1) + 1;
@@ -126,12 +139,60 @@ export function nameCompletion(
   }
   const items = scopeItems(project, fa, staleOffset).filter((i) => matchKey(prefix, i.label));
   const keywords = LUA_KEYWORDS.filter((k) => matchKey(prefix, k) && k.startsWith(prefix[0]));
-  items.unshift(...keywords.flatMap((k) => keywordItems(k, project.config.enableSnippets)));
+  items.unshift(...keywordList(keywords, project, text));
+  items.push(...deprecatedGlobals(prefix, items));
   if (project.config.enableSnippets)
     for (const s of SNIPPETS)
       if (s.label.startsWith(prefix))
         items.push({ label: s.label, kind: 'snippet', detail: s.detail, snippet: s.body, sortGroup: 4 });
   return { items, prefixStart: ctx.prefixStart };
+}
+
+/** Does the text lack an `end` (it fails to parse at its end)? */
+function unclosed(text: string): boolean {
+  try {
+    luaparse.parse(blankAttributes(text).text, { luaVersion: '5.3', encodingMode: 'none' });
+    return false;
+  } catch (e) {
+    return /'end' expected/.test(String((e as Error).message));
+  }
+}
+
+/**
+ * Lua 5.1/5.2 names removed from Lua 5.4: LuaLS still offers them, marked deprecated, so a user
+ * porting old code finds them (and sees they are gone).
+ */
+const DEPRECATED: [string, string][] = [
+  ['loadstring', 'loadstring(text, chunkname)'],
+  ['module', 'module(name, ...)'],
+  ['setfenv', 'setfenv(f, table)'],
+  ['getfenv', 'getfenv(f)'],
+  ['unpack', 'unpack(list, i, j)'],
+];
+
+function deprecatedGlobals(prefix: string, have: Candidate[]): Candidate[] {
+  return DEPRECATED.filter(([n]) => matchKey(prefix, n) && !have.some((i) => i.label === n)).map(
+    ([n, sig]) => ({
+      label: n,
+      kind: 'function',
+      detail: `function ${sig}`,
+      doc: `\`${n}\` was removed in Lua 5.4 (deprecated).`,
+      deprecated: true,
+      sortGroup: 3,
+    }),
+  );
+}
+
+/** Keyword items (with their snippets when snippets are on) for `keywords`. */
+function keywordList(keywords: string[], project: Project, text: string): Candidate[] {
+  const snippets = project.config.enableSnippets;
+  const items = keywords.flatMap((k) => keywordItems(k, snippets));
+  if (keywords.includes('then') && snippets && unclosed(text)) {
+    const at = items.findIndex((i) => i.label === 'then');
+    const s = THEN_SNIPPET;
+    items.splice(at + 1, 0, { label: s.label, kind: 'snippet', snippet: s.body, sortGroup: 0 });
+  }
+  return items;
 }
 
 function keywordItems(k: string, snippets: boolean): Candidate[] {

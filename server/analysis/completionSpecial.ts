@@ -2,7 +2,7 @@ import { callAt, chainBefore, type CompletionContext } from './context';
 import { typedCandidates, type Candidate, type CompletionResult } from './completionItems';
 import { matchKey } from './completionNames';
 import type { Project } from './project';
-import type { FileAnalysis } from './resolve';
+import { visibleLocals, type FileAnalysis } from './resolve';
 import { literalBaseBefore } from './types/chain';
 import { literalOptions, typedMembers, valueOptions } from './types/complete';
 import { expectsType, typeNames, undocumentedParams } from './types/docNames';
@@ -35,7 +35,8 @@ export function literalCompletion(
   const before = text.slice(lineStart, valueStart);
   const cmp = /([A-Za-z_][\w.]*)\s*(?:==|~=|=)\s*$/.exec(before);
   let opts: { label: string; detail: string }[] = [];
-  if (cmp) {
+  if (typeCompared(fa, before, cmp?.[1], stale)) opts = typeNameOptions(quote);
+  else if (cmp) {
     const chain = chainBefore(text, lineStart + cmp.index + cmp[1].length);
     opts = (chain && safely(() => valueOptions(project, fa, chain, stale, quote))) || [];
   } else if (/[(,]\s*$/.test(before)) {
@@ -49,6 +50,32 @@ export function literalCompletion(
     items: opts.map((o) => ({ label: o.label, kind: 'enumMember', detail: o.detail, sortGroup: 0 })),
     prefixStart: valueStart,
     replaceEnd,
+  };
+}
+
+const TYPE_NAMES = ['nil', 'number', 'string', 'boolean', 'table', 'function', 'thread', 'userdata'];
+
+/** `type(x) == ‸`, or `t == ‸` where `local t = type(x)`: the value is one of the type names. */
+function typeCompared(fa: FileAnalysis, before: string, name: string | undefined, stale: number): boolean {
+  if (/\btype\s*\([^()]*\)\s*(?:==|~=)\s*$/.test(before)) return true;
+  if (!name || !/^[A-Za-z_]\w*$/.test(name)) return false;
+  const def = visibleLocals(fa, stale).find((d) => d.name === name);
+  return !!def && /^\s*=\s*type\s*\(/.test(fa.text.slice(def.span.end, def.span.end + 40));
+}
+
+function typeNameOptions(quote: string | undefined): { label: string; detail: string }[] {
+  const q = quote ?? '"';
+  return TYPE_NAMES.map((n) => ({ label: `${q}${n}${q}`, detail: 'type' }));
+}
+
+/** `--‸`: LuaLS's region markers (folding ranges). */
+export function regionCompletion(text: string, offset: number): CompletionResult | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const m = /^\s*--(#?\w*)$/.exec(text.slice(lineStart, offset));
+  if (!m || (!'#region'.startsWith(m[1]) && !'#endregion'.startsWith(m[1]))) return undefined;
+  return {
+    items: ['#region', '#endregion'].map((label) => ({ label, kind: 'snippet', sortGroup: 0 })),
+    prefixStart: offset - m[1].length,
   };
 }
 
@@ -164,9 +191,17 @@ export function annotationCompletion(
   if (!/^\s*---/.test(prefixLine)) return docParamNames(text, offset);
   const word = /[\w.]*$/.exec(prefixLine)?.[0] ?? '';
   const prefixStart = offset - word.length;
-  if (/^\s*---\s*@param\s+\w*$/.test(prefixLine)) {
-    const names = undocumentedParams(text, offset, fa).filter((n) => n !== '...');
-    return { items: paramItems(names, word, snippets, true), prefixStart };
+  if (/^\s*---\s*@param\s+[\w.]*$/.test(prefixLine)) {
+    const names = undocumentedParams(text, offset, fa);
+    const items = paramItems(names, word, snippets, true);
+    // a method's implicit `self` can be documented too (LuaLS lists it, outside the all-at-once item)
+    if (methodBelow(text, offset) && matchKey(word, 'self'))
+      items.splice(items[0]?.kind === 'snippet' ? 1 : 0, 0, {
+        label: 'self',
+        kind: 'interface',
+        sortGroup: 0,
+      });
+    return { items, prefixStart };
   }
   if (!expectsType(prefixLine)) return undefined;
   return {
@@ -177,11 +212,18 @@ export function annotationCompletion(
   };
 }
 
+/** Is the function under the doc block at `offset` declared with `:`? */
+function methodBelow(text: string, offset: number): boolean {
+  const rest = text.slice(offset).split('\n').slice(1);
+  const line = rest.find((l) => !/^\s*---/.test(l)) ?? '';
+  return /^\s*function\s+[\w.]+:\w+\s*\(/.test(line);
+}
+
 /** `a, b, c` (all at once) and each name, as LuaLS offers documented/undocumented parameters. */
 function paramItems(names: string[], word: string, snippets: boolean, withTypes: boolean): Candidate[] {
   const items: Candidate[] = [];
   const match = names.filter((n) => matchKey(word, n));
-  if (names.length > 1 && !word) {
+  if (names.length > 1 && (!word || match.length === names.length)) {
     const body = withTypes
       ? names.map((n, i) => (i ? `---@param ${n} \${${i + 1}:any}` : `${n} \${1:any}`)).join('\n')
       : names.join(', ');

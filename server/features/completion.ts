@@ -1,5 +1,6 @@
 import {
   CompletionItemKind,
+  CompletionItemTag,
   InsertTextFormat,
   MarkupKind,
   type CompletionItem,
@@ -48,7 +49,19 @@ export function completion(ctx: FeatureContext, params: CompletionParams): Compl
       insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       data: { key: `${c.kind}:${c.label}` },
     };
-    if (res.replaceEnd !== undefined || c.kind === 'enumMember') {
+    if (c.deprecated) item.tags = [CompletionItemTag.Deprecated];
+    if (c.edit) {
+      // a postfix form replaces what was typed after `@` and removes the expression before it
+      const at = (o: number) => doc.positionAt(o);
+      item.textEdit = {
+        range: { start: at(res.prefixStart), end: at(offset) },
+        newText: c.snippet ?? c.label,
+      };
+      item.insertText = undefined;
+      item.additionalTextEdits = [
+        { range: { start: at(c.edit.remove.start), end: at(c.edit.remove.end) }, newText: '' },
+      ];
+    } else if (res.replaceEnd !== undefined || c.kind === 'enumMember') {
       // literal options replace the whole string literal, its quotes included
       const range = {
         start: doc.positionAt(res.prefixStart),

@@ -128,8 +128,11 @@ function literalText(t: Ty, quote: string | undefined): string | undefined {
   if (t.k === 'literal') {
     const c = t.text[0];
     if (c === '"' || c === "'") {
-      const value = stringValue(t.text);
-      if (!quote) return t.text;
+      const raw = stringValue(t.text);
+      // `'"aaa"'` (the old LuaLS spelling of a string literal) is the literal `aaa`
+      const inner = /^(["'])(.*)\1$/.exec(raw);
+      const value = inner ? inner[2] : raw;
+      if (!quote) return inner ? raw : t.text;
       return quote === '"' ? quoteString(value) : `'${value.replace(/'/g, "\\'")}'`;
     }
     if (c === '`') return undefined;

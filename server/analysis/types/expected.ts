@@ -111,6 +111,11 @@ function isClassDef(fa: FileAnalysis, e: Expr): boolean {
   return !!def?.doc?.className;
 }
 
+/** The type expected where `node` is written (a table constructor: its class, for completion). */
+export function expectedTypeOf(en: TypeEngine, fa: FileAnalysis, node: Expr): Ty | undefined {
+  return expectedType(en, fa, node, 0);
+}
+
 /** The function type expected where `node` is written. */
 function expectedFn(en: TypeEngine, fa: FileAnalysis, node: Expr, depth: number): FnSig | undefined {
   return asFn(expectedType(en, fa, node, depth));
