@@ -20,9 +20,7 @@ export function exprTypeOf(en: TypeEngine, fa: FileAnalysis, e: Expr): Ty {
     case 'NumericLiteral':
       return numberLiteral(e);
     case 'StringLiteral':
-      return e.raw[0] === "'"
-        ? { k: 'string', lit: stringValue(e.raw), quote: "'" }
-        : { k: 'string', lit: stringValue(e.raw) };
+      return stringLiteral(e.raw);
     case 'VarargLiteral':
       return en.varargType(fa, spanOf(e).start);
     case 'TableConstructorExpression':
@@ -58,6 +56,13 @@ export function asCast(en: TypeEngine, fa: FileAnalysis, e: Expr): Ty | undefine
   if (fa.text.charCodeAt(end) !== 45 && fa.text.charCodeAt(end + 1) !== 45) return undefined;
   const m = /^\s*--\[=*\[\s*@as\s+([^\]]+)\]/.exec(fa.text.slice(end, end + 120));
   return m ? typeText(m[1].trim(), undefined, en.alias) : undefined;
+}
+
+/** A string literal keeps the quote it was written with (hover shows it the same way). */
+function stringLiteral(raw: string): Ty {
+  const long = /^\[=*\[/.exec(raw);
+  const quote = long ? long[0] : raw[0] === "'" ? "'" : undefined;
+  return quote ? { k: 'string', lit: stringValue(raw), quote } : { k: 'string', lit: stringValue(raw) };
 }
 
 function numberLiteral(e: lp.NumericLiteral): Ty {

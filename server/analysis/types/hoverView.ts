@@ -15,12 +15,12 @@ import {
   literalText,
   members,
   numberText,
-  quoteString,
   union,
   UNKNOWN,
   view,
   viewInferred,
   viewParam,
+  viewString,
   type FnSig,
   type Ty,
 } from './ty';
@@ -55,7 +55,7 @@ export function functionLabel(en: TypeEngine, name: string, fn: FnSig, prefix = 
 
 function keyText(name: string): string {
   if (name.startsWith('[')) return name;
-  return /^[A-Za-z_]\w*$/.test(name) ? name : `[${quoteString(name)}]`;
+  return /^[A-Za-z_]\w*$/.test(name) ? name : `[${viewString(name)}]`;
 }
 
 /** A field's type in a table view: functions are `function`, tables `table`. */
@@ -115,7 +115,7 @@ function ctorKey(
   f: lp.TableKey,
 ): { key: string; raw?: string } | undefined {
   const k = en.exprType(fa, f.key);
-  if (k.k === 'string' && k.lit !== undefined) return { key: `[${quoteString(k.lit, k.quote)}]`, raw: k.lit };
+  if (k.k === 'string' && k.lit !== undefined) return { key: `[${viewString(k.lit, k.quote)}]`, raw: k.lit };
   if ((k.k === 'integer' || k.k === 'number') && k.lit !== undefined)
     return { key: `[${numberText(k.lit, k.k === 'integer')}]` };
   if (k.k === 'boolean' && k.lit !== undefined) return { key: `[${k.lit}]` };
@@ -150,7 +150,7 @@ function ctorFields(en: TypeEngine, t: Ty): { fields: Map<string, Ty>; renamed: 
 }
 
 /** `{ ... }` body of a table or class view, or '' when it has no members. */
-function tableBody(en: TypeEngine, t: Ty, scope: ViewScope): string {
+function tableBody(en: TypeEngine, t: Ty, scope: ViewScope, reads: string[] = []): string {
   const ms = [...membersOf(en, t).values()].filter((m) => visibleIn(en, m, scope));
   const ctor = ctorFields(en, t);
   const byKey = new Map<string, ViewField>();
@@ -160,6 +160,10 @@ function tableBody(en: TypeEngine, t: Ty, scope: ViewScope): string {
     byKey.set(key, { key, m: { ...m, ty } });
   }
   for (const [key, ty] of ctor.fields) if (!byKey.has(key)) byKey.set(key, { key, m: { name: key, ty } });
+  for (const name of reads) {
+    const key = keyText(name);
+    if (!byKey.has(key) && !ctor.renamed.has(name)) byKey.set(key, { key, m: { name, ty: UNKNOWN } });
+  }
   if (!byKey.size) return '';
   const lines = orderFields([...byKey.values()])
     .slice(0, 50)
@@ -173,23 +177,18 @@ function tableBody(en: TypeEngine, t: Ty, scope: ViewScope): string {
 }
 
 /** The type part of a value label (after `name: `), with the literal value when there is one. */
-export function valueView(en: TypeEngine, t: Ty, scope: ViewScope = false): string {
-  if (t.k === 'record') {
-    const lines = t.fields.map((f) => `${INDENT}${f.key}${f.optional ? '?' : ''}: ${view(f.ty)},`);
-    return `{\n${lines.join('\n')}\n}`;
-  }
+export function valueView(en: TypeEngine, t: Ty, scope: ViewScope = false, reads: string[] = []): string {
   if (t.k === 'table') {
-    const body = tableBody(en, t, scope);
+    const body = tableBody(en, t, scope, reads);
     const cls = t.ref?.def?.doc?.className;
     if (cls) return body ? `${cls} ${body}` : cls;
     return body || view(t);
   }
-  if (t.k === 'named' && (en.project.classes().has(t.name) || isStdLib(t.name))) {
-    const body = tableBody(en, t, scope);
-    return body ? `${view(t)} ${body}` : view(t);
-  }
   const lit = literalText(t);
-  return `${viewInferred(t)}${lit ? ` = ${lit}` : ''}`;
+  const head = `${viewInferred(t)}${lit ? ` = ${lit}` : ''}`;
+  if (members(t).some((x) => x.k === 'string')) return head;
+  const body = tableBody(en, t, scope, reads);
+  return body ? `${head} ${body}` : head;
 }
 
 /** `iolib`, `stringlib`, ...: the type of a standard library table. */
@@ -234,7 +233,17 @@ function localLabel(en: TypeEngine, fa: FileAnalysis, def: Definition, occ: Occu
   else if (at !== undefined && isUpvalue(fa, def, at)) prefix = '(upvalue) ';
   const attr = def.attribute ? ` <${def.attribute}>` : '';
   const scope = def.doc?.className ?? (def.kind === 'self' ? selfClass(t) : false);
-  return { label: `${prefix}${def.name}${attr}: ${valueView(en, t, scope)}`, doc, ty: t };
+  const view = valueView(en, t, scope, fieldReads(fa, def));
+  return { label: `${prefix}${def.name}${attr}: ${view}`, doc, ty: t };
+}
+
+/** Names of the fields code reads or writes directly on a local (`u.x`): LuaLS lists them too. */
+function fieldReads(fa: FileAnalysis, def: Definition): string[] {
+  const id = fa.defs.indexOf(def);
+  const names = new Set<string>();
+  for (const o of fa.occurrences)
+    if (o.baseDefId === id && o.member?.chain.length === 1 && o.member.sep === '.') names.add(o.member.name);
+  return [...names];
 }
 
 /** The class `self` is an instance of (its private fields are visible in its methods). */

@@ -178,10 +178,7 @@ export function nonNil(t: Ty): Ty {
 
 // ---- views -------------------------------------------------------------------------------------
 
-/**
- * A Lua string literal as LuaLS shows it: in the quotes the source used (double quotes for computed
- * strings), escapes, control bytes as `\ddd`.
- */
+/** A Lua string literal in double quotes: escapes, control bytes as `\ddd` (completion inserts it). */
 export function quoteString(s: string, quote = '"'): string {
   let out = quote;
   for (const ch of s) {
@@ -197,10 +194,34 @@ export function quoteString(s: string, quote = '"'): string {
   return out + quote;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+
+/**
+ * A string value as LuaLS's hover shows it: in the quotes the source used (`'` or `"`; a long
+ * bracket for `[[...]]`), computed strings in `"` (`'` when they hold only `"`, a long bracket
+ * when they hold a line break); the quote and line breaks escaped, control bytes as `\ddd`.
+ */
+export function viewString(s: string, quote?: string): string {
+  const q = quote ?? (/[\r\n]/.test(s) ? '[[' : !s.includes("'") && s.includes('"') ? "'" : '"');
+  if (q === "'" || q === '"') {
+    const body = s
+      .replace(CONTROL, (c) => '\\' + String(c.charCodeAt(0)).padStart(3, '0'))
+      .replace(q === "'" ? /['\r\n]/g : /["\r\n]/g, (c) => (c === '\r' ? '\\r' : '\\' + c));
+    return q + body + q;
+  }
+  for (let i = q.length - 2; i <= 10; i++) {
+    const close = `]${'='.repeat(i)}]`;
+    if (!s.includes(close)) return `[${'='.repeat(i)}[${s.replace(CONTROL, '')}${close}`;
+  }
+  return viewString(s, '"');
+}
+
+/** A number as LuaLS shows a literal: integers as they are, floats with up to 10 decimals, no trailing zeros. */
 export function numberText(n: number, integer: boolean): string {
   if (integer) return String(n);
-  if (Number.isInteger(n)) return n.toFixed(1);
-  return String(n);
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? '(0/0)' : n > 0 ? '1e9999' : '-1e9999';
+  return n.toFixed(10).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 /** LuaLS's order of the members of a union view: these first (and `nil` last), the rest by name. */
@@ -305,7 +326,7 @@ export function literalText(t: Ty): string | undefined {
       lits.push(numberText(x.lit, x.k === 'integer'));
     } else if (x.k === 'string') {
       if (x.lit === undefined) return undefined;
-      lits.push(quoteString(x.lit, x.quote));
+      lits.push(viewString(x.lit, x.quote));
     } else if (x.k === 'boolean') {
       if (x.lit === undefined) return undefined;
       lits.push(String(x.lit));

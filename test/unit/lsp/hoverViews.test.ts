@@ -55,6 +55,20 @@ const CASES: [string, string][] = [
     '---@class Acct\n---@field private pin number\n---@field id number\n\n---@type Acct\ng‸ = {}',
     '(global) g: Acct {\n    id: number,\n}',
   ],
+  // floats as LuaLS prints them; fields read on a local are listed (unknown) after its type
+  ['local x\nx = 1\nx = 2.0\nprint(x‸)', 'local x: number = 2'],
+  ['local ha‸lf = 0.50', 'local half: number = 0.5'],
+  [
+    '---@return number\nlocal function f() end\nlocal n‸ = f()\nprint(n.size)',
+    'local n: number {\n    size: unknown,\n}',
+  ],
+  [
+    '---@type { name: string, age?: integer }\nlocal p‸',
+    'local p: { name: string, age?: integer } {\n    age?: integer,\n    name: string,\n}',
+  ],
+  // long-bracket strings stay long brackets; a string holding `"` shows in single quotes
+  ['local do‸c = [[a\nb]]', 'local doc: string = [[a\nb]]'],
+  ["local q‸ = 'say \"hi\"' .. ''", 'local q: string = \'say "hi"\''],
   // the std lib's string functions take numbers too
   ['string.up‸per()', 'function string.upper(s: string|number)\n  -> string'],
 ];
