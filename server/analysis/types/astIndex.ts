@@ -277,6 +277,10 @@ export function exprAt(idx: FileIndex, offset: number): Expr | undefined {
     const node = n as { type?: string; range?: [number, number] };
     if (node.range && (offset < node.range[0] || offset > node.range[1])) return;
     if (node.type && node.range && /Expression|Literal|Identifier/.test(node.type)) best = node as Expr;
+    // the `function` keyword of a function expression stands for the function
+    const fn = node as FnNode;
+    if (fn.type === 'FunctionDeclaration' && !fn.identifier && node.range && offset < node.range[0] + 8)
+      best = fn;
     for (const k in node) {
       if (k === 'range' || k === 'loc') continue;
       const v = (node as Record<string, unknown>)[k];

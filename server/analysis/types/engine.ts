@@ -9,7 +9,7 @@ import type { Definition, DocBlock } from '../types';
 import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
 import { builtinCall, chooseAtCall } from './calls';
 import { docSig, memberTy, typeText, type AliasLookup } from './convert';
-import { contextParam } from './expected';
+import { contextParam, contextSig } from './expected';
 import { asCast, exprTypeOf } from './exprs';
 import { branchSites, narrowAt, reachingSite } from './flow';
 import { iterTypes } from './iterators';
@@ -270,7 +270,12 @@ export class TypeEngine {
   }
 
   functionType(fa: FileAnalysis, fn: FnNode): Ty {
-    return { k: 'function', fn: this.sigOf(fa, fn) };
+    const sig = this.sigOf(fa, fn);
+    // a function expression written where a `fun(...)` is expected has that function type
+    const typed = fn.identifier
+      ? undefined
+      : this.guard(`ctx:${spanOf(fn).start}`, () => contextSig(this, fa, sig));
+    return { k: 'function', fn: typed ?? sig };
   }
 
   /** Returns of a function: annotated, else inferred from its `return` statements. */

@@ -59,6 +59,22 @@ export function contextParam(en: TypeEngine, fa: FileAnalysis, site: Site): Ty |
   return t && hasGeneric(t) ? substitute(t, new Map()) : t;
 }
 
+/**
+ * A function expression written where a function type is expected (a callback argument, a typed
+ * field): its parameters typed from there, shown as that type (`fun(value: Class)`).
+ */
+export function contextSig(en: TypeEngine, fa: FileAnalysis, sig: FnSig): FnSig | undefined {
+  const fn = sig.node;
+  if (!fn || fn.identifier || en.docAbove(fa, spanOf(fn).start)) return undefined;
+  const want = expectedFn(en, fa, fn, 0);
+  if (!want) return undefined;
+  const params = sig.params.map((p, i) => {
+    const t = want.params[i]?.ty ?? want.vararg;
+    return t && !hasGeneric(t) ? { ...p, ty: t } : p;
+  });
+  return { ...sig, params, declared: true };
+}
+
 function asFn(t: Ty | undefined): FnSig | undefined {
   const f = t && members(t).find((x) => x.k === 'function' && x.fn);
   return f?.k === 'function' ? f.fn : undefined;

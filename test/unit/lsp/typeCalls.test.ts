@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hover } from '../../../server/analysis/hover';
+import { exprAt, fileIndex } from '../../../server/analysis/types/astIndex';
+import { TypeEngine } from '../../../server/analysis/types/engine';
+import { viewInferred } from '../../../server/analysis/types/ty';
 import { fixture, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/calls.lua';
@@ -116,4 +119,28 @@ describe('calls: named functions passed as callbacks, unbound generics', () => {
       '(parameter) v: integer',
     ],
   ]);
+});
+
+/** The type of the expression at `‸` (a function expression at its `function` keyword). */
+function exprView(src: string): string | undefined {
+  const f = fixture(src);
+  const p = project();
+  const fa = open(p, URI, f.text);
+  const e = exprAt(fileIndex(fa), f.cursor);
+  return e && viewInferred(new TypeEngine(p).exprType(fa, e));
+}
+
+describe('calls: a function expression takes the expected function type', () => {
+  const WORK = '---@class Class\n---@param callback fun(value: Class)\nfunction work(callback) end\n';
+  const cases: [string, string][] = [
+    [`${WORK}work(fun‸ction (value) end)`, 'fun(value: Class)'],
+    [`${WORK}pcall(work, fun‸ction (value) end)`, 'fun(value: Class)'],
+    [
+      "---@class Emit\n---@field on fun(name: string, cb: function)\n---@field on fun(name: 'died', cb: fun(i: integer))\nlocal emit = {}\nemit.on('died', fun‸ction (i) end)",
+      'fun(i: integer)',
+    ],
+    ['local f = fun‸ction (a) end', 'function'],
+  ];
+  for (const [src, expected] of cases)
+    it(src.split('\n').pop() ?? src, () => assert.equal(exprView(src), expected));
 });
