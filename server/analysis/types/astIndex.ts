@@ -42,6 +42,8 @@ export interface FileIndex {
   returns: Map<FnNode | undefined, lp.ReturnStatement[]>;
   /** field sites on a plain identifier base (`g.x = 1` for a global `g` nobody assigns) */
   nameFields: Map<string, Site[]>;
+  /** field sites on any other base (`a.b.c = 1`, `function a.b.f()`), by field name, with the base */
+  deepFields: Map<string, { site: Site; base: Expr }[]>;
   /** the if statement whose clause body is this block */
   clauseOf: Map<Stmt[], lp.IfStatement>;
   text: string;
@@ -65,6 +67,7 @@ export function fileIndex(fa: FileAnalysis): FileIndex {
     functions: [],
     returns: new Map(),
     nameFields: new Map(),
+    deepFields: new Map(),
     clauseOf: new Map(),
     text: fa.text,
   };
@@ -87,6 +90,10 @@ class Indexer {
       let list = this.idx.nameFields.get(member.base.name);
       if (!list) this.idx.nameFields.set(member.base.name, (list = []));
       list.push(site);
+    } else if (member) {
+      let list = this.idx.deepFields.get(member.identifier.name);
+      if (!list) this.idx.deepFields.set(member.identifier.name, (list = []));
+      list.push({ site, base: member.base });
     }
   }
 

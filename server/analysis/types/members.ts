@@ -1,5 +1,6 @@
 import type { FileAnalysis } from '../fileAnalysis';
-import type { ApiMember, Definition, Location } from '../types';
+import type * as lp from 'luaparse';
+import type { ApiMember, Definition, DocBlock, Location } from '../types';
 import { spanOf } from '../parse';
 import { stdlib } from '../stdlib';
 import { fileIndex, type Site } from './astIndex';
@@ -102,15 +103,15 @@ function classMember(
   const c = en.project.classes().get(cls);
   const api = c?.fields.get(name);
   if (api && isDeclared(api)) return bound(apiMember(en, api));
+  // a field code assigns only from itself (`t.x = t.x`) says less than a parent's declared one
+  let weak: MemberInfo | undefined;
   for (const { fa, def } of classDefs(en, cls)) {
     const m = ctorField(en, fa, def, name) ?? defField(en, fa, def, name);
-    if (m) return bound(m);
+    if (m && m.ty.k === 'unknown') weak ??= m;
+    else if (m) return bound(m);
   }
-  if (api) return bound(apiMember(en, api));
-  if (!c) {
-    const a = en.alias(cls);
-    if (a !== undefined) return undefined;
-  }
+  if (api && !weak) return bound(apiMember(en, api));
+  if (!c && en.alias(cls) !== undefined) return bound(weak);
   for (const p of c?.parents ?? []) {
     const pargs = c?.parentArgs?.[p]?.map((x) => {
       const t = typeText(x, undefined, en.alias);
@@ -119,7 +120,7 @@ function classMember(
     const m = classMember(en, p, name, seen, pargs);
     if (m) return m;
   }
-  return undefined;
+  return bound(weak ?? (api && apiMember(en, api)));
 }
 
 function apiMember(en: TypeEngine, api: ApiMember): MemberInfo {
@@ -151,36 +152,91 @@ function defField(en: TypeEngine, fa: FileAnalysis, def: Definition, name: strin
   const f = def.fields.get(name) ?? selfField(fa, def, name);
   if (!f) return undefined;
   const idx = fileIndex(fa);
-  const tys: Ty[] = [];
-  const typed: Ty[] = [];
-  let method = false;
-  for (const r of f.refs) {
+  const sites = f.refs.flatMap((r): Site[] => {
     const site = idx.sites.get(r.start);
-    if (!site) continue;
-    if (site.kind === 'method') method = true;
-    const doc = site.stmt ? en.docAbove(fa, spanOf(site.stmt).start) : undefined;
-    // an assignment with its own `---@type` says what the field is; the others only add values
-    if (doc?.type && site.kind === 'assign')
-      typed.push(en.declared(fa, { ...def, doc, kind: 'local' }) ?? UNKNOWN);
-    tys.push(
-      f.doc?.type
-        ? (en.declared(fa, { ...def, doc: f.doc, kind: 'local' }) ?? UNKNOWN)
-        : en.siteType(fa, site),
-    );
-  }
-  if (typed.length) tys.splice(0, tys.length, ...typed);
-  if (!tys.length) {
-    const site = idx.sites.get(f.span.start);
-    if (site) tys.push(en.siteType(fa, site));
-  }
+    return site ? [site] : [];
+  });
+  const first = idx.sites.get(f.span.start);
+  if (!sites.length && first) sites.push(first);
+  const declared = f.doc?.type
+    ? (en.declared(fa, { ...def, doc: f.doc, kind: 'local' }) ?? UNKNOWN)
+    : undefined;
+  const { ty, method } = fieldSitesType(
+    en,
+    fa,
+    sites,
+    (doc) => en.declared(fa, { ...def, doc, kind: 'local' }),
+    declared,
+  );
   return {
     name,
-    ty: tys.length ? union(tys) : UNKNOWN,
+    ty,
     location: { uri: fa.uri, span: f.span },
     method,
     visibility: f.doc?.visibility,
     doc: f.doc?.description || undefined,
   };
+}
+
+/**
+ * What the sites setting a field give it: the `---@type` of an annotated assignment if any, else
+ * the union of the values. `t.x = nil` removes the field rather than giving it a value, and a
+ * call whose result is unknown keeps `unknown` in the union (`integer|unknown`), as LuaLS shows.
+ */
+function fieldSitesType(
+  en: TypeEngine,
+  fa: FileAnalysis,
+  sites: Site[],
+  docType: (doc: DocBlock) => Ty | undefined,
+  declared?: Ty,
+): { ty: Ty; method: boolean } {
+  const tys: Ty[] = [];
+  const typed: Ty[] = [];
+  let method = false;
+  let unknownCall = false;
+  for (const site of sites) {
+    if (site.kind === 'method') method = true;
+    const doc = site.stmt ? en.docAbove(fa, spanOf(site.stmt).start) : undefined;
+    // an assignment with its own `---@type` says what the field is; the others only add values
+    if (doc?.type && (site.kind === 'assign' || site.kind === 'field')) {
+      typed.push(docType(doc) ?? UNKNOWN);
+      continue;
+    }
+    const value = site.values[site.index];
+    if (site.kind === 'field' && value?.type === 'NilLiteral' && !declared) continue;
+    const t = declared ?? (site.kind === 'field' ? en.assignedType(fa, site) : en.siteType(fa, site));
+    if (t.k === 'unknown' && value && /Call/.test(value.type)) unknownCall = true;
+    tys.push(t);
+  }
+  if (typed.length) return { ty: union(typed), method };
+  const ty = union(tys);
+  return {
+    ty: unknownCall && ty.k !== 'unknown' ? { k: 'union', items: [...members(ty), UNKNOWN] } : ty,
+    method,
+  };
+}
+
+/** `a.b.c = v` / `function a.b.c()` where `a.b` is the table of constructor `ctor`. */
+function deepField(
+  en: TypeEngine,
+  fa: FileAnalysis,
+  ctor: lp.TableConstructorExpression,
+  name: string,
+): MemberInfo | undefined {
+  const list = fileIndex(fa).deepFields.get(name);
+  if (!list) return undefined;
+  const hits = list.filter(({ base }) =>
+    members(en.exprType(fa, base)).some((t) => t.k === 'table' && t.ref?.ctor === ctor),
+  );
+  if (!hits.length) return undefined;
+  const { ty, method } = fieldSitesType(
+    en,
+    fa,
+    hits.map((h) => h.site),
+    (doc) => (doc.type ? typeText(doc.type, doc.generics, en.alias) : undefined),
+  );
+  const at = hits[0].site.offset;
+  return { name, ty, method, location: { uri: fa.uri, span: { start: at, end: at + name.length } } };
 }
 
 /** `self.x = v` in a method of `def`. */
@@ -233,11 +289,9 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
   }
   if (ref.def && fa) {
     const m = defField(en, fa, ref.def, name);
-    if (m) return m;
-    if (cls) {
-      const c = classMember(en, cls, name, new Set());
-      if (c) return c;
-    }
+    if (m && (m.ty.k !== 'unknown' || !cls)) return m;
+    const c = cls ? classMember(en, cls, name, new Set()) : undefined;
+    if (c || m) return c ?? m;
   }
   if (ref.global && fa) {
     const sites = globalSites(fa, ref.global).filter((s) => s.field === name);
@@ -255,6 +309,10 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
         location: { uri: fa.uri, span: { start: sites[0].offset, end: sites[0].offset + name.length } },
       };
     }
+  }
+  if (ref.ctor && fa) {
+    const deep = deepField(en, fa, ref.ctor, name);
+    if (deep) return deep;
   }
   if (ref.meta) {
     const index = memberOf(en, ref.meta, '__index');

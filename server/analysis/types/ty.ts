@@ -93,8 +93,15 @@ export function widen(t: Ty): Ty {
       return t.lit === undefined ? t : { k: t.k };
     case 'string':
       return t.lit === undefined ? t : { k: 'string' };
-    case 'union':
-      return union(t.items.map(widen), t.opt);
+    case 'union': {
+      const w = union(t.items.map(widen), t.opt);
+      // an `unknown` member kept beside known ones (`integer|unknown`) stays
+      return t.items.some((x) => x.k === 'unknown') &&
+        w.k !== 'unknown' &&
+        !members(w).some((x) => x.k === 'unknown')
+        ? { k: 'union', items: [...members(w), UNKNOWN], opt: t.opt }
+        : w;
+    }
     default:
       return t;
   }

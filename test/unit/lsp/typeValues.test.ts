@@ -65,3 +65,22 @@ describe('type values: globals set through the environment table, classes on fie
     ['---@class Vec\nX.Y = 1\nprint(X.‸Y)', 'Vec'],
   ]);
 });
+
+describe('type values: table fields', () => {
+  check([
+    // fields set through a longer chain belong to the table the chain reaches
+    ['local A = {\n  ---@class XXX\n  B = {}\n}\nA.B.C = 1\nprint(A.B.‸C)', 'integer'],
+    [
+      '---@class myClass\nlocal myClass = { has = { nested = {} } }\nfunction myClass.has.nested.fn() end\n---@type myClass\nlocal obj\nobj.has.nested.f‸n()',
+      'function',
+    ],
+    ["local cfg = { db = {} }\ncfg.db.port = 5432\ncfg.db.host = 'x'\nprint(cfg.db.ho‸st)", 'string'],
+    // a field assigned only from itself keeps the parent class's declared type
+    ['---@class A\n---@field x string\n---@class B : A\nlocal t = {}\nt.x = t.x\nprint(t.‸x)', 'string'],
+    // `t.x = nil` removes the field: it adds no `nil`
+    ['local mt = {}\nmt.‸x = nil', 'unknown'],
+    ['local x = {}\nx.y = 1\nlocal y = x.y\nx.y = nil\nprint(y‸)', 'integer'],
+    // a call whose result is unknown stays in the field's union
+    ['local function f()\n  return GG\nend\nlocal t\nt.x = 1\nt.x = f()\nprint(t.‸x)', 'integer|unknown'],
+  ]);
+});
