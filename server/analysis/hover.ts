@@ -4,8 +4,9 @@ import type { Project, Value } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
 import { TypeEngine } from './types/engine';
 import { safely } from './types/safely';
+import { view } from './types/ty';
 import { docTypeKind, docWordAt } from './types/docNames';
-import { hoverLabel, textLabel } from './types/hoverView';
+import { anonymousFunctionLabel, hoverLabel, textLabel } from './types/hoverView';
 import { signatures, type SignatureHelpResult } from './types/signature';
 import type { Occurrence, Span } from './types';
 
@@ -63,7 +64,11 @@ export function hover(project: Project, fa: FileAnalysis, offset: number): Hover
     if (w && at >= 0 && at <= offset && offset <= at + w[0].length - w[2].length)
       occ = occurrenceAt(fa, at + w[0].length - 1);
     if (!occ) {
-      const t = safely(() => textLabel(new TypeEngine(project), fa, offset));
+      const t = safely(
+        () =>
+          anonymousFunctionLabel(new TypeEngine(project), fa, offset) ??
+          textLabel(new TypeEngine(project), fa, offset),
+      );
       if (t) return { markdown: '```lua\n' + t.label + '\n```', span: t.span };
       return docNameHover(project, fa, offset);
     }
@@ -170,9 +175,25 @@ function docNameHover(project: Project, fa: FileAnalysis, offset: number): Hover
   const w = docWordAt(fa.text, offset);
   if (!w) return undefined;
   const kind = docTypeKind(project, fa, w.word);
-  if (!kind) return undefined;
+  if (!kind) return safely(() => docFieldHover(project, fa, w.word, w.span));
   const cls = project.classes().get(w.word);
   const parts = ['```lua\n' + `(${kind}) ${w.word}` + '\n```'];
   if (cls?.doc) parts.push(cls.doc);
   return { markdown: parts.join('\n\n'), span: w.span };
+}
+
+/** `---@see A.x`: the field of a class named in a comment, `(field) A.x: number`. */
+function docFieldHover(
+  project: Project,
+  fa: FileAnalysis,
+  word: string,
+  span: Span,
+): HoverResult | undefined {
+  const dot = word.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const cls = word.slice(0, dot);
+  if (docTypeKind(project, fa, cls) !== 'class') return undefined;
+  const m = new TypeEngine(project).member({ k: 'named', name: cls }, word.slice(dot + 1));
+  if (!m) return undefined;
+  return { markdown: '```lua\n' + `(field) ${word}: ${view(m.ty)}` + '\n```', span };
 }

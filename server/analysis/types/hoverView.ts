@@ -8,7 +8,8 @@ import { LUA_KEYWORDS, stdlib } from '../stdlib';
 import type { Definition, Occurrence, Span } from '../types';
 import { chainType } from './chain';
 import { typeText } from './convert';
-import { fileIndex, functionsAround, nameNodeAt } from './astIndex';
+import { fileIndex, functionsAround, nameNodeAt, type Expr } from './astIndex';
+import { argCount, chooseSignatures, signaturesOf } from './overloads';
 import type { TypeEngine } from './engine';
 import { memberOf, membersOf, type MemberInfo } from './members';
 import {
@@ -19,6 +20,7 @@ import {
   UNKNOWN,
   view,
   viewInferred,
+  viewFun,
   viewParam,
   viewString,
   type FnSig,
@@ -225,8 +227,13 @@ function localLabel(en: TypeEngine, fa: FileAnalysis, def: Definition, occ: Occu
   const at = occ.span.start === def.span.start ? undefined : occ.span.start;
   const t = en.defType(fa, def, at);
   const doc = def.doc?.description || undefined;
-  if (isFunctionValue(t) && def.kind !== 'parameter')
+  if (isFunctionValue(t) && def.kind !== 'parameter') {
+    const chosen =
+      at !== undefined && t.fn.overloads?.length ? overloadAt(en, fa, occ.span, t.fn) : undefined;
+    if (chosen)
+      return { label: `local ${def.name}: ${viewFun(chosen)}`, doc, ty: { k: 'function', fn: chosen } };
     return { label: functionLabel(en, def.name, t.fn), doc, ty: t };
+  }
   let prefix = 'local ';
   if (def.kind === 'parameter') prefix = '(parameter) ';
   else if (def.kind === 'self') prefix = '(self) ';
@@ -235,6 +242,44 @@ function localLabel(en: TypeEngine, fa: FileAnalysis, def: Definition, occ: Occu
   const scope = def.doc?.className ?? (def.kind === 'self' ? selfClass(t) : false);
   const view = valueView(en, t, scope, fieldReads(fa, def));
   return { label: `${prefix}${def.name}${attr}: ${view}`, doc, ty: t };
+}
+
+/** The call whose callee is the name at `span` (`f(0)` for the `f`). */
+function callWithCallee(fa: FileAnalysis, span: Span): CallNode | undefined {
+  let found: CallNode | undefined;
+  const visit = (n: unknown): void => {
+    if (found || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(visit);
+    const node = n as { type?: string; range?: [number, number]; base?: lp.Expression };
+    if (node.range && (span.start < node.range[0] || span.end > node.range[1])) return;
+    if (/^(Call|StringCall|TableCall)Expression$/.test(node.type ?? '') && node.base) {
+      const b = spanOf(node.base);
+      if (b.start === span.start && b.end === span.end) return void (found = node as CallNode);
+    }
+    for (const k in node) if (k !== 'range' && k !== 'loc') visit((node as Record<string, unknown>)[k]);
+  };
+  visit(fileIndex(fa).chunk.body);
+  return found;
+}
+
+type CallNode = lp.CallExpression | lp.StringCallExpression | lp.TableCallExpression;
+
+/**
+ * The `---@overload` a call of the name at `span` chooses (LuaLS shows it as the name's type
+ * there); undefined when the call takes the function's own signature or several still fit.
+ */
+function overloadAt(en: TypeEngine, fa: FileAnalysis, span: Span, fn: FnSig): FnSig | undefined {
+  const call = callWithCallee(fa, span);
+  if (!call) return undefined;
+  const args: Expr[] =
+    call.type === 'CallExpression'
+      ? call.arguments
+      : call.type === 'StringCallExpression'
+        ? [call.argument]
+        : [call.arguments];
+  const types = args.map((a) => en.exprType(fa, a));
+  const chosen = chooseSignatures(en, signaturesOf(fn), types, argCount(en, fa, args), false);
+  return chosen.length === 1 && chosen[0] !== fn ? chosen[0] : undefined;
 }
 
 /** Names of the fields code reads or writes directly on a local (`u.x`): LuaLS lists them too. */
@@ -356,6 +401,24 @@ function isGlobalName(fa: FileAnalysis, e: lp.Expression): boolean {
   if (e.type !== 'Identifier') return false;
   const occ = occurrenceAt(fa, spanOf(e).start);
   return !(occ?.defId !== undefined && fa.defs[occ.defId].visible);
+}
+
+/** The `function` keyword of a function without a name (`f(function () end)`): `function ()`. */
+export function anonymousFunctionLabel(
+  en: TypeEngine,
+  fa: FileAnalysis,
+  offset: number,
+): (HoverLabel & { span: Span }) | undefined {
+  const fn = functionsAround(fileIndex(fa), offset)[0];
+  if (!fn || fn.identifier) return undefined;
+  const start = spanOf(fn).start;
+  if (offset > start + 'function'.length || !fa.text.startsWith('function', start)) return undefined;
+  const sig = en.sigOf(fa, fn);
+  return {
+    label: functionLabel(en, '', sig),
+    ty: { k: 'function', fn: sig },
+    span: { start, end: start + 8 },
+  };
 }
 
 /**

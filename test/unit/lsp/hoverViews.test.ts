@@ -69,6 +69,20 @@ const CASES: [string, string][] = [
   // long-bracket strings stay long brackets; a string holding `"` shows in single quotes
   ['local do‸c = [[a\nb]]', 'local doc: string = [[a\nb]]'],
   ["local q‸ = 'say \"hi\"' .. ''", 'local q: string = \'say "hi"\''],
+  // a function without a name hovers on its `function` keyword; ---@async above marks it
+  ['---@async\nrun({}, func‸tion (a) return 1 end)', '(async) function (a: any)\n  -> integer'],
+  ['local cb = fun‸ction (x, y) end', 'function (x: any, y: any)'],
+  // at a call, the name shows the ---@overload the arguments choose
+  [
+    '---@overload fun(s: string):string\n---@overload fun(a: number, b: number):number\n---@return boolean\nlocal function conv() end\nconv‸(1, 2)',
+    'local conv: fun(a: number, b: number):number',
+  ],
+  [
+    '---@overload fun(s: string):string\n---@return boolean\nlocal function conv() end\nconv‸()',
+    'function conv()\n  -> boolean',
+  ],
+  // a class field named in a comment
+  ['---@class Pt\n---@field x number\n\n---@see Pt.‸x', '(field) Pt.x: number'],
   // the std lib's string functions take numbers too
   ['string.up‸per()', 'function string.upper(s: string|number)\n  -> string'],
 ];
