@@ -87,6 +87,11 @@ export function runProcess(
       clearTimeout(timer);
       resolve({ code, stdout, stderr, timedOut });
     });
+    // a child that exits without reading its input (`python3 -c ...`) closes the pipe first: EPIPE
+    // on our write is expected then, its exit code and output are what the caller checks
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') stderr += `stdin: ${e.message}\n`;
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
