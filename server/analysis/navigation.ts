@@ -5,12 +5,13 @@ import { moduleReturnLocations } from './moduleDefs';
 import { pathToUri, type Project } from './project';
 import { entryAt, keyName, moduleKey, refIndex, SEP, type RefEntry, type RefIndex } from './refIndex';
 import { occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
-import { inCommentOrString } from './context';
+import { chainBefore, inCommentOrString } from './context';
 import { LUA_KEYWORDS, stdlib } from './stdlib';
 import { expand } from './summary';
 import { docTypeLocation, docWordAt } from './types/docNames';
 import { memberDefinition, textDefinition } from './types/definition';
 import { safely } from './types/safely';
+import { annotationFunctions, inferredHolders, varargDefinition } from './definitionSources';
 import type { Definition, Location, Occurrence, Span } from './types';
 
 /** The name index of a file, `require` resolved through the project. */
@@ -82,9 +83,27 @@ export function definition(project: Project, fa: FileAnalysis, offset: number): 
   const found = directDefinition(project, fa, offset);
   if (found.length) return withValues(project, fa, found);
   const indexed = indexDefinition(project, fa, offset);
-  return indexed.length || occurrenceAt(fa, offset)
-    ? indexed
-    : (safely(() => textDefinition(project, fa, offset)) ?? []);
+  if (indexed.length || occurrenceAt(fa, offset)) return indexed;
+  const typed = safely(() => textDefinition(project, fa, offset)) ?? [];
+  return typed.length ? typed : textChainDefinition(project, fa, offset);
+}
+
+/**
+ * `G.x` on a line that does not parse (a lone expression): the chain read from the text, then
+ * the name index's writes of that key (`self.x = 1` in `function G:f()` included).
+ */
+function textChainDefinition(project: Project, fa: FileAnalysis, offset: number): Location[] {
+  const text = fa.text;
+  let s = offset;
+  let e = offset;
+  while (s > 0 && /\w/.test(text[s - 1])) s--;
+  while (e < text.length && /\w/.test(text[e])) e++;
+  if (inCommentOrString(text.slice(text.lastIndexOf('\n', s - 1) + 1, s))) return [];
+  const chain = chainBefore(text, e);
+  if (!chain || chain.length < 2 || chain.some((c) => c.called)) return [];
+  const head = visibleLocals(fa, s).find((d) => d.name === chain[0].name);
+  if (head && head.kind !== 'global' && head.kind !== 'globalFunction') return [];
+  return writesOf(project, fa, `G:${chain.map((c) => c.name).join(SEP)}`);
 }
 
 /**
@@ -123,14 +142,19 @@ function withValues(project: Project, fa: FileAnalysis, locs: Location[]): Locat
  * keys (`t['a']`), fields of undeclared or nested tables (`X.y.z`), `self.x` set in methods.
  */
 function indexDefinition(project: Project, fa: FileAnalysis, offset: number): Location[] {
-  const idx = indexOf(project, fa);
-  const e = entryAt(idx, offset);
+  const e = entryAt(indexOf(project, fa), offset);
   if (!e || e.kind === 'doc') return [];
+  return writesOf(project, fa, e.key);
+}
+
+/** The writes of `key` (through aliases of its base and the class's parents). */
+function writesOf(project: Project, fa: FileAnalysis, key: string): Location[] {
+  const idx = indexOf(project, fa);
   const writes = (k: string) => keyEntries(project, fa, k).filter((x) => x.e.write && !x.e.instance);
-  let found = writes(e.key);
+  let found = writes(key);
   // `local t = X.x; t.y` -> `X.x.y`; a class field -> the field its parents set
-  if (!found.length) found = aliasKeys(idx, e.key).flatMap(writes);
-  if (!found.length) found = parentFieldKeys(project, e.key).flatMap(writes);
+  if (!found.length) found = aliasKeys(idx, key).flatMap(writes);
+  if (!found.length) found = parentFieldKeys(project, key).flatMap(writes);
   return found.map((x) => ({ uri: x.uri, span: x.e.span }));
 }
 
@@ -161,8 +185,10 @@ function localDefinition(project: Project, fa: FileAnalysis, def: Definition, of
       (offset < e.span.start || offset > e.span.end)
     )
       out.push({ uri: fa.uri, span: e.span });
+  if (def.doc?.className) return out;
+  for (const span of annotationFunctions(fa.text, def)) out.push({ uri: fa.uri, span });
   const t = def.doc?.type?.trim();
-  if (!t || def.doc?.className) return out;
+  if (!t) return [...out, ...inferredHolders(project, fa, def)];
   const holders = classHolders(project, fa, t).filter(
     (l) => l.uri !== fa.uri || l.span.start !== def.span.start,
   );
@@ -177,6 +203,8 @@ function directDefinition(project: Project, fa: FileAnalysis, offset: number): L
       return uri ? [{ uri, span: { start: 0, end: 0 } }] : [];
     }
   }
+  const vararg = varargDefinition(fa, offset);
+  if (vararg) return vararg;
   const occ = occurrenceAt(fa, offset);
   if (!occ) {
     const w = docWordAt(fa.text, offset);

@@ -188,13 +188,20 @@ export class WalkerBase {
         commentFoldEnd = endLine;
       }
       const isDoc = c.raw.startsWith('---') && !c.raw.startsWith('---[[');
+      // `local m ---note`: a comment after code on its line belongs to that line, not to a block
+      const trailing = /\S/.test(this.text.slice(this.lines.offset(line, 0), span.start));
       if (isDoc) {
         const t = c.raw.slice(3);
         const dir = parseDiagnosticDirective(t, line);
         if (dir) this.directives.push(dir);
-        if (line !== lastLine + 1) flush();
+        if (line !== lastLine + 1 || trailing) flush();
         block.push({ text: t, span, line });
         lastLine = line;
+        // a comment after code on its line is a block of its own (`local l = {} ---@type T[]`)
+        if (trailing) {
+          flush();
+          lastLine = -2;
+        }
       } else {
         flush();
         lastLine = -2;

@@ -1,0 +1,83 @@
+import { classHolders } from './classHolders';
+import { docFunctionSpans, paramTypeAt } from './docFunSpans';
+import { spanOf } from './parse';
+import type { Project } from './project';
+import { occurrenceAt, type FileAnalysis } from './resolve';
+import { fileIndex, functionAt } from './types/astIndex';
+import { TypeEngine } from './types/engine';
+import { safely } from './types/safely';
+import { members } from './types/ty';
+import type { Definition, Location, Span } from './types';
+
+/**
+ * Go-to-definition of a value, as LuaLS follows it: besides the declaration, where the value
+ * comes from - the `fun(...)` annotation typing it, the class holder of its inferred class, the
+ * local a called function returns, the `...` parameter.
+ */
+
+/** The `fun(...)` annotations that type `def` (`---@type` on a local, `---@param` on a parameter). */
+export function annotationFunctions(text: string, def: Definition): Span[] {
+  return docFunctionSpans(text, def.span.start, (tag, rest) => {
+    if (tag === 'type' && def.kind === 'local') return 0;
+    return tag === 'param' && def.kind === 'parameter' ? paramTypeAt(rest, def.name) : -1;
+  });
+}
+
+/** `...` in a function: the function's `...` parameter and the `fun(...)` annotating it. */
+export function varargDefinition(fa: FileAnalysis, offset: number): Location[] | undefined {
+  const text = fa.text;
+  let s = offset;
+  while (s > 0 && text[s - 1] === '.' && offset - s < 3) s--;
+  if (text.slice(s, s + 3) !== '...' || text[s + 3] === '.' || text[s - 1] === '.') return undefined;
+  const fn = functionAt(fileIndex(fa), s);
+  const param = fn?.parameters.find((p) => p.type === 'VarargLiteral');
+  if (!fn || !param) return undefined;
+  const span = spanOf(param);
+  const docs = docFunctionSpans(text, spanOf(fn).start, (tag, rest) =>
+    tag === 'vararg' ? 0 : tag === 'param' ? paramTypeAt(rest, '...') : -1,
+  );
+  if (span.start === s)
+    return docs.length ? docs.map((d) => ({ uri: fa.uri, span: d })) : [{ uri: fa.uri, span }];
+  return [{ uri: fa.uri, span }, ...docs.map((d) => ({ uri: fa.uri, span: d }))];
+}
+
+/**
+ * A local without `---@type` whose value the type engine finds to be a class (`local c = list[1]`
+ * on `A[]`, a generic call returning `A`): the values that hold the class, as LuaLS lists them.
+ */
+export function inferredHolders(project: Project, fa: FileAnalysis, def: Definition): Location[] {
+  if ((def.kind !== 'local' || !def.init) && def.kind !== 'forVariable') return [];
+  const fromCall = def.kind === 'local' ? (safely(() => callSources(project, fa, def)) ?? []) : [];
+  const ty = safely(() => new TypeEngine(project).defType(fa, def, def.span.end));
+  const names = ty ? members(ty).flatMap((x) => (x.k === 'named' ? [x.name] : [])) : [];
+  const holders = names.slice(0, 4).flatMap((n) => classHolders(project, fa, n));
+  return [...fromCall, ...holders].filter((l) => l.uri !== fa.uri || l.span.start !== def.span.start);
+}
+
+/**
+ * `local y = f()` with `f` written in this file: what `f` returns at that position, as LuaLS
+ * follows the value: a local it returns by name, or the `fun(...)` of its `---@return`.
+ */
+function callSources(project: Project, fa: FileAnalysis, def: Definition): Location[] {
+  const site = fileIndex(fa).sites.get(def.span.start);
+  const call = site?.values[site.index];
+  if (!site || site.values.length !== 1 || site.index !== 0) return [];
+  if (call?.type !== 'CallExpression') return [];
+  const ty = new TypeEngine(project).exprType(fa, call.base);
+  const fn = members(ty).find((t) => t.k === 'function' && t.fn?.node && t.fn.fa?.uri === fa.uri);
+  const node = fn?.k === 'function' ? fn.fn?.node : undefined;
+  if (!node) return [];
+  const nth = 0;
+  const out: Location[] = [];
+  for (const r of fileIndex(fa).returns.get(node) ?? []) {
+    const v = r.arguments[nth];
+    if (v?.type !== 'Identifier') continue;
+    const occ = occurrenceAt(fa, spanOf(v).start);
+    const d = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
+    if (d && d.kind === 'local') out.push({ uri: fa.uri, span: d.span });
+  }
+  let i = 0;
+  for (const span of docFunctionSpans(fa.text, spanOf(node).start, (tag) => (tag === 'return' ? 0 : -1)))
+    if (i++ === nth) out.push({ uri: fa.uri, span });
+  return out;
+}

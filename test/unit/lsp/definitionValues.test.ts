@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { definition } from '../../../server/analysis/navigation';
+import { fixture, open, project, slice } from '../../support/lsp';
+
+const URI = 'file:///ws/values.lua';
+
+/** Definition at the cursor: the spans found in this file, as `start:text`, sorted. */
+function check(src: string): void {
+  const f = fixture(src);
+  const p = project();
+  const got = definition(p, open(p, URI, f.text), f.cursor)
+    .filter((l) => l.uri === URI)
+    .map((l) => `${l.span.start}:${slice(f.text, l.span)}`)
+    .sort();
+  const want = f.spans.map((s) => `${s.start}:${slice(f.text, s)}`).sort();
+  assert.deepEqual(got, want);
+}
+
+describe('definition: where a value comes from, as LuaLS follows it', () => {
+  it('adds the class holder to a local whose value the type engine finds to be the class', () => {
+    check('---@class Item\nlocal ⟪Item⟫ = {}\n---@type Item[]\nlocal items\nlocal ⟪fi‸rst⟫ = items[1]');
+    const gen = '---@generic V\n---@param list V[]\n---@return V\nlocal function head(list) end\n';
+    check(`---@class Item\nlocal ⟪Item⟫ = {}\n---@type Item[]\nlocal items\n${gen}local ⟪h‸d⟫ = head(items)`);
+  });
+  it('keeps a trailing `---` comment out of the next annotation block', () => {
+    check('---@class Cat\nlocal ⟪cat⟫ ---the cat\n---@class Dog\nlocal dog\n---@type Cat\nlocal ⟪p‸et⟫');
+  });
+  it('lists the `fun(...)` annotation that types a local, a parameter or `...`', () => {
+    check('---@type ⟪fun(x: integer): string⟫\nlocal ⟪f‸mt⟫');
+    check('---@param cb ⟪fun(err: string?)⟫ called when done\nlocal function run(⟪c‸b⟫) end');
+    check('---@vararg ⟪fun()⟫\nlocal function all(...)\n  print(.‸..)\nend'.replace('(...)', '(⟪...⟫)'));
+    check('---@param ... ⟪fun()⟫\nlocal function all(.‸..) end');
+  });
+  it('follows a call to a function of this file to the local it returns or its `---@return fun`', () => {
+    check('local function make()\n  local ⟪obj⟫ = {}\n  return obj\nend\nlocal ⟪o⟫ = make()\nprint(‸o)');
+    check('---@return ⟪fun(): integer⟫\nlocal function counter() end\nlocal ⟪ne‸xt_id⟫ = counter()');
+  });
+  it('finds fields set through `self` from a lone expression line', () => {
+    check('function Store:init()\n  self.⟪items⟫ = {}\nend\n\nStore.it‸ems');
+    check('function App.Ui:init()\n  self.⟪root⟫ = 1\nend\n\nApp.Ui.ro‸ot');
+  });
+});
