@@ -126,11 +126,22 @@ export class Project {
   classes(): Map<string, ApiClass> {
     if (this.classIndex) return this.classIndex;
     const idx = new Map<string, ApiClass>(stdlib().classes);
+    // a class declared in several places: one merged copy (the std lib's and the files' stay as they are)
+    const merged = new Set<ApiClass>();
     for (const fa of [...this.hostFiles, ...this.files.values()]) {
       for (const [name, cls] of fa.classes) {
-        const prev = idx.get(name);
-        if (!prev) idx.set(name, cls);
-        else for (const [k, v] of cls.fields) if (!prev.fields.has(k)) prev.fields.set(k, v);
+        let prev = idx.get(name);
+        if (!prev) {
+          idx.set(name, cls);
+          continue;
+        }
+        if (!merged.has(prev)) {
+          prev = { ...prev, fields: new Map(prev.fields) };
+          merged.add(prev);
+          idx.set(name, prev);
+        }
+        for (const [k, v] of cls.fields) if (!prev.fields.has(k)) prev.fields.set(k, v);
+        if (cls.operators?.length) prev.operators = [...(prev.operators ?? []), ...cls.operators];
       }
     }
     this.classIndex = idx;

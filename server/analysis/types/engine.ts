@@ -174,6 +174,11 @@ export class TypeEngine {
 
   /** `self` in `function m:f()`: the type of `m`. */
   private selfType(fa: FileAnalysis, def: Definition): Ty {
+    // `---@param self list<T>` on the method
+    const fn = functionAt(fileIndex(fa), def.span.start);
+    const doc = fn ? this.docAbove(fa, spanOf(fn).start) : undefined;
+    const own = doc?.params.find((p) => p.name === 'self')?.type;
+    if (own) return typeText(own, doc?.generics, this.alias);
     const base = occurrenceAt(fa, def.span.start - 2);
     if (base?.defId !== undefined) return this.defType(fa, fa.defs[base.defId]);
     if (base?.global) return this.globalType(base.global, fa);
@@ -303,6 +308,10 @@ export class TypeEngine {
               : r.arguments.map((a) => this.exprType(fa, a));
           vals.forEach((v, i) => (cols[i] ??= []).push(v));
         }
+        // a `return` giving fewer values than another one gives nil for the missing ones
+        for (const r of rets)
+          if (!r.arguments.some(isMulti))
+            for (let i = r.arguments.length; i < cols.length; i++) cols[i].push(NIL);
         return cols.map((c) => union(c));
       }) ?? []
     );

@@ -144,3 +144,17 @@ describe('calls: a function expression takes the expected function type', () => 
   for (const [src, expected] of cases)
     it(src.split('\n').pop() ?? src, () => assert.equal(exprView(src), expected));
 });
+
+describe('calls: returns, ---@param self, classes declared twice', () => {
+  check([
+    [
+      'local function f()\n  if x then\n    return\n  else\n    return 1\n  end\nend\nlocal n‸ = f()',
+      'local n: integer|nil',
+    ],
+    [
+      '---@class list<T>\n---@field [integer] T\n---@generic T\n---@param self list<T>\nfunction list:foo()\n  for _, v‸ in ipairs(self) do end\nend',
+      'local v: <T>',
+    ],
+    ["---@class string\n---@operator mod: string\n\nlocal b‸ = '' % 1", 'local b: string'],
+  ]);
+});
