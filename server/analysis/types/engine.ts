@@ -11,7 +11,7 @@ import { builtinCall, chooseAtCall } from './calls';
 import { docSig, memberTy, typeText, type AliasLookup } from './convert';
 import { contextParam, contextSig } from './expected';
 import { asCast, exprTypeOf } from './exprs';
-import { branchSites, narrowAt, reachingSite } from './flow';
+import { reachingSite, traceAt, writeAt } from './flow';
 import { iterTypes } from './iterators';
 import { ENV_NAMES, envGlobalType, memberOf } from './members';
 import { unaryOperator } from './operators';
@@ -147,29 +147,35 @@ export class TypeEngine {
     const declared = this.declared(fa, def);
     if (def.kind === 'self') return this.selfType(fa, def);
     const idx = fileIndex(fa);
-    if (declared && (def.kind === 'parameter' || !at || at === def.span.start))
-      return at && at !== def.span.start ? narrowAt(this, fa, def, declared, at) : declared;
+    const read = at !== undefined && at !== def.span.start;
+    if (declared && (def.kind === 'parameter' || !read))
+      return read ? this.traceRead(fa, def, declared, at) : declared;
     if (def.kind === 'parameter') {
       const site = idx.sites.get(def.span.start);
       const inferred = site ? contextParam(this, fa, site) : undefined;
       return inferred ?? (def.name === 'self' ? UNKNOWN : ANY);
     }
+    if (read && !writeAt(fa, def, at)) {
+      const decl = idx.sites.get(def.span.start);
+      const initial = declared ?? (decl ? this.valueOfSite(fa, def, decl) : UNKNOWN);
+      const t = this.traceRead(fa, def, initial, at);
+      return t.k === 'unknown' && def.fields.size && !declared ? { k: 'table', ref: { def, fa } } : t;
+    }
     const site = reachingSite(this, fa, def, at);
-    const sites =
-      site && at !== undefined && site.kind === 'assign'
-        ? branchSites(this, fa, def, site, at)
-        : site
-          ? [site]
-          : [];
-    let t = sites.length ? union(sites.map((s) => this.assignedType(fa, s))) : UNKNOWN;
+    let t = site ? this.assignedType(fa, site) : UNKNOWN;
     if (t.k === 'unknown' && def.fields.size && !declared) t = { k: 'table' };
     if (declared && site && site.offset === def.span.start && site.kind !== 'assign') t = declared;
     else if (declared && !site) t = declared;
-    if (t.k === 'table' && t.ref && !t.ref.def)
-      t = { k: 'table', ref: { ...t.ref, def, fa: t.ref.fa ?? fa } };
-    if (t.k === 'table' && !t.ref && site) t = { k: 'table', ref: { def, fa } };
-    if (at !== undefined && at !== def.span.start) t = narrowAt(this, fa, def, t, at, site?.offset);
-    return t;
+    return site ? withTableDef(t, def, fa) : t;
+  }
+
+  /** A read of a local: its type flowing from the declaration to `at` (flow.ts). */
+  private traceRead(fa: FileAnalysis, def: Definition, initial: Ty, at: number): Ty {
+    return traceAt(this, fa, def, initial, at, (s) => this.valueOfSite(fa, def, s));
+  }
+
+  private valueOfSite(fa: FileAnalysis, def: Definition, site: Site): Ty {
+    return withTableDef(this.assignedType(fa, site), def, fa);
   }
 
   /** `self` in `function m:f()`: the type of `m`. */
@@ -413,6 +419,14 @@ export class TypeEngine {
   private forVarType(fa: FileAnalysis, site: Site): Ty {
     return iterTypes(this, fa, site.values)[site.index] ?? UNKNOWN;
   }
+}
+
+/** A table value bound to a local knows that local (for its fields). */
+function withTableDef(t: Ty, def: Definition, fa: FileAnalysis): Ty {
+  if (t.k === 'table' && t.ref && !t.ref.def)
+    return { k: 'table', ref: { ...t.ref, def, fa: t.ref.fa ?? fa } };
+  if (t.k === 'table' && !t.ref) return { k: 'table', ref: { def, fa } };
+  return t;
 }
 
 export type CallNode = lp.CallExpression | lp.StringCallExpression | lp.TableCallExpression;

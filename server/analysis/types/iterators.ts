@@ -34,7 +34,7 @@ export function iterTypes(en: TypeEngine, fa: FileAnalysis, iters: Expr[]): Ty[]
       bindGeneric(en, p0.ty, all[1], bind);
       rets = rets.map((r) => substitute(r, bind));
     }
-    if (rets.length) return rets.map((r, i) => (i === 0 ? stripNil(r) : r));
+    if (rets.length) return rets.map(stripNil);
   }
   return [];
 }

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hover } from '../../../server/analysis/hover';
+import { fixture, open, project } from '../../support/lsp';
+
+/** Control-flow typing (server/analysis/types/flow.ts, narrow.ts): the hover at `‸`. */
+const URI = 'file:///ws/flow.lua';
+
+function label(src: string): string | undefined {
+  const f = fixture(src);
+  const p = project();
+  const h = hover(p, open(p, URI, f.text), f.cursor);
+  // the first line: a class's fields follow it
+  return h?.markdown.match(/```lua\n(.*)/)?.[1].replace(/ \{$/, '');
+}
+
+function check(cases: [string, string][]): void {
+  for (const [src, expected] of cases)
+    it(src.replace(/\n/g, ' ⏎ '), () => assert.equal(label(src), expected));
+}
+
+const AB = "---@class A\n---@field kind 'a'\n---@field size integer\n---@class B\n---@field kind 'b'\n";
+
+describe('flow: narrowing by a field compared with a literal', () => {
+  check([
+    [`${AB}---@type A|B\nlocal obj\nif obj.kind == 'a' then\n  print(o‸bj)\nend`, 'local obj: A'],
+    [
+      `${AB}---@type A|B\nlocal obj\nif obj.kind == 'a' and obj.size > 0 then\n  print(o‸bj)\nend`,
+      'local obj: A',
+    ],
+    [`${AB}---@type A|B\nlocal obj\nif obj.kind == 'a' then\nelse\n  print(o‸bj)\nend`, 'local obj: B'],
+    [`${AB}---@type A|B\nlocal obj\nif obj.kind ~= 'b' then\n  print(o‸bj)\nend`, 'local obj: A'],
+    [
+      `${AB}---@alias AB A|B\n---@type AB\nlocal obj\nif obj.kind == 'b' then\n  print(o‸bj)\nend`,
+      'local obj: B',
+    ],
+    ["local x\nif x.kind == 'a' then\n  print(x‸)\nend", 'local x: unknown'],
+  ]);
+});
+
+describe('flow: type(x) kept in a local', () => {
+  check([
+    ["local x\nlocal tp = type(x)\nif tp == 'integer' then\n  print(x‸)\nend", 'local x: integer'],
+    [
+      "---@type string|table\nlocal v\nlocal k = type(v)\nif k ~= 'table' then\n  print(v‸)\nend",
+      'local v: string',
+    ],
+  ]);
+});
+
+describe('flow: what an if merges after it', () => {
+  check([
+    ['---@type integer?\nlocal x\nif x ~= nil then\n  print(x)\nend\nprint(x‸)', 'local x: integer|nil'],
+    ['---@type integer?\nlocal x\nif x == nil then\n  print(x)\nend\nprint(x‸)', 'local x: integer|nil'],
+    ['---@type integer?\nlocal x\nif x then\n  print(x)\nend\nprint(x‸)', 'local x: integer?'],
+    ['local x\nif x == nil then\nend\nprint(x‸)', 'local x: unknown|nil'],
+    ['---@type integer?\nlocal x\nif x then\n  x = x .. "s"\nend\nprint(x‸)', 'local x: string?'],
+    ['---@type integer?\nlocal x\nif x then\n  x = x + 1\n  print(x‸)\nend', 'local x: integer'],
+    ['---@type integer?\nlocal x\nif not x then\n  x = 1\nend\nprint(x‸)', 'local x: integer'],
+    ['---@type integer?\nlocal x\nif not x then\n  goto done\nend\nprint(x‸)\n::done::', 'local x: integer'],
+  ]);
+});
+
+describe('flow: assert, loops and goto', () => {
+  check([
+    ['---@type number?\nlocal t\nlib.assert(t)\nprint(t‸)', 'local t: number'],
+    [
+      '---@type number|nil\nlocal x\nwhile x == nil do\n  if x == nil then\n    return\n  end\n  x = nil\nend\nprint(x‸)',
+      'local x: number',
+    ],
+    [
+      '---@type integer?\nlocal x\nwhile true do\n  if not x then\n    break\n  end\n  print(x‸)\nend',
+      'local x: integer',
+    ],
+    ['---@return number?, number?\nlocal function f() end\nfor a, b‸ in f do\nend', 'local b: number'],
+  ]);
+});
+
+describe('flow: ---@cast stays in its branch and with its local', () => {
+  check([
+    [
+      '---@class A\n---@class B\n---@type A|B\nlocal t\nif x then\n  ---@cast t A\nelse\n  print(t‸)\nend',
+      'local t: A|B',
+    ],
+    [
+      '---@class A\n---@class B\n---@type A|B\nlocal t\nif x then\n  ---@cast t A\nelseif t‸ then\nend',
+      'local t: A|B',
+    ],
+    [
+      '---@class A\n---@class B\n---@type A|B\nlocal t\nif x then\n  ---@cast t A\n  print(t‸)\nend',
+      'local t: A',
+    ],
+    [
+      'local x\nif true then\n  local x\n  ---@cast x integer\n  print(x)\nend\nprint(x‸)',
+      'local x: unknown',
+    ],
+    ['---@type number|table\nlocal n\nif n\n---@cast n table\nand n‸.k == 1 then\nend', 'local n: table'],
+  ]);
+});
+
+describe('flow: `and` narrows inside any expression', () => {
+  check([
+    ['---@type number|nil\nlocal n\nlocal t = {\n  x = n and n‸,\n}', 'local n: number'],
+    ['---@type table?\nlocal n\nn = ff[n and n‸.x]', 'local n: table'],
+  ]);
+});
+
+describe('flow: locals assigned in closures', () => {
+  check([
+    [
+      "local x\nfunction A()\n  x = true\nend\nfunction C()\n  print(x‸)\nend\nx = '1'",
+      '(upvalue) x: unknown',
+    ],
+    ["local x\nfunction A()\n  print(x‸)\nend\nx = '1'\nx = 1", '(upvalue) x: string = "1"'],
+    ['local x\nfunction A()\n  x = true\n  print(x‸)\nend\nx = 1', '(upvalue) x: boolean = true'],
+  ]);
+});
