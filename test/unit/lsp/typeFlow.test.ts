@@ -111,7 +111,7 @@ describe('flow: locals assigned in closures', () => {
       "local x\nfunction A()\n  x = true\nend\nfunction C()\n  print(x‸)\nend\nx = '1'",
       '(upvalue) x: unknown',
     ],
-    ["local x\nfunction A()\n  print(x‸)\nend\nx = '1'\nx = 1", '(upvalue) x: string = "1"'],
+    ['local x\nfunction A()\n  print(x‸)\nend\nx = false\nx = 1', '(upvalue) x: boolean = false'],
     ['local x\nfunction A()\n  x = true\n  print(x‸)\nend\nx = 1', '(upvalue) x: boolean = true'],
   ]);
 });
