@@ -94,14 +94,17 @@ describe('flow: ---@cast stays in its branch and with its local', () => {
       'local x\nif true then\n  local x\n  ---@cast x integer\n  print(x)\nend\nprint(x‸)',
       'local x: unknown',
     ],
-    ['---@type number|table\nlocal n\nif n\n---@cast n table\nand n‸.k == 1 then\nend', 'local n: table'],
+    [
+      '---@type number|string\nlocal n\nif n\n---@cast n string\nand n‸:len() == 1 then\nend',
+      'local n: string',
+    ],
   ]);
 });
 
 describe('flow: `and` narrows inside any expression', () => {
   check([
     ['---@type number|nil\nlocal n\nlocal t = {\n  x = n and n‸,\n}', 'local n: number'],
-    ['---@type table?\nlocal n\nn = ff[n and n‸.x]', 'local n: table'],
+    ['---@type string?\nlocal n\nn = ff[n and n‸:upper()]', 'local n: string'],
   ]);
 });
 
