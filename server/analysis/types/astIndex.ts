@@ -44,6 +44,8 @@ export interface FileIndex {
   nameFields: Map<string, Site[]>;
   /** field sites on any other base (`a.b.c = 1`, `function a.b.f()`), by field name, with the base */
   deepFields: Map<string, { site: Site; base: Expr }[]>;
+  /** `setmetatable(name, mt)` statements (the result unused: the table itself gets the metatable) */
+  metaCalls: lp.CallExpression[];
   /** the if statement whose clause body is this block */
   clauseOf: Map<Stmt[], lp.IfStatement>;
   text: string;
@@ -68,6 +70,7 @@ export function fileIndex(fa: FileAnalysis): FileIndex {
     returns: new Map(),
     nameFields: new Map(),
     deepFields: new Map(),
+    metaCalls: [],
     clauseOf: new Map(),
     text: fa.text,
   };
@@ -166,10 +169,13 @@ class Indexer {
     }
   }
 
-  /** `rawset(_G, 'name', v)`: a field site of `_G` (how a global is set through the table). */
+  /** `rawset(_G, 'name', v)`: a field site of `_G` (how a global is set through the table); `setmetatable(t, mt)`. */
   rawset(s: lp.CallStatement, fn: FnNode | undefined, block: Stmt[]): void {
     const c = s.expression;
-    if (c.type !== 'CallExpression' || c.base.type !== 'Identifier' || c.base.name !== 'rawset') return;
+    if (c.type !== 'CallExpression' || c.base.type !== 'Identifier') return;
+    if (c.base.name === 'setmetatable' && c.arguments[0]?.type === 'Identifier' && c.arguments[1])
+      this.idx.metaCalls.push(c);
+    if (c.base.name !== 'rawset') return;
     const [env, key, value] = c.arguments;
     if (env?.type !== 'Identifier' || key?.type !== 'StringLiteral' || !value) return;
     const name = /^["'](\w+)["']$/.exec(key.raw)?.[1];

@@ -17,7 +17,8 @@ export function builtinCall(en: TypeEngine, fa: FileAnalysis, call: CallNode): T
   if (base.type !== 'Identifier') return undefined;
   const occ = occurrenceAt(fa, spanOf(base).start);
   if (occ?.defId !== undefined && fa.defs[occ.defId].visible) return undefined;
-  if (fa.globals.has(base.name) && base.name !== 'require') return undefined;
+  // `setmetatable` and `require` keep their meaning where a file declares them again (a stub)
+  if (fa.globals.has(base.name) && base.name !== 'require' && base.name !== 'setmetatable') return undefined;
   const args = callArgs(call);
   const arg = (i: number) => en.exprType(fa, args[i]);
   switch (base.name) {

@@ -161,12 +161,28 @@ function indexType(en: TypeEngine, fa: FileAnalysis, e: lp.IndexExpression): Ty 
           if (one && one.type === 'TableKey') out.push(en.exprType(fa, one.value));
         }
       } else {
-        const m = en.member(b, '[integer]');
+        const m = keyNames(en.exprType(fa, key)).reduce<ReturnType<typeof en.member>>(
+          (found, n) => found ?? en.member(b, n),
+          undefined,
+        );
         if (m) out.push(m.ty);
       }
     }
   }
   return out.length ? union(out) : UNKNOWN;
+}
+
+/** The member names a key of type `t` reads: `[B]` for a class key, `[string]`, then `[integer]`. */
+function keyNames(t: Ty): string[] {
+  const out: string[] = [];
+  for (const x of members(t)) {
+    if (x.k === 'named') out.push(`[${x.name}]`);
+    else if (x.k === 'string' && x.lit !== undefined) out.push(x.lit);
+    else if (x.k === 'string') out.push('[string]');
+    else if (x.k === 'boolean') out.push('[boolean]');
+  }
+  out.push('[integer]');
+  return out;
 }
 
 const ARITH = new Set(['+', '-', '*', '%', '//']);

@@ -9,7 +9,7 @@ import { memberTy, typeText } from './convert';
 import { classBindings, hasSelf, substitute, withSelf } from './generics';
 import type { TypeEngine } from './engine';
 import { stringValue } from './exprs';
-import { members, union, UNKNOWN, type Ty } from './ty';
+import { members, union, UNKNOWN, type TableRef, type Ty } from './ty';
 
 /**
  * Members of a type: fields of tables seen in code (constructor keys, assignments after
@@ -70,7 +70,8 @@ function oneMember(en: TypeEngine, t: Ty, name: string): MemberInfo | undefined 
           ? { name, ty: t.value }
           : undefined;
     case 'record': {
-      const f = t.fields.find((x) => x.key === name);
+      const keys = new Map(t.fields.map((x) => [x.key, x]));
+      const f = keys.get(name) ?? indexField(keys, name);
       return f ? { name, ty: f.optional ? union([f.ty], true) : f.ty } : undefined;
     }
     default:
@@ -112,6 +113,8 @@ function classMember(
   }
   if (api && !weak) return bound(apiMember(en, api));
   if (!c && en.alias(cls) !== undefined) return bound(weak);
+  const indexed = c && !weak ? indexField(c.fields, name) : undefined;
+  if (indexed) return bound({ ...apiMember(en, indexed), name });
   for (const p of c?.parents ?? []) {
     const pargs = c?.parentArgs?.[p]?.map((x) => {
       const t = typeText(x, undefined, en.alias);
@@ -121,6 +124,14 @@ function classMember(
     if (m) return m;
   }
   return bound(weak ?? (api && apiMember(en, api)));
+}
+
+/** The index field (`[string]`, `[integer]`, `[any]`) that a key `name` (`x`, `[1]`) reads. */
+function indexField<T>(fields: Map<string, T>, name: string): T | undefined {
+  if (/^\[-?\d+\]$/.test(name))
+    return fields.get('[integer]') ?? fields.get('[number]') ?? fields.get('[any]');
+  if (name.startsWith('[')) return fields.get('[any]');
+  return fields.get('[string]') ?? fields.get('[any]');
 }
 
 function apiMember(en: TypeEngine, api: ApiMember): MemberInfo {
@@ -314,11 +325,25 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
     const deep = deepField(en, fa, ref.ctor, name);
     if (deep) return deep;
   }
-  if (ref.meta) {
-    const index = memberOf(en, ref.meta, '__index');
-    if (index && index.ty.k !== 'function') return en.guard(index, () => memberOf(en, index.ty, name));
+  for (const meta of metatables(en, ref)) {
+    const index = memberOf(en, meta, '__index');
+    const m =
+      index && index.ty.k !== 'function' ? en.guard(index, () => memberOf(en, index.ty, name)) : undefined;
+    if (m) return m;
   }
   return undefined;
+}
+
+/** The table's metatables: from `setmetatable(t, mt)` as its value, or as a statement on its name. */
+function metatables(en: TypeEngine, ref: TableRef): Ty[] {
+  const out = ref.meta ? [ref.meta] : [];
+  const fa = ref.fa;
+  if (!ref.def || !fa) return out;
+  for (const call of fileIndex(fa).metaCalls) {
+    const occ = occurrenceAt(fa, spanOf(call.arguments[0]).start);
+    if (occ?.defId === ref.def.id && !occ.member) out.push(en.exprType(fa, call.arguments[1]));
+  }
+  return out;
 }
 
 /** The tables globals live in: `_G.x = v` and `rawset(_G, 'x', v)` set the global `x`. */
@@ -383,8 +408,8 @@ function memberNames(en: TypeEngine, t: Ty, seen: Set<unknown>): string[] {
         for (const d of selfDefs(ref.fa, ref.def)) names.push(...d.fields.keys());
         if (ref.def.doc?.className) names.push(...classNames(en, ref.def.doc.className, new Set()));
       }
-      if (ref.meta) {
-        const index = memberOf(en, ref.meta, '__index');
+      for (const meta of metatables(en, ref)) {
+        const index = memberOf(en, meta, '__index');
         if (index && index.ty.k !== 'function') names.push(...memberNames(en, index.ty, seen));
       }
       if (ref.global && ref.fa)

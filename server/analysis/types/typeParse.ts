@@ -144,6 +144,9 @@ class TypeParser {
     const fields: { key: string; ty: Ty; optional?: boolean }[] = [];
     while (!this.eat('}') && this.pos < this.s.length) {
       this.ws();
+      // `(f: fun():number)`: a field in parentheses, so its returns end at the `)`
+      const paren = this.s[this.pos] === '(' && this.fieldAhead(1);
+      if (paren) this.pos++;
       let key: string | undefined;
       if (this.s[this.pos] === '[') {
         const end = this.s.indexOf(']', this.pos);
@@ -158,6 +161,7 @@ class TypeParser {
       const ty = this.union(true) ?? ANY;
       this.inRecord--;
       fields.push({ key, ty, optional: optional || undefined });
+      if (paren) this.eat(')');
       if (!this.eat(',')) this.eat(';');
     }
     if (fields.length === 0) return { k: 'table' };
@@ -197,8 +201,8 @@ class TypeParser {
   }
 
   /** `name:` or `[key]:` (the next field of a record) */
-  fieldAhead(): boolean {
-    return /^(?:[A-Za-z_][\w]*\??|\[[^\]]*\]\??)\s*:/.test(this.s.slice(this.pos));
+  fieldAhead(skip = 0): boolean {
+    return /^(?:[A-Za-z_][\w]*\??|\[[^\]]*\]\??)\s*:/.test(this.s.slice(this.pos + skip).trimStart());
   }
 
   returns(topLevel: boolean): { list: TyReturn[]; vararg?: Ty } {

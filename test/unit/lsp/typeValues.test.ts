@@ -84,3 +84,30 @@ describe('type values: table fields', () => {
     ['local function f()\n  return GG\nend\nlocal t\nt.x = 1\nt.x = f()\nprint(t.‸x)', 'integer|unknown'],
   ]);
 });
+
+describe('type values: index fields and metatables', () => {
+  check([
+    ['---@class A\n---@field n number\n---@field [string] boolean\nlocal t\nlocal x‸ = t.xx', 'boolean'],
+    ['---@class A\n---@field n number\n---@field [string] boolean\nlocal t\nlocal x‸ = t.n', 'number'],
+    ['---@class L\n---@field [integer] string\n---@type L\nlocal l\nlocal x‸ = l[3]', 'string'],
+    [
+      '---@class A\n---@field [B] boolean\n---@class B\n---@type A\nlocal a\n---@type B\nlocal b\nlocal x‸ = a[b]',
+      'boolean',
+    ],
+    ['---@type { [string]: integer }\nlocal r\nlocal x‸ = r.any', 'integer'],
+    ['---@type {(f: fun():number), x: boolean}\nlocal t\nlocal f‸ = t.f', 'fun():number'],
+    ['---@type {(f: fun():number), x: boolean}\nlocal t\nlocal x‸ = t.x', 'boolean'],
+    ['local m = setmetatable({}, { __index = { a = 1 } })\nprint(m.‸a)', 'integer'],
+    ['local mt = { a = 1 }\nlocal m = setmetatable({}, { __index = mt })\nprint(m.‸a)', 'integer'],
+    // a file's own stub of setmetatable does not hide what the call does
+    [
+      '---@return table\nfunction setmetatable(t, mt) end\nlocal m = setmetatable({}, { __index = { a = 1 } })\nprint(m.‸a)',
+      'integer',
+    ],
+    // as a statement: the table itself gets the metatable
+    [
+      "local obj = {}\nlocal mt = { __index = { name = '' } }\nsetmetatable(obj, mt)\nprint(obj.na‸me)",
+      'string',
+    ],
+  ]);
+});
