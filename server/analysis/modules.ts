@@ -84,9 +84,10 @@ export class SuffixIndex {
 
   /**
    * Workspace files whose path ends with one of the template expansions of `module`; the one
-   * nearest to `fromDir` (longest common prefix), then the shortest path, first.
+   * nearest to `fromDir` (longest common prefix), then the shortest path, first; never `exclude`
+   * (the requiring file itself).
    */
-  find(module: string, templates: string[], fromDir?: string): string | undefined {
+  find(module: string, templates: string[], fromDir?: string, exclude?: string): string | undefined {
     let best: string | undefined;
     let bestScore = -1;
     for (const tpl of templates) {
@@ -94,7 +95,7 @@ export class SuffixIndex {
       if (rel === undefined || rel.startsWith('/')) continue;
       const name = rel.slice(rel.lastIndexOf('/') + 1);
       for (const p of this.byName.get(name) ?? []) {
-        if (!p.endsWith('/' + rel)) continue;
+        if (!p.endsWith('/' + rel) || p === exclude) continue;
         const score = (fromDir ? commonPrefix(p, fromDir) : 0) * 10000 - p.length;
         if (score > bestScore) {
           best = p;

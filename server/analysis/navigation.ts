@@ -121,6 +121,9 @@ function withValues(project: Project, fa: FileAnalysis, locs: Location[]): Locat
     const stored = l.uri === fa.uri ? fa : project.files.get(l.uri);
     if (!stored || l.span.end <= l.span.start) continue;
     const f = expand(stored);
+    // `{ func = require 'a' }`: the field leads on to what the module returns
+    const req = /^\s*=\s*require\s*\(?\s*(["'])([^"'\n]+)\1/.exec(f.text.slice(l.span.end, l.span.end + 300));
+    if (req) for (const r of moduleReturnLocations(project, req[2], f.uri)) add(r.uri, r.span);
     const idx = indexOf(project, f);
     const e = idx.entries.find((x) => x.span.start === l.span.start && x.write);
     if (!e || !e.key.includes(SEP)) continue;
@@ -243,14 +246,43 @@ function bareName(project: Project, fa: FileAnalysis, offset: number): Location[
 
 function defDefinition(project: Project, fa: FileAnalysis, def: Definition, offset: number): Location[] {
   if (def.kind === 'global' || def.kind === 'globalFunction') return globalDefs(project, fa, def.name);
-  if (def.init?.kind === 'require') {
-    const ret = moduleReturnLocations(project, def.init.module, fa.uri);
+  const module = def.init?.kind === 'require' ? def.init.module : docModule(fa, def);
+  if (module !== undefined) {
+    const ret = moduleReturnLocations(project, module, fa.uri);
     if (ret.length) return [...localDefinition(project, fa, def, offset), ...ret];
     const onDecl = def.span.start <= offset && offset <= def.span.end;
-    const uri = onDecl ? project.moduleUri(def.init.module, fa.uri) : undefined;
+    const uri = onDecl ? project.moduleUri(module, fa.uri) : undefined;
     if (uri) return [{ uri, span: { start: 0, end: 0 } }];
   }
+  const field = moduleFieldInit(fa, def);
+  if (field !== undefined)
+    return [...localDefinition(project, fa, def, offset), ...definition(project, fa, field)];
   return localDefinition(project, fa, def, offset);
+}
+
+/**
+ * `local f = t.f` where `t = require 'a'`: the offset of that `f` (the local leads on to the
+ * module's field, as in LuaLS).
+ */
+function moduleFieldInit(fa: FileAnalysis, def: Definition): number | undefined {
+  const init = def.init;
+  if (init?.kind !== 'chain' || init.at === undefined || init.chain.length !== 2 || init.chain[1].called)
+    return undefined;
+  const occ = fa.occurrences.find(
+    (o) =>
+      o.member?.name === init.chain[1].name &&
+      o.span.start > (init.at as number) &&
+      o.baseDefId !== undefined,
+  );
+  const head = occ?.baseDefId !== undefined ? fa.defs[occ.baseDefId] : undefined;
+  return head?.init?.kind === 'require' && head.name === init.chain[0].name ? occ?.span.start : undefined;
+}
+
+/** `---@module 'name'` above a local: it holds what `require 'name'` returns. */
+function docModule(fa: FileAnalysis, def: Definition): string | undefined {
+  if (!def.doc) return undefined;
+  const m = /---\s*@module\s+(["'])([^"'\n]+)\1/.exec(fa.text.slice(def.doc.span.start, def.doc.span.end));
+  return m?.[2];
 }
 
 function globalDefs(project: Project, fa: FileAnalysis, name: string): Location[] {

@@ -220,10 +220,12 @@ export class Project {
     const cands: string[] = [];
     for (const p of paths) {
       const uri = pathToUri(p);
+      // a file never requires itself (LuaLS skips it: `b/x.lua` requiring 'x' finds `a/x.lua`)
+      if (uri === from) continue;
       if (this.files.has(uri)) return uri;
       cands.push(uri);
     }
-    const found = this.suffixes.find(module, templates, fromDir);
+    const found = this.suffixes.find(module, templates, fromDir, fromPath?.replace(/\\/g, '/'));
     if (found) return pathToUri(found);
     if (this.loadFile) {
       for (const uri of cands) {
