@@ -1,3 +1,6 @@
+import type { FileAnalysis } from '../fileAnalysis';
+import { spanOf } from '../parse';
+import { fileIndex } from './astIndex';
 import type { TypeEngine } from './engine';
 import { keyValue } from './iterators';
 import { nonNil, union, UNKNOWN, type FnSig, type Ty } from './ty';
@@ -183,3 +186,18 @@ export function withSelf(t: Ty, self: Ty | undefined): Ty {
 }
 
 export { union };
+
+/**
+ * `self` written in a doc comment (`---@field x self`, `---@return self`): the class the comment
+ * declares, else the value the documented method is defined on.
+ */
+export function docSelf(en: TypeEngine, fa: FileAnalysis, offset: number): Ty | undefined {
+  const doc = [...(fa.docs?.values() ?? [])].find((d) => d.span.start <= offset && offset <= d.span.end);
+  if (!doc) return undefined;
+  if (doc.className) return { k: 'named', name: doc.className };
+  const fn = fileIndex(fa).functions.find((f) => en.docAbove(fa, spanOf(f).start) === doc);
+  const id = fn?.identifier;
+  if (id?.type !== 'MemberExpression') return undefined;
+  const t = nonNil(en.exprType(fa, id.base));
+  return t.k === 'unknown' ? undefined : t;
+}

@@ -7,6 +7,7 @@ import { visibleLocals } from '../resolve';
 import { LUA_KEYWORDS, stdlib } from '../stdlib';
 import type { Definition, Occurrence, Span } from '../types';
 import { chainType } from './chain';
+import { docSelf } from './generics';
 import { typeText } from './convert';
 import { fileIndex, functionsAround, nameNodeAt, type Expr } from './astIndex';
 import { argCount, chooseSignatures, signaturesOf } from './overloads';
@@ -437,7 +438,10 @@ export function textLabel(
   while (e < text.length && /\w/.test(text[e])) e++;
   const name = text.slice(s, e);
   if (!/^[A-Za-z_]\w*$/.test(name) || LUA_KEYWORDS.includes(name)) return undefined;
-  if (inCommentOrString(text.slice(text.lastIndexOf('\n', s - 1) + 1, s))) return undefined;
+  if (inCommentOrString(text.slice(text.lastIndexOf('\n', s - 1) + 1, s))) {
+    const self = name === 'self' ? docSelf(en, fa, s) : undefined;
+    return self && { label: view(self), ty: self, span: { start: s, end: e } };
+  }
   const chain = chainBefore(text, e);
   if (!chain?.length || chain[chain.length - 1].name !== name) return undefined;
   const span = { start: s, end: e };

@@ -99,6 +99,8 @@ describe('calls: self as a type', () => {
     ['---@class A\nlocal mt\n---@return self\nfunction mt:init() end\nlocal o‸ = mt:init()', 'local o: A'],
     ['---@class A\n---@field x self\n---@type A\nlocal o\nlocal v‸ = o.x', 'local v: A'],
     ['---@class A\n---@overload fun(): self\nlocal A\nlocal o‸ = A()', 'local o: A'],
+    ['---@class A\nlocal mt\n---@return se‸lf\nfunction mt:init() end', 'A'],
+    ['---@class A\n---@field x se‸lf', 'A'],
   ]);
 });
 
