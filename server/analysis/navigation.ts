@@ -209,6 +209,8 @@ function directDefinition(project: Project, fa: FileAnalysis, offset: number): L
   const vararg = varargDefinition(fa, offset);
   if (vararg) return vararg;
   const occ = occurrenceAt(fa, offset);
+  const doc = occ ? undefined : docNameDefinition(project, fa, offset);
+  if (doc) return doc;
   if (!occ) {
     const w = docWordAt(fa.text, offset);
     const loc = w ? docTypeLocation(project, fa, w.word) : undefined;
@@ -226,6 +228,16 @@ function directDefinition(project: Project, fa: FileAnalysis, offset: number): L
   if (typed) return [typed];
   const r = valueAtOccurrence(project, fa, occ);
   return r?.value.location ? [r.value.location] : [];
+}
+
+/** A `---@param` name: its parameter; a `---@field` name: itself (the field's declaration). */
+function docNameDefinition(project: Project, fa: FileAnalysis, offset: number): Location[] | undefined {
+  const e = entryAt(indexOf(project, fa), offset);
+  if (e?.kind !== 'doc') return undefined;
+  const local = /^L#(\d+)$/.exec(e.key);
+  const def = local ? fa.defs[Number(local[1])] : undefined;
+  if (def) return [{ uri: fa.uri, span: def.span }];
+  return e.write ? [{ uri: fa.uri, span: e.span }] : undefined;
 }
 
 /** A name the parser could not place (a line being typed, like a lone `obj`): by scope. */

@@ -7,7 +7,8 @@ import type { Span } from './types';
 /**
  * The names inside LuaLS annotations for the reference index: class and alias names (`C:name`)
  * in `---@class`, `---@alias`, `---@type`, `---@param`, `---@return`, `---@field`, and
- * `---@param` names (the key of the parameter of the function the block precedes).
+ * `---@param` names (the key of the parameter of the function the block precedes), `---@field`
+ * names (the field of the block's class, `V:Class\0name`, a write).
  */
 
 const DOC_TYPE_WORDS = new Set(['fun', 'nil', 'true', 'false', 'self', 'async']);
@@ -47,8 +48,14 @@ export function docEntries(
       if (!/^\s*---/.test(lines.lineText(line))) return;
     }
   };
+  // the class of the annotation block being read (`---@field` names are its fields)
+  let cls: string | undefined;
+  let lastLine = -2;
   for (const c of comments) {
     const raw = c.raw;
+    const line = fa.lines.lineOf(spanOf(c).start);
+    if (line !== lastLine + 1) cls = undefined;
+    lastLine = raw.startsWith('---') ? line : -2;
     const m = /^---\s*@(\w+)(\s+)(.*)$/.exec(raw);
     if (!m) continue;
     const tag = m[1];
@@ -58,6 +65,10 @@ export function docEntries(
       const n = /^([A-Za-z_]\w*)\??\s+/.exec(rest);
       if (!n) continue;
       if (tag === 'param') docParam(n[1], { start: at, end: at + n[1].length }, c);
+      else if (cls) {
+        const span = { start: at, end: at + n[1].length };
+        out.push({ key: `V:${cls}\u0000${n[1]}`, span, write: true, kind: 'doc' });
+      }
       at += n[0].length;
       rest = rest.slice(n[0].length);
     } else if (tag === 'class') {
@@ -65,6 +76,7 @@ export function docEntries(
       if (!n) continue;
       const nameAt = at + (n[1]?.length ?? 0);
       docName(n[2], nameAt);
+      cls = n[2];
       if (!n[3]) continue;
       // parents: `A, B`
       const parents = rest.slice(n[0].length);

@@ -111,6 +111,7 @@ class Indexer extends SyntaxWalker {
   private readonly selfDefs = new Map<number, number>();
   /** parameter keys of functions by the line their statement starts on (for `---@param`) */
   private readonly paramsByLine = new Map<number, Map<string, string>>();
+  private readonly typedLinked = new Set<number>();
   private fnStart = 0;
   private comments: lp.Comment[] = [];
 
@@ -148,13 +149,23 @@ class Indexer extends SyntaxWalker {
   // ---- keys --------------------------------------------------------------------------------
 
   /** The key of an identifier occurrence (scope analysis decides local or global). */
-  private identKey(id: lp.Identifier): string {
+  private identKey(id: lp.Identifier, asBase = false): string {
     const span = spanOf(id);
     const occ = occurrenceAt(this.fa, span.start);
     if (occ && occ.span.start === span.start && occ.defId !== undefined && !occ.member) {
       const def = this.fa.defs[occ.defId];
       if (def && def.visible) {
         const a = this.alias.get(def.id);
+        // a value typed `---@type A` is its own name; only its fields are the class's fields
+        const ck = classKey(def.doc);
+        if (a === undefined && !asBase && !def.doc?.className) {
+          // references still follow it to the class's other values (as LuaLS lists them)
+          if (ck && !this.typedLinked.has(def.id)) {
+            this.typedLinked.add(def.id);
+            this.links.push([`L#${def.id}`, ck]);
+          }
+          return `L#${def.id}`;
+        }
         return a ?? classKey(def.doc) ?? `L#${def.id}`;
       }
     }
@@ -166,7 +177,7 @@ class Indexer extends SyntaxWalker {
   private keyOf(e: Expr): string | undefined {
     switch (e.type) {
       case 'Identifier':
-        return this.identKey(e);
+        return this.identKey(e, true);
       case 'MemberExpression': {
         const b = this.keyOf(e.base);
         return b === undefined ? undefined : fieldKey(b, e.identifier.name);

@@ -1,0 +1,59 @@
+-- Drives the language server from headless neovim through a list of steps (JSON in LSP_STEPS):
+-- { method, line, character, newName?, apply? }. Each step's raw result is recorded; `apply` applies
+-- a rename's workspace edit, or the first completion item's textEdit and additionalTextEdits, to
+-- the buffer, whose lines are recorded after the step. Positions come from the test (found by text).
+local file = os.getenv('LSP_FILE')
+local out = os.getenv('LSP_OUT')
+local steps = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('LSP_STEPS')), '\n'))
+local results = { steps = {} }
+local function finish()
+  local f = io.open(out, 'w')
+  f:write(vim.fn.json_encode(results))
+  f:close()
+  vim.cmd('qall!')
+end
+local ok, err = pcall(function()
+  vim.cmd('edit ' .. file)
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].filetype = 'lua'
+  local id = vim.lsp.start_client({
+    name = 'llmspell',
+    cmd = { 'llmspell', 'kernel', 'start', '--lsp' },
+    root_dir = vim.fn.fnamemodify(file, ':h'),
+    settings = { llmspell = { enableSnippets = true } },
+  })
+  results.client = id ~= nil
+  vim.lsp.buf_attach_client(buf, id)
+  results.attached = vim.wait(10000, function()
+    local c = vim.lsp.get_client_by_id(id)
+    return c ~= nil and c.server_capabilities ~= nil
+  end, 50)
+  for _, s in ipairs(steps) do
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = s.line, character = s.character },
+      newName = s.newName,
+      context = { includeDeclaration = true },
+    }
+    local r = vim.lsp.buf_request_sync(buf, s.method, params, 10000)
+    local res = vim.NIL
+    for _, v in pairs(r or {}) do res = v.result or vim.NIL end
+    local rec = { result = res }
+    if s.apply and res ~= vim.NIL then
+      if s.method == 'textDocument/rename' then
+        vim.lsp.util.apply_workspace_edit(res, 'utf-16')
+      else
+        local item = (res.items or res)[1]
+        local edits = { item.textEdit }
+        for _, e in ipairs(item.additionalTextEdits or {}) do table.insert(edits, e) end
+        vim.lsp.util.apply_text_edits(edits, buf, 'utf-16')
+      end
+      rec.lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+    end
+    table.insert(results.steps, rec)
+  end
+  vim.lsp.stop_client(id)
+  vim.wait(2000, function() return vim.lsp.get_client_by_id(id) == nil end, 50)
+end)
+if not ok then results.error = tostring(err) end
+finish()
