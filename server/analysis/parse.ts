@@ -1,6 +1,7 @@
 import * as luaparse from 'luaparse';
 import { lowerLua54 } from '../../kernel/syntax/lua54';
 import type { Span, SyntaxErrorInfo } from './types';
+import { followsReturn, gotoWithoutLabel, spliceAfterReturn } from './parseTolerance';
 import type { WalkCache } from './walkCache';
 
 export type Chunk = luaparse.Chunk;
@@ -45,6 +46,11 @@ interface LuaparseError {
   index: number;
   line: number;
   column: number;
+}
+
+/** luaparse's message without its `[line:column] ` prefix. */
+function plainMessage(e: LuaparseError): string {
+  return e.message.replace(/^\[\d+:\d+\]\s*/, '');
 }
 
 function isLuaparseError(e: unknown): e is LuaparseError {
@@ -212,6 +218,11 @@ function recover<T>(text: string, parse: (t: string) => T, maxPasses: number): R
         continue;
       }
       if (reportable) errors.push(info);
+      const jump = gotoWithoutLabel(work, plainMessage(e), idx);
+      if (jump) {
+        work = jump;
+        continue;
+      }
       // an error at <eof> already points at the culprit (the last token)
       const anchor = /<eof>/.test(e.message) ? info.span.start : anchorOf(work, info.span.start);
       let region = statementAround(work, anchor, Math.max(idx, info.span.end));
@@ -261,12 +272,30 @@ export function syntaxErrors(source: string): SyntaxErrorInfo[] {
 function lineRecover(text: string): Chunk | undefined {
   let work = text;
   let tailTried = -1;
-  for (let attempt = 0; attempt <= MAX_RECOVERIES; attempt++) {
+  const afterReturn: Span[] = [];
+  for (let attempt = 0; attempt <= MAX_RECOVERIES + 4; attempt++) {
     try {
-      return tryParse(work);
+      const chunk = tryParse(work);
+      spliceAfterReturn(chunk, text, afterReturn);
+      return chunk;
     } catch (e) {
       if (!isLuaparseError(e)) return undefined;
       const idx = Math.max(0, Math.min(e.index, work.length));
+      const jump = gotoWithoutLabel(work, plainMessage(e), idx);
+      if (jump) {
+        work = jump;
+        continue;
+      }
+      if (followsReturn(work, idx, plainMessage(e))) {
+        // a statement after `return` (LuaLS keeps it): blank its line from the statement on
+        let le = work.indexOf('\n', idx);
+        if (le < 0) le = work.length;
+        if (le > idx) {
+          afterReturn.push({ start: idx, end: le });
+          work = blank(work, idx, le);
+          continue;
+        }
+      }
       if (
         /'(end|\)|\})' expected/.test(e.message) &&
         /<eof>/.test(e.message) &&

@@ -302,18 +302,24 @@ export class TypeEngine {
       this.guard(node, () => {
         const rets = fileIndex(fa).returns.get(node) ?? [];
         const cols: Ty[][] = [];
+        // `return f()` with an unknown `f`: every value from the call on is unknown
+        const unknownFrom = new Map<lp.ReturnStatement, number>();
         for (const r of rets) {
           const n = r.arguments.length;
           const last = r.arguments[n - 1];
+          const tail = last && isMulti(last) ? this.multiType(fa, last).slice(0, 3) : [];
+          if (last && isMulti(last) && !tail.length) unknownFrom.set(r, n - 1);
           const vals =
             last && isMulti(last)
               ? [
                   ...r.arguments.slice(0, -1).map((a) => this.exprType(fa, a)),
-                  ...this.multiType(fa, last).slice(0, 3),
+                  ...(tail.length ? tail : [UNKNOWN]),
                 ]
               : r.arguments.map((a) => this.exprType(fa, a));
           vals.forEach((v, i) => (cols[i] ??= []).push(v));
         }
+        for (const from of unknownFrom.values())
+          for (let i = from + 1; i < cols.length; i++) cols[i].push(UNKNOWN);
         // a `return` giving fewer values than another one gives nil for the missing ones
         for (const r of rets)
           if (!r.arguments.some(isMulti))

@@ -278,7 +278,9 @@ function logicalType(en: TypeEngine, fa: FileAnalysis, e: lp.LogicalExpression):
     if (neverFalsy(l)) return r;
     if (l.k === 'unknown' || r.k === 'unknown') return UNKNOWN;
     const f = falsy(l);
-    return f.k === 'nil' ? r : union([f, r]);
+    // `t and t[i]` on `T[]?`: the left side's `?` stays (LuaLS keeps the optional mark)
+    if (f.k === 'nil') return l.k === 'union' && l.opt ? union([r], true) : r;
+    return union([f, r]);
   }
   if (neverFalsy(l)) return l;
   const t = truthy(l);

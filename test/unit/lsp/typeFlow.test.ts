@@ -105,6 +105,7 @@ describe('flow: `and` narrows inside any expression', () => {
   check([
     ['---@type number|nil\nlocal n\nlocal t = {\n  x = n and n‸,\n}', 'local n: number'],
     ['---@type string?\nlocal n\nn = ff[n and n‸:upper()]', 'local n: string'],
+    ['---@type string[]?\nlocal t\nlocal x‸ = t and t[i]', 'local x: string?'],
   ]);
 });
 
