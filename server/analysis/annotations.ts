@@ -193,10 +193,15 @@ function docTag(block: DocBlock, tag: string, rest: string): LastTag {
       block.type = splitType(rest, true).type;
       return { kind: 'type', index: 0 };
     case 'alias': {
-      const am = /^([\w.]+)\s*(.*)$/.exec(rest);
+      // `---@alias(partial) A T` adds T to the alias A declared elsewhere
+      const am = /^(?:\((\w+)\)\s*)?([\w.]+)\s*(.*)$/.exec(rest);
       if (!am) return undefined;
-      const t = am[2].trim() ? splitType(am[2]).type : '';
-      block.aliases.push({ name: am[1], type: t || 'any' });
+      const t = am[3].trim() ? splitType(am[3]).type : '';
+      block.aliases.push({
+        name: am[2],
+        type: t || 'any',
+        ...(am[1] === 'partial' ? { partial: true } : {}),
+      });
       return { kind: 'alias', index: block.aliases.length - 1 };
     }
     case 'overload':

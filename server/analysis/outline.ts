@@ -43,7 +43,10 @@ export function registerDocClass(
   uri: string,
   isMeta: boolean,
 ): void {
-  for (const a of doc.aliases) aliases.set(a.name, a.type);
+  for (const a of doc.aliases) {
+    const before = a.partial ? aliases.get(a.name) : undefined;
+    aliases.set(a.name, before ? `${before}|${a.type}` : a.type);
+  }
   for (const other of doc.otherClasses ?? []) registerDocClass(classes, aliases, other, uri, isMeta);
   if (!doc.className) return;
   let cls = classes.get(doc.className);

@@ -81,7 +81,8 @@ export interface DocBlock {
   classParents: string[];
   fields: ApiMember[];
   type?: string;
-  aliases: { name: string; type: string }[];
+  /** `---@alias`; `partial`: `---@alias(partial)` adds its type to the alias's other declaration */
+  aliases: { name: string; type: string; partial?: boolean }[];
   span: Span;
   /** `---@overload fun(...)` */
   overloads?: string[];

@@ -78,9 +78,12 @@ export class TypeEngine {
   declared(fa: FileAnalysis, def: Definition): Ty | undefined {
     if (def.kind === 'parameter') return this.paramDeclared(fa, def);
     if (def.kind === 'forVariable') {
-      // `---@param k Class` above `for k in ...`
-      const p = this.docAbove(fa, def.span.start)?.params.find((x) => x.name === def.name);
-      return p?.type ? typeText(p.type, undefined, this.alias) : undefined;
+      // `---@param k Class` above `for k in ...`; `---@type T` above `for i = ...`
+      const doc = this.docAbove(fa, def.span.start);
+      const p = doc?.params.find((x) => x.name === def.name);
+      const t =
+        p?.type ?? (fileIndex(fa).sites.get(def.span.start)?.kind === 'forNum' ? doc?.type : undefined);
+      return t ? typeText(t, undefined, this.alias) : undefined;
     }
     const doc = this.ownDoc(fa, def) ?? this.trailingDoc(fa, def);
     const listed = this.listedType(fa, def);
@@ -159,11 +162,13 @@ export class TypeEngine {
       const decl = idx.sites.get(def.span.start);
       const initial = declared ?? (decl ? this.valueOfSite(fa, def, decl) : UNKNOWN);
       const t = this.traceRead(fa, def, initial, at);
-      return t.k === 'unknown' && def.fields.size && !declared ? { k: 'table', ref: { def, fa } } : t;
+      return t.k === 'unknown' && def.fields.size && !declared
+        ? { k: 'table', ref: { def, fa, bare: true } }
+        : t;
     }
     const site = reachingSite(this, fa, def, at);
     let t = site ? this.assignedType(fa, site) : UNKNOWN;
-    if (t.k === 'unknown' && def.fields.size && !declared) t = { k: 'table' };
+    if (t.k === 'unknown' && def.fields.size && !declared) t = { k: 'table', ref: { def, fa, bare: true } };
     if (declared && site && site.offset === def.span.start && site.kind !== 'assign') t = declared;
     else if (declared && !site) t = declared;
     return site ? withTableDef(t, def, fa) : t;
@@ -316,6 +321,9 @@ export class TypeEngine {
                   ...(tail.length ? tail : [UNKNOWN]),
                 ]
               : r.arguments.map((a) => this.exprType(fa, a));
+          // `---@type A` above `return {}`
+          const doc = vals.length ? this.docAbove(fa, spanOf(r).start) : undefined;
+          if (doc?.type) vals[0] = typeText(doc.type, doc.generics, this.alias);
           vals.forEach((v, i) => (cols[i] ??= []).push(v));
         }
         for (const from of unknownFrom.values())

@@ -56,6 +56,8 @@ export interface TableRef {
   elem?: Ty;
   /** a global nobody assigns whose fields are set (`g.x = 1`): fields are those sites */
   global?: string;
+  /** a name with no value whose fields are set (`local t; function t:f() end`): shown as unknown */
+  bare?: boolean;
 }
 
 export type Ty =
@@ -282,18 +284,19 @@ export function view(t: Ty): string {
       return t.k;
     case 'table':
       if (t.ref?.def?.doc?.enumName) return `enum ${t.ref.def.doc.enumName}`;
+      if (t.ref?.bare) return 'unknown';
       return t.ref?.elem ? `${view(t.ref.elem)}[]` : 'table';
     case 'function':
       return t.fn?.declared ? viewFun(t.fn) : 'function';
     case 'named':
       if (t.name === 'file') return 'file*';
-      return t.args?.length ? `${t.name}<${t.args.map(view).join(', ')}>` : t.name;
+      return t.args?.length ? `${t.name}<${t.args.map(viewArg).join(', ')}>` : t.name;
     case 'array': {
       const e = view(t.elem);
       return t.elem.k === 'union' || (t.elem.k === 'function' && t.elem.fn?.declared) ? `(${e})[]` : `${e}[]`;
     }
     case 'map':
-      return `table<${view(t.key)}, ${view(t.value)}>`;
+      return `table<${viewArg(t.key)}, ${viewArg(t.value)}>`;
     case 'record':
       return `{ ${t.fields.map((f) => `${f.key}${f.optional ? '?' : ''}: ${view(f.ty)}`).join(', ')} }`;
     case 'union':
@@ -303,6 +306,11 @@ export function view(t: Ty): string {
     case 'literal':
       return t.text;
   }
+}
+
+/** A type argument: an unbound generic shows as its name there (`table<K, V>`), not `<K>`. */
+function viewArg(t: Ty): string {
+  return t.k === 'generic' ? t.name : view(t);
 }
 
 export function viewParam(p: TyParam): string {

@@ -111,3 +111,18 @@ describe('type values: index fields and metatables', () => {
     ],
   ]);
 });
+
+describe('type values: annotations on values', () => {
+  check([
+    // a name with no value whose methods are set is still unknown (its members are found)
+    ['local mt‸\n---@class X\nfunction mt:f(x) end', 'unknown'],
+    ['local mt\nfunction mt:f(x) end\nprint(mt.‸f)', 'function'],
+    ['local function f()\n  ---@type Shape\n  return {}\nend\nlocal x‸ = f()', 'Shape'],
+    ['---@type integerA\nfor i‸ = 1, 10 do\nend', 'integerA'],
+    ['---@alias A number\n---@alias(partial) A boolean\n---@type A\nlocal x‸', 'boolean|number'],
+    [
+      '---@generic K, V\n---@param t table<K, V>\n---@return fun(t: table<K, V>, k?: K):K, V\nlocal function each(t) end\nlocal it‸ = each(dummy)',
+      'fun(t: table<K, V>, k?: <K>):<K>, <V>',
+    ],
+  ]);
+});
