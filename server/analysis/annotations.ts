@@ -146,6 +146,8 @@ function classTag(block: DocBlock, rest: string): void {
       .filter(Boolean);
   block.classParents = [];
   for (const p of cm[3] ? splitTop(cm[3].replace(/\s+#.*$|\s+--.*$/, '')) : []) {
+    // a table type as a parent (`---@class list<T>: {[integer]: T}`) is kept as its text
+    if (p.startsWith('{')) block.classParents.push(p);
     const pm = /^([\w.]+)(?:<(.*)>)?$/.exec(p);
     if (!pm) continue;
     block.classParents.push(pm[1]);

@@ -2,6 +2,7 @@ import type { FileAnalysis } from '../fileAnalysis';
 import { spanOf } from '../parse';
 import { fileIndex } from './astIndex';
 import type { TypeEngine } from './engine';
+import { typeText } from './convert';
 import { keyValue } from './iterators';
 import { nonNil, union, UNKNOWN, type FnSig, type Ty } from './ty';
 
@@ -78,6 +79,13 @@ export function bindGeneric(
     case 'function':
       if (a.k === 'function' && a.fn && p.fn) bindFunction(en, p.fn, a.fn, bind);
       return;
+    case 'literal': {
+      // ``---@param class `T` ``: the string argument names the type
+      const m = /^`([A-Za-z_][\w.]*)`$/.exec(p.text);
+      if (m && a.k === 'string' && a.lit !== undefined && !bind.has(m[1]))
+        bind.set(m[1], typeText(a.lit, undefined, en.alias));
+      return;
+    }
     case 'named':
       if (a.k === 'named' && a.name === p.name && p.args && a.args)
         p.args.forEach((x, i) => bindGeneric(en, x, a.args?.[i], bind));

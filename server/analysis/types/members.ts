@@ -116,6 +116,12 @@ function classMember(
   const indexed = c && !weak ? indexField(c.fields, name) : undefined;
   if (indexed) return bound({ ...apiMember(en, indexed), name });
   for (const p of c?.parents ?? []) {
+    if (p.startsWith('{')) {
+      const t = typeText(p, undefined, en.alias);
+      const m = memberOf(en, bind?.size ? substitute(t, bind) : t, name);
+      if (m) return m;
+      continue;
+    }
     const pargs = c?.parentArgs?.[p]?.map((x) => {
       const t = typeText(x, undefined, en.alias);
       return bind?.size ? substitute(t, bind) : t;

@@ -160,3 +160,20 @@ describe('calls: returns, ---@param self, classes declared twice', () => {
     ["---@class string\n---@operator mod: string\n\nlocal b‸ = '' % 1", 'local b: string'],
   ]);
 });
+
+describe('calls: backtick generics, table types as class parents', () => {
+  check([
+    [
+      "---@class Foo\n---@generic T\n---@param name `T`\n---@return T\nlocal function new(name) end\nlocal x‸ = new 'Foo'",
+      'local x: Foo',
+    ],
+    [
+      "---@class list<T>\n---@generic T\n---@param class `T`\n---@return list<T>\nlocal function new_list(class) return {} end\nlocal s‸ = new_list('string')",
+      'local s: list<string>',
+    ],
+    [
+      '---@class listB<T>: {[integer]: T}\n---@type listB<boolean>\nlocal l\nlocal v‸ = l[1]',
+      'local v: boolean',
+    ],
+  ]);
+});
