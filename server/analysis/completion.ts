@@ -1,9 +1,10 @@
 import { completionContext, type CompletionContext } from './context';
 import { memberCandidate, typedCandidates, type Candidate, type CompletionResult } from './completionItems';
-import { nameCompletion } from './completionNames';
+import { deprecatedMembers, nameCompletion } from './completionNames';
 import {
   annotationCompletion,
   annotationTags,
+  argFunctionItems,
   indexCompletion,
   literalBaseMembers,
   literalCompletion,
@@ -11,6 +12,7 @@ import {
   stringKeyCompletion,
 } from './completionSpecial';
 import { postfixCompletion } from './completionPostfix';
+import { wordFallback } from './completionWords';
 import { tableFieldItems } from './completionTable';
 import type { Project } from './project';
 import type { FileAnalysis } from './resolve';
@@ -31,6 +33,17 @@ export {
  * (literal options, annotations, `t[#‸]`, `t['‸']`) come first, then the context's kind.
  */
 export function complete(
+  project: Project,
+  fa: FileAnalysis,
+  text: string,
+  offset: number,
+  staleOffset: number,
+): CompletionResult {
+  const res = completeAt(project, fa, text, offset, staleOffset);
+  return res.items.length ? res : (wordFallback(text, offset) ?? res);
+}
+
+function completeAt(
   project: Project,
   fa: FileAnalysis,
   text: string,
@@ -66,8 +79,9 @@ export function complete(
       return memberCompletion(project, fa, text, ctx, staleOffset, snippets);
     case 'name': {
       const names = nameCompletion(project, fa, text, ctx, staleOffset);
-      const fields = safely(() => tableFieldItems(project, fa, text, ctx.prefixStart, ctx.prefix));
-      return fields ? { ...names, items: [...fields, ...names.items] } : names;
+      const fields = safely(() => tableFieldItems(project, fa, text, ctx.prefixStart, ctx.prefix)) ?? [];
+      const fns = argFunctionItems(project, fa, text, ctx.prefixStart, ctx.prefix, staleOffset);
+      return { ...names, items: [...fields, ...fns, ...names.items] };
     }
   }
 }
@@ -85,11 +99,12 @@ function memberCompletion(
   const sepAt = ctx.prefixStart - 1 - (before.length - before.trimEnd().length);
   const qual = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
   const typed = safely(() => typedMembers(project, fa, text, ctx.chain, sepAt, staleOffset));
-  if (typed)
-    return {
-      items: typedCandidates(typed, qual, ctx.sep, snippets, (u) => project.isHostUri(u)),
-      prefixStart: ctx.prefixStart,
-    };
+  if (typed) {
+    const items = typedCandidates(typed, qual, ctx.sep, snippets, (u) => project.isHostUri(u));
+    if (ctx.chain.length === 1 && ctx.sep === '.')
+      items.push(...deprecatedMembers(ctx.chain[0].name, ctx.prefix, items));
+    return { items, prefixStart: ctx.prefixStart };
+  }
   const v = project.evalChain(fa, ctx.chain, staleOffset);
   const items: Candidate[] = [];
   for (const m of project.members(v).values()) {

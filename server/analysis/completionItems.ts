@@ -16,7 +16,8 @@ export type CandidateKind =
   | 'property'
   | 'enumMember'
   | 'event'
-  | 'interface';
+  | 'interface'
+  | 'text';
 
 export interface Candidate {
   label: string;

@@ -168,18 +168,34 @@ const DEPRECATED: [string, string][] = [
   ['setfenv', 'setfenv(f, table)'],
   ['getfenv', 'getfenv(f)'],
   ['unpack', 'unpack(list, i, j)'],
+  ['bit32', ''],
 ];
 
+/** Members removed from Lua 5.4's libraries, offered deprecated after `lib.` (as LuaLS does). */
+const DEPRECATED_MEMBERS: Record<string, [string, string][]> = {
+  debug: [['setcstacklimit', 'setcstacklimit(limit)']],
+};
+
+export function deprecatedMembers(lib: string, prefix: string, have: Candidate[]): Candidate[] {
+  return (DEPRECATED_MEMBERS[lib] ?? [])
+    .filter(([n]) => matchKey(prefix, n) && !have.some((i) => i.label === n))
+    .map(([n, sig]) => deprecatedItem(n, `${lib}.${sig}`));
+}
+
+function deprecatedItem(n: string, sig: string): Candidate {
+  return {
+    label: n,
+    kind: sig ? 'function' : 'field',
+    detail: sig ? `function ${sig}` : 'table',
+    doc: `\`${n}\` was removed in Lua 5.4 (deprecated).`,
+    deprecated: true,
+    sortGroup: 3,
+  };
+}
+
 function deprecatedGlobals(prefix: string, have: Candidate[]): Candidate[] {
-  return DEPRECATED.filter(([n]) => matchKey(prefix, n) && !have.some((i) => i.label === n)).map(
-    ([n, sig]) => ({
-      label: n,
-      kind: 'function',
-      detail: `function ${sig}`,
-      doc: `\`${n}\` was removed in Lua 5.4 (deprecated).`,
-      deprecated: true,
-      sortGroup: 3,
-    }),
+  return DEPRECATED.filter(([n]) => matchKey(prefix, n) && !have.some((i) => i.label === n)).map(([n, sig]) =>
+    deprecatedItem(n, sig),
   );
 }
 

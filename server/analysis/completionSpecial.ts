@@ -47,10 +47,35 @@ export function literalCompletion(
   if (!opts.length) return undefined;
   const replaceEnd = inString && text[offset] === quote ? offset + 1 : undefined;
   return {
-    items: opts.map((o) => ({ label: o.label, kind: 'enumMember', detail: o.detail, sortGroup: 0 })),
+    items: opts.map((o) => optionItem(o)),
     prefixStart: valueStart,
     replaceEnd,
   };
+}
+
+/** A literal option (kind EnumMember) or a function the parameter expects (a snippet). */
+function optionItem(o: { label: string; detail: string; snippet?: string }): Candidate {
+  return o.snippet
+    ? { label: o.label, kind: 'function', detail: o.detail, snippet: o.snippet, sortGroup: 0 }
+    : { label: o.label, kind: 'enumMember', detail: o.detail, sortGroup: 0 };
+}
+
+/** `f(fun‸`: the functions the argument being typed expects (`fun(x: number)` parameters). */
+export function argFunctionItems(
+  project: Project,
+  fa: FileAnalysis,
+  text: string,
+  prefixStart: number,
+  prefix: string,
+  stale: number,
+): Candidate[] {
+  const lineStart = text.lastIndexOf('\n', prefixStart - 1) + 1;
+  if (!prefix || !/[(,]\s*$/.test(text.slice(lineStart, prefixStart))) return [];
+  const call = callAt(text, prefixStart);
+  if (!call) return [];
+  const opts =
+    safely(() => literalOptions(project, fa, text, call.open, call.active, stale, undefined)) ?? [];
+  return opts.filter((o) => o.snippet && matchKey(prefix, o.label)).map(optionItem);
 }
 
 const TYPE_NAMES = ['nil', 'number', 'string', 'boolean', 'table', 'function', 'thread', 'userdata'];

@@ -23,6 +23,7 @@ const KIND: Record<CandidateKind, CompletionItemKind> = {
   enumMember: CompletionItemKind.EnumMember,
   event: CompletionItemKind.Event,
   interface: CompletionItemKind.Interface,
+  text: CompletionItemKind.Text,
 };
 
 /** Docs of the last list, sent on completionItem/resolve (keeps the list small and fast). */

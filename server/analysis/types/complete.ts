@@ -71,6 +71,15 @@ function globalsAsMembers(project: Project, fa: FileAnalysis, en: TypeEngine): T
 export interface LiteralOption {
   label: string;
   detail: string;
+  /** a function type the parameter expects: a `function (...) end` snippet (kind Function) */
+  snippet?: string;
+}
+
+/** `function (a, b)\n\t$0\nend` for a parameter typed `fun(a, b)`. */
+function functionSnippet(t: Ty): string | undefined {
+  if (t.k !== 'function' || !t.fn?.declared) return undefined;
+  const names = t.fn.params.map((p, i) => `\${${i + 1}:${p.name.replace(/[$}\\]/g, '\\$&')}}`);
+  return `function (${names.join(', ')})\n\t$0\nend`;
 }
 
 /**
@@ -99,6 +108,11 @@ export function literalOptions(
       if (lit && !seen.has(lit)) {
         seen.add(lit);
         out.push({ label: lit, detail: view(p.ty) });
+      }
+      const fn = quote ? undefined : functionSnippet(t);
+      if (fn && !seen.has(view(t))) {
+        seen.add(view(t));
+        out.push({ label: view(t), detail: view(t), snippet: fn });
       }
     }
   }

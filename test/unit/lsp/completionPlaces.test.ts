@@ -81,4 +81,21 @@ describe('completion: table constructors, postfix forms and special places', () 
   it('documents a method: `self` and `...` among the parameter names', () => {
     assert.deepEqual(labels('---@param ‸\nfunction Pool:take(n, ...)\nend'), ['n, ...', 'self', 'n', '...']);
   });
+  it('offers a function for a parameter typed `fun(...)`, with a body snippet', () => {
+    const src = '---@param cb fun(err: string?, n: integer)\nlocal function run(cb) end\n';
+    for (const at of [`${src}run(‸)`, `${src}run(fun‸)`]) {
+      const fn = result(at).r.items.find((i) => i.kind === 'function' && i.label.startsWith('fun('));
+      assert.equal(fn?.label, 'fun(err: string?, n: integer)', at);
+      assert.equal(fn?.snippet, 'function (${1:err}, ${2:n})\n\t$0\nend');
+    }
+  });
+  it('falls back to the words of the file when nothing else matches', () => {
+    assert.deepEqual(items('local ast = 1\nlocal s = "as‸"\nlocal ask = 2'), [
+      ['ast', 'text'],
+      ['ask', 'text'],
+    ]);
+    assert.deepEqual(labels('result‸\nlocal results'), ['results']);
+    assert.deepEqual(labels('results‸'), []);
+    assert.ok(labels('debug.setcst‸').includes('setcstacklimit'));
+  });
 });
