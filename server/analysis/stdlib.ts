@@ -10,11 +10,11 @@ const STDLIB: string[] = [
   'dofile(filename?: string): any | Opens the named file and executes its content as a Lua chunk.',
   'error(message: any, level?: integer) | Raises an error with `message`; `level` says where the error points.',
   'getmetatable(object: any): table | Returns the metatable of `object`, or nil.',
-  'ipairs(t: table): function | Iterates over the pairs (1, t[1]), (2, t[2]), ... up to the first nil.',
+  'ipairs<T>(t: T): function | Iterates over the pairs (1, t[1]), (2, t[2]), ... up to the first nil.',
   'load(chunk: string|function, chunkname?: string, mode?: "b"|"bt"|"t", env?: table): function?, error_message: string? | Loads a chunk; returns the compiled function or nil plus an error message.',
   'loadfile(filename?: string, mode?: "b"|"bt"|"t", env?: table): function?, error_message: string? | Like load, but gets the chunk from a file.',
   'next(table: table, index?: any): any | Returns the next index of the table and its value.',
-  'pairs(t: table): function | Iterates over all key-value pairs of table `t`.',
+  'pairs<T>(t: T): function | Iterates over all key-value pairs of table `t`.',
   'pcall(f: function, ...: any): boolean | Calls `f` in protected mode; returns false plus the error on failure.',
   'print(...: any) | Prints its arguments to the output, separated by tabs, followed by a newline.',
   'rawequal(v1: any, v2: any): boolean | Checks equality without invoking __eq.',
@@ -149,7 +149,7 @@ const FILE_METHODS: string[] = [
   'write(...: string|number): file | Writes each argument to the file.',
 ];
 
-const LINE_RE = /^([\w.]+)(?:\(([^)]*)\))?(?::\s*([^|]+?))?\s*(?:\|\s*(.*))?$/;
+const LINE_RE = /^([\w.]+)(?:<([\w, ]+)>)?(?:\(([^)]*)\))?(?::\s*([^|]+?))?\s*(?:\|\s*(.*))?$/;
 
 function parseParams(src: string): { params: ParamInfo[]; vararg: boolean } {
   const params: ParamInfo[] = [];
@@ -176,7 +176,7 @@ function parseReturns(src: string): ReturnInfo[] {
 function parseLine(line: string, origin: ApiMember['origin']): ApiMember {
   const m = LINE_RE.exec(line);
   if (!m) throw new Error(`bad stdlib line: ${line}`);
-  const [, name, params, ret, doc] = m;
+  const [, name, generics, params, ret, doc] = m;
   const short = name.slice(name.lastIndexOf('.') + 1);
   if (params !== undefined) {
     const p = parseParams(params);
@@ -188,6 +188,7 @@ function parseLine(line: string, origin: ApiMember['origin']): ApiMember {
       returns: ret ? parseReturns(ret) : [],
       doc,
       origin,
+      ...(generics ? { generics: generics.split(',').map((g) => g.trim()) } : {}),
     };
   }
   return { name: short, kind: 'field', type: ret?.trim() ?? 'any', doc, origin };

@@ -47,6 +47,8 @@ export interface ApiMember {
   deprecated?: boolean;
   /** `---@overload fun(...)` signatures */
   overloads?: string[];
+  /** type parameters of a std lib function (`pairs<T>(t: T)`) */
+  generics?: string[];
   /** the name in its `---@field` line */
   nameSpan?: Span;
 }

@@ -119,7 +119,7 @@ export function memberTy(m: ApiMember, alias: AliasLookup): Ty {
           .flatMap((o) => (o.k === 'function' && o.fn ? [o.fn] : []));
       return t;
     }
-    const fn = sigFrom(m.params ?? [], m.returns, undefined, alias);
+    const fn = sigFrom(m.params ?? [], m.returns, m.generics, alias);
     if (m.isVararg && !fn.vararg) fn.vararg = ANY;
     fn.method = m.kind === 'method';
     if (m.doc) fn.doc = m.doc;
