@@ -46,6 +46,10 @@ export interface FileIndex {
   deepFields: Map<string, { site: Site; base: Expr }[]>;
   /** `setmetatable(name, mt)` statements (the result unused: the table itself gets the metatable) */
   metaCalls: lp.CallExpression[];
+  /** a table constructor written as a call argument (`f({...})`, `f {...}`): the call and position */
+  argOf: Map<Expr, { call: lp.CallExpression | lp.TableCallExpression; index: number }>;
+  /** a table constructor written as a field value of another (`{ d = {...} }`): that one and the key */
+  keyOf: Map<Expr, { ctor: lp.TableConstructorExpression; key: string }>;
   /** the if statement whose clause body is this block */
   clauseOf: Map<Stmt[], lp.IfStatement>;
   text: string;
@@ -71,6 +75,8 @@ export function fileIndex(fa: FileAnalysis): FileIndex {
     nameFields: new Map(),
     deepFields: new Map(),
     metaCalls: [],
+    argOf: new Map(),
+    keyOf: new Map(),
     clauseOf: new Map(),
     text: fa.text,
   };
@@ -223,6 +229,8 @@ class Indexer {
       case 'TableConstructorExpression':
         for (const f of e.fields) {
           if (f.type === 'TableKeyString') this.site(f.key, { kind: 'key', values: [f.value], index: 0, fn });
+          if (f.type === 'TableKeyString' && f.value.type === 'TableConstructorExpression')
+            this.idx.keyOf.set(f.value, { ctor: e, key: f.key.name });
           if (f.type === 'TableKey') this.expr(f.key, fn);
           this.expr(f.value, fn);
         }
@@ -236,13 +244,17 @@ class Indexer {
         return;
       case 'CallExpression':
         this.expr(e.base, fn);
-        for (const a of e.arguments) this.expr(a, fn);
+        e.arguments.forEach((a, index) => {
+          if (a.type === 'TableConstructorExpression') this.idx.argOf.set(a, { call: e, index });
+          this.expr(a, fn);
+        });
         return;
       case 'StringCallExpression':
         this.expr(e.base, fn);
         return;
       case 'TableCallExpression':
         this.expr(e.base, fn);
+        this.idx.argOf.set(e.arguments, { call: e, index: 0 });
         this.expr(e.arguments, fn);
         return;
       case 'BinaryExpression':

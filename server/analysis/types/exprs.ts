@@ -2,7 +2,7 @@ import type * as lp from 'luaparse';
 import type { FileAnalysis } from '../fileAnalysis';
 import { spanOf } from '../parse';
 import { occurrenceAt } from '../resolve';
-import type { Expr } from './astIndex';
+import { exprAt, fileIndex, type Expr } from './astIndex';
 import type { TypeEngine } from './engine';
 import { falsy, members, truthy, union, UNKNOWN, NIL, type Ty } from './ty';
 import { typeText } from './convert';
@@ -113,7 +113,43 @@ function tableType(en: TypeEngine, fa: FileAnalysis, e: lp.TableConstructorExpre
     const v = en.varargType(fa, spanOf(e).start);
     if (v.k !== 'unknown') return { k: 'array', elem: v };
   }
-  return { k: 'table', ref: { ctor: e, fa } };
+  const expected = expectedClass(en, fa, e);
+  return { k: 'table', ref: expected ? { ctor: e, fa, expected } : { ctor: e, fa } };
+}
+
+/**
+ * The class a table constructor is written for: the parameter's class where it is a call
+ * argument (`f { x = 1 }` with `---@param c C`), the field's class inside such a table.
+ */
+function expectedClass(en: TypeEngine, fa: FileAnalysis, e: lp.TableConstructorExpression): Ty | undefined {
+  const idx = fileIndex(fa);
+  let t: Ty | undefined;
+  const arg = idx.argOf.get(e);
+  const key = idx.keyOf.get(e);
+  if (arg) {
+    const base = arg.call.base;
+    const colon = base.type === 'MemberExpression' && base.indexer === ':';
+    for (const c of members(en.exprType(fa, base))) {
+      if (c.k !== 'function' || !c.fn) continue;
+      const at = arg.index + (colon && !c.fn.method ? 1 : 0) - (!colon && c.fn.method ? 1 : 0);
+      t = at >= 0 ? c.fn.params[at]?.ty : undefined;
+      if (t) break;
+    }
+  } else if (key) {
+    const parent = en.exprType(fa, key.ctor);
+    t =
+      parent.k === 'table' && parent.ref?.expected ? en.member(parent.ref.expected, key.key)?.ty : undefined;
+  }
+  return t && members(t).find((x) => x.k === 'named' && en.project.classes().has(x.name));
+}
+
+/** `name = ` being written inside a table constructor: the field's type from the table's class. */
+export function tableKeyType(en: TypeEngine, fa: FileAnalysis, start: number, name: string): Ty | undefined {
+  if (!/^\s*=(?!=)/.test(fa.text.slice(start + name.length, start + name.length + 40))) return undefined;
+  const e = exprAt(fileIndex(fa), start);
+  if (e?.type !== 'TableConstructorExpression') return undefined;
+  const t = en.exprType(fa, e);
+  return t.k === 'table' && t.ref?.expected ? en.member(t, name)?.ty : undefined;
 }
 
 function identifierType(en: TypeEngine, fa: FileAnalysis, e: lp.Identifier): Ty {

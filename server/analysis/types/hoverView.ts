@@ -9,6 +9,7 @@ import type { Definition, Occurrence, Span } from '../types';
 import { chainType } from './chain';
 import { docSelf } from './generics';
 import { typeText } from './convert';
+import { tableKeyType } from './exprs';
 import { fileIndex, functionsAround, nameNodeAt, type Expr } from './astIndex';
 import { argCount, chooseSignatures, signaturesOf } from './overloads';
 import type { TypeEngine } from './engine';
@@ -442,6 +443,8 @@ export function textLabel(
     const self = name === 'self' ? docSelf(en, fa, s) : undefined;
     return self && { label: view(self), ty: self, span: { start: s, end: e } };
   }
+  const key = tableKeyType(en, fa, s, name);
+  if (key) return { label: `(field) ${name}: ${valueView(en, key)}`, ty: key, span: { start: s, end: e } };
   const chain = chainBefore(text, e);
   if (!chain?.length || chain[chain.length - 1].name !== name) return undefined;
   const span = { start: s, end: e };

@@ -304,6 +304,10 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
       }
     }
   }
+  if (ref.expected) {
+    const m = memberOf(en, ref.expected, name);
+    if (m) return m;
+  }
   if (ref.def && fa) {
     const m = defField(en, fa, ref.def, name);
     if (m && (m.ty.k !== 'unknown' || !cls)) return m;

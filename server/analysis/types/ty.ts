@@ -58,6 +58,8 @@ export interface TableRef {
   global?: string;
   /** a name with no value whose fields are set (`local t; function t:f() end`): shown as unknown */
   bare?: boolean;
+  /** the class the constructor is written for (`f { ... }` where f takes a `C`): shown as that */
+  expected?: Ty;
 }
 
 export type Ty =
@@ -285,6 +287,7 @@ export function view(t: Ty): string {
     case 'table':
       if (t.ref?.def?.doc?.enumName) return `enum ${t.ref.def.doc.enumName}`;
       if (t.ref?.bare) return 'unknown';
+      if (t.ref?.expected) return view(t.ref.expected);
       return t.ref?.elem ? `${view(t.ref.elem)}[]` : 'table';
     case 'function':
       return t.fn?.declared ? viewFun(t.fn) : 'function';

@@ -3,13 +3,14 @@ import { describe, it } from 'node:test';
 import { occurrenceAt } from '../../../server/analysis/resolve';
 import { exprAt, fileIndex } from '../../../server/analysis/types/astIndex';
 import { TypeEngine } from '../../../server/analysis/types/engine';
-import { hoverLabel } from '../../../server/analysis/types/hoverView';
+import { hoverLabel, textLabel } from '../../../server/analysis/types/hoverView';
 import { viewInferred } from '../../../server/analysis/types/ty';
 import { openFixture } from '../../support/lsp';
 
 /**
  * Values, globals, table fields and how types are shown: the type the engine gives the name (or
- * expression) at `‸`, in LuaLS's view of inferred types.
+ * expression) at `‸`, in LuaLS's view of inferred types (as hover finds it: the name's
+ * occurrence, the name read from the text on a line that does not parse, the expression).
  */
 function typeAt(src: string): string {
   const { f, p, fa } = openFixture(src);
@@ -17,6 +18,9 @@ function typeAt(src: string): string {
   const occ = occurrenceAt(fa, f.cursor);
   const l = occ ? hoverLabel(en, fa, occ) : undefined;
   if (l) return viewInferred(l.ty);
+  // a line that does not parse: the name read from the text
+  const tl = textLabel(en, fa, f.cursor);
+  if (tl) return viewInferred(tl.ty);
   const e = exprAt(fileIndex(fa), f.cursor);
   return e ? viewInferred(en.exprType(fa, e)) : '<none>';
 }
@@ -124,5 +128,19 @@ describe('type values: annotations on values', () => {
       '---@generic K, V\n---@param t table<K, V>\n---@return fun(t: table<K, V>, k?: K):K, V\nlocal function each(t) end\nlocal it‸ = each(dummy)',
       'fun(t: table<K, V>, k?: <K>):<K>, <V>',
     ],
+  ]);
+});
+
+describe('type values: a table written for a parameter of a class type', () => {
+  const CLASSES =
+    '---@class D\n---@field y integer\n---@class C\n---@field x integer\n---@field d D\n---@param c C\nlocal function f(c) end\n';
+  check([
+    [`${CLASSES}f ‸{\n  x = 1,\n}`, 'C'],
+    [`${CLASSES}f({ d = ‸{ y = 1 } })`, 'D'],
+    // while the field is being written (no value yet): its declared type
+    [`${CLASSES}f {\n  x‸ = ,\n}`, 'integer'],
+    [`${CLASSES}f {\n  d = {\n    y‸ = ,\n  }\n}`, 'integer'],
+    // a table for a parameter that is not a class stays a table
+    ['---@param t table\nlocal function g(t) end\ng ‸{ x = 1 }', 'table'],
   ]);
 });
