@@ -167,7 +167,7 @@ export class TypeEngine {
         : t;
     }
     const site = reachingSite(this, fa, def, at);
-    let t = site ? this.assignedType(fa, site) : UNKNOWN;
+    let t = site ? this.valueOfSite(fa, def, site) : UNKNOWN;
     if (t.k === 'unknown' && def.fields.size && !declared) t = { k: 'table', ref: { def, fa, bare: true } };
     if (declared && site && site.offset === def.span.start && site.kind !== 'assign') t = declared;
     else if (declared && !site) t = declared;
@@ -180,7 +180,12 @@ export class TypeEngine {
   }
 
   private valueOfSite(fa: FileAnalysis, def: Definition, site: Site): Ty {
-    return withTableDef(this.assignedType(fa, site), def, fa);
+    const t = this.assignedType(fa, site);
+    // a table constructor assigned to a local with a declared type takes that type (as LuaLS)
+    const v = site.kind === 'assign' ? site.values[site.index] : undefined;
+    if (v?.type === 'TableConstructorExpression' && t.k === 'table' && t.ref?.ctor === v)
+      return this.declared(fa, def) ?? withTableDef(t, def, fa);
+    return withTableDef(t, def, fa);
   }
 
   /** `self` in `function m:f()`: the type of `m`. */
@@ -314,7 +319,7 @@ export class TypeEngine {
           const last = r.arguments[n - 1];
           const tail = last && isMulti(last) ? this.multiType(fa, last).slice(0, 3) : [];
           if (last && isMulti(last) && !tail.length) unknownFrom.set(r, n - 1);
-          const vals =
+          const vals: Ty[] =
             last && isMulti(last)
               ? [
                   ...r.arguments.slice(0, -1).map((a) => this.exprType(fa, a)),

@@ -119,3 +119,18 @@ describe('flow: locals assigned in closures', () => {
     ['local x\nfunction A()\n  x = true\n  print(x‸)\nend\nx = 1', '(upvalue) x: boolean = true'],
   ]);
 });
+
+describe('flow: declared types reaching assignments, returns and loops', () => {
+  check([
+    [
+      '---@type table<string, boolean>\nlocal seen\nseen = {}\nprint(se‸en)',
+      'local seen: table<string, boolean>',
+    ],
+    ['---@type integer?\nlocal x\nx = #arg\nprint(x‸)', 'local x: integer'],
+    [
+      '---@class Point\nlocal function make()\n  ---@type Point\n  return {}\nend\nlocal p‸ = make()',
+      'local p: Point',
+    ],
+    ['---@class Row: integer\n---@type Row\nfor i‸ = 1, 10 do\nend', 'local i: Row'],
+  ]);
+});
