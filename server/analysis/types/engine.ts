@@ -338,7 +338,7 @@ export class TypeEngine {
           if (!r.arguments.some(isMulti))
             for (let i = r.arguments.length; i < cols.length; i++) cols[i].push(NIL);
         return cols.map((c) => union(c));
-      }) ?? []
+      }) ?? [UNKNOWN] // a function whose returns come back to itself (`a` returns `b()`, `b` returns `a()`)
     );
   }
 

@@ -21,28 +21,30 @@ import { members, type FnSig, type Ty } from './ty';
 
 type Node = { type: string; range?: [number, number] };
 
-/** The node holding `target` directly (descends only into nodes that contain it). */
+const parents = new WeakMap<object, Map<object, Node>>();
+
+/** The node holding `target` directly (a parent map built once per syntax tree). */
 function parentOf(root: unknown, target: Node): Node | undefined {
-  const [start, end] = target.range ?? [0, 0];
-  let found: Node | undefined;
-  const visit = (n: unknown, parent: Node | undefined): void => {
-    if (found || !n || typeof n !== 'object') return;
-    if (Array.isArray(n)) {
-      for (const x of n) visit(x, parent);
-      return;
-    }
-    const node = n as Node;
-    if (node === target) {
-      found = parent;
-      return;
-    }
-    if (node.range && (start < node.range[0] || end > node.range[1])) return;
-    const next = node.type ? node : parent;
-    for (const k in node)
-      if (k !== 'range' && k !== 'loc') visit((node as unknown as Record<string, unknown>)[k], next);
-  };
-  visit(root, undefined);
-  return found;
+  if (!root || typeof root !== 'object') return undefined;
+  let map = parents.get(root);
+  if (!map) {
+    const m = new Map<object, Node>();
+    const visit = (n: unknown, parent: Node | undefined): void => {
+      if (!n || typeof n !== 'object') return;
+      if (Array.isArray(n)) {
+        for (const x of n) visit(x, parent);
+        return;
+      }
+      const node = n as Node;
+      if (parent && node.type) m.set(node, parent);
+      const next = node.type ? node : parent;
+      for (const k in node)
+        if (k !== 'range' && k !== 'loc') visit((node as unknown as Record<string, unknown>)[k], next);
+    };
+    visit(root, undefined);
+    parents.set(root, (map = m));
+  }
+  return map.get(target);
 }
 
 /** The type of parameter `index` of the function expression `fn`, from where it is written. */
@@ -143,7 +145,9 @@ function expectedType(en: TypeEngine, fa: FileAnalysis, node: Expr, depth: numbe
   if (!parent) return undefined;
   switch (parent.type) {
     case 'CallExpression':
-      return callbackType(en, fa, parent as lp.CallExpression, node);
+    case 'TableCallExpression':
+    case 'StringCallExpression':
+      return callbackType(en, fa, parent as CallNode, node);
     case 'TableKeyString':
     case 'TableKey':
     case 'TableValue':

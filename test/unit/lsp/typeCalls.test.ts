@@ -158,6 +158,14 @@ describe('calls: returns, ---@param self, classes declared twice', () => {
       'local v: <T>',
     ],
     ["---@class string\n---@operator mod: string\n\nlocal b‸ = '' % 1", 'local b: string'],
+    [
+      'local a, b\nfunction a()\n  return b()\nend\nfunction b()\n  return a()\nend\nlocal x‸ = a()',
+      'local x: unknown',
+    ],
+    [
+      '---@param opts { on: fun(x: integer) }\nlocal function f(opts) end\nf { on = function (x‸) end }',
+      '(parameter) x: integer',
+    ],
   ]);
 });
 
