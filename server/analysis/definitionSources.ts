@@ -3,10 +3,11 @@ import { docFunctionSpans, paramTypeAt } from './docFunSpans';
 import { spanOf } from './parse';
 import type { Project } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import { fileIndex, functionAt } from './types/astIndex';
+import type * as lp from 'luaparse';
+import { fileIndex, functionAt, nameNodeAt } from './types/astIndex';
 import { TypeEngine } from './types/engine';
 import { safely } from './types/safely';
-import { members } from './types/ty';
+import { members, type Ty } from './types/ty';
 import type { Definition, Location, Span } from './types';
 
 /**
@@ -79,5 +80,57 @@ function callSources(project: Project, fa: FileAnalysis, def: Definition): Locat
   let i = 0;
   for (const span of docFunctionSpans(fa.text, spanOf(node).start, (tag) => (tag === 'return' ? 0 : -1)))
     if (i++ === nth) out.push({ uri: fa.uri, span });
+  return out;
+}
+
+/** `self` at `offset` in `function a.b:c()`: the offset of the name before `:` (`b`), to resolve. */
+export function selfDefinition(fa: FileAnalysis, offset: number): number | undefined {
+  const fn = functionAt(fileIndex(fa), offset);
+  const id = fn?.identifier;
+  if (id?.type !== 'MemberExpression' || id.indexer !== ':') return undefined;
+  const base = id.base;
+  if (base.type === 'Identifier') return spanOf(base).start;
+  return base.type === 'MemberExpression' ? spanOf(base.identifier).start : undefined;
+}
+
+/**
+ * `obj:m()` where `obj` gets a metatable (`local obj = setmetatable({}, { __index = mt })`, or a
+ * statement `setmetatable(obj, mt)` on a local or global): `m` of the metatable's `__index`,
+ * listed besides the table's own `m` as LuaLS lists both.
+ */
+export function metaMembers(project: Project, fa: FileAnalysis, nameStart: number): Location[] {
+  const node = nameNodeAt(fileIndex(fa), nameStart);
+  if (node?.type !== 'MemberExpression') return [];
+  const en = new TypeEngine(project);
+  const name = node.identifier.name;
+  const metas: Ty[] = [];
+  for (const t of members(en.exprType(fa, node.base)))
+    if (t.k === 'table' && t.ref?.meta) metas.push(t.ref.meta);
+  if (node.base.type === 'Identifier') metas.push(...statementMetas(en, fa, node.base));
+  const out: Location[] = [];
+  for (const meta of metas.slice(0, 4)) {
+    const index = en.member(meta, '__index')?.ty;
+    const loc = index ? en.member(index, name)?.location : undefined;
+    if (loc && !out.some((l) => l.uri === loc.uri && l.span.start === loc.span.start)) out.push(loc);
+  }
+  return out;
+}
+
+/** The metatables of `setmetatable(id, mt)` statements on the same local or global as `id`. */
+function statementMetas(en: TypeEngine, fa: FileAnalysis, id: lp.Identifier): Ty[] {
+  const defOf = (n: lp.Identifier) => occurrenceAt(fa, spanOf(n).start)?.defId;
+  const want = defOf(id);
+  const out: Ty[] = [];
+  const visit = (body: lp.Statement[]): void => {
+    for (const st of body) {
+      if (st.type !== 'CallStatement' || st.expression.type !== 'CallExpression') continue;
+      const call = st.expression;
+      const [target, mt] = call.arguments;
+      if (call.base.type !== 'Identifier' || call.base.name !== 'setmetatable' || !mt) continue;
+      if (target?.type !== 'Identifier' || target.name !== id.name || defOf(target) !== want) continue;
+      out.push(en.exprType(fa, mt));
+    }
+  };
+  visit(fileIndex(fa).chunk.body);
   return out;
 }

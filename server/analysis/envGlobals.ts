@@ -21,11 +21,32 @@ export function envGlobals(text: string): EnvGlobal[] {
   for (const re of ENV_GLOBAL_PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const start = m.index + m[0].lastIndexOf(m[1]);
-      out.push({ name: m[1], span: { start, end: start + m[1].length } });
+      // `rawset(_G, 'x', v)`: the call is the definition (as LuaLS shows it)
+      const end = m[0].startsWith('rawset') ? callEnd(text, m.index + m[0].indexOf('(')) : undefined;
+      if (end !== undefined) out.push({ name: m[1], span: { start: m.index, end } });
+      else {
+        const start = m.index + m[0].lastIndexOf(m[1]);
+        out.push({ name: m[1], span: { start, end: start + m[1].length } });
+      }
     }
   }
   return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The offset after the `)` closing the `(` at `open` (strings skipped), or undefined. */
+function callEnd(text: string, open: number): number | undefined {
+  let depth = 0;
+  let q: string | undefined;
+  for (let i = open; i < text.length && i < open + 2000; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '\\') i++;
+      else if (c === q) q = undefined;
+    } else if (c === '"' || c === "'") q = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return undefined;
 }
 
 const envCache = new WeakMap<FileAnalysis, EnvGlobal[]>();

@@ -11,7 +11,14 @@ import { expand } from './summary';
 import { docTypeLocation, docWordAt } from './types/docNames';
 import { memberDefinition, textDefinition } from './types/definition';
 import { safely } from './types/safely';
-import { annotationFunctions, inferredHolders, varargDefinition } from './definitionSources';
+import {
+  annotationFunctions,
+  inferredHolders,
+  metaMembers,
+  selfDefinition,
+  varargDefinition,
+} from './definitionSources';
+import { TypeEngine } from './types/engine';
 import type { Definition, Location, Occurrence, Span } from './types';
 
 /** The name index of a file, `require` resolved through the project. */
@@ -209,7 +216,7 @@ function directDefinition(project: Project, fa: FileAnalysis, offset: number): L
   const vararg = varargDefinition(fa, offset);
   if (vararg) return vararg;
   const occ = occurrenceAt(fa, offset);
-  const doc = occ ? undefined : docNameDefinition(project, fa, offset);
+  const doc = occ ? undefined : (docNameDefinition(project, fa, offset) ?? seeMember(project, fa, offset));
   if (doc) return doc;
   if (!occ) {
     const w = docWordAt(fa.text, offset);
@@ -220,14 +227,20 @@ function directDefinition(project: Project, fa: FileAnalysis, offset: number): L
   }
   if (occ.defId !== undefined && !occ.member) return defDefinition(project, fa, fa.defs[occ.defId], offset);
   if (occ.global && !occ.member) return globalDefs(project, fa, occ.global);
+  const meta = occ.member ? (safely(() => metaMembers(project, fa, occ.span.start)) ?? []) : [];
+  const plus = (l: Location[]) => [...l, ...meta.filter((m) => !l.some((x) => sameLoc(x, m)))];
   if (occ.member && occ.baseDefId !== undefined) {
     const f = fa.defs[occ.baseDefId].fields.get(occ.member.name);
-    if (f) return [{ uri: fa.uri, span: f.span }];
+    if (f) return plus([{ uri: fa.uri, span: f.span }]);
   }
   const typed = safely(() => memberDefinition(project, fa, occ.span.start));
-  if (typed) return [typed];
+  if (typed) return plus([typed]);
   const r = valueAtOccurrence(project, fa, occ);
-  return r?.value.location ? [r.value.location] : [];
+  return plus(r?.value.location ? [r.value.location] : []);
+}
+
+function sameLoc(a: Location, b: Location): boolean {
+  return a.uri === b.uri && a.span.start === b.span.start;
 }
 
 /** A `---@param` name: its parameter; a `---@field` name: itself (the field's declaration). */
@@ -238,6 +251,19 @@ function docNameDefinition(project: Project, fa: FileAnalysis, offset: number): 
   const def = local ? fa.defs[Number(local[1])] : undefined;
   if (def) return [{ uri: fa.uri, span: def.span }];
   return e.write ? [{ uri: fa.uri, span: e.span }] : undefined;
+}
+
+/** `---@see Class#member`: the member of the class. */
+function seeMember(project: Project, fa: FileAnalysis, offset: number): Location[] | undefined {
+  const lineStart = fa.text.lastIndexOf('\n', offset - 1) + 1;
+  const line = fa.text.slice(lineStart, lineStart + 300).split('\n')[0];
+  const m = /^(\s*---\s*@see\s+)([A-Za-z_][\w.]*)#(\w+)/.exec(line);
+  if (!m) return undefined;
+  const start = lineStart + m[1].length + m[2].length + 1;
+  if (offset < start || offset > start + m[3].length) return undefined;
+  const en = new TypeEngine(project);
+  const loc = safely(() => en.member({ k: 'named', name: m[2] }, m[3])?.location);
+  return loc ? [loc] : undefined;
 }
 
 /** A name the parser could not place (a line being typed, like a lone `obj`): by scope. */
@@ -257,6 +283,11 @@ function bareName(project: Project, fa: FileAnalysis, offset: number): Location[
 }
 
 function defDefinition(project: Project, fa: FileAnalysis, def: Definition, offset: number): Location[] {
+  if (def.kind === 'self') {
+    // `self` in `function a:b()` is `a`
+    const base = selfDefinition(fa, offset);
+    if (base !== undefined) return definition(project, fa, base);
+  }
   if (def.kind === 'global' || def.kind === 'globalFunction') return globalDefs(project, fa, def.name);
   const module = def.init?.kind === 'require' ? def.init.module : docModule(fa, def);
   if (module !== undefined) {

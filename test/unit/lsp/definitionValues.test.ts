@@ -40,4 +40,21 @@ describe('definition: where a value comes from, as LuaLS follows it', () => {
     check('function Store:init()\n  self.⟪items⟫ = {}\nend\n\nStore.it‸ems');
     check('function App.Ui:init()\n  self.⟪root⟫ = 1\nend\n\nApp.Ui.ro‸ot');
   });
+  it('goes from `self` to the table the method is declared on', () => {
+    check('local ⟪Pool⟫ = {}\nfunction Pool:take()\n  return se‸lf\nend');
+  });
+  it('goes from `---@see Class#member` to the member', () => {
+    check('---@class Pool\nlocal Pool = {}\nfunction Pool:⟪take⟫() end\n---@see Pool#ta‸ke');
+  });
+  it('shows `rawset(_G, name, v)` as the definition of the global it creates', () => {
+    check("⟪rawset(_G, 'limit', 10)⟫\nprint(lim‸it)");
+  });
+  it('finds methods through a metatable set by a statement, and both when the table has its own', () => {
+    check(
+      'local mt = {}\nfunction mt:⟪open⟫() end\nlocal api = {}\nsetmetatable(api, { __index = mt })\napi:op‸en()',
+    );
+    check(
+      'local mt = {}\nfunction mt:⟪open⟫() end\nlocal obj = setmetatable({}, { __index = mt })\nfunction obj:⟪open⟫() end\nobj:op‸en()',
+    );
+  });
 });

