@@ -4,7 +4,7 @@ import { spanOf } from '../parse';
 import { occurrenceAt } from '../resolve';
 import { chainBefore, inCommentOrString } from '../context';
 import { visibleLocals } from '../resolve';
-import { LUA_KEYWORDS, stdlib } from '../stdlib';
+import { LUA_KEYWORDS } from '../stdlib';
 import type { Definition, Occurrence, Span } from '../types';
 import { chainType } from './chain';
 import { docSelf } from './generics';
@@ -13,21 +13,8 @@ import { tableKeyType } from './exprs';
 import { fileIndex, functionsAround, nameNodeAt, type Expr } from './astIndex';
 import { argCount, chooseSignatures, signaturesOf } from './overloads';
 import type { TypeEngine } from './engine';
-import { memberOf, membersOf, type MemberInfo } from './members';
-import {
-  literalText,
-  members,
-  numberText,
-  union,
-  UNKNOWN,
-  view,
-  viewInferred,
-  viewFun,
-  viewParam,
-  viewString,
-  type FnSig,
-  type Ty,
-} from './ty';
+import { isStdLib, valueView, type ViewScope } from './tableView';
+import { members, UNKNOWN, view, viewInferred, viewFun, viewParam, type FnSig, type Ty } from './ty';
 
 /**
  * Hover labels as LuaLS writes them: `local x: integer = 1`, `(parameter) t: Class`,
@@ -42,8 +29,6 @@ export interface HoverLabel {
   ty: Ty;
 }
 
-const INDENT = '    ';
-
 /** The function label: `function name(params)` and its returns. */
 export function functionLabel(en: TypeEngine, name: string, fn: FnSig, prefix = 'function '): string {
   const params = fn.params.map(viewParam);
@@ -55,149 +40,6 @@ export function functionLabel(en: TypeEngine, name: string, fn: FnSig, prefix = 
   if (fn.returnsVararg) lines.push(`...${view(fn.returnsVararg)}`);
   lines.forEach((l, i) => (s += i === 0 ? `\n  -> ${l}` : `\n  ${i + 1}. ${l}`));
   return s;
-}
-
-function keyText(name: string): string {
-  if (name.startsWith('[')) return name;
-  return /^[A-Za-z_]\w*$/.test(name) ? name : `[${viewString(name)}]`;
-}
-
-/** A field's type in a table view: functions are `function`, tables `table`. */
-function fieldView(m: MemberInfo): string {
-  const t = m.ty;
-  if (t.k === 'function' && !t.fn?.declared) return 'function';
-  if (t.k === 'table') return t.ref?.elem ? view(t) : 'table';
-  const lit = literalText(t);
-  return `${viewInferred(t)}${lit ? ` = ${lit}` : ''}`;
-}
-
-/**
- * Where a value is shown from: `true` shows every field (a global's own table), a class name is the
- * class being declared there (its own private fields, and protected ones it inherits, are visible).
- */
-export type ViewScope = boolean | string;
-
-function visibleIn(en: TypeEngine, m: MemberInfo, scope: ViewScope): boolean {
-  if (scope === true || !m.visibility || m.visibility === 'public' || m.visibility === 'package') return true;
-  if (scope === false) return false;
-  if (m.visibility === 'protected') return true;
-  const cls = en.project.classes().get(scope);
-  if (cls?.fields.has(m.name)) return true;
-  return !(cls?.parents ?? []).some((p) => memberOf(en, { k: 'named', name: p }, m.name));
-}
-
-/** One line of a table view: the key as LuaLS shows it (`x`, `['x']`, `[1]`, `[true]`) and the member. */
-interface ViewField {
-  key: string;
-  m: MemberInfo;
-}
-
-/**
- * LuaLS's order of a table view: when every field holds a number literal, by value; otherwise
- * names, then `[key]`s, then `_names`, each group sorted by its text.
- */
-function orderFields(fields: ViewField[]): ViewField[] {
-  const nums = fields.map((f) => {
-    const lit = literalText(f.m.ty);
-    return lit !== undefined && /^-?\d/.test(lit) && !lit.includes('|') ? Number(lit) : NaN;
-  });
-  if (nums.every((n) => !Number.isNaN(n)))
-    return fields
-      .map((f, i) => ({ f, n: nums[i] }))
-      .sort((a, b) => a.n - b.n)
-      .map((e) => e.f);
-  const score = (k: string) => (k.startsWith('_') ? 10 : 0) + (k.startsWith('[') ? 1 : 0);
-  return [...fields].sort(
-    (a, b) => score(a.key) - score(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
-}
-
-/** The key of a table constructor entry as LuaLS shows it, or undefined for keys it leaves out. */
-function ctorKey(
-  en: TypeEngine,
-  fa: FileAnalysis,
-  f: lp.TableKey,
-): { key: string; raw?: string } | undefined {
-  const k = en.exprType(fa, f.key);
-  if (k.k === 'string' && k.lit !== undefined) return { key: `[${viewString(k.lit, k.quote)}]`, raw: k.lit };
-  if ((k.k === 'integer' || k.k === 'number') && k.lit !== undefined)
-    return { key: `[${numberText(k.lit, k.k === 'integer')}]` };
-  if (k.k === 'boolean' && k.lit !== undefined) return { key: `[${k.lit}]` };
-  return undefined;
-}
-
-/**
- * The fields of table constructors behind `t`, keyed as written: `['x'] = 1` stays `['x']`,
- * computed keys (`[-1]`, `[enum.a]`, `[true]`) show their value, and a key given twice (`'c'` at
- * position 3 and `[3] = 'h'`) shows both values.
- */
-function ctorFields(en: TypeEngine, t: Ty): { fields: Map<string, Ty>; renamed: Map<string, string> } {
-  const fields = new Map<string, Ty>();
-  const renamed = new Map<string, string>();
-  const add = (key: string, ty: Ty) => fields.set(key, fields.has(key) ? union([fields.get(key)!, ty]) : ty);
-  for (const x of members(t)) {
-    const ctor = x.k === 'table' ? x.ref?.ctor : undefined;
-    const fa = x.k === 'table' ? x.ref?.fa : undefined;
-    if (!ctor || !fa) continue;
-    let pos = 0;
-    for (const f of ctor.fields) {
-      if (f.type === 'TableValue') add(`[${++pos}]`, en.exprType(fa, f.value));
-      else if (f.type === 'TableKey') {
-        const k = ctorKey(en, fa, f);
-        if (!k) continue;
-        if (k.raw !== undefined) renamed.set(k.raw, k.key);
-        else add(k.key, en.exprType(fa, f.value));
-      }
-    }
-  }
-  return { fields, renamed };
-}
-
-/** `{ ... }` body of a table or class view, or '' when it has no members. */
-function tableBody(en: TypeEngine, t: Ty, scope: ViewScope, reads: string[] = []): string {
-  const ms = [...membersOf(en, t).values()].filter((m) => visibleIn(en, m, scope));
-  const ctor = ctorFields(en, t);
-  const byKey = new Map<string, ViewField>();
-  for (const m of ms) {
-    const key = ctor.renamed.get(m.name) ?? keyText(m.name);
-    const ty = ctor.fields.get(key) ?? m.ty;
-    byKey.set(key, { key, m: { ...m, ty } });
-  }
-  for (const [key, ty] of ctor.fields) if (!byKey.has(key)) byKey.set(key, { key, m: { name: key, ty } });
-  for (const name of reads) {
-    const key = keyText(name);
-    if (!byKey.has(key) && !ctor.renamed.has(name)) byKey.set(key, { key, m: { name, ty: UNKNOWN } });
-  }
-  if (!byKey.size) return '';
-  const lines = orderFields([...byKey.values()])
-    .slice(0, 50)
-    .map(({ key, m }) => {
-      const opt = m.ty.k === 'union' && m.ty.opt;
-      const shown =
-        opt && m.ty.k === 'union' ? { ...m, ty: union(m.ty.items.filter((x) => x.k !== 'nil')) } : m;
-      return `${INDENT}${key}${opt ? '?' : ''}: ${fieldView(shown)},`;
-    });
-  return `{\n${lines.join('\n')}\n}`;
-}
-
-/** The type part of a value label (after `name: `), with the literal value when there is one. */
-export function valueView(en: TypeEngine, t: Ty, scope: ViewScope = false, reads: string[] = []): string {
-  if (t.k === 'table') {
-    const body = tableBody(en, t, scope, reads);
-    const cls = t.ref?.def?.doc?.className;
-    if (cls) return body ? `${cls} ${body}` : cls;
-    return body || view(t);
-  }
-  const lit = literalText(t);
-  const head = `${viewInferred(t)}${lit ? ` = ${lit}` : ''}`;
-  if (members(t).some((x) => x.k === 'string')) return head;
-  const body = tableBody(en, t, scope, reads);
-  return body ? `${head} ${body}` : head;
-}
-
-/** `iolib`, `stringlib`, ...: the type of a standard library table. */
-function isStdLib(name: string): boolean {
-  return name.endsWith('lib') && stdlib().classes.has(name.slice(0, -3));
 }
 
 function isFunctionValue(t: Ty): t is Extract<Ty, { k: 'function' }> & { fn: FnSig } {
@@ -338,7 +180,10 @@ function memberLabel(en: TypeEngine, fa: FileAnalysis, occ: Occurrence): HoverLa
   const node = nameNodeAt(fileIndex(fa), occ.span.start);
   if (!node) return undefined;
   if (node.type === 'TableKeyString') {
-    const t = en.exprType(fa, node.value);
+    // `---@class C` / `---@type T` above a field of a table constructor types that field
+    const doc = en.docAbove(fa, spanOf(node.key).start);
+    const declared = doc?.className ?? doc?.type;
+    const t = declared ? typeText(declared, doc?.generics, en.alias) : en.exprType(fa, node.value);
     if (isFunctionValue(t)) return { label: functionLabel(en, node.key.name, t.fn), ty: t };
     return { label: `(field) ${node.key.name}: ${valueView(en, t)}`, ty: t };
   }

@@ -81,6 +81,9 @@ const CASES: [string, string][] = [
     '---@overload fun(s: string):string\n---@return boolean\nlocal function conv() end\nconv‸()',
     'function conv()\n  -> boolean',
   ],
+  // ---@class / ---@type above a field of a table constructor types the field
+  ['local reg = {\n  ---@class Logger\n  lo‸g = make(),\n}', '(field) log: Logger'],
+  ['local reg = {\n  ---@type string[]\n  na‸mes = load(),\n}', '(field) names: string[]'],
   // a class field named in a comment
   ['---@class Pt\n---@field x number\n\n---@see Pt.‸x', '(field) Pt.x: number'],
   // the std lib's string functions take numbers too
