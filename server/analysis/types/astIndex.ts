@@ -27,7 +27,7 @@ export interface Site {
   offset: number;
   /** the block (statement list) holding the site's statement */
   block?: Stmt[];
-  /** `name.field = v` / `function name.field()`: the field and the base identifier */
+  /** `name.field = v` / `function a.b.field()`: the field, and the base when it is a name */
   field?: string;
   base?: lp.Identifier;
 }
@@ -44,6 +44,10 @@ export interface FileIndex {
   nameFields: Map<string, Site[]>;
   /** field sites on any other base (`a.b.c = 1`, `function a.b.f()`), by field name, with the base */
   deepFields: Map<string, { site: Site; base: Expr }[]>;
+  /** `a.b.c = v` on a name chain: the sites by the chain of their base (`a.b`), with its root name */
+  pathFields: Map<string, { site: Site; root: lp.Identifier }[]>;
+  /** every name chain that such a base starts with (`a`, `a.b`): tables made by their fields */
+  pathPrefixes: Set<string>;
   /** `setmetatable(name, mt)` statements (the result unused: the table itself gets the metatable) */
   metaCalls: lp.CallExpression[];
   /** a table constructor written as a call argument (`f({...})`, `f {...}`): the call and position */
@@ -74,6 +78,8 @@ export function fileIndex(fa: FileAnalysis): FileIndex {
     returns: new Map(),
     nameFields: new Map(),
     deepFields: new Map(),
+    pathFields: new Map(),
+    pathPrefixes: new Set(),
     metaCalls: [],
     argOf: new Map(),
     keyOf: new Map(),
@@ -100,9 +106,18 @@ class Indexer {
       if (!list) this.idx.nameFields.set(member.base.name, (list = []));
       list.push(site);
     } else if (member) {
+      site.field = member.identifier.name;
       let list = this.idx.deepFields.get(member.identifier.name);
       if (!list) this.idx.deepFields.set(member.identifier.name, (list = []));
       list.push({ site, base: member.base });
+      const path = chainPath(member.base);
+      if (path) {
+        let at = this.idx.pathFields.get(path.text);
+        if (!at) this.idx.pathFields.set(path.text, (at = []));
+        at.push({ site, root: path.root });
+        const parts = path.text.split('.');
+        for (let i = 1; i <= parts.length; i++) this.idx.pathPrefixes.add(parts.slice(0, i).join('.'));
+      }
     }
   }
 
@@ -269,6 +284,14 @@ class Indexer {
         return;
     }
   }
+}
+
+/** `a.b.c` as text with its root name (undefined for anything but names joined by `.`). */
+export function chainPath(e: Expr): { text: string; root: lp.Identifier } | undefined {
+  if (e.type === 'Identifier') return { text: e.name, root: e };
+  if (e.type !== 'MemberExpression' || e.indexer !== '.') return undefined;
+  const base = chainPath(e.base);
+  return base && { text: `${base.text}.${e.identifier.name}`, root: base.root };
 }
 
 /** The innermost function node whose span holds `offset` (undefined: the chunk). */

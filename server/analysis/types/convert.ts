@@ -45,7 +45,7 @@ export function resolveNames(
     case 'map':
       return { k: 'map', key: r(t.key, 'arg'), value: r(t.value, 'arg') };
     case 'record':
-      return { k: 'record', fields: t.fields.map((f) => ({ ...f, ty: r(f.ty) })) };
+      return { ...t, fields: t.fields.map((f) => ({ ...f, ty: r(f.ty) })) };
     case 'union':
       return union(
         t.items.map((x) => r(x, place)),

@@ -13,7 +13,7 @@ import { contextParam, contextSig } from './expected';
 import { asCast, exprTypeOf } from './exprs';
 import { reachingSite, traceAt, writeAt } from './flow';
 import { iterTypes } from './iterators';
-import { ENV_NAMES, envGlobalType, memberOf } from './members';
+import { ENV_NAMES, envGlobalType, memberOf, pathTable } from './members';
 import { unaryOperator } from './operators';
 import { bindGeneric, classBindings, hasGeneric, sigHasGeneric, substitute, withSelf } from './generics';
 import { scanType } from './typeParse';
@@ -427,6 +427,7 @@ export class TypeEngine {
         ? { k: 'table', ref: { fa, global: name } }
         : memberTy(std, this.alias);
     if (fa && fileIndex(fa).nameFields.has(name)) return { k: 'table', ref: { fa, global: name } };
+    if (fa) return pathTable(fa, name) ?? UNKNOWN;
     return UNKNOWN;
   }
 

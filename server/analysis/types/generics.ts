@@ -137,7 +137,7 @@ export function substitute(t: Ty, bind: Map<string, Ty>, inFn = false, depth = 0
     case 'union':
       return union(t.items.map(s), t.opt);
     case 'record':
-      return { k: 'record', fields: t.fields.map((f) => ({ ...f, ty: s(f.ty) })) };
+      return { ...t, fields: t.fields.map((f) => ({ ...f, ty: s(f.ty) })) };
     case 'function': {
       if (!t.fn || !bind.size) return t;
       const f = (x: Ty) => substitute(x, bind, true, depth + 1);

@@ -320,6 +320,8 @@ function tableMember(en: TypeEngine, t: Extract<Ty, { k: 'table' }>, name: strin
       const g = en.globalType(name, fa);
       return g.k === 'unknown' ? undefined : { name, ty: g };
     }
+    const nested = sites.length ? undefined : pathTable(fa, `${ref.global}.${name}`);
+    if (nested) return { name, ty: nested };
     if (sites.length) {
       const method = sites.some((s) => s.kind === 'method');
       const ty = union(sites.map((s) => en.assignedType(fa, s)));
@@ -356,6 +358,8 @@ function metatables(en: TypeEngine, ref: TableRef): Ty[] {
   return out;
 }
 
+export { pathTable };
+
 /** The tables globals live in: `_G.x = v` and `rawset(_G, 'x', v)` set the global `x`. */
 export const ENV_NAMES = new Set(['_G', '_ENV']);
 
@@ -375,10 +379,28 @@ export function envGlobalType(en: TypeEngine, name: string, fa?: FileAnalysis): 
 
 /** Field sites of a global that no statement assigns (its base resolves to no local). */
 function globalSites(fa: FileAnalysis, name: string): Site[] {
-  return (fileIndex(fa).nameFields.get(name) ?? []).filter((s) => {
-    const occ = s.base ? occurrenceAt(fa, spanOf(s.base).start) : undefined;
+  const idx = fileIndex(fa);
+  const isGlobal = (root: lp.Identifier | undefined) => {
+    const occ = root ? occurrenceAt(fa, spanOf(root).start) : undefined;
     return !(occ?.defId !== undefined && fa.defs[occ.defId].visible);
-  });
+  };
+  // `a.b` (a global nobody assigns, `a.b.c = 1`): the sites on that chain
+  if (name.includes('.'))
+    return (idx.pathFields.get(name) ?? []).filter((p) => isGlobal(p.root)).map((p) => p.site);
+  return (idx.nameFields.get(name) ?? []).filter((s) => isGlobal(s.base));
+}
+
+/** `a.b` where only `a.b.c = v` is written: a table of those fields. */
+function pathTable(fa: FileAnalysis, path: string): Ty | undefined {
+  return fileIndex(fa).pathPrefixes.has(path) && globalSitesUnder(fa, path)
+    ? { k: 'table', ref: { fa, global: path } }
+    : undefined;
+}
+
+function globalSitesUnder(fa: FileAnalysis, path: string): boolean {
+  for (const [p, list] of fileIndex(fa).pathFields)
+    if ((p === path || p.startsWith(`${path}.`)) && globalSites(fa, p).length) return list.length > 0;
+  return false;
 }
 
 /** All members of a type, in a stable order (for completion and table hovers). */
@@ -422,8 +444,13 @@ function memberNames(en: TypeEngine, t: Ty, seen: Set<unknown>): string[] {
         const index = memberOf(en, meta, '__index');
         if (index && index.ty.k !== 'function') names.push(...memberNames(en, index.ty, seen));
       }
-      if (ref.global && ref.fa)
+      if (ref.global && ref.fa) {
         for (const s of globalSites(ref.fa, ref.global)) if (s.field) names.push(s.field);
+        for (const p of fileIndex(ref.fa).pathPrefixes) {
+          const rest = p.startsWith(`${ref.global}.`) ? p.slice(ref.global.length + 1) : '';
+          if (rest && !rest.includes('.') && pathTable(ref.fa, p)) names.push(rest);
+        }
+      }
     }
   }
   return names;

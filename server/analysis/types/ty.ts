@@ -75,7 +75,7 @@ export type Ty =
   | { k: 'named'; name: string; args?: Ty[] }
   | { k: 'array'; elem: Ty }
   | { k: 'map'; key: Ty; value: Ty }
-  | { k: 'record'; fields: { key: string; ty: Ty; optional?: boolean }[] }
+  | { k: 'record'; fields: { key: string; ty: Ty; optional?: boolean }[]; tuple?: boolean }
   | { k: 'union'; items: Ty[]; opt?: boolean }
   | { k: 'generic'; name: string }
   | { k: 'literal'; text: string };
@@ -301,6 +301,7 @@ export function view(t: Ty): string {
     case 'map':
       return `table<${viewArg(t.key)}, ${viewArg(t.value)}>`;
     case 'record':
+      if (t.tuple) return `[${t.fields.map((f) => view(f.ty)).join(', ')}]`;
       return `{ ${t.fields.map((f) => `${f.key}${f.optional ? '?' : ''}: ${view(f.ty)}`).join(', ')} }`;
     case 'union':
       return viewUnion(t);

@@ -82,6 +82,7 @@ class TypeParser {
       return t;
     }
     if (c === '{') return this.record();
+    if (c === '[') return this.tuple();
     if (c === '"' || c === "'" || c === '`') {
       const end = this.s.indexOf(c, this.pos + 1);
       if (end < 0) return undefined;
@@ -166,6 +167,22 @@ class TypeParser {
     }
     if (fields.length === 0) return { k: 'table' };
     return { k: 'record', fields };
+  }
+
+  /** `[A, B]`: a table with these types at keys 1, 2, ... */
+  tuple(): Ty {
+    this.pos++;
+    const fields: { key: string; ty: Ty }[] = [];
+    while (!this.eat(']') && this.pos < this.s.length) {
+      const ty = this.union(false);
+      if (!ty) break;
+      fields.push({ key: `[${fields.length + 1}]`, ty });
+      if (!this.eat(',')) {
+        this.eat(']');
+        break;
+      }
+    }
+    return { k: 'record', fields, tuple: true };
   }
 
   fun(topLevel: boolean): FnSig {

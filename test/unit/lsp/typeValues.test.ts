@@ -144,3 +144,14 @@ describe('type values: a table written for a parameter of a class type', () => {
     ['---@param t table\nlocal function g(t) end\ng ‸{ x = 1 }', 'table'],
   ]);
 });
+
+describe('type values: tuples and tables made by their fields', () => {
+  check([
+    ['---@class A\n---@class B\n---@type [A, B]\nlocal t‸', '[A, B]'],
+    ['---@class A\n---@class B\n---@type [A, B]\nlocal t\nlocal v‸ = t[2]', 'B'],
+    // a global nobody assigns, written only as `a.b.c = v`: `a.b` is a table of those fields
+    ["cfg.db.port = 1\ncfg.db.host = ''\nprint(cfg.d‸b)", 'table'],
+    ['cfg.db.opts.ssl = true\nprint(cfg.db.opts.s‸sl)', 'boolean'],
+    ['local cfg = {}\ncfg.db.port = 1\nprint(cfg.d‸b)', 'unknown'],
+  ]);
+});
