@@ -47,7 +47,16 @@ export class Conditions {
   private equality(t: Ty, c: lp.BinaryExpression, eq: boolean): Ty {
     const [x, other] = this.isX(c.left) ? [c.left, c.right] : this.isX(c.right) ? [c.right, c.left] : [];
     if (x && other?.type === 'NilLiteral') return eq ? NIL : nonNil(t);
-    if (x && eq && other?.type === 'NumericLiteral') return t.k === 'unknown' ? { k: 'integer' } : t;
+    // `x == 1` (or `'s'`, `true`): x is not nil there; an untyped x takes the literal's type
+    const lit = other ? literalTy(other) : undefined;
+    if (x && eq && lit && !(lit.k === 'boolean' && lit.lit === false)) {
+      if (t.k !== 'unknown') return nonNil(t);
+      if (lit.k === 'string') return { k: 'string' };
+      if (lit.k === 'boolean') return { k: 'boolean' };
+      return other?.type === 'NumericLiteral' && /^-?\d+$|^0[xX][\da-fA-F]+$/.test(other.raw)
+        ? { k: 'integer' }
+        : { k: 'number' };
+    }
     const ty = this.typeCheck(c);
     if (ty) return eq ? byTypeName(t, ty.name) : withoutTypeName(t, ty.name);
     const field = this.fieldCheck(c);

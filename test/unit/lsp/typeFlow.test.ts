@@ -54,6 +54,8 @@ describe('flow: what an if merges after it', () => {
     ['---@type integer?\nlocal x\nif x == nil then\n  print(x)\nend\nprint(x‸)', 'local x: integer|nil'],
     ['---@type integer?\nlocal x\nif x then\n  print(x)\nend\nprint(x‸)', 'local x: integer?'],
     ['local x\nif x == nil then\nend\nprint(x‸)', 'local x: unknown|nil'],
+    ['---@type integer?\nlocal x\nif x == 1 then\n  print(x‸)\nend', 'local x: integer'],
+    ["local x\nif x == 'on' then\n  print(x‸)\nend", 'local x: string'],
     ['---@type integer?\nlocal x\nif x then\n  x = x .. "s"\nend\nprint(x‸)', 'local x: string?'],
     ['---@type integer?\nlocal x\nif x then\n  x = x + 1\n  print(x‸)\nend', 'local x: integer'],
     ['---@type integer?\nlocal x\nif not x then\n  x = 1\nend\nprint(x‸)', 'local x: integer'],
