@@ -15,7 +15,15 @@ import { reachingSite, traceAt, writeAt } from './flow';
 import { iterTypes } from './iterators';
 import { ENV_NAMES, envGlobalType, memberOf, pathTable } from './members';
 import { unaryOperator } from './operators';
-import { bindGeneric, classBindings, hasGeneric, sigHasGeneric, substitute, withSelf } from './generics';
+import {
+  bindGeneric,
+  classBindings,
+  hasGeneric,
+  sigHasGeneric,
+  substitute,
+  withSelf,
+  withTableParents,
+} from './generics';
 import { scanType } from './typeParse';
 import { ANY, members, NIL, nonNil, UNKNOWN, union, type FnSig, type Ty } from './ty';
 
@@ -403,7 +411,10 @@ export class TypeEngine {
     params.forEach((p, i) => bindGeneric(this, p.ty, args[i], bind, p.optional));
     if (sig.vararg && hasGeneric(sig.vararg))
       for (const a of args.slice(params.length)) bindGeneric(this, sig.vararg, a, bind);
-    return rets.map((r) => substitute(r, bind));
+    // `---@return list<T>` (not a bare `T`): a class with table parents resolves to both
+    return rets.map((r) =>
+      r.k === 'named' && hasGeneric(r) ? withTableParents(this, substitute(r, bind)) : substitute(r, bind),
+    );
   }
 
   // ---- globals and members -------------------------------------------------------------------

@@ -193,6 +193,20 @@ export function withSelf(t: Ty, self: Ty | undefined): Ty {
   return substitute(t, new Map([['self', self]]), true);
 }
 
+/**
+ * A generic return resolved to a class whose parents are table types (`---@class list<T>:
+ * {[integer]: T}`) is that class or its table parent, as LuaLS resolves it:
+ * `list<string>|{ [integer]: string }`.
+ */
+export function withTableParents(en: TypeEngine, t: Ty): Ty {
+  if (t.k !== 'named' || !t.args?.length) return t;
+  const c = en.project.classes().get(t.name);
+  const tables = c?.parents.filter((p) => p.startsWith('{')) ?? [];
+  if (!tables.length) return t;
+  const bind = classBindings(en, t.name, t.args);
+  return union([t, ...tables.map((p) => substitute(typeText(p, undefined, en.alias), bind))]);
+}
+
 export { union };
 
 /**

@@ -180,6 +180,10 @@ describe('calls: backtick generics, table types as class parents', () => {
       'local s: list<string>',
     ],
     [
+      "---@class list<T>: {[integer]: T}\n---@generic T\n---@param class `T`\n---@return list<T>\nlocal function new_list(class) return {} end\nlocal s‸ = new_list('string')",
+      'local s: list<string>|{ [integer]: string }',
+    ],
+    [
       '---@class listB<T>: {[integer]: T}\n---@type listB<boolean>\nlocal l\nlocal v‸ = l[1]',
       'local v: boolean',
     ],
