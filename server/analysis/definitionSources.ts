@@ -65,11 +65,12 @@ function callSources(project: Project, fa: FileAnalysis, def: Definition): Locat
   if (!site || site.values.length !== 1 || site.index !== 0) return [];
   if (call?.type !== 'CallExpression') return [];
   const ty = new TypeEngine(project).exprType(fa, call.base);
+  const generic = genericArgSources(fa, ty, call);
   const fn = members(ty).find((t) => t.k === 'function' && t.fn?.node && t.fn.fa?.uri === fa.uri);
   const node = fn?.k === 'function' ? fn.fn?.node : undefined;
-  if (!node) return [];
+  if (!node) return generic;
   const nth = 0;
-  const out: Location[] = [];
+  const out: Location[] = [...generic];
   for (const r of fileIndex(fa).returns.get(node) ?? []) {
     const v = r.arguments[nth];
     if (v?.type !== 'Identifier') continue;
@@ -80,6 +81,29 @@ function callSources(project: Project, fa: FileAnalysis, def: Definition): Locat
   let i = 0;
   for (const span of docFunctionSpans(fa.text, spanOf(node).start, (tag) => (tag === 'return' ? 0 : -1)))
     if (i++ === nth) out.push({ uri: fa.uri, span });
+  return out;
+}
+
+/**
+ * `local r = f(k)` where `f` returns its generic parameter's type (`fun(x: T): T`): the argument is
+ * where the value comes from - a name (and its declaration) or a table constructor.
+ */
+function genericArgSources(fa: FileAnalysis, ty: Ty, call: lp.CallExpression): Location[] {
+  const out: Location[] = [];
+  for (const t of members(ty)) {
+    const sig = t.k === 'function' ? t.fn : undefined;
+    const ret = sig?.returns[0]?.ty;
+    if (!sig || ret?.k !== 'generic') continue;
+    const shift = call.base.type === 'MemberExpression' && call.base.indexer === ':' && !sig.method ? 1 : 0;
+    const p = sig.params.findIndex((x) => x.ty.k === 'generic' && x.ty.name === ret.name);
+    const arg = p >= shift ? call.arguments[p - shift] : undefined;
+    if (arg?.type === 'TableConstructorExpression') out.push({ uri: fa.uri, span: spanOf(arg) });
+    if (arg?.type !== 'Identifier') continue;
+    out.push({ uri: fa.uri, span: spanOf(arg) });
+    const occ = occurrenceAt(fa, spanOf(arg).start);
+    const d = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
+    if (d && d.kind === 'local') out.push({ uri: fa.uri, span: d.span });
+  }
   return out;
 }
 

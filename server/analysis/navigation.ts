@@ -2,11 +2,13 @@ import { classHolders } from './classHolders';
 import { valueAtOccurrence } from './hover';
 import { keywordHighlights } from './keywords';
 import { moduleReturnLocations } from './moduleDefs';
-import { pathToUri, type Project } from './project';
-import { entryAt, keyName, moduleKey, refIndex, SEP, type RefEntry, type RefIndex } from './refIndex';
+import type { Project } from './project';
+import { entryAt, SEP, type RefIndex } from './refIndex';
+import { indexOf, keyEntries, linked, parentFieldKeys } from './navKeys';
 import { occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
 import { chainBefore, inCommentOrString } from './context';
-import { LUA_KEYWORDS, stdlib } from './stdlib';
+import { docFieldDefinition } from './docFields';
+import { LUA_KEYWORDS } from './stdlib';
 import { expand } from './summary';
 import { docTypeLocation, docWordAt } from './types/docNames';
 import { memberDefinition, textDefinition } from './types/definition';
@@ -21,76 +23,14 @@ import {
 import { TypeEngine } from './types/engine';
 import type { Definition, Location, Occurrence, Span } from './types';
 
-/** The name index of a file, `require` resolved through the project. */
-function indexOf(project: Project, fa: FileAnalysis): RefIndex {
-  return refIndex(fa, (m) => moduleKeyOf(project, m, fa.uri));
-}
-
-/** The key of what `require(module)` from `from` gives. */
-export function moduleKeyOf(project: Project, module: string, from: string): string | undefined {
-  const uri = project.moduleUri(module, from);
-  const mod = uri ? project.files.get(uri) : undefined;
-  return mod ? moduleKey(mod) : uri && `M:${uri}`;
-}
-
-/** `key` and the keys linked to it in this file (a closure, bounded). */
-function linked(idx: RefIndex, key: string): string[] {
-  const out = [key];
-  const seen = new Set(out);
-  for (let i = 0; i < out.length && out.length < 64; i++)
-    for (const [a, b] of idx.links) {
-      const other = a === out[i] ? b : b === out[i] ? a : undefined;
-      if (other !== undefined && !seen.has(other)) {
-        seen.add(other);
-        out.push(other);
-      }
-    }
-  return out;
-}
-
-/** `V:Parent\0name` for a class field key `V:Class\0name`, through every ancestor (bounded). */
-function parentFieldKeys(project: Project, key: string): string[] {
-  if (!key.startsWith('V:')) return [];
-  const parts = key.slice(2).split(SEP);
-  if (parts.length !== 2) return [];
-  const out: string[] = [];
-  const seen = new Set([parts[0]]);
-  const queue = [...(project.classes().get(parts[0])?.parents ?? [])];
-  while (queue.length && out.length < 16) {
-    const p = queue.shift() as string;
-    if (seen.has(p)) continue;
-    seen.add(p);
-    out.push(`V:${p}${SEP}${parts[1]}`);
-    queue.push(...(project.classes().get(p)?.parents ?? []));
-  }
-  return out;
-}
-
-/** Keys that only exist in one file: locals (and their fields), labels. */
-function fileLocal(key: string): boolean {
-  return key.startsWith('L#') || key.startsWith('B:');
-}
-
-/** Every entry with `key`: in this file, or in every file whose text holds the name. */
-function keyEntries(project: Project, fa: FileAnalysis, key: string): { uri: string; e: RefEntry }[] {
-  const out: { uri: string; e: RefEntry }[] = [];
-  const files = fileLocal(key)
-    ? [fa]
-    : key.includes(SEP) || !key.startsWith('M:')
-      ? project.fullFiles(fa, keyName(key))
-      : project.fullFiles(fa);
-  for (const f of files) {
-    for (const e of indexOf(project, f).entries) if (e.key === key) out.push({ uri: f.uri, e });
-  }
-  return out;
-}
-
 /** Where the thing at `offset` is defined. */
 export function definition(project: Project, fa: FileAnalysis, offset: number): Location[] {
   const found = directDefinition(project, fa, offset);
   if (found.length) return withValues(project, fa, found);
   const indexed = indexDefinition(project, fa, offset);
-  if (indexed.length || occurrenceAt(fa, offset)) return indexed;
+  if (indexed.length) return indexed;
+  const fields = safely(() => docFieldDefinition(project, fa, offset)) ?? [];
+  if (fields.length || occurrenceAt(fa, offset)) return fields;
   const typed = safely(() => textDefinition(project, fa, offset)) ?? [];
   return typed.length ? typed : textChainDefinition(project, fa, offset);
 }
@@ -490,110 +430,11 @@ export function documentHighlights(project: Project, fa: FileAnalysis, offset: n
     .map((l) => ({ span: l.span, write: decl.has(l.span.start) }));
 }
 
-export type PrepareRenameResult = { span: Span; placeholder: string } | { error: string };
-
-/** Why the thing at `offset` cannot be renamed completely, if it cannot. */
-function renameRefusal(project: Project, fa: FileAnalysis, e: RefEntry): string | undefined {
-  const name = keyName(e.key);
-  if (e.kind === 'name' && fa.text.slice(e.span.start, e.span.end) === 'self')
-    return '`self` cannot be renamed.';
-  const root = e.key.startsWith('G:') ? e.key.slice(2).split(SEP)[0] : undefined;
-  if (root !== undefined) {
-    const inWorkspace =
-      (project.globals().get(root) ?? []).some((g) => !project.isHostUri(g.fa.uri)) ||
-      fa.globals.has(root) ||
-      project.envGlobalIndex().has(root);
-    const builtin =
-      stdlib().globals.has(root) ||
-      (project.globals().get(root) ?? []).some((g) => project.isHostUri(g.fa.uri));
-    if (!e.key.includes(SEP) && builtin && !inWorkspace)
-      return `\`${name}\` is defined outside the workspace (standard library or host API) and cannot be renamed.`;
-    if (e.key.includes(SEP) && builtin && !inWorkspace) {
-      const m = project.member(project.globalValue(root), name);
-      if (m && m.origin !== 'workspace')
-        return `\`${name}\` belongs to the ${m.origin === 'host' ? 'host API' : 'standard library'} and cannot be renamed.`;
-    }
-  }
-  return undefined;
-}
-
-export function prepareRename(project: Project, fa: FileAnalysis, offset: number): PrepareRenameResult {
-  const e = entryAt(indexOf(project, fa), offset);
-  if (e) {
-    const why = renameRefusal(project, fa, e);
-    if (why) return { error: why };
-    const span = e.content ?? e.span;
-    return { span, placeholder: fa.text.slice(span.start, span.end) };
-  }
-  const t = targetAt(project, fa, offset);
-  if (!t) return { error: 'Nothing to rename here.' };
-  return { error: `\`${fa.text.slice(t.occ.span.start, t.occ.span.end)}\` cannot be renamed.` };
-}
-
-export interface RenameEdit {
-  uri: string;
-  span: Span;
-  newText: string;
-}
-
-export type RenameResult = { edits: RenameEdit[] } | { error: string };
-
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** The text of a string literal's content for `value` inside `quote`. */
-function escapeFor(quote: string, value: string): string | undefined {
-  if (quote === '[') return /\]=*\]/.test(value) ? undefined : value;
-  return value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n');
-}
-
-function editFor(text: string, e: RefEntry, newName: string): Omit<RenameEdit, 'uri'> | string {
-  const ident = IDENT.test(newName) && !LUA_KEYWORDS.includes(newName);
-  if (e.kind === 'string' && e.content) {
-    const quote = text[e.span.start];
-    const v = escapeFor(quote === '[' ? '[' : quote, newName);
-    if (v === undefined) return `\`${newName}\` cannot be written inside this long string.`;
-    return { span: e.content, newText: v };
-  }
-  if (ident) return { span: e.span, newText: newName };
-  const quoted = `["${escapeFor('"', newName)}"]`;
-  const h = e.fnHeader;
-  if (h && (e.kind === 'field' || (e.kind === 'name' && e.key.startsWith('G:')))) {
-    // `function t:a(x)` -> `t["new"] = function (self, x)`
-    if (e.kind === 'name' && /^[A-Za-z_]\w*([.:][A-Za-z_]\w*)+$/.test(newName))
-      return { span: e.span, newText: newName };
-    const params = h.method ? (h.hasParams ? 'self, ' : 'self') : '';
-    return { span: h.span, newText: `${h.base ?? '_ENV'}${quoted} = function (${params}` };
-  }
-  // `t:a()` keeps the call syntax (as LuaLS does)
-  if (e.kind === 'field' && e.sepSpan && text[e.sepSpan.start] === ':')
-    return { span: e.span, newText: newName };
-  if (e.kind === 'field' && e.tableKey) return { span: e.span, newText: quoted };
-  if (e.kind === 'field' && e.sepSpan && text[e.sepSpan.start] === '.')
-    return { span: e.sepSpan, newText: quoted };
-  if (e.kind === 'name' && e.key.startsWith('G:') && !e.key.includes(SEP)) {
-    if (/^[A-Za-z_]\w*([.:][A-Za-z_]\w*)+$/.test(newName)) return { span: e.span, newText: newName };
-    return { span: e.span, newText: `_ENV${quoted}` };
-  }
-  return `\`${newName}\` is not a valid Lua name here.`;
-}
-
-export function rename(project: Project, fa: FileAnalysis, offset: number, newName: string): RenameResult {
-  if (!newName) return { error: 'The new name is empty.' };
-  const p = prepareRename(project, fa, offset);
-  if ('error' in p) return p;
-  const e = entryAt(indexOf(project, fa), offset);
-  if (!e) return { error: 'Nothing to rename here.' };
-  const edits: RenameEdit[] = [];
-  const libraries = project.config.library.map((l) => pathToUri(l) + '/');
-  for (const x of keyEntries(project, fa, e.key)) {
-    if (libraries.some((l) => x.uri.startsWith(l)))
-      return {
-        error: `\`${keyName(e.key)}\` is also used in a library folder (workspace.library), which rename does not change.`,
-      };
-    const text = x.uri === fa.uri ? fa.text : (project.files.get(x.uri)?.text ?? '');
-    const ed = editFor(text, x.e, newName);
-    if (typeof ed === 'string') return { error: ed };
-    edits.push({ uri: x.uri, ...ed });
-  }
-  return { edits };
-}
+export { moduleKeyOf } from './navKeys';
+export {
+  prepareRename,
+  rename,
+  type PrepareRenameResult,
+  type RenameEdit,
+  type RenameResult,
+} from './rename';

@@ -57,4 +57,15 @@ describe('definition: where a value comes from, as LuaLS follows it', () => {
       'local mt = {}\nfunction mt:⟪open⟫() end\nlocal obj = setmetatable({}, { __index = mt })\nfunction obj:⟪open⟫() end\nobj:op‸en()',
     );
   });
+  it('goes to the fields of a record type and to bracketed `---@field` keys', () => {
+    check('---@type { ⟪host: string⟫, port: integer }\nlocal cfg\nprint(cfg.ho‸st)');
+    check("---@type { ⟪['max-size']?: integer⟫ }\nlocal cfg\nprint(cfg['max-si‸ze'])");
+    check('---@type { ⟪[1]: string⟫ }\nlocal pair\nprint(pair[‸1])');
+    check('---@class Pair\n---@field ⟪[1]⟫ string\nlocal Pair = {}\n---@type Pair\nlocal p\nprint(p[‸1])');
+  });
+  it('follows a generic call to the argument its result comes from', () => {
+    const id = '---@generic T\n---@param v T\n---@return T\nlocal function same(v) end\n';
+    check(`${id}local ⟪k⟫\nlocal ⟪r‸⟫ = same(⟪k⟫)`);
+    check(`${id}local ⟪r‸⟫ = same(⟪{}⟫)`);
+  });
 });
