@@ -158,6 +158,8 @@ function identifierType(en: TypeEngine, fa: FileAnalysis, e: lp.Identifier): Ty 
   if (occ?.defId !== undefined && !occ.member) {
     const def = fa.defs[occ.defId];
     if (def.visible) return en.defType(fa, def, start);
+    // a global set in this file flows like a local here (`if G then ... G ... end`)
+    if (fa.globals.get(def.name) === def) return en.defType(fa, def, start);
     return en.globalType(def.name, fa);
   }
   return en.globalType(e.name, fa);

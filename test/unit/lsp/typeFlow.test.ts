@@ -111,6 +111,13 @@ describe('flow: `and` narrows inside any expression', () => {
   ]);
 });
 
+describe('flow: globals set in the file narrow like locals', () => {
+  check([
+    ['---@type number?\nLIMIT = nil\nif LIMIT then\n  local l‸ = LIMIT\nend', 'local l: number'],
+    ['MODE = 1\nMODE = tostring(MODE)\nlocal m‸ = MODE', 'local m: string'],
+  ]);
+});
+
 describe('flow: locals assigned in closures', () => {
   check([
     [
