@@ -129,7 +129,7 @@ const STDLIB: string[] = [
   'table.pack(...: any): table | Returns a table with all arguments and a field `n`.',
   'table.remove(list: table, pos?: integer): any | Removes and returns the element at `pos` (default: last).',
   'table.sort(list: table, comp?: function) | Sorts list elements in place.',
-  'table.unpack(list: table, i?: integer, j?: integer): any | Returns the elements list[i..j].',
+  'table.unpack(list: table, i?: integer, j?: integer): unknown | Returns the elements list[i..j].',
   'utf8.char(...: integer): string | Converts code points to a UTF-8 string.',
   'utf8.codes(s: string, lax?: boolean): function | Iterates over the code points of a UTF-8 string.',
   'utf8.codepoint(s: string, i?: integer, j?: integer, lax?: boolean): integer | Returns the code points of s[i..j].',

@@ -29,13 +29,18 @@ export interface HoverLabel {
   ty: Ty;
 }
 
+/** Returns read from a function's body; none when nothing about them is known (`return y()`). */
+function inferredReturns(en: TypeEngine, fn: FnSig): { ty: Ty; name?: string }[] {
+  const rets = en.returnsOf(fn);
+  return rets.every((t) => t.k === 'unknown') ? [] : rets.map((ty) => ({ ty }));
+}
+
 /** The function label: `function name(params)` and its returns. */
 export function functionLabel(en: TypeEngine, name: string, fn: FnSig, prefix = 'function '): string {
   const params = fn.params.map(viewParam);
   if (fn.vararg) params.push(`...${view(fn.vararg)}`);
   let s = `${fn.async ? '(async) ' : ''}${prefix}${name}(${params.join(', ')})`;
-  const rets =
-    fn.returns.length || !fn.node ? fn.returns : en.returnsOf(fn).map((ty) => ({ ty, name: undefined }));
+  const rets = fn.returns.length || !fn.node ? fn.returns : inferredReturns(en, fn);
   const lines = rets.map((r) => (r.name ? `${r.name}: ${viewInferred(r.ty)}` : viewInferred(r.ty)));
   if (fn.returnsVararg) lines.push(`...${view(fn.returnsVararg)}`);
   lines.forEach((l, i) => (s += i === 0 ? `\n  -> ${l}` : `\n  ${i + 1}. ${l}`));

@@ -86,6 +86,9 @@ const CASES: [string, string][] = [
   ['local reg = {\n  ---@type string[]\n  na‸mes = load(),\n}', '(field) names: string[]'],
   // a class field named in a comment
   ['---@class Pt\n---@field x number\n\n---@see Pt.‸x', '(field) Pt.x: number'],
+  // what nothing is known about stays unknown, and a function returning only that shows no return
+  ['local n‸ = table.unpack(list)', 'local n: unknown'],
+  ['local function relay()\n  return missing()\nend\nre‸lay()', 'function relay()'],
   // the std lib's string functions take numbers too
   ['string.up‸per()', 'function string.upper(s: string|number)\n  -> string'],
 ];
