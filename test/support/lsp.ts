@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { it } from 'node:test';
 import { computeDiagnostics } from '../../server/analysis/diagnostics';
+import { hover } from '../../server/analysis/hover';
 import { Project } from '../../server/analysis/project';
 import type { FileAnalysis } from '../../server/analysis/resolve';
 import { summarize } from '../../server/analysis/summary';
@@ -60,6 +62,29 @@ export function open(p: Project, uri: string, text: string): FileAnalysis {
   const fa = p.analyze(uri, text, true);
   p.setFile(fa);
   return fa;
+}
+
+/**
+ * The code block of the hover at `src`'s `‸`, `src` opened as `uri` in a fresh project holding
+ * `files`: the text LuaLS's own hover and type-inference tests compare.
+ */
+export function hoverCode(
+  src: string,
+  uri = MAIN_URI,
+  files: Record<string, string> = {},
+): string | undefined {
+  const f = fixture(src);
+  const p = project(files);
+  return hover(p, open(p, uri, f.text), f.cursor)?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
+}
+
+/** One test per `[fixture, expected]` case: `code(fixture)` equals `expected`. */
+export function hoverCases(
+  cases: readonly [string, string][],
+  code: (src: string) => string | undefined,
+  name: (src: string) => string = (src) => src.split('\n').pop() ?? src,
+): void {
+  for (const [src, expected] of cases) it(name(src), () => assert.equal(code(src), expected));
 }
 
 export function slice(text: string, s: Span): string {

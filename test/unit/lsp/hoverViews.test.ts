@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hover } from '../../../server/analysis/hover';
-import { fixture, open, project } from '../../support/lsp';
+import { hoverCode } from '../../support/lsp';
 
 const URI = 'file:///ws/views.lua';
 
 /** The code block of the hover at `‸` (what LuaLS's tests compare). */
-function label(src: string): string | undefined {
-  const f = fixture(src);
-  const p = project();
-  const h = hover(p, open(p, URI, f.text), f.cursor);
-  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
-}
+const label = (src: string): string | undefined => hoverCode(src, URI);
 
 /** `[fixture, expected hover label]`: how values and tables read in hover, as LuaLS writes them. */
 const CASES: [string, string][] = [

@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hover } from '../../../server/analysis/hover';
 import { parseLua } from '../../../server/analysis/parse';
-import { fixture, open, project } from '../../support/lsp';
+import { fixture, hoverCode, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/recover.lua';
 
-/** The code block of the hover at `‸`. */
-function label(src: string): string | undefined {
-  const f = fixture(src);
-  const p = project();
-  const h = hover(p, open(p, URI, f.text), f.cursor);
-  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
-}
+const label = (src: string): string | undefined => hoverCode(src, URI);
 
 describe('a statement with a stray token after it keeps its meaning', () => {
   const cases: [string, string][] = [

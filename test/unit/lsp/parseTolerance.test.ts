@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hover } from '../../../server/analysis/hover';
 import { parseLua } from '../../../server/analysis/parse';
-import { fixture, open, project } from '../../support/lsp';
+import { hoverCode } from '../../support/lsp';
 
 /** What LuaLS's parser tolerates (server/analysis/parseTolerance.ts): still typed, still reported. */
 const URI = 'file:///ws/tolerate.lua';
 
-function label(src: string): string | undefined {
-  const f = fixture(src);
-  const p = project();
-  const h = hover(p, open(p, URI, f.text), f.cursor);
-  return h?.markdown.match(/```lua\n(.*)/)?.[1];
-}
+const label = (src: string): string | undefined => hoverCode(src, URI)?.split('\n')[0];
 
 describe('statements after a return stay in their function', () => {
   const cases: [string, string][] = [

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hover } from '../../../server/analysis/hover';
 import { exprAt, fileIndex } from '../../../server/analysis/types/astIndex';
 import { TypeEngine } from '../../../server/analysis/types/engine';
 import { viewInferred } from '../../../server/analysis/types/ty';
-import { fixture, open, project } from '../../support/lsp';
+import { fixture, hoverCases, hoverCode, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/calls.lua';
 
-/** The code block of the hover at `‸` (without a table's fields). */
-function label(src: string): string | undefined {
-  const f = fixture(src);
-  const p = project();
-  const h = hover(p, open(p, URI, f.text), f.cursor);
-  // the type only: a class value's member list (`A {\n    init: function,\n}`) is left off
-  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1].replace(/ \{\n[\s\S]*\}$/, '');
-}
+/** The code block of the hover at `‸`, without a class value's member list. */
+const label = (src: string): string | undefined => hoverCode(src, URI)?.replace(/ \{\n[\s\S]*\}$/, '');
 
 function check(cases: [string, string][]): void {
-  for (const [src, expected] of cases)
-    it(src.split('\n').pop() ?? src, () => assert.equal(label(src), expected));
+  hoverCases(cases, label);
 }
 
 describe('calls: overload chosen by the arguments', () => {

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hover, signatureHelp } from '../../../server/analysis/hover';
-import { fixture, open, project } from '../../support/lsp';
+import { signatureHelp } from '../../../server/analysis/hover';
+import { fixture, hoverCode, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/types.lua';
 
 /** The code block of the hover at `‸` (what LuaLS's tests compare). */
-function label(src: string, files: Record<string, string> = {}): string | undefined {
-  const f = fixture(src);
-  const p = project(files);
-  const h = hover(p, open(p, URI, f.text), f.cursor);
-  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
-}
+const label = (src: string, files: Record<string, string> = {}): string | undefined =>
+  hoverCode(src, URI, files);
 
 /** `[fixture, expected hover label]`: the type engine as the hover shows it. */
 const CASES: [string, string][] = [

@@ -1,22 +1,14 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { hover } from '../../../server/analysis/hover';
-import { fixture, open, project } from '../../support/lsp';
+import { describe } from 'node:test';
+import { hoverCases, hoverCode } from '../../support/lsp';
 
 /** Control-flow typing (server/analysis/types/flow.ts, narrow.ts): the hover at `‸`. */
 const URI = 'file:///ws/flow.lua';
 
-function label(src: string): string | undefined {
-  const f = fixture(src);
-  const p = project();
-  const h = hover(p, open(p, URI, f.text), f.cursor);
-  // the first line: a class's fields follow it
-  return h?.markdown.match(/```lua\n(.*)/)?.[1].replace(/ \{$/, '');
-}
+/** The first line of the hover's code block (a class's fields follow it). */
+const label = (src: string): string | undefined => hoverCode(src, URI)?.split('\n')[0].replace(/ \{$/, '');
 
 function check(cases: [string, string][]): void {
-  for (const [src, expected] of cases)
-    it(src.replace(/\n/g, ' ⏎ '), () => assert.equal(label(src), expected));
+  hoverCases(cases, label, (src) => src.replace(/\n/g, ' ⏎ '));
 }
 
 const AB = "---@class A\n---@field kind 'a'\n---@field size integer\n---@class B\n---@field kind 'b'\n";

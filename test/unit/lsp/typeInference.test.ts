@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hover } from '../../../server/analysis/hover';
 import { definition } from '../../../server/analysis/navigation';
-import { fixture, open, project } from '../../support/lsp';
+import { fixture, hoverCases, hoverCode, open, project } from '../../support/lsp';
 
 const URI = 'file:///ws/infer.lua';
 
-/** The code block of the hover at `‸`. */
-function label(src: string): string | undefined {
-  const f = fixture(src);
-  const p = project();
-  const h = hover(p, open(p, URI, f.text), f.cursor);
-  return h?.markdown.match(/```lua\n([\s\S]*?)\n```/)?.[1];
-}
+const label = (src: string): string | undefined => hoverCode(src, URI);
 
 function check(cases: [string, string][]): void {
-  for (const [src, expected] of cases)
-    it(src.split('\n').pop() ?? src, () => assert.equal(label(src), expected));
+  hoverCases(cases, label);
 }
 
 describe('type inference: ---@operator', () => {
