@@ -97,7 +97,10 @@ function memberCompletion(
 ): CompletionResult {
   const before = text.slice(0, ctx.prefixStart);
   const sepAt = ctx.prefixStart - 1 - (before.length - before.trimEnd().length);
-  const qual = ctx.chain.map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '')).join('');
+  const idx = (k: string) => (k.startsWith('[') ? k : `['${k}']`);
+  const qual = ctx.chain
+    .map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : '') + (c.indexes ?? []).map(idx).join(''))
+    .join('');
   const typed = safely(() => typedMembers(project, fa, text, ctx.chain, sepAt, staleOffset));
   if (typed) {
     const items = typedCandidates(typed, qual, ctx.sep, snippets, (u) => project.isHostUri(u));
@@ -105,6 +108,7 @@ function memberCompletion(
       items.push(...deprecatedMembers(ctx.chain[0].name, ctx.prefix, items));
     return { items, prefixStart: ctx.prefixStart };
   }
+  if (ctx.chain.some((c) => c.indexes)) return { items: [], prefixStart: ctx.prefixStart };
   const v = project.evalChain(fa, ctx.chain, staleOffset);
   const items: Candidate[] = [];
   for (const m of project.members(v).values()) {

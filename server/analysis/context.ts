@@ -7,12 +7,23 @@ const IDENT_CHAR = /[\w]/;
  * [a, .b, :c()] for the part before the final separator. Text based, so it works while the line
  * is a syntax error. Returns undefined when the chain is not a plain name chain.
  */
-export function chainBefore(text: string, end: number): ChainItem[] | undefined {
+export function chainBefore(text: string, end: number, withIndexes = false): ChainItem[] | undefined {
   const items: ChainItem[] = [];
   let i = end;
   let called = false;
+  let indexes: string[] = [];
   for (let guard = 0; guard < 64; guard++) {
     while (i > 0 && /[ \t]/.test(text[i - 1])) i--;
+    // `[1]`, `['k']`, `[i]` (only where the caller can follow them)
+    if (withIndexes && !called && i > 0 && text[i - 1] === ']') {
+      const open = text.lastIndexOf('[', i - 1);
+      const inner = open >= 0 ? text.slice(open + 1, i - 1).trim() : '';
+      if (open < 0 || /[[\]]/.test(inner) || i - open > 200) return undefined;
+      const str = /^(["'])(.*)\1$/.exec(inner);
+      indexes.unshift(/^\d+$/.test(inner) ? `[${inner}]` : str ? str[2] : '[]');
+      i = open;
+      continue;
+    }
     // call arguments: skip a balanced (...) / {...} / "..."
     if (i > 0 && (text[i - 1] === ')' || text[i - 1] === '}' || text[i - 1] === '"' || text[i - 1] === "'")) {
       const open = matchBackward(text, i - 1);
@@ -28,13 +39,16 @@ export function chainBefore(text: string, end: number): ChainItem[] | undefined 
     i = s;
     while (i > 0 && /[ \t]/.test(text[i - 1])) i--;
     const c = text[i - 1];
+    const item = (sep: ChainItem['sep']): ChainItem =>
+      indexes.length ? { name, sep, called, indexes } : { name, sep, called };
     if ((c === '.' && text[i - 2] !== '.') || c === ':') {
-      items.unshift({ name, sep: c, called });
+      items.unshift(item(c));
       called = false;
+      indexes = [];
       i--;
       continue;
     }
-    items.unshift({ name, sep: '', called });
+    items.unshift(item(''));
     return items;
   }
   return undefined;
@@ -85,7 +99,7 @@ export function completionContext(text: string, offset: number): CompletionConte
   while (i > 0 && /[ \t]/.test(text[i - 1])) i--;
   const c = text[i - 1];
   if ((c === '.' && text[i - 2] !== '.') || c === ':') {
-    const chain = chainBefore(text, i - 1);
+    const chain = chainBefore(text, i - 1, true);
     if (!chain) return { kind: 'none' };
     return { kind: 'member', chain, sep: c, prefix, prefixStart: s };
   }

@@ -130,6 +130,8 @@ export interface ChainItem {
   /** '' for the head, '.' or ':' for members. */
   sep: '' | '.' | ':';
   called: boolean;
+  /** `a[1]`, `a['k']`, `a[i]` after the name (and its call): `[1]`, `k`, `[]` (text chains only) */
+  indexes?: string[];
 }
 
 export interface FieldDef {

@@ -27,10 +27,21 @@ export function chainType(en: TypeEngine, fa: FileAnalysis, chain: ChainItem[], 
   if (!chain.length) return UNKNOWN;
   let t = headType(en, fa, chain[0].name, offset);
   if (chain[0].called) t = firstReturn(en, t);
+  t = indexed(en, t, chain[0].indexes);
   for (let i = 1; i < chain.length; i++) {
     const m = en.member(t, chain[i].name);
     if (!m) return UNKNOWN;
-    t = chain[i].called ? firstReturn(en, m.ty) : m.ty;
+    t = indexed(en, chain[i].called ? firstReturn(en, m.ty) : m.ty, chain[i].indexes);
+  }
+  return t;
+}
+
+/** `t[1]`, `t['k']`, `t[i]`: the element, field or value type. */
+function indexed(en: TypeEngine, t: Ty, indexes: string[] | undefined): Ty {
+  for (const key of indexes ?? []) {
+    const m = key === '[]' ? (en.member(t, '[integer]') ?? en.member(t, '[string]')) : en.member(t, key);
+    if (!m) return UNKNOWN;
+    t = m.ty;
   }
   return t;
 }

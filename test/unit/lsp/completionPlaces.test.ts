@@ -98,4 +98,11 @@ describe('completion: table constructors, postfix forms and special places', () 
     assert.deepEqual(labels('results‸'), []);
     assert.ok(labels('debug.setcst‸').includes('setcstacklimit'));
   });
+  it('completes members after an index: `list[1].`, `list[i].`, `map["k"].`', () => {
+    const src = '---@class Item\n---@field price number\n---@type Item[]\nlocal items\n';
+    assert.deepEqual(labels(`${src}print(items[1].‸)`), ['price']);
+    assert.deepEqual(labels(`${src}for i = 1, 2 do print(items[i].pr‸) end`), ['price']);
+    const map = '---@class Item\n---@field price number\n---@type table<string, Item>\nlocal byName\n';
+    assert.deepEqual(labels(`${map}print(byName['pen'].‸)`), ['price']);
+  });
 });
