@@ -35,8 +35,12 @@ export function parseDocBlock(lines: DocLine[]): DocBlock {
   };
   const desc: string[] = [];
   let last: { kind: 'alias' | 'type' | 'param'; index: number } | undefined;
-  for (const l of lines) {
-    const t = l.text.replace(/^\s?/, '');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    let t = l.text.replace(/^\s?/, '');
+    // a table type left open at the line's end goes on over the next `---` lines
+    while (t.startsWith('@') && braceDepth(t) > 0 && i + 1 < lines.length && !/^\s?@/.test(lines[i + 1].text))
+      t += ' ' + lines[++i].text.trim();
     if (t.startsWith('|')) {
       continueEnum(block, last, t.slice(1));
       continue;
@@ -57,6 +61,19 @@ export function parseDocBlock(lines: DocLine[]): DocBlock {
   }
   block.description = desc.join('\n').trim();
   return block;
+}
+
+/** How many `{` of the text are still open (outside string literals). */
+function braceDepth(text: string): number {
+  let depth = 0;
+  let quote = '';
+  for (const ch of text) {
+    if (quote) quote = ch === quote ? '' : quote;
+    else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if (ch === '{') depth++;
+    else if (ch === '}') depth--;
+  }
+  return depth;
 }
 
 type LastTag = { kind: 'alias' | 'type' | 'param'; index: number } | undefined;

@@ -90,6 +90,10 @@ export function bindGeneric(
       if (a.k === 'named' && a.name === p.name && p.args && a.args)
         p.args.forEach((x, i) => bindGeneric(en, x, a.args?.[i], bind));
       return;
+    case 'record':
+      // `{ [1]?: T1, x: T2 }`: each field from the argument's field of that key
+      for (const f of p.fields) bindGeneric(en, f.ty, en.member(a, f.key)?.ty, bind, f.optional);
+      return;
     default:
       return;
   }

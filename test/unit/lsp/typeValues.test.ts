@@ -155,3 +155,16 @@ describe('type values: tuples and tables made by their fields', () => {
     ['local cfg = {}\ncfg.db.port = 1\nprint(cfg.d‸b)', 'unknown'],
   ]);
 });
+
+describe('type values: table-shaped parameters bind generics, annotations over several lines', () => {
+  const UNPACK =
+    '---@generic T1, T2, T3\n---@param arr {\n--- [1]?: T1,\n--- [2]?: T2,\n--- [3]?: T3,\n---}\n---@return T1, T2, T3\nlocal function unpack(arr) end\n';
+  check([
+    [`---@type [1, 2, 3]\nlocal t\n${UNPACK}local a‸, b = unpack(t)`, '1'],
+    [`---@type [1, 2, 3]\nlocal t\n${UNPACK}local a, b, c‸ = unpack(t)`, '3'],
+    [
+      "---@generic T\n---@param o { name: T }\n---@return T\nlocal function nameOf(o) end\nlocal n‸ = nameOf({ name = 'x' })",
+      'string',
+    ],
+  ]);
+});
