@@ -5,7 +5,7 @@ import type { Definition } from '../types';
 import { fileIndex, functionsAround, type Expr, type FnNode, type Site, type Stmt } from './astIndex';
 import type { TypeEngine } from './engine';
 import { applyCast, castsOf, Conditions, type Cast } from './narrow';
-import { union, type Ty } from './ty';
+import { members, union, UNKNOWN, type Ty } from './ty';
 
 /**
  * Flow: the type of a local at a position, found as LuaLS's tracer finds it. The statements from
@@ -339,7 +339,18 @@ class Walker {
       if (out) outs.push(out);
     });
     if (main) outs.unshift(main);
-    return outs.length ? union(outs) : undefined;
+    if (!outs.length) return undefined;
+    const merged = union(outs);
+    // without an `else`, a local of no known type stays `unknown` beside what a branch gave it
+    // (LuaLS: `local x; if c then x = 1 end` is `integer|unknown` after the `if`)
+    if (
+      main &&
+      t.k === 'unknown' &&
+      merged.k !== 'unknown' &&
+      !members(merged).some((m) => m.k === 'unknown')
+    )
+      return { k: 'union', items: [...members(merged), UNKNOWN] };
+    return merged;
   }
 
   // ---- the statement holding the position ------------------------------------------------------

@@ -46,6 +46,8 @@ describe('flow: what an if merges after it', () => {
     ['---@type integer?\nlocal x\nif x == nil then\n  print(x)\nend\nprint(x‸)', 'local x: integer|nil'],
     ['---@type integer?\nlocal x\nif x then\n  print(x)\nend\nprint(x‸)', 'local x: integer?'],
     ['local x\nif x == nil then\nend\nprint(x‸)', 'local x: unknown|nil'],
+    ['local x\nif c then\n  x = #arg\nend\nprint(x‸)', 'local x: integer|unknown'],
+    ['local x\nif c then\n  x = #arg\nelse\n  x = tostring(c)\nend\nprint(x‸)', 'local x: string|integer'],
     ['---@type integer?\nlocal x\nif x == 1 then\n  print(x‸)\nend', 'local x: integer'],
     ["local x\nif x == 'on' then\n  print(x‸)\nend", 'local x: string'],
     ['---@type integer?\nlocal x\nif x then\n  x = x .. "s"\nend\nprint(x‸)', 'local x: string?'],
