@@ -33,11 +33,11 @@ export function literalCompletion(
   const quote = inString ? str?.[1] : undefined;
   const valueStart = inString && str ? offset - str[0].length : offset;
   const before = text.slice(lineStart, valueStart);
-  const cmp = /([A-Za-z_][\w.]*)\s*(?:==|~=|=)\s*$/.exec(before);
+  const cmp = /([A-Za-z_][\w.]*(?:\[[^\]\n]*\])*)\s*(?:==|~=|=)\s*$/.exec(before);
   let opts: { label: string; detail: string }[] = [];
   if (typeCompared(fa, before, cmp?.[1], stale)) opts = typeNameOptions(quote);
   else if (cmp) {
-    const chain = chainBefore(text, lineStart + cmp.index + cmp[1].length);
+    const chain = chainBefore(text, lineStart + cmp.index + cmp[1].length, true);
     opts = (chain && safely(() => valueOptions(project, fa, chain, stale, quote))) || [];
   } else if (/[(,]\s*$/.test(before)) {
     const call = callAt(text, offset);

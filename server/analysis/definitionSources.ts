@@ -65,7 +65,7 @@ function callSources(project: Project, fa: FileAnalysis, def: Definition): Locat
   if (!site || site.values.length !== 1 || site.index !== 0) return [];
   if (call?.type !== 'CallExpression') return [];
   const ty = new TypeEngine(project).exprType(fa, call.base);
-  const generic = genericArgSources(fa, ty, call);
+  const generic = [...genericArgSources(fa, ty, call), ...typedCalleeReturn(fa, call)];
   const fn = members(ty).find((t) => t.k === 'function' && t.fn?.node && t.fn.fa?.uri === fa.uri);
   const node = fn?.k === 'function' ? fn.fn?.node : undefined;
   if (!node) return generic;
@@ -103,6 +103,32 @@ function genericArgSources(fa: FileAnalysis, ty: Ty, call: lp.CallExpression): L
     const occ = occurrenceAt(fa, spanOf(arg).start);
     const d = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
     if (d && d.kind === 'local') out.push({ uri: fa.uri, span: d.span });
+  }
+  return out;
+}
+
+/** `local g = f()` with `---@type fun(): fun()` on the local `f`: the returned `fun(...)`. */
+function typedCalleeReturn(fa: FileAnalysis, call: lp.CallExpression): Location[] {
+  if (call.base.type !== 'Identifier') return [];
+  const occ = occurrenceAt(fa, spanOf(call.base).start);
+  const def = occ?.defId !== undefined ? fa.defs[occ.defId] : undefined;
+  if (!def || def.kind !== 'local') return [];
+  const out: Location[] = [];
+  for (const span of annotationFunctions(fa.text, def)) {
+    const t = fa.text.slice(span.start, span.end);
+    let depth = 0;
+    let close = -1;
+    for (let i = t.indexOf('('); i >= 0 && i < t.length; i++) {
+      if (t[i] === '(') depth++;
+      else if (t[i] === ')' && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    const ret = close >= 0 ? /^\s*:\s*/.exec(t.slice(close + 1)) : null;
+    const at = ret ? close + 1 + ret[0].length : -1;
+    if (at >= 0 && /^fun\s*\(/.test(t.slice(at)) && !t.slice(at).includes(','))
+      out.push({ uri: fa.uri, span: { start: span.start + at, end: span.end } });
   }
   return out;
 }

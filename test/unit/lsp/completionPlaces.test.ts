@@ -63,6 +63,8 @@ describe('completion: table constructors, postfix forms and special places', () 
     const src = `---@alias mode '"fast"'|'"slow"'\n---@param m mode\nlocal function run(m) end\n`;
     assert.deepEqual(labels(`${src}run('‸')`), ["'fast'", "'slow'"]);
     assert.deepEqual(labels(`${src}run(‸)`), ['"fast"', '"slow"']);
+    const map = `---@type table<string, 'on'|'off'>\nlocal flags\n`;
+    assert.deepEqual(labels(`${map}flags['wifi'] = ‸`), ["'on'", "'off'"]);
   });
   it('offers keyword snippets where they fit: `then .. end` only for an open `if`', () => {
     assert.deepEqual(labels('if ok then‸'), ['then', 'then .. end']);

@@ -35,6 +35,7 @@ describe('definition: where a value comes from, as LuaLS follows it', () => {
   it('follows a call to a function of this file to the local it returns or its `---@return fun`', () => {
     check('local function make()\n  local ⟪obj⟫ = {}\n  return obj\nend\nlocal ⟪o⟫ = make()\nprint(‸o)');
     check('---@return ⟪fun(): integer⟫\nlocal function counter() end\nlocal ⟪ne‸xt_id⟫ = counter()');
+    check('---@type fun(): ⟪fun(): integer⟫\nlocal make\nlocal ⟪ne‸xt_id⟫ = make()');
   });
   it('finds fields set through `self` from a lone expression line', () => {
     check('function Store:init()\n  self.⟪items⟫ = {}\nend\n\nStore.it‸ems');
