@@ -128,7 +128,7 @@ const STDLIB: string[] = [
   'table.move(a1: table, f: integer, e: integer, t: integer, a2?: table): table | Moves elements between tables.',
   'table.pack(...: any): table | Returns a table with all arguments and a field `n`.',
   'table.remove(list: table, pos?: integer): any | Removes and returns the element at `pos` (default: last).',
-  'table.sort(list: table, comp?: function) | Sorts list elements in place.',
+  'table.sort<T>(list: T[], comp?: fun(a: T, b: T):boolean) | Sorts list elements in place.',
   'table.unpack(list: table, i?: integer, j?: integer): unknown | Returns the elements list[i..j].',
   'utf8.char(...: integer): string | Converts code points to a UTF-8 string.',
   'utf8.codes(s: string, lax?: boolean): function | Iterates over the code points of a UTF-8 string.',
@@ -149,12 +149,14 @@ const FILE_METHODS: string[] = [
   'write(...: string|number): file | Writes each argument to the file.',
 ];
 
-const LINE_RE = /^([\w.]+)(?:<([\w, ]+)>)?(?:\(([^)]*)\))?(?::\s*([^|]+?))?\s*(?:\|\s*(.*))?$/;
+const LINE_RE =
+  /^([\w.]+)(?:<([\w, ]+)>)?(?:\(((?:[^()]|\([^()]*\))*)\))?(?::\s*([^|]+?))?\s*(?:\|\s*(.*))?$/;
 
 function parseParams(src: string): { params: ParamInfo[]; vararg: boolean } {
   const params: ParamInfo[] = [];
   let vararg = false;
-  for (const raw of src.split(',')) {
+  // commas inside a `fun(a: T, b: T)` parameter type do not separate parameters
+  for (const raw of src.split(/,(?![^(]*\))/)) {
     const p = raw.trim();
     if (!p) continue;
     const m = /^(\.\.\.|[\w]+)(\?)?(?::\s*(.+))?$/.exec(p);

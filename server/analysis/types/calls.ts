@@ -4,6 +4,7 @@ import { occurrenceAt } from '../resolve';
 import { stringValue } from './exprs';
 import { fileIndex } from './astIndex';
 import { callArgs, isMulti, type CallNode, type TypeEngine } from './engine';
+import { bindGeneric, sigHasGeneric, substitute } from './generics';
 import { iterTypes } from './iterators';
 import { argCount, chooseSignatures, signaturesOf } from './overloads';
 import { nonNil, union, UNKNOWN, NIL, ANY, type FnSig, type Ty } from './ty';
@@ -35,8 +36,16 @@ export function builtinCall(en: TypeEngine, fa: FileAnalysis, call: CallNode): T
     case 'xpcall': {
       const f = arg(0);
       const rest = args.slice(base.name === 'pcall' ? 1 : 2);
-      void rest;
-      const rets = f.k === 'function' && f.fn ? en.returnsOf(f.fn) : [];
+      const fn = f.k === 'function' ? f.fn : undefined;
+      let rets = fn ? en.returnsOf(fn) : [];
+      // `pcall(f, x)` with a generic `f`: bound from the arguments passed on
+      if (fn && sigHasGeneric(fn)) {
+        const bind = new Map<string, Ty>();
+        fn.params.forEach((p, i) =>
+          bindGeneric(en, p.ty, rest[i] && en.exprType(fa, rest[i]), bind, p.optional),
+        );
+        rets = rets.map((r) => substitute(r, bind));
+      }
       return [{ k: 'boolean' }, ...rets];
     }
     case 'select': {

@@ -155,6 +155,14 @@ describe('calls: returns, ---@param self, classes declared twice', () => {
       'local x: unknown',
     ],
     [
+      '---@type string[]\nlocal names\ntable.sort(names, function (a‸, b) return a < b end)',
+      '(parameter) a: string',
+    ],
+    [
+      '---@generic T\n---@param list T[]\n---@return T\nlocal function first(list) end\n---@type boolean[]\nlocal l\nlocal ok, v‸ = pcall(first, l)',
+      'local v: boolean',
+    ],
+    [
       '---@param opts { on: fun(x: integer) }\nlocal function f(opts) end\nf { on = function (x‸) end }',
       '(parameter) x: integer',
     ],
