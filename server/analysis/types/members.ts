@@ -3,7 +3,7 @@ import type * as lp from 'luaparse';
 import type { ApiMember, Definition, DocBlock, Location } from '../types';
 import { spanOf } from '../parse';
 import { stdlib } from '../stdlib';
-import { fileIndex, type Site } from './astIndex';
+import { fileIndex, type Expr, type Site } from './astIndex';
 import { occurrenceAt } from '../resolve';
 import { memberTy, typeText } from './convert';
 import { classBindings, hasSelf, substitute, withSelf } from './generics';
@@ -242,9 +242,7 @@ function deepField(
 ): MemberInfo | undefined {
   const list = fileIndex(fa).deepFields.get(name);
   if (!list) return undefined;
-  const hits = list.filter(({ base }) =>
-    members(en.exprType(fa, base)).some((t) => t.k === 'table' && t.ref?.ctor === ctor),
-  );
+  const hits = list.filter(({ base }) => reaches(en, fa, base, ctor));
   if (!hits.length) return undefined;
   const { ty, method } = fieldSitesType(
     en,
@@ -254,6 +252,29 @@ function deepField(
   );
   const at = hits[0].site.offset;
   return { name, ty, method, location: { uri: fa.uri, span: { start: at, end: at + name.length } } };
+}
+
+const baseMemo = new WeakMap<TypeEngine, Map<Expr, Ty>>();
+
+/** Does the base of `a.b.c = v` evaluate to the table of constructor `ctor`? (memoised per request) */
+function reaches(en: TypeEngine, fa: FileAnalysis, base: Expr, ctor: lp.TableConstructorExpression): boolean {
+  let memo = baseMemo.get(en);
+  if (!memo) baseMemo.set(en, (memo = new Map()));
+  let t = memo.get(base);
+  if (!t) {
+    t = en.exprType(fa, base);
+    // an `unknown` may come from a cycle being guarded: ask again next time
+    if (t.k !== 'unknown') memo.set(base, t);
+  }
+  return members(t).some((x) => x.k === 'table' && x.ref?.ctor === ctor);
+}
+
+/** Names of the fields set on the constructor's table through longer chains (`a.b.c = v`). */
+function deepNames(en: TypeEngine, fa: FileAnalysis, ctor: lp.TableConstructorExpression): string[] {
+  const out: string[] = [];
+  for (const [name, list] of fileIndex(fa).deepFields)
+    if (list.some(({ base }) => reaches(en, fa, base, ctor))) out.push(name);
+  return out;
 }
 
 /** `self.x = v` in a method of `def`. */
@@ -435,6 +456,7 @@ function memberNames(en: TypeEngine, t: Ty, seen: Set<unknown>): string[] {
         else if (f.type === 'TableKey' && f.key.type === 'NumericLiteral') names.push(`[${f.key.raw}]`);
         else if (f.type === 'TableValue') names.push(`[${++pos}]`);
       }
+      if (ref.ctor && ref.fa) names.push(...deepNames(en, ref.fa, ref.ctor));
       if (ref.def && ref.fa) {
         names.push(...ref.def.fields.keys());
         for (const d of selfDefs(ref.fa, ref.def)) names.push(...d.fields.keys());

@@ -4,6 +4,7 @@ import { occurrenceAt } from '../../../server/analysis/resolve';
 import { exprAt, fileIndex } from '../../../server/analysis/types/astIndex';
 import { TypeEngine } from '../../../server/analysis/types/engine';
 import { hoverLabel, textLabel } from '../../../server/analysis/types/hoverView';
+import { membersOf } from '../../../server/analysis/types/members';
 import { viewInferred } from '../../../server/analysis/types/ty';
 import { openFixture } from '../../support/lsp';
 
@@ -167,4 +168,17 @@ describe('type values: table-shaped parameters bind generics, annotations over s
       'string',
     ],
   ]);
+});
+
+describe('type values: members listed for completion', () => {
+  it('fields set through longer chains are members of the table they reach', () => {
+    const { f, p, fa } = openFixture(
+      'local M = { sub = { a = 1 } }\nM.sub.f = 1\nfunction M.sub.g() end\nlocal s‸ = M.sub',
+    );
+    const en = new TypeEngine(p);
+    const occ = occurrenceAt(fa, f.cursor);
+    const t = occ && hoverLabel(en, fa, occ)?.ty;
+    assert.ok(t);
+    assert.deepEqual([...membersOf(en, t).keys()].sort(), ['a', 'f', 'g']);
+  });
 });
