@@ -14,7 +14,18 @@ import { fileIndex, functionsAround, nameNodeAt, type Expr } from './astIndex';
 import { argCount, chooseSignatures, signaturesOf } from './overloads';
 import type { TypeEngine } from './engine';
 import { isStdLib, valueView, type ViewScope } from './tableView';
-import { members, UNKNOWN, view, viewInferred, viewFun, viewParam, type FnSig, type Ty } from './ty';
+import {
+  members,
+  numberText,
+  UNKNOWN,
+  view,
+  viewFun,
+  viewInferred,
+  viewParam,
+  viewString,
+  type FnSig,
+  type Ty,
+} from './ty';
 
 /**
  * Hover labels as LuaLS writes them: `local x: integer = 1`, `(parameter) t: Class`,
@@ -36,8 +47,13 @@ function inferredReturns(en: TypeEngine, fn: FnSig): { ty: Ty; name?: string }[]
 }
 
 /** The function label: `function name(params)` and its returns. */
-export function functionLabel(en: TypeEngine, name: string, fn: FnSig, prefix = 'function '): string {
-  const params = fn.params.map(viewParam);
+export function functionLabel(en: TypeEngine, name: string, sig: FnSig, prefix = 'function '): string {
+  // `local function f(...)` with `---@overload`s shows as its first overload (LuaLS does)
+  const first = signaturesOf(sig)[0];
+  const fn = first === sig ? sig : { ...first, async: sig.async || first.async };
+  const ps =
+    prefix === '(method) ' && first !== sig && fn.params[0]?.name === 'self' ? fn.params.slice(1) : fn.params;
+  const params = ps.map(viewParam);
   if (fn.vararg) params.push(`...${view(fn.vararg)}`);
   let s = `${fn.async ? '(async) ' : ''}${prefix}${name}(${params.join(', ')})`;
   const rets = fn.returns.length || !fn.node ? fn.returns : inferredReturns(en, fn);
@@ -81,7 +97,7 @@ function localLabel(en: TypeEngine, fa: FileAnalysis, def: Definition, occ: Occu
       at !== undefined && t.fn.overloads?.length ? overloadAt(en, fa, occ.span, t.fn) : undefined;
     if (chosen)
       return { label: `local ${def.name}: ${viewFun(chosen)}`, doc, ty: { k: 'function', fn: chosen } };
-    return { label: functionLabel(en, def.name, t.fn), doc, ty: t };
+    return { label: functionLabel(en, fnName(fa, t.fn, def.name), t.fn), doc, ty: t };
   }
   let prefix = 'local ';
   if (def.kind === 'parameter') prefix = '(parameter) ';
@@ -89,7 +105,7 @@ function localLabel(en: TypeEngine, fa: FileAnalysis, def: Definition, occ: Occu
   else if (at !== undefined && isUpvalue(fa, def, at)) prefix = '(upvalue) ';
   const attr = def.attribute ? ` <${def.attribute}>` : '';
   const scope = def.doc?.className ?? (def.kind === 'self' ? selfClass(t) : false);
-  const view = valueView(en, t, scope, fieldReads(fa, def));
+  const view = valueView(en, t, scope, fieldReads(en, fa, def));
   return { label: `${prefix}${def.name}${attr}: ${view}`, doc, ty: t };
 }
 
@@ -131,12 +147,30 @@ function overloadAt(en: TypeEngine, fa: FileAnalysis, span: Span, fn: FnSig): Fn
   return chosen.length === 1 && chosen[0] !== fn ? chosen[0] : undefined;
 }
 
-/** Names of the fields code reads or writes directly on a local (`u.x`): LuaLS lists them too. */
-function fieldReads(fa: FileAnalysis, def: Definition): string[] {
+/**
+ * The fields code reads or writes directly on a local (`u.x`, `t['a b']`, `t[1]`): LuaLS lists
+ * them too. Names, or keys as written (`['a b']`, `[1]`).
+ */
+function fieldReads(en: TypeEngine, fa: FileAnalysis, def: Definition): string[] {
   const id = fa.defs.indexOf(def);
   const names = new Set<string>();
   for (const o of fa.occurrences)
     if (o.baseDefId === id && o.member?.chain.length === 1 && o.member.sep === '.') names.add(o.member.name);
+  const visit = (n: unknown): void => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(visit);
+    const node = n as lp.Node;
+    if (node.type === 'IndexExpression' && node.base.type === 'Identifier') {
+      const occ = occurrenceAt(fa, spanOf(node.base).start);
+      const k = occ?.defId === id ? en.exprType(fa, node.index) : undefined;
+      if (k?.k === 'string' && k.lit !== undefined) names.add(`[${viewString(k.lit, k.quote)}]`);
+      else if ((k?.k === 'integer' || k?.k === 'number') && k.lit !== undefined)
+        names.add(`[${numberText(k.lit, k.k === 'integer')}]`);
+    }
+    for (const key in node)
+      if (key !== 'range' && key !== 'loc') visit((node as unknown as Record<string, unknown>)[key]);
+  };
+  if (def.kind === 'local' || def.kind === 'localFunction') visit(fileIndex(fa).chunk.body);
   return [...names];
 }
 
@@ -167,13 +201,27 @@ function globalLabel(
   const t = def ? en.defType(fa, def, at === def.span.start ? undefined : at) : en.globalType(name, fa);
   const doc = def?.doc?.description || undefined;
   if (t.k === 'function' && t.fn && !t.fn.declared)
-    return { label: functionLabel(en, name, t.fn), doc, ty: t };
+    return { label: functionLabel(en, fnName(fa, t.fn, name), t.fn), doc, ty: t };
   if (t.k === 'function' && t.fn?.declared) return { label: `(global) ${name}: ${view(t)}`, doc, ty: t };
   return {
     label: `(global) ${name}: ${valueView(en, t, def?.doc?.className ?? !def?.doc?.type)}`,
     doc,
     ty: t,
   };
+}
+
+/**
+ * The name a function value shows under (LuaLS names it where it is defined): `local function f`
+ * and `function M.f` keep theirs wherever they are held (`local x = require 'a'` shows `f`), an
+ * unnamed function takes the name it is held by in its own file, and none from another file.
+ */
+function fnName(fa: FileAnalysis, fn: FnSig, holder: string): string {
+  const id = fn.node?.identifier;
+  const home = fn.fa ?? fa;
+  if (id?.type === 'Identifier') return id.name;
+  if (id?.type === 'MemberExpression')
+    return `${sourceText(home, id.base)}${id.indexer}${id.identifier.name}`;
+  return fn.node && fn.fa && fn.fa.uri !== fa.uri ? '' : holder;
 }
 
 function sourceText(fa: FileAnalysis, e: lp.Expression): string {
@@ -237,7 +285,17 @@ function memberLabel(en: TypeEngine, fa: FileAnalysis, occ: Occurrence): HoverLa
     const cls = members(baseTy).find((x) => x.k === 'named');
     return { label: `(field) ${cls?.k === 'named' ? cls.name : owner}.${name}: ${view(t)}`, doc, ty: t };
   }
-  return { label: `${kind} ${owner}.${name}: ${valueView(en, t)}`, doc, ty: t };
+  const cls = m.api?.nameSpan ? classOf(baseTy) : undefined;
+  return { label: `${cls ? '(field)' : kind} ${cls ?? owner}.${name}: ${valueView(en, t)}`, doc, ty: t };
+}
+
+/** The class a value is an instance of, if any. */
+function classOf(t: Ty): string | undefined {
+  for (const x of members(t)) {
+    if (x.k === 'named') return x.name;
+    if (x.k === 'table' && x.ref?.def?.doc?.className) return x.ref.def.doc.className;
+  }
+  return undefined;
 }
 
 function stdOwner(baseTy: Ty, owner: string): string {
@@ -312,5 +370,16 @@ export function textLabel(
     .slice(0, -1)
     .map((c, i) => (i ? c.sep : '') + c.name + (c.called ? '()' : ''))
     .join('');
+  const sep = chain[chain.length - 1].sep;
+  if (isFunctionValue(t)) {
+    const method = sep === ':' || !!t.fn.method;
+    const label = functionLabel(
+      en,
+      `${owner}${method ? ':' : '.'}${name}`,
+      t.fn,
+      method ? '(method) ' : 'function ',
+    );
+    return { label, ty: t, span };
+  }
   return { label: `(field) ${owner}.${name}: ${valueView(en, t)}`, ty: t, span };
 }

@@ -5,7 +5,8 @@ import { hoverCode } from '../../support/lsp';
 const URI = 'file:///ws/views.lua';
 
 /** The code block of the hover at `‸` (what LuaLS's tests compare). */
-const label = (src: string): string | undefined => hoverCode(src, URI);
+const label = (src: string, files: Record<string, string> = {}): string | undefined =>
+  hoverCode(src, URI, files);
 
 /** `[fixture, expected hover label]`: how values and tables read in hover, as LuaLS writes them. */
 const CASES: [string, string][] = [
@@ -83,6 +84,15 @@ const CASES: [string, string][] = [
   // what nothing is known about stays unknown, and a function returning only that shows no return
   ['local n‸ = table.unpack(list)', 'local n: unknown'],
   ['local function relay()\n  return missing()\nend\nre‸lay()', 'function relay()'],
+  // a ---@field shows its class as owner; keys read with brackets are listed as written
+  ['---@class Food\n---@field kcal number\nlocal food = {}\nfood.kc‸al = 0', '(field) Food.kcal: number'],
+  ["local t = {}\nprint(t‸['a b'], t[2])", "local t: {\n    ['a b']: unknown,\n    [2]: unknown,\n}"],
+  // `f(...)` with overloads shows its first overload; `M:f` on a line being typed is a method
+  [
+    '---@overload fun(x: number)\n---@overload fun(x: number, y: number)\nlocal function f‸(...) end',
+    'function f(x: number)',
+  ],
+  ['---@overload fun(self: self, x: number)\nfunction M:f(...) end\n\nM:f‸', '(method) M:f(x: number)'],
   // the std lib's string functions take numbers too
   ['string.up‸per()', 'function string.upper(s: string|number)\n  -> string'],
 ];
@@ -91,4 +101,12 @@ describe('hover views (table fields, literals, visibility as LuaLS shows them)',
   for (const [src, expected] of CASES) {
     it(src.split('\n').pop() ?? src, () => assert.equal(label(src), expected));
   }
+
+  it('names a function from another file where it is defined', () => {
+    const named = { 'file:///ws/a.lua': 'local function pad(s, n) end\nreturn pad' };
+    assert.equal(label("local x = require 'a'\nx‸()", named), 'function pad(s: any, n: any)');
+    const anon = { 'file:///ws/a.lua': 'return function (s, n) end' };
+    assert.equal(label("local x = require 'a'\nx‸()", anon), 'function (s: any, n: any)');
+    assert.equal(label('local g‸ = function (s) end'), 'function g(s: any)');
+  });
 });

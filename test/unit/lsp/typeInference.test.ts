@@ -94,7 +94,7 @@ describe('type inference: narrowing and declared fields', () => {
     ],
     [
       '---@class Cfg\n---@field port integer\nlocal cfg = {}\ncfg.port = "80"\nprint(cfg.po‸rt)',
-      '(field) cfg.port: integer',
+      '(field) Cfg.port: integer',
     ],
     [
       '---@class Opts\nlocal o = { mode = "fast" }\n---@type boolean\no.mode = true\nprint(o.mo‸de)',
