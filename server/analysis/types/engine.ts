@@ -164,7 +164,9 @@ export class TypeEngine {
     if (def.kind === 'parameter') {
       const site = idx.sites.get(def.span.start);
       const inferred = site ? contextParam(this, fa, site) : undefined;
-      return inferred ?? (def.name === 'self' ? UNKNOWN : ANY);
+      const t = inferred ?? (def.name === 'self' ? UNKNOWN : ANY);
+      // a read flows too: `if type(x) == 'string' then` narrows an untyped parameter
+      return read && !writeAt(fa, def, at) ? this.traceRead(fa, def, t, at) : t;
     }
     if (read && !writeAt(fa, def, at)) {
       const decl = idx.sites.get(def.span.start);

@@ -30,6 +30,17 @@ describe('flow: narrowing by a field compared with a literal', () => {
   ]);
 });
 
+describe('flow: parameters without a type narrow too', () => {
+  check([
+    [
+      "local function f(x)\n  if type(x) == 'string' then\n    print(x‸)\n  end\nend",
+      '(parameter) x: string',
+    ],
+    ['local function f(x)\n  x = #arg\n  print(x‸)\nend', '(parameter) x: integer'],
+    ['local function f(x)\n  print(x‸)\nend', '(parameter) x: any'],
+  ]);
+});
+
 describe('flow: type(x) kept in a local', () => {
   check([
     ["local x\nlocal tp = type(x)\nif tp == 'integer' then\n  print(x‸)\nend", 'local x: integer'],
