@@ -154,14 +154,30 @@ export function metaMembers(project: Project, fa: FileAnalysis, nameStart: numbe
   const en = new TypeEngine(project);
   const name = node.identifier.name;
   const metas: Ty[] = [];
-  for (const t of members(en.exprType(fa, node.base)))
+  for (const t of members(en.exprType(fa, node.base))) {
     if (t.k === 'table' && t.ref?.meta) metas.push(t.ref.meta);
+    // a class declared on `local obj = setmetatable({}, mt)`: the holder's metatable
+    if (t.k === 'named') metas.push(...holderMetas(en, fa, t.name));
+  }
   if (node.base.type === 'Identifier') metas.push(...statementMetas(en, fa, node.base));
   const out: Location[] = [];
   for (const meta of metas.slice(0, 4)) {
     const index = en.member(meta, '__index')?.ty;
     const loc = index ? en.member(index, name)?.location : undefined;
     if (loc && !out.some((l) => l.uri === loc.uri && l.span.start === loc.span.start)) out.push(loc);
+  }
+  return out;
+}
+
+/** The metatables of the values in this file that hold class `name` (`---@class` on them). */
+function holderMetas(en: TypeEngine, fa: FileAnalysis, name: string): Ty[] {
+  const out: Ty[] = [];
+  for (const d of fa.defs) {
+    if (d.doc?.className !== name || out.length >= 4) continue;
+    const site = fileIndex(fa).sites.get(d.span.start);
+    const init = site?.values[site.index];
+    if (!init) continue;
+    for (const t of members(en.exprType(fa, init))) if (t.k === 'table' && t.ref?.meta) out.push(t.ref.meta);
   }
   return out;
 }

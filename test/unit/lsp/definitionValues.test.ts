@@ -69,4 +69,9 @@ describe('definition: where a value comes from, as LuaLS follows it', () => {
     check(`${id}local ⟪k⟫\nlocal ⟪r‸⟫ = same(⟪k⟫)`);
     check(`${id}local ⟪r‸⟫ = same(⟪{}⟫)`);
   });
+  it('finds a method of a class declared on a `setmetatable` result through its metatable', () => {
+    check(
+      '---@type Conn\nlocal c\nc:cl‸ose()\nlocal mt = {}\nmt.__index = mt\nfunction mt:⟪close⟫() end\n---@class Conn\nlocal Conn = setmetatable({}, mt)',
+    );
+  });
 });
