@@ -385,8 +385,12 @@ export class TypeEngine {
     const doc =
       base?.doc ?? (call.base.type === 'Identifier' ? fa.globals.get(call.base.name)?.doc : undefined);
     if (doc?.className !== cls || !doc.overloads?.length) return undefined;
-    const t = typeText(doc.overloads[0], doc.generics, this.alias);
-    return t.k === 'function' ? t.fn : undefined;
+    // every `---@overload` is a constructor signature; the call chooses among them
+    const sigs = doc.overloads.flatMap((o) => {
+      const t = typeText(o, doc.generics, this.alias);
+      return t.k === 'function' && t.fn ? [t.fn] : [];
+    });
+    return sigs.length ? { ...sigs[0], overloads: sigs.slice(1) } : undefined;
   }
 
   private returnsWithGenerics(fa: FileAnalysis, call: CallNode, sig: FnSig, owner?: Ty): Ty[] {

@@ -3,7 +3,7 @@ import type { FileAnalysis } from '../fileAnalysis';
 import { spanOf } from '../parse';
 import { occurrenceAt } from '../resolve';
 import { exprAt, fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
-import { typeText } from './convert';
+import { memberTy, typeText } from './convert';
 import { callArgs, type CallNode, type TypeEngine } from './engine';
 import { stringValue } from './exprs';
 import { bindGeneric, hasGeneric, substitute } from './generics';
@@ -93,6 +93,10 @@ function declaredSig(en: TypeEngine, fa: FileAnalysis, fn: FnNode): FnSig | unde
   for (const b of members(base)) {
     const cls = b.k === 'named' ? b.name : b.k === 'table' ? b.ref?.def?.doc?.className : undefined;
     const owner = cls ? en.project.classes().get(cls) : undefined;
+    // the class's own `---@field f fun(...)` types `function C:f(...)` written on the class table
+    const field = owner?.fields.get(id.identifier.name);
+    const own = field?.type?.startsWith('fun') ? asFn(memberTy(field, en.alias)) : undefined;
+    if (own) return own;
     const names = b.k === 'named' && !isClassDef(fa, id.base) ? [b.name] : (owner?.parents ?? []);
     for (const p of names) {
       const m = en.member({ k: 'named', name: p }, id.identifier.name);

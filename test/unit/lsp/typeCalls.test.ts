@@ -76,6 +76,10 @@ describe('calls: ---@operator on generic classes', () => {
 describe('calls: a method overriding a parent field typed as a function', () => {
   check([
     [
+      '---@class Btn\n---@field onClick fun(self: Btn, x: number)\nlocal btn = {}\nfunction btn:onClick(x‸) end',
+      '(parameter) x: number',
+    ],
+    [
       '---@class Base\nlocal base = {}\n---@type (fun(self: Base, x: string): number)?\nbase.callback = nil\n---@class Child : Base\nlocal child = {}\nfunction child:callback(x‸) end',
       '(parameter) x: string',
     ],
@@ -91,6 +95,10 @@ describe('calls: self as a type', () => {
     ['---@class A\nlocal mt\n---@return self\nfunction mt:init() end\nlocal o‸ = mt:init()', 'local o: A'],
     ['---@class A\n---@field x self\n---@type A\nlocal o\nlocal v‸ = o.x', 'local v: A'],
     ['---@class A\n---@overload fun(): self\nlocal A\nlocal o‸ = A()', 'local o: A'],
+    [
+      '---@class Item\n---@class P\n---@overload fun(x: integer): P\n---@overload fun(x: string): Item\nlocal P\nlocal o‸ = P("s")',
+      'local o: Item',
+    ],
     ['---@class A\nlocal mt\n---@return se‸lf\nfunction mt:init() end', 'A'],
     ['---@class A\n---@field x se‸lf', 'A'],
   ]);
