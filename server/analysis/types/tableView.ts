@@ -57,24 +57,28 @@ interface ViewField {
   m: MemberInfo;
 }
 
+/** LuaLS's `hover.previewFields` default: a table view lists this many fields, then `...(+n)`. */
+export const PREVIEW_FIELDS = 50;
+
 /**
- * LuaLS's order of a table view: when every field holds a number literal, by value; otherwise
- * names, then `[key]`s, then `_names`, each group sorted by its text.
+ * LuaLS's order of a table view: names, then `[key]`s, then `_names`, each group sorted by its
+ * text, cut to the first `PREVIEW_FIELDS`; when every field kept holds a number literal, those are
+ * ordered by value instead.
  */
 function orderFields(fields: ViewField[]): ViewField[] {
-  const nums = fields.map((f) => {
+  const score = (k: string) => (k.startsWith('_') ? 10 : 0) + (k.startsWith('[') ? 1 : 0);
+  const kept = [...fields]
+    .sort((a, b) => score(a.key) - score(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, PREVIEW_FIELDS);
+  const nums = kept.map((f) => {
     const lit = literalText(f.m.ty);
     return lit !== undefined && /^-?\d/.test(lit) && !lit.includes('|') ? Number(lit) : NaN;
   });
-  if (nums.every((n) => !Number.isNaN(n)))
-    return fields
-      .map((f, i) => ({ f, n: nums[i] }))
-      .sort((a, b) => a.n - b.n)
-      .map((e) => e.f);
-  const score = (k: string) => (k.startsWith('_') ? 10 : 0) + (k.startsWith('[') ? 1 : 0);
-  return [...fields].sort(
-    (a, b) => score(a.key) - score(b.key) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  if (!nums.every((n) => !Number.isNaN(n))) return kept;
+  return kept
+    .map((f, i) => ({ f, n: nums[i] }))
+    .sort((a, b) => a.n - b.n)
+    .map((e) => e.f);
 }
 
 /** The key of a table constructor entry as LuaLS shows it, or undefined for keys it leaves out. */
@@ -134,14 +138,13 @@ function tableBody(en: TypeEngine, t: Ty, scope: ViewScope, reads: string[] = []
     if (!byKey.has(key) && !ctor.renamed.has(name)) byKey.set(key, { key, m: { name, ty: UNKNOWN } });
   }
   if (!byKey.size) return '';
-  const lines = orderFields([...byKey.values()])
-    .slice(0, 50)
-    .map(({ key, m }) => {
-      const opt = m.ty.k === 'union' && m.ty.opt;
-      const shown =
-        opt && m.ty.k === 'union' ? { ...m, ty: union(m.ty.items.filter((x) => x.k !== 'nil')) } : m;
-      return `${INDENT}${key}${opt ? '?' : ''}: ${fieldView(shown)},`;
-    });
+  const lines = orderFields([...byKey.values()]).map(({ key, m }) => {
+    const opt = m.ty.k === 'union' && m.ty.opt;
+    const shown =
+      opt && m.ty.k === 'union' ? { ...m, ty: union(m.ty.items.filter((x) => x.k !== 'nil')) } : m;
+    return `${INDENT}${key}${opt ? '?' : ''}: ${fieldView(shown)},`;
+  });
+  if (byKey.size > PREVIEW_FIELDS) lines.push(`${INDENT}...(+${byKey.size - PREVIEW_FIELDS})`);
   return `{\n${lines.join('\n')}\n}`;
 }
 

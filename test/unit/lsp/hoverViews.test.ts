@@ -102,6 +102,16 @@ describe('hover views (table fields, literals, visibility as LuaLS shows them)',
     it(src.split('\n').pop() ?? src, () => assert.equal(label(src), expected));
   }
 
+  it('lists the first 50 fields of a big table, then how many more', () => {
+    const keys = Array.from({ length: 53 }, (_, i) => `k${String(i).padStart(2, '0')} = 'v'`);
+    const got = label(`local bi‸g = { ${keys.join(', ')} }`) ?? '';
+    const lines = got.split('\n');
+    assert.equal(lines.length, 53);
+    assert.equal(lines[1], "    k00: string = 'v',");
+    assert.equal(lines[50], "    k49: string = 'v',");
+    assert.equal(lines[51], '    ...(+3)');
+  });
+
   it('names a function from another file where it is defined', () => {
     const named = { 'file:///ws/a.lua': 'local function pad(s, n) end\nreturn pad' };
     assert.equal(label("local x = require 'a'\nx‸()", named), 'function pad(s: any, n: any)');
