@@ -221,20 +221,36 @@ export interface Cast {
   parts: string[];
 }
 
+const fileCasts = new WeakMap<FileAnalysis, { text: string; casts: (Cast & { name: string })[] }>();
+const defCasts = new WeakMap<Definition, { text: string; casts: Cast[] }>();
+
+/** Every `---@cast name ...` comment of a file (found once per text). */
+function allCasts(fa: FileAnalysis): (Cast & { name: string })[] {
+  const hit = fileCasts.get(fa);
+  if (hit?.text === fa.text) return hit.casts;
+  const casts: (Cast & { name: string })[] = [];
+  if (fa.text.includes('@cast')) {
+    const re = /---\s*@cast\s+([\w.]+)\s+([^\n]*)/g;
+    for (let m = re.exec(fa.text); m; m = re.exec(fa.text))
+      casts.push({ offset: m.index, name: m[1], parts: m[2].split(',').map((p) => p.trim()) });
+  }
+  fileCasts.set(fa, { text: fa.text, casts });
+  return casts;
+}
+
 /** The `---@cast` comments naming `def` where `def` is the local that name resolves to. */
 export function castsOf(fa: FileAnalysis, def: Definition): Cast[] {
-  const out: Cast[] = [];
-  if (!fa.text.includes('@cast')) return out;
-  const re = /---\s*@cast\s+([\w.]+)\s+([^\n]*)/g;
-  re.lastIndex = def.visible ? def.span.start : 0;
-  const end = def.visible?.end ?? fa.text.length;
-  for (let m = re.exec(fa.text); m && m.index <= end; m = re.exec(fa.text)) {
-    if (m[1] !== def.name || (def.visible && m.index < def.visible.start)) continue;
-    // a local's cast names the local visible there; a global's, no local of that name
-    if (innermost(fa, def.name, m.index) !== (def.visible ? def : undefined)) continue;
-    out.push({ offset: m.index, parts: m[2].split(',').map((p) => p.trim()) });
-  }
-  return out;
+  const hit = defCasts.get(def);
+  if (hit?.text === fa.text) return hit.casts;
+  const casts = allCasts(fa).filter(
+    (c) =>
+      c.name === def.name &&
+      (!def.visible || (c.offset >= def.visible.start && c.offset <= def.visible.end)) &&
+      // a local's cast names the local visible there; a global's, no local of that name
+      innermost(fa, def.name, c.offset) === (def.visible ? def : undefined),
+  );
+  defCasts.set(def, { text: fa.text, casts });
+  return casts;
 }
 
 /** The local named `name` visible at `offset` (the innermost scope's). */
