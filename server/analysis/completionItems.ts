@@ -96,9 +96,11 @@ export function memberCandidate(
   const isFn = m.kind === 'function' || m.kind === 'method';
   let params = m.params;
   if (sep === ':' && m.kind === 'function') params = params?.slice(1);
+  // a function-typed `---@field` is a field (LuaLS's kind), a method only when declared as one
+  const docField = !!m.nameSpan && m.kind === 'function';
   return {
     label: m.name,
-    kind: isFn ? (m.kind === 'method' || sep === ':' ? 'method' : 'function') : 'field',
+    kind: isFn && !docField ? (m.kind === 'method' || sep === ':' ? 'method' : 'function') : 'field',
     detail: isFn ? signatureText(qualified, { ...m, params }) : m.type,
     doc: memberDoc({ ...m, params }, qualified),
     snippet: isFn && snippets ? callSnippet(m.name, params) : undefined,

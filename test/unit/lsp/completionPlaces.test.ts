@@ -107,4 +107,7 @@ describe('completion: table constructors, postfix forms and special places', () 
     const map = '---@class Item\n---@field price number\n---@type table<string, Item>\nlocal byName\n';
     assert.deepEqual(labels(`${map}print(byName['pen'].‸)`), ['price']);
   });
+  it('shows a function-typed `---@field` as a field, as LuaLS does', () => {
+    assert.deepEqual(items('---@class Btn\n---@field on fun()\nlocal b\nb:‸'), [['on', 'field']]);
+  });
 });
