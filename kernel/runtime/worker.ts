@@ -266,17 +266,22 @@ let mainL = 0;
 function armAttention(): void {
   const lua = engine.global.lua;
   const HL = helperThread;
+  // Every thread of the resume chain (CO[2] is the program's main thread, CO[depth + 1] the
+  // innermost coroutine), not only its top: a resume sets the chain's depth and top a few
+  // instructions before the switch and clears them a few after it, and an attention landing in
+  // that window hooked only an idle thread (or none: mainL is the host's, not the program's).
   lua.lua_rawgeti(HL, LUA_REGISTRYINDEX, REG_CO);
   lua.lua_rawgeti(HL, -1, 1n);
-  const depth = Number(lua.lua_tointegerx(HL, -1, null));
-  let co = 0;
-  if (depth > 0 && depth <= 257) {
-    lua.lua_rawgeti(HL, -2, BigInt(depth + 1));
-    co = lua.lua_tothread(HL, -1);
+  const depth = Math.min(257, Number(lua.lua_tointegerx(HL, -1, null)));
+  lua.lua_settop(HL, 1);
+  for (let d = 1; d <= depth; d++) {
+    lua.lua_rawgeti(HL, 1, BigInt(d + 1));
+    const co = lua.lua_tothread(HL, -1);
+    lua.lua_settop(HL, 1);
+    if (co) lua.lua_sethook(co, hookPtr, 8 /* count */, 1);
   }
   lua.lua_settop(HL, 0);
   lua.lua_sethook(mainL, hookPtr, 8 /* count */, 1);
-  if (co) lua.lua_sethook(co, hookPtr, 8, 1);
 }
 
 /** Called by the main thread through the inspector while this thread runs Lua. */
