@@ -1,79 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { describe, it } from 'node:test';
 import { positionIn } from '../../support/positions';
-import { BIN, REPO } from './client';
+import { nvimSteps, type Step } from './nvimRun';
 
-const NVIM = spawnSync('sh', ['-c', 'command -v nvim']).stdout.toString().trim();
-
-interface Step {
-  method: string;
-  line: number;
-  character: number;
-  newName?: string;
-  apply?: boolean;
-}
 interface Loc {
   range: { start: { line: number; character: number } };
 }
-interface StepResult {
-  result: unknown;
-  lines?: string[];
-}
 
-/** Runs `steps` against `source` in headless neovim (test/e2e/lsp/nvimSteps.lua). */
-async function inNvim(source: string, steps: Step[]): Promise<StepResult[]> {
-  assert.ok(NVIM, 'neovim (Debian package `neovim`) is required for this test');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-nvim-docs-'));
-  try {
-    const binDir = path.join(dir, 'bin');
-    fs.mkdirSync(binDir);
-    fs.symlinkSync(BIN, path.join(binDir, 'llmspell'));
-    fs.mkdirSync(path.join(dir, '.git'));
-    const file = path.join(dir, 'shapes.lua');
-    fs.writeFileSync(file, source);
-    const stepsFile = path.join(dir, 'steps.json');
-    fs.writeFileSync(stepsFile, JSON.stringify(steps));
-    const out = path.join(dir, 'out.json');
-    const script = path.join(REPO, 'test', 'e2e', 'lsp', 'nvimSteps.lua');
-    const child = spawn(NVIM, ['--headless', '--clean', '-c', `luafile ${script}`], {
-      env: {
-        ...process.env,
-        PATH: `${binDir}:${process.env.PATH}`,
-        LSP_FILE: file,
-        LSP_OUT: out,
-        LSP_STEPS: stepsFile,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(null);
-      }, 90000);
-      child.on('exit', (c) => {
-        clearTimeout(t);
-        resolve(c);
-      });
-    });
-    assert.ok(fs.existsSync(out), `nvim wrote no results (exit ${code}): ${stderr}`);
-    const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-      error?: string;
-      client: boolean;
-      steps: StepResult[];
-    };
-    assert.equal(r.error, undefined);
-    assert.ok(r.client);
-    return r.steps;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** Runs `steps` against `source` (shapes.lua) in headless neovim. */
+const inNvim = (source: string, steps: Step[]) => nvimSteps({ 'shapes.lua': source }, 'shapes.lua', steps);
 
 const SRC = [
   '---@class Shape',

@@ -1,5 +1,6 @@
 -- Drives the language server from headless neovim through a list of steps (JSON in LSP_STEPS):
--- { method, line, character, newName?, apply? }. Each step's raw result is recorded; `apply` applies
+-- { method, line, character, newName?, apply?, untilFile? }. Each step's raw result is recorded
+-- (`untilFile`: asked again, for at most 10 s, until a returned location is in that file); `apply` applies
 -- a rename's workspace edit, or the first completion item's textEdit and additionalTextEdits, to
 -- the buffer, whose lines are recorded after the step. Positions come from the test (found by text).
 local file = os.getenv('LSP_FILE')
@@ -35,9 +36,18 @@ local ok, err = pcall(function()
       newName = s.newName,
       context = { includeDeclaration = true },
     }
-    local r = vim.lsp.buf_request_sync(buf, s.method, params, 10000)
     local res = vim.NIL
-    for _, v in pairs(r or {}) do res = v.result or vim.NIL end
+    local function ask()
+      local r = vim.lsp.buf_request_sync(buf, s.method, params, 10000)
+      res = vim.NIL
+      for _, v in pairs(r or {}) do res = v.result or vim.NIL end
+      if not s.untilFile or res == vim.NIL then return s.untilFile == nil end
+      for _, l in ipairs(res) do
+        if vim.fn.fnamemodify(vim.uri_to_fname(l.uri), ':t') == s.untilFile then return true end
+      end
+      return false
+    end
+    if not ask() then vim.wait(10000, ask, 100) end
     local rec = { result = res }
     if s.apply and res ~= vim.NIL then
       if s.method == 'textDocument/rename' then

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { describe, it } from 'node:test';
-import { BIN, REPO } from './client';
-
-const NVIM = spawnSync('sh', ['-c', 'command -v nvim']).stdout.toString().trim();
+import { positionIn } from '../../support/positions';
+import { nvimSteps, type Step } from './nvimRun';
 
 const MAIN = [
   "local tbl = { 'p', name = 's', ['key'] = 'u' }",
@@ -17,59 +12,39 @@ const MAIN = [
   '',
 ].join('\n');
 
+const at = (method: string, needle: string, delta: number, extra: Partial<Step> = {}): Step => ({
+  method,
+  ...positionIn(MAIN, needle, delta),
+  ...extra,
+});
+
 describe('lsp e2e: type-engine views in headless neovim', () => {
   it('hovers a table as LuaLS writes it, shows pairs<T> in signature help, follows ---@module across files', async () => {
-    assert.ok(NVIM, 'neovim (Debian package `neovim`) is required for this test');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmspell-nvim-types-'));
-    const binDir = path.join(dir, 'bin');
-    fs.mkdirSync(binDir);
-    fs.symlinkSync(BIN, path.join(binDir, 'llmspell'));
-    fs.mkdirSync(path.join(dir, '.git'));
-    fs.writeFileSync(path.join(dir, 'conf.lua'), 'local opts = { debug = true }\nreturn opts\n');
-    const file = path.join(dir, 'main.lua');
-    fs.writeFileSync(file, MAIN);
-    const out = path.join(dir, 'out.json');
-    const child = spawn(
-      NVIM,
-      ['--headless', '--clean', '-c', `luafile ${path.join(REPO, 'test', 'e2e', 'lsp', 'nvim-types.lua')}`],
-      {
-        env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, LSP_FILE: file, LSP_OUT: out },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
+    const [hover, signature, definition] = await nvimSteps(
+      { 'conf.lua': 'local opts = { debug = true }\nreturn opts\n', 'main.lua': MAIN },
+      'main.lua',
+      [
+        at('textDocument/hover', 'local tbl', 7),
+        at('textDocument/signatureHelp', 'pairs(', 6),
+        // the workspace file conf.lua is indexed in the background
+        at('textDocument/definition', 'local cfg', 7, { untilFile: 'conf.lua' }),
+      ],
     );
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(null);
-      }, 60000);
-      child.on('exit', (c) => {
-        clearTimeout(t);
-        resolve(c);
-      });
-    });
-    assert.ok(fs.existsSync(out), `nvim wrote no results (exit ${code}): ${stderr}`);
-    const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-      error?: string;
-      client: boolean;
-      ready: boolean;
-      hover: string;
-      signature: string;
-      activeParameter: number;
-      definition: string[];
-    };
-    fs.rmSync(dir, { recursive: true, force: true });
-    assert.equal(r.error, undefined);
-    assert.ok(r.client && r.ready);
+    const text = (hover.result as { contents: { value: string } }).contents.value;
     assert.ok(
-      r.hover.includes(
+      text.includes(
         "local tbl: {\n    name: string = 's',\n    ['key']: string = 'u',\n    [1]: string = 'p',\n}",
       ),
-      r.hover,
+      text,
     );
-    assert.equal(r.signature, 'function pairs(t: <T>)');
-    assert.equal(r.activeParameter, 0);
-    assert.deepEqual([...r.definition].sort(), ['conf.lua:0', 'conf.lua:1', 'main.lua:3']);
+    const sig = signature.result as {
+      signatures: { label: string; activeParameter?: number }[];
+      activeParameter?: number;
+    };
+    assert.equal(sig.signatures[0].label, 'function pairs(t: <T>)');
+    assert.equal(sig.activeParameter ?? sig.signatures[0].activeParameter, 0);
+    const locs = definition.result as { uri: string; range: { start: { line: number } } }[];
+    const where = locs.map((l) => `${l.uri.split('/').pop()}:${l.range.start.line}`).sort();
+    assert.deepEqual(where, ['conf.lua:0', 'conf.lua:1', 'main.lua:3']);
   });
 });
