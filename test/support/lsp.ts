@@ -8,6 +8,7 @@ import * as path from 'path';
 import { it } from 'node:test';
 import { computeDiagnostics } from '../../server/analysis/diagnostics';
 import { hover } from '../../server/analysis/hover';
+import { definition, rename } from '../../server/analysis/navigation';
 import { Project } from '../../server/analysis/project';
 import type { FileAnalysis } from '../../server/analysis/resolve';
 import { summarize } from '../../server/analysis/summary';
@@ -117,4 +118,25 @@ export function checkDiagnostics(code: string, src: string, files: Record<string
     ),
     located(f.text, f.spans),
   );
+}
+
+/** Definition at `src`'s `‸` (opened as `uri`): the spans found in that file are the marked ones. */
+export function assertDefinitionHere(src: string, uri = MAIN_URI): void {
+  const f = fixture(src);
+  const p = project();
+  const got = definition(p, open(p, uri, f.text), f.cursor)
+    .filter((l) => l.uri === uri)
+    .map((l) => l.span);
+  assert.deepEqual(located(f.text, got), located(f.text, f.spans));
+}
+
+/** The text after renaming what `before`'s `‸` names to `newName` (or `error: ...`). */
+export function renamedText(before: string, newName: string): string {
+  const { f, p, fa } = openFixture(before);
+  const r = rename(p, fa, f.cursor, newName);
+  if ('error' in r) return `error: ${r.error}`;
+  let text = f.text;
+  for (const e of [...r.edits].sort((a, b) => b.span.start - a.span.start))
+    text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+  return text;
 }

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { definition } from '../../../server/analysis/navigation';
-import { fixture, open, project, slice } from '../../support/lsp';
+import { assertDefinitionHere, fixture, open, project, slice } from '../../support/lsp';
 
 const URI = 'file:///ws/defs.lua';
 
-/** Definition at the cursor: the spans found in this file, as `start:text`, sorted. */
-function check(src: string): void {
-  const f = fixture(src);
-  const p = project();
-  const got = definition(p, open(p, URI, f.text), f.cursor)
-    .filter((l) => l.uri === URI)
-    .map((l) => `${l.span.start}:${slice(f.text, l.span)}`)
-    .sort();
-  const want = f.spans.map((s) => `${s.start}:${slice(f.text, s)}`).sort();
-  assert.deepEqual(got, want);
-}
+const check = (src: string): void => assertDefinitionHere(src, URI);
 
 describe('definition: labels, string keys, aliases and assignments', () => {
   it('goes from goto to its label, before or after it', () => {

@@ -1,21 +1,9 @@
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { definition } from '../../../server/analysis/navigation';
-import { fixture, open, project, slice } from '../../support/lsp';
+import { assertDefinitionHere } from '../../support/lsp';
 
 const URI = 'file:///ws/values.lua';
 
-/** Definition at the cursor: the spans found in this file, as `start:text`, sorted. */
-function check(src: string): void {
-  const f = fixture(src);
-  const p = project();
-  const got = definition(p, open(p, URI, f.text), f.cursor)
-    .filter((l) => l.uri === URI)
-    .map((l) => `${l.span.start}:${slice(f.text, l.span)}`)
-    .sort();
-  const want = f.spans.map((s) => `${s.start}:${slice(f.text, s)}`).sort();
-  assert.deepEqual(got, want);
-}
+const check = (src: string): void => assertDefinitionHere(src, URI);
 
 describe('definition: where a value comes from, as LuaLS follows it', () => {
   it('adds the class holder to a local whose value the type engine finds to be the class', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { definition, references, rename } from '../../../server/analysis/navigation';
-import { located, MAIN_URI as URI, openFixture } from '../../support/lsp';
+import { definition, references } from '../../../server/analysis/navigation';
+import { renamedText, located, openFixture, MAIN_URI as URI } from '../../support/lsp';
 
 /** `⟪...⟫` marks the expected locations, `‸` the cursor. */
 function check(kind: 'definition' | 'references', src: string): void {
@@ -16,15 +16,7 @@ function check(kind: 'definition' | 'references', src: string): void {
   );
 }
 
-function renamed(before: string, newName: string): string {
-  const { f, p, fa } = openFixture(before);
-  const r = rename(p, fa, f.cursor, newName);
-  if ('error' in r) return `error: ${r.error}`;
-  let text = f.text;
-  for (const e of [...r.edits].sort((a, b) => b.span.start - a.span.start))
-    text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
-  return text;
-}
+const renamed = renamedText;
 
 const SHAPE = '---@class Shape\n---@field width number\nlocal Shape = {}\n';
 

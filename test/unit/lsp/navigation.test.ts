@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { documentHighlights, prepareRename, references, rename } from '../../../server/analysis/navigation';
-import { fixture, located, MAIN_URI as URI, open, openFixture, project } from '../../support/lsp';
+import {
+  renamedText,
+  fixture,
+  open,
+  project,
+  located,
+  openFixture,
+  MAIN_URI as URI,
+} from '../../support/lsp';
 
 /** `⟪...⟫` marks every expected location (the cursor's own included), `‸` the cursor. */
 function refs(src: string): { got: string[]; want: string[] } {
@@ -129,16 +137,7 @@ describe('lsp navigation: highlight (LuaLS cases, keywords included)', () => {
   }
 });
 
-/** Rename at the first `‸`, the new text must equal `after`. */
-function renamed(before: string, newName: string): string {
-  const { f, p, fa } = openFixture(before);
-  const r = rename(p, fa, f.cursor, newName);
-  if ('error' in r) return `error: ${r.error}`;
-  let text = f.text;
-  for (const e of [...r.edits].sort((a, b) => b.span.start - a.span.start))
-    text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
-  return text;
-}
+const renamed = renamedText;
 
 const RENAME_CASES: [string, string, string][] = [
   ['local a‸ = 1\na = 2\na = a', 'b', 'local b = 1\nb = 2\nb = b'],
