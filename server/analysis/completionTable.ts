@@ -4,7 +4,7 @@ import { matchKey } from './completionNames';
 import type { Project } from './project';
 import type { FileAnalysis } from './resolve';
 import { spanOf } from './parse';
-import { fileIndex } from './types/astIndex';
+import { fileIndex, findAround } from './types/astIndex';
 import { TypeEngine } from './types/engine';
 import { expectedTypeOf } from './types/expected';
 import { membersOf } from './types/members';
@@ -37,27 +37,11 @@ function braceBefore(text: string, prefixStart: number): number | undefined {
 }
 
 function ctorAt(fa: FileAnalysis, start: number): lp.TableConstructorExpression | undefined {
-  let found: lp.TableConstructorExpression | undefined;
-  const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== 'object') return;
-    if (Array.isArray(n)) {
-      for (const x of n) visit(x);
-      return;
-    }
-    const node = n as { type?: string; range?: [number, number] };
-    if (node.range && (start < node.range[0] || start > node.range[1])) return;
-    if (node.type === 'TableConstructorExpression' && node.range?.[0] === start) {
-      found = node as lp.TableConstructorExpression;
-      return;
-    }
-    for (const k in node) {
-      if (k === 'range' || k === 'loc') continue;
-      const v = (node as Record<string, unknown>)[k];
-      if (v && typeof v === 'object') visit(v);
-    }
-  };
-  visit(fileIndex(fa).chunk.body);
-  return found;
+  return findAround(fileIndex(fa).chunk.body, start, (node) =>
+    node.type === 'TableConstructorExpression' && node.range?.[0] === start
+      ? (node as lp.TableConstructorExpression)
+      : undefined,
+  );
 }
 
 /** The names the constructor already sets (other than the one being typed). */

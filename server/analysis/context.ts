@@ -209,3 +209,20 @@ function stringStart(line: string): number | undefined {
   }
   return q ? start : undefined;
 }
+
+/**
+ * The word at `offset` and the dotted chain that ends with it (`a.b.c` around `c`), read from the
+ * text (for lines that do not parse yet); undefined inside a comment or string.
+ */
+export function wordChainAt(
+  text: string,
+  offset: number,
+): { start: number; end: number; chain: ChainItem[] } | undefined {
+  let start = offset;
+  let end = offset;
+  while (start > 0 && /\w/.test(text[start - 1])) start--;
+  while (end < text.length && /\w/.test(text[end])) end++;
+  if (inCommentOrString(text.slice(text.lastIndexOf('\n', start - 1) + 1, start))) return undefined;
+  const chain = chainBefore(text, end);
+  return chain ? { start, end, chain } : undefined;
+}

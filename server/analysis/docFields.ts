@@ -2,7 +2,7 @@ import type * as lp from 'luaparse';
 import { spanOf } from './parse';
 import type { Project } from './project';
 import { occurrenceAt, type FileAnalysis } from './resolve';
-import { fileIndex } from './types/astIndex';
+import { fileIndex, findAround } from './types/astIndex';
 import { docTypeLocation } from './types/docNames';
 import type { Location, Span } from './types';
 
@@ -14,35 +14,21 @@ import type { Location, Span } from './types';
 
 /** The key read at `offset`: `t.x` -> `x`, `t[1]` -> `[1]`, `t['k']` -> `k`, with the base. */
 function accessAt(fa: FileAnalysis, offset: number): { base: lp.Expression; key: string } | undefined {
-  let found: { base: lp.Expression; key: string } | undefined;
-  const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== 'object') return;
-    if (Array.isArray(n)) {
-      for (const x of n) visit(x);
-      return;
-    }
-    const node = n as { type?: string; range?: [number, number] };
-    if (node.range && (offset < node.range[0] || offset > node.range[1])) return;
+  return findAround(fileIndex(fa).chunk.body, offset, (node) => {
     if (node.type === 'MemberExpression') {
       const m = node as lp.MemberExpression;
       const s = spanOf(m.identifier);
-      if (s.start <= offset && offset <= s.end) found = { base: m.base, key: m.identifier.name };
+      if (s.start <= offset && offset <= s.end) return { base: m.base, key: m.identifier.name };
     } else if (node.type === 'IndexExpression') {
       const ix = node as lp.IndexExpression;
       const s = spanOf(ix.index);
       if (s.start <= offset && offset <= s.end) {
-        if (ix.index.type === 'NumericLiteral') found = { base: ix.base, key: `[${ix.index.raw}]` };
-        if (ix.index.type === 'StringLiteral') found = { base: ix.base, key: ix.index.raw.slice(1, -1) };
+        if (ix.index.type === 'NumericLiteral') return { base: ix.base, key: `[${ix.index.raw}]` };
+        if (ix.index.type === 'StringLiteral') return { base: ix.base, key: ix.index.raw.slice(1, -1) };
       }
     }
-    for (const k in node) {
-      if (k === 'range' || k === 'loc') continue;
-      const v = (node as Record<string, unknown>)[k];
-      if (v && typeof v === 'object') visit(v);
-    }
-  };
-  visit(fileIndex(fa).chunk.body);
-  return found;
+    return undefined;
+  });
 }
 
 /** `x`, `[1]`, `['k']`/`["k"]` as the name a read uses (`x`, `[1]`, `k`). */

@@ -6,7 +6,7 @@ import type { Project } from './project';
 import { entryAt, SEP, type RefIndex } from './refIndex';
 import { indexOf, keyEntries, linked, parentFieldKeys } from './navKeys';
 import { occurrenceAt, visibleLocals, type FileAnalysis } from './resolve';
-import { chainBefore, inCommentOrString } from './context';
+import { inCommentOrString, wordChainAt } from './context';
 import { docFieldDefinition } from './docFields';
 import { LUA_KEYWORDS } from './stdlib';
 import { expand } from './summary';
@@ -40,15 +40,10 @@ export function definition(project: Project, fa: FileAnalysis, offset: number): 
  * the name index's writes of that key (`self.x = 1` in `function G:f()` included).
  */
 function textChainDefinition(project: Project, fa: FileAnalysis, offset: number): Location[] {
-  const text = fa.text;
-  let s = offset;
-  let e = offset;
-  while (s > 0 && /\w/.test(text[s - 1])) s--;
-  while (e < text.length && /\w/.test(text[e])) e++;
-  if (inCommentOrString(text.slice(text.lastIndexOf('\n', s - 1) + 1, s))) return [];
-  const chain = chainBefore(text, e);
-  if (!chain || chain.length < 2 || chain.some((c) => c.called)) return [];
-  const head = visibleLocals(fa, s).find((d) => d.name === chain[0].name);
+  const at = wordChainAt(fa.text, offset);
+  if (!at || at.chain.length < 2 || at.chain.some((c) => c.called)) return [];
+  const chain = at.chain;
+  const head = visibleLocals(fa, at.start).find((d) => d.name === chain[0].name);
   if (head && head.kind !== 'global' && head.kind !== 'globalFunction') return [];
   return writesOf(project, fa, `G:${chain.map((c) => c.name).join(SEP)}`);
 }

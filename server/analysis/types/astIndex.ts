@@ -339,37 +339,46 @@ export function exprAt(idx: FileIndex, offset: number): Expr | undefined {
   return best;
 }
 
-/** The member expression or table key whose name starts at `start`. */
-export function nameNodeAt(
-  idx: FileIndex,
-  start: number,
-): lp.MemberExpression | lp.TableKeyString | undefined {
-  let found: lp.MemberExpression | lp.TableKeyString | undefined;
+/**
+ * The first syntax node (in source order) around `offset` for which `match` gives a value: only
+ * nodes whose range holds `offset` are entered, so a lookup costs the depth of the tree there.
+ */
+export function findAround<T>(
+  root: unknown,
+  offset: number,
+  match: (node: { type?: string; range?: [number, number] }) => T | undefined,
+): T | undefined {
+  let found: T | undefined;
   const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== 'object') return;
+    if (found !== undefined || !n || typeof n !== 'object') return;
     if (Array.isArray(n)) {
       for (const x of n) visit(x);
       return;
     }
     const node = n as { type?: string; range?: [number, number] };
-    if (node.range && (start < node.range[0] || start > node.range[1])) return;
-    if (
-      node.type === 'MemberExpression' &&
-      spanOf((node as lp.MemberExpression).identifier).start === start
-    ) {
-      found = node as lp.MemberExpression;
-      return;
-    }
-    if (node.type === 'TableKeyString' && spanOf((node as lp.TableKeyString).key).start === start) {
-      found = node as lp.TableKeyString;
-      return;
-    }
+    if (node.range && (offset < node.range[0] || offset > node.range[1])) return;
+    found = match(node);
+    if (found !== undefined) return;
     for (const k in node) {
       if (k === 'range' || k === 'loc') continue;
       const v = (node as Record<string, unknown>)[k];
       if (v && typeof v === 'object') visit(v);
     }
   };
-  visit(idx.chunk.body);
+  visit(root);
   return found;
+}
+
+/** The member expression or table key whose name starts at `start`. */
+export function nameNodeAt(
+  idx: FileIndex,
+  start: number,
+): lp.MemberExpression | lp.TableKeyString | undefined {
+  return findAround(idx.chunk.body, start, (node) => {
+    if (node.type === 'MemberExpression' && spanOf((node as lp.MemberExpression).identifier).start === start)
+      return node as lp.MemberExpression;
+    if (node.type === 'TableKeyString' && spanOf((node as lp.TableKeyString).key).start === start)
+      return node as lp.TableKeyString;
+    return undefined;
+  });
 }

@@ -1,7 +1,7 @@
 import type { FileAnalysis } from '../fileAnalysis';
 import type { Project } from '../project';
 import type { Location } from '../types';
-import { chainBefore, inCommentOrString } from '../context';
+import { wordChainAt } from '../context';
 import { fileIndex, nameNodeAt } from './astIndex';
 import { chainType } from './chain';
 import { TypeEngine } from './engine';
@@ -24,16 +24,12 @@ export function memberDefinition(
 
 /** `t.x` on a line that does not parse yet: the member of the chain's type, read from the text. */
 export function textDefinition(project: Project, fa: FileAnalysis, offset: number): Location[] {
-  const text = fa.text;
-  let s = offset;
-  let e = offset;
-  while (s > 0 && /\w/.test(text[s - 1])) s--;
-  while (e < text.length && /\w/.test(text[e])) e++;
-  if (inCommentOrString(text.slice(text.lastIndexOf('\n', s - 1) + 1, s))) return [];
-  const chain = chainBefore(text, e);
-  if (!chain || chain.length < 2 || chain[chain.length - 1].name !== text.slice(s, e)) return [];
+  const at = wordChainAt(fa.text, offset);
+  if (!at) return [];
+  const { start, end, chain } = at;
+  if (chain.length < 2 || chain[chain.length - 1].name !== fa.text.slice(start, end)) return [];
   const en = new TypeEngine(project);
-  const base = chainType(en, fa, chain.slice(0, -1), s);
+  const base = chainType(en, fa, chain.slice(0, -1), start);
   const loc = en.member(base, chain[chain.length - 1].name)?.location;
   return loc ? [loc] : [];
 }
