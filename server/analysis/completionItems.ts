@@ -27,6 +27,8 @@ export interface Candidate {
   doc?: string;
   /** snippet text (LSP snippet syntax) when snippets are on */
   snippet?: string;
+  /** a function's parameter names, shown after its name in the item's label as LuaLS does */
+  args?: string;
   sortGroup: number;
   /** postfix forms: the text to delete before the item (the expression and its `@`) */
   edit?: { remove: { start: number; end: number } };
@@ -80,6 +82,11 @@ export function memberDoc(m: ApiMember, qualified: string): string {
   return parts.join('\n\n');
 }
 
+/** The parameter names of a function item's label (`assert(v, message, ...)`). */
+export function argsLabel(params: readonly { name: string }[] | undefined): string {
+  return (params ?? []).map((p) => p.name).join(', ');
+}
+
 export function callSnippet(name: string, params: ParamInfo[] | undefined): string {
   const req = (params ?? []).filter((p) => !p.optional && p.name !== '...');
   const esc = (s: string) => s.replace(/[$}\\]/g, '\\$&');
@@ -104,6 +111,7 @@ export function memberCandidate(
     detail: isFn ? signatureText(qualified, { ...m, params }) : m.type,
     doc: memberDoc({ ...m, params }, qualified),
     snippet: isFn && snippets ? callSnippet(m.name, params) : undefined,
+    args: isFn ? argsLabel(params) : undefined,
     sortGroup,
   };
 }
@@ -146,6 +154,9 @@ export function typedCandidates(
         m.isFunction && snippets
           ? callSnippet(m.name, m.isMethod && sep === '.' ? [{ name: 'self' }, ...(params ?? [])] : params)
           : undefined,
+      args: m.isFunction
+        ? argsLabel(m.isMethod && sep === '.' ? [{ name: 'self' }, ...(params ?? [])] : params)
+        : undefined,
       sortGroup: 0,
     });
   }

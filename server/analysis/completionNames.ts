@@ -1,5 +1,6 @@
 import type { CompletionContext } from './context';
 import {
+  argsLabel,
   callSnippet,
   memberCandidate,
   memberDoc,
@@ -234,6 +235,7 @@ function scopeItems(project: Project, fa: FileAnalysis, staleOffset: number): Ca
       detail: isFn ? signatureText(d.name, info) : d.kind === 'parameter' ? 'parameter' : 'local',
       doc: memberDoc(info, d.name),
       snippet: isFn && snippets ? callSnippet(d.name, info.params) : undefined,
+      args: isFn ? argsLabel(info.params) : undefined,
       sortGroup: 0,
     });
   }
@@ -252,6 +254,7 @@ function scopeItems(project: Project, fa: FileAnalysis, staleOffset: number): Ca
       detail: isFn ? signatureText(name, info) : host ? 'llmspell host API' : 'global',
       doc: cls?.doc ? `${cls.doc}\n\n*${host ? 'llmspell host API' : 'workspace'}*` : memberDoc(info, name),
       snippet: isFn && snippets ? callSnippet(name, info.params) : undefined,
+      args: isFn ? argsLabel(info.params) : undefined,
       sortGroup: 1,
     });
   }

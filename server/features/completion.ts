@@ -42,7 +42,10 @@ export function completion(ctx: FeatureContext, params: CompletionParams): Compl
   const items: CompletionItem[] = res.items.map((c) => {
     if (c.doc) docs.set(`${c.kind}:${c.label}`, c.doc);
     const item: CompletionItem = {
-      label: c.label,
+      // a function shows its parameters, as LuaLS labels it (`assert(v, message, ...)`); typing
+      // filters on the name alone
+      label: c.args !== undefined ? `${c.label}(${c.args})` : c.label,
+      filterText: c.args !== undefined ? c.label : undefined,
       kind: KIND[c.kind],
       detail: c.detail,
       sortText: `${c.sortGroup}${c.label}`,

@@ -36,7 +36,7 @@ local ok, err = pcall(function()
   -- completion after `Agent.` on line 4 (0-based 3)
   local comp = req('textDocument/completion', pos(3, 6))
   results.completion = {}
-  for _, it in ipairs((comp and comp.items) or comp or {}) do table.insert(results.completion, it.label) end
+  for _, it in ipairs((comp and comp.items) or comp or {}) do table.insert(results.completion, it.filterText or it.label) end
   local hov = req('textDocument/hover', pos(0, 8))
   results.hover = hov and hov.contents and hov.contents.value or ''
   local def = req('textDocument/definition', pos(1, 7))

@@ -113,13 +113,16 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
     const r = (await s.conn.sendRequest('textDocument/completion', {
       textDocument: { uri },
       position: { line: 1, character: 6 },
-    })) as { items: { label: string; data: unknown }[] };
-    const labels = r.items.map((i) => i.label);
-    assert.ok(labels.includes('query') && labels.includes('builder'), labels.join(','));
-    const resolved = (await s.conn.sendRequest(
-      'completionItem/resolve',
-      r.items.find((i) => i.label === 'query'),
-    )) as { documentation?: { value: string } };
+    })) as { items: { label: string; filterText?: string; data: unknown }[] };
+    // functions are labelled with their parameters as LuaLS labels them; typing filters on the name
+    const names = r.items.map((i) => i.filterText ?? i.label);
+    assert.ok(names.includes('query') && names.includes('builder'), names.join(','));
+    const query = r.items.find((i) => i.filterText === 'query');
+    assert.match(query?.label ?? '', /^query\(\w/);
+    assert.equal(r.items.find((i) => i.filterText === 'builder')?.label, 'builder()');
+    const resolved = (await s.conn.sendRequest('completionItem/resolve', query)) as {
+      documentation?: { value: string };
+    };
     assert.match(resolved.documentation?.value ?? '', /Ask a model once/);
   });
 
@@ -165,9 +168,9 @@ describe('lsp over stdio (llmspell kernel start --lsp)', () => {
     const members = (await s.conn.sendRequest('textDocument/completion', {
       textDocument: { uri: tUri },
       position: pos('a:\n', 2).line ? { line: 11, character: 2 } : pos('a:', 2),
-    })) as { items: { label: string }[] };
+    })) as { items: { label: string; filterText?: string }[] };
     assert.ok(
-      members.items.some((i) => i.label === 'deposit'),
+      members.items.some((i) => i.filterText === 'deposit' && i.label.startsWith('deposit(')),
       JSON.stringify(members.items.map((i) => i.label)),
     );
     const def = (await s.conn.sendRequest('textDocument/definition', {
