@@ -10,7 +10,7 @@ import { chainType } from './chain';
 import { docSelf } from './generics';
 import { typeText } from './convert';
 import { tableKeyType } from './exprs';
-import { fileIndex, functionsAround, nameNodeAt, type Expr } from './astIndex';
+import { fileIndex, functionsAround, nameNodeAt, type Expr, type FileIndex } from './astIndex';
 import { argCount, chooseSignatures, signaturesOf } from './overloads';
 import type { TypeEngine } from './engine';
 import { isStdLib, valueView, type ViewScope } from './tableView';
@@ -156,22 +156,35 @@ function fieldReads(en: TypeEngine, fa: FileAnalysis, def: Definition): string[]
   const names = new Set<string>();
   for (const o of fa.occurrences)
     if (o.baseDefId === id && o.member?.chain.length === 1 && o.member.sep === '.') names.add(o.member.name);
+  if (def.kind !== 'local' && def.kind !== 'localFunction') return [...names];
+  for (const node of nameIndexes(fileIndex(fa))) {
+    const occ = occurrenceAt(fa, spanOf(node.base).start);
+    const k = occ?.defId === id ? en.exprType(fa, node.index) : undefined;
+    if (k?.k === 'string' && k.lit !== undefined) names.add(`[${viewString(k.lit, k.quote)}]`);
+    else if ((k?.k === 'integer' || k?.k === 'number') && k.lit !== undefined)
+      names.add(`[${numberText(k.lit, k.k === 'integer')}]`);
+  }
+  return [...names];
+}
+
+/** The `name[...]` index expressions of a syntax tree, found once per tree (hovers reuse them). */
+const indexCache = new WeakMap<FileIndex, lp.IndexExpression[]>();
+function nameIndexes(idx: FileIndex): lp.IndexExpression[] {
+  let list = indexCache.get(idx);
+  if (list) return list;
+  const found: lp.IndexExpression[] = [];
   const visit = (n: unknown): void => {
     if (!n || typeof n !== 'object') return;
     if (Array.isArray(n)) return n.forEach(visit);
     const node = n as lp.Node;
-    if (node.type === 'IndexExpression' && node.base.type === 'Identifier') {
-      const occ = occurrenceAt(fa, spanOf(node.base).start);
-      const k = occ?.defId === id ? en.exprType(fa, node.index) : undefined;
-      if (k?.k === 'string' && k.lit !== undefined) names.add(`[${viewString(k.lit, k.quote)}]`);
-      else if ((k?.k === 'integer' || k?.k === 'number') && k.lit !== undefined)
-        names.add(`[${numberText(k.lit, k.k === 'integer')}]`);
-    }
+    if (node.type === 'IndexExpression' && node.base.type === 'Identifier') found.push(node);
     for (const key in node)
       if (key !== 'range' && key !== 'loc') visit((node as unknown as Record<string, unknown>)[key]);
   };
-  if (def.kind === 'local' || def.kind === 'localFunction') visit(fileIndex(fa).chunk.body);
-  return [...names];
+  visit(idx.chunk.body);
+  list = found;
+  indexCache.set(idx, list);
+  return list;
 }
 
 /** The class `self` is an instance of (its private fields are visible in its methods). */
