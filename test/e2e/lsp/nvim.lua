@@ -1,26 +1,11 @@
 -- Drives the language server from headless neovim (vim.lsp.start_client with the guide's cmd).
 -- Usage: nvim --headless --clean -u NONE -l? (we use -c "luafile nvim.lua"); env LSP_FILE, LSP_OUT.
-local file = os.getenv('LSP_FILE')
-local out = os.getenv('LSP_OUT')
+local common = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/nvimCommon.lua')
 local results = {}
-local function finish()
-  local f = io.open(out, 'w')
-  f:write(vim.fn.json_encode(results))
-  f:close()
-  vim.cmd('qall!')
-end
+local function finish() common.finish(results) end
 local ok, err = pcall(function()
-  vim.cmd('edit ' .. file)
-  local buf = vim.api.nvim_get_current_buf()
-  vim.bo[buf].filetype = 'lua'
-  local id = vim.lsp.start_client({
-    name = 'llmspell',
-    cmd = { 'llmspell', 'kernel', 'start', '--lsp', '--port', '9557' },
-    root_dir = vim.fn.fnamemodify(file, ':h'),
-    settings = { llmspell = { enableSnippets = true, enableDebug = true } },
-  })
+  local buf, id = common.open({ enableSnippets = true, enableDebug = true }, { '--port', '9557' })
   results.client = id ~= nil
-  vim.lsp.buf_attach_client(buf, id)
   local function diags()
     return vim.diagnostic.get(buf)
   end

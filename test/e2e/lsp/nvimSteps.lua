@@ -3,28 +3,13 @@
 -- (`untilFile`: asked again, for at most 10 s, until a returned location is in that file); `apply` applies
 -- a rename's workspace edit, or the first completion item's textEdit and additionalTextEdits, to
 -- the buffer, whose lines are recorded after the step. Positions come from the test (found by text).
-local file = os.getenv('LSP_FILE')
-local out = os.getenv('LSP_OUT')
+local common = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/nvimCommon.lua')
 local steps = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('LSP_STEPS')), '\n'))
 local results = { steps = {} }
-local function finish()
-  local f = io.open(out, 'w')
-  f:write(vim.fn.json_encode(results))
-  f:close()
-  vim.cmd('qall!')
-end
+local function finish() common.finish(results) end
 local ok, err = pcall(function()
-  vim.cmd('edit ' .. file)
-  local buf = vim.api.nvim_get_current_buf()
-  vim.bo[buf].filetype = 'lua'
-  local id = vim.lsp.start_client({
-    name = 'llmspell',
-    cmd = { 'llmspell', 'kernel', 'start', '--lsp' },
-    root_dir = vim.fn.fnamemodify(file, ':h'),
-    settings = { llmspell = { enableSnippets = true } },
-  })
+  local buf, id = common.open({ enableSnippets = true })
   results.client = id ~= nil
-  vim.lsp.buf_attach_client(buf, id)
   results.attached = vim.wait(10000, function()
     local c = vim.lsp.get_client_by_id(id)
     return c ~= nil and c.server_capabilities ~= nil
