@@ -9,6 +9,7 @@ import type { Definition, DocBlock } from '../types';
 import { fileIndex, functionAt, type Expr, type FnNode, type Site } from './astIndex';
 import { builtinCall, chooseAtCall } from './calls';
 import { docSig, memberTy, typeText, type AliasLookup } from './convert';
+import { declaredType } from './declared';
 import { contextParam, contextSig } from './expected';
 import { asCast, exprTypeOf } from './exprs';
 import { reachingSite, traceAt, writeAt } from './flow';
@@ -24,7 +25,6 @@ import {
   withSelf,
   withTableParents,
 } from './generics';
-import { scanType } from './typeParse';
 import { ANY, members, NIL, nonNil, UNKNOWN, union, type FnSig, type Ty } from './ty';
 
 /**
@@ -84,64 +84,7 @@ export class TypeEngine {
 
   /** Declared type of a definition (`---@type`, `---@class`, `---@param`), if any. */
   declared(fa: FileAnalysis, def: Definition): Ty | undefined {
-    if (def.kind === 'parameter') return this.paramDeclared(fa, def);
-    if (def.kind === 'forVariable') {
-      // `---@param k Class` above `for k in ...`; `---@type T` above `for i = ...`
-      const doc = this.docAbove(fa, def.span.start);
-      const p = doc?.params.find((x) => x.name === def.name);
-      const t =
-        p?.type ?? (fileIndex(fa).sites.get(def.span.start)?.kind === 'forNum' ? doc?.type : undefined);
-      return t ? typeText(t, undefined, this.alias) : undefined;
-    }
-    const doc = this.ownDoc(fa, def) ?? this.trailingDoc(fa, def);
-    const listed = this.listedType(fa, def);
-    if (listed !== undefined) return listed === '_' ? undefined : typeText(listed, undefined, this.alias);
-    if (doc?.type && doc.type !== 'unknown') return typeText(doc.type, doc.generics, this.alias);
-    const isFn =
-      def.kind === 'localFunction' || def.kind === 'globalFunction' || def.init?.kind === 'function';
-    if (doc?.className && !isFn) return { k: 'named', name: doc.className };
-    return undefined;
-  }
-
-  /** `---@type A, B` above `local a, b`: the name's own type text (`_` leaves a name untyped). */
-  private listedType(fa: FileAnalysis, def: Definition): string | undefined {
-    const site = fileIndex(fa).sites.get(def.span.start);
-    if (site?.kind !== 'local' || !site.stmt) return undefined;
-    const doc = this.docAbove(fa, spanOf(site.stmt).start);
-    if (!doc?.type) return undefined;
-    const raw = /@type\s+([^\n]*)/.exec(fa.text.slice(doc.span.start, doc.span.end))?.[1] ?? '';
-    if (!raw.startsWith(doc.type) || !raw.slice(doc.type.length).trim().startsWith(',')) return undefined;
-    return typeListItem(raw, site.index) ?? '_';
-  }
-
-  /** The definition's doc comment, unless it trails code on an earlier line (`local a --- @type T`). */
-  private ownDoc(fa: FileAnalysis, def: Definition): DocBlock | undefined {
-    const d = def.doc;
-    if (!d) return undefined;
-    const line = fa.lines.lineOf(d.span.start);
-    if (line === fa.lines.lineOf(def.span.start)) return d;
-    const start = fa.text.lastIndexOf('\n', d.span.start - 1) + 1;
-    return fa.text.slice(start, d.span.start).trim() ? undefined : d;
-  }
-
-  /** `local x --- @type boolean`: a doc comment after the name on the same line. */
-  private trailingDoc(fa: FileAnalysis, def: Definition): DocBlock | undefined {
-    if (!def.visible || def.kind === 'parameter') return undefined;
-    const doc = fa.docs?.get(fa.lines.lineOf(def.span.start));
-    return doc &&
-      doc.span.start > def.span.end &&
-      fa.lines.lineOf(doc.span.start) === fa.lines.lineOf(def.span.start)
-      ? doc
-      : undefined;
-  }
-
-  private paramDeclared(fa: FileAnalysis, def: Definition): Ty | undefined {
-    if (def.doc?.type) {
-      const site = fileIndex(fa).sites.get(def.span.start);
-      const g = site?.fnNode ? this.docAbove(fa, spanOf(site.fnNode).start)?.generics : undefined;
-      return typeText(def.doc.type, g, this.alias);
-    }
-    return undefined;
+    return declaredType(this, fa, def);
   }
 
   /** The type of a definition as seen at `at` (the declaration when undefined). */
@@ -480,23 +423,4 @@ export function isMulti(e: Expr): boolean {
     ((e.type === 'CallExpression' || e.type === 'StringCallExpression' || e.type === 'TableCallExpression') &&
       !(e as { inParens?: boolean }).inParens)
   );
-}
-
-/** The `i`th type of a comma-separated type list (`A, fun(x: B): C, D`). */
-function typeListItem(text: string, i: number): string | undefined {
-  const items: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text[k];
-    if ('(<{['.includes(c)) depth++;
-    else if (')>}]'.includes(c) && depth > 0) depth--;
-    else if (c === ',' && depth === 0) {
-      items.push(text.slice(start, k).trim());
-      start = k + 1;
-    }
-  }
-  items.push(text.slice(start).trim());
-  const item = items[i];
-  return item === undefined ? undefined : (scanType(item)?.type ?? item);
 }
