@@ -12,27 +12,39 @@ import { nonNil, union, UNKNOWN, type FnSig, type Ty } from './ty';
  * (`fun(a: <V>):integer, <V>`), so calling it later binds them from that call's arguments.
  */
 
-/** Does the type mention a generic parameter? */
-export function hasGeneric(t: Ty | undefined, depth = 0): boolean {
+/**
+ * Does `t`, or a type inside it (elements, keys and values, union members, record fields, type
+ * arguments, a function's parameters and returns), satisfy `leaf`? Bounded for recursive types.
+ */
+function typeSome(t: Ty | undefined, leaf: (t: Ty) => boolean, depth: number): boolean {
   if (!t || depth > 8) return false;
+  if (leaf(t)) return true;
+  const inner = (x: Ty | undefined): boolean => typeSome(x, leaf, depth + 1);
   switch (t.k) {
-    case 'generic':
-      return true;
     case 'array':
-      return hasGeneric(t.elem, depth + 1);
+      return inner(t.elem);
     case 'map':
-      return hasGeneric(t.key, depth + 1) || hasGeneric(t.value, depth + 1);
+      return inner(t.key) || inner(t.value);
     case 'union':
-      return t.items.some((x) => hasGeneric(x, depth + 1));
+      return t.items.some(inner);
     case 'record':
-      return t.fields.some((f) => hasGeneric(f.ty, depth + 1));
+      return t.fields.some((f) => inner(f.ty));
     case 'named':
-      return !!t.args?.some((x) => hasGeneric(x, depth + 1));
+      return !!t.args?.some(inner);
     case 'function':
-      return !!t.fn && sigHasGeneric(t.fn, depth + 1);
+      return !!t.fn && [...t.fn.params, ...t.fn.returns].some((p) => inner(p.ty));
     default:
       return false;
   }
+}
+
+/** Does the type mention a generic parameter (or a function with generics of its own)? */
+export function hasGeneric(t: Ty | undefined, depth = 0): boolean {
+  return typeSome(
+    t,
+    (x) => x.k === 'generic' || (x.k === 'function' && !!x.fn && (!!x.fn.generics?.length || !!x.fn.selfTy)),
+    depth,
+  );
 }
 
 export function sigHasGeneric(fn: FnSig, depth = 0): boolean {
@@ -171,24 +183,8 @@ export function classBindings(en: TypeEngine, name: string, args: Ty[] | undefin
 }
 
 /** Does the type mention `self` (`---@return self`, `---@field x self`)? */
-export function hasSelf(t: Ty | undefined, depth = 0): boolean {
-  if (!t || depth > 8) return false;
-  switch (t.k) {
-    case 'named':
-      return (t.name === 'self' && !t.args?.length) || !!t.args?.some((x) => hasSelf(x, depth + 1));
-    case 'array':
-      return hasSelf(t.elem, depth + 1);
-    case 'map':
-      return hasSelf(t.key, depth + 1) || hasSelf(t.value, depth + 1);
-    case 'union':
-      return t.items.some((x) => hasSelf(x, depth + 1));
-    case 'record':
-      return t.fields.some((f) => hasSelf(f.ty, depth + 1));
-    case 'function':
-      return !!t.fn && [...t.fn.params, ...t.fn.returns].some((p) => hasSelf(p.ty, depth + 1));
-    default:
-      return false;
-  }
+export function hasSelf(t: Ty | undefined): boolean {
+  return typeSome(t, (x) => x.k === 'named' && x.name === 'self' && !x.args?.length, 0);
 }
 
 /** `self` as a type is the class (or value) the member is read from or the method called on. */
