@@ -301,19 +301,9 @@ function installHook(): void {
 }
 
 // ---- setup ------------------------------------------------------------------------------------------------
-async function setup(): Promise<void> {
-  const factory = takeFactory(init.options.env as Record<string, string> | undefined);
-  engine = await factory.createEngine({
-    openStandardLibs: true,
-    injectObjects: false,
-    enableProxy: false,
-    traceAllocations: init.options.memoryLimitBytes !== undefined,
-  });
-  if (init.options.memoryLimitBytes !== undefined) engine.global.setMemoryMax(init.options.memoryLimitBytes);
-  mainL = engine.global.address;
+/** The host object and the raw C functions (lua-raw.ts) as globals the agent's first chunk takes. */
+function installRawHost(): void {
   const lua = engine.global.lua;
-  helperThread = lua.lua_newthread(mainL);
-  lua.luaL_ref(mainL, LUA_REGISTRYINDEX);
   engine.global.set('__llmspell_host', host);
   const raw = rawHostFunctions(engine, {
     files,
@@ -336,6 +326,11 @@ async function setup(): Promise<void> {
     lua.lua_setfield(mainL, -2, name);
   }
   lua.lua_setglobal(mainL, '__llmspell_raw');
+}
+
+/** Loads the agent's Lua modules, then the host API's Lua modules; returns the agent's entry points. */
+function loadAgent(): Agent {
+  const lua = engine.global.lua;
   // The agent's modules share H (host functions), A (what this worker calls) and I (internals).
   // Each chunk is staged as a function from the build's bytecode when its source is unchanged
   // (bytecode.ts), else compiled from source; either way under the chunk name '=[llmspell]'.
@@ -373,7 +368,6 @@ async function setup(): Promise<void> {
     loadModule();
   }
   const a = loadModule(true) as Agent;
-  agent = a;
   for (const mod of init.hostLua) {
     stageChunk(Buffer.from(mod.lua, 'utf8'));
     engine.doStringSync(
@@ -381,7 +375,25 @@ async function setup(): Promise<void> {
        chunk(debug.getregistry()[${REG_HOST}])`,
     );
   }
-  (a as unknown as { mark_builtins: LuaFn }).mark_builtins();
+  return a;
+}
+
+async function setup(): Promise<void> {
+  const factory = takeFactory(init.options.env as Record<string, string> | undefined);
+  engine = await factory.createEngine({
+    openStandardLibs: true,
+    injectObjects: false,
+    enableProxy: false,
+    traceAllocations: init.options.memoryLimitBytes !== undefined,
+  });
+  if (init.options.memoryLimitBytes !== undefined) engine.global.setMemoryMax(init.options.memoryLimitBytes);
+  mainL = engine.global.address;
+  const lua = engine.global.lua;
+  helperThread = lua.lua_newthread(mainL);
+  lua.luaL_ref(mainL, LUA_REGISTRYINDEX);
+  installRawHost();
+  agent = loadAgent();
+  (agent as unknown as { mark_builtins: LuaFn }).mark_builtins();
   const extra = init.options.packagePath ?? [];
   if (extra.length) {
     engine.global.set('__llmspell_pp', extra.map((d) => `${d}/?.lua;${d}/?/init.lua`).join(';'));
