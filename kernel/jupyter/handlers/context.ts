@@ -70,6 +70,5 @@ export function field<T>(content: JsonObject, name: string, check: (v: unknown) 
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
 export const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isObject = (v: unknown): v is JsonObject =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

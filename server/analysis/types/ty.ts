@@ -84,10 +84,6 @@ export const NIL: Ty = { k: 'nil' };
 export const ANY: Ty = { k: 'any' };
 export const UNKNOWN: Ty = { k: 'unknown' };
 
-export function isUnknown(t: Ty | undefined): boolean {
-  return !t || t.k === 'unknown';
-}
-
 /** Drop literal values (`1` -> integer) but keep the kind. */
 export function widen(t: Ty): Ty {
   switch (t.k) {

@@ -1,4 +1,4 @@
-import { ANY, union, type FnSig, type Ty, type TyParam, type TyReturn } from './ty';
+import { ANY, union, type FnSig, type Ty, type TyReturn } from './ty';
 
 /**
  * A parser for LuaLS's annotation type language: `A|B`, `T?`, `T[]`, `(A|B)[]`, `table<K, V>`,
@@ -304,9 +304,4 @@ export function scanType(text: string, list = false): { type: string; end: numbe
   if (!t) return undefined;
   const start = text.length - text.trimStart().length;
   return { type: text.slice(start, p.pos).trim(), end: p.pos };
-}
-
-/** Parameters of a `fun(...)` type, for signature help and completion. */
-export function funParams(t: Ty): TyParam[] | undefined {
-  return t.k === 'function' && t.fn ? t.fn.params : undefined;
 }
