@@ -40,12 +40,16 @@ export class TypeEngine {
   depth = 0;
 
   constructor(readonly project: Project) {
+    // every file's `---@alias` names, gathered on the first lookup of this request (the first
+    // declaration wins: host files, then the workspace)
+    let all: Map<string, string> | undefined;
     this.alias = (name) => {
-      for (const fa of [...this.project.hostFiles, ...this.project.files.values()]) {
-        const a = fa.aliases.get(name);
-        if (a !== undefined) return a;
+      if (!all) {
+        all = new Map();
+        for (const fa of [...this.project.hostFiles, ...this.project.files.values()])
+          for (const [n, t] of fa.aliases) if (!all.has(n)) all.set(n, t);
       }
-      return undefined;
+      return all.get(name);
     };
   }
 
